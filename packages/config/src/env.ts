@@ -1,0 +1,40 @@
+// Environment variables of every app, checked at start-up: a bad value stops the process with a clear message.
+import { z } from 'zod';
+import { parseConfig } from './validate.js';
+
+const bool = z
+  .enum(['0', '1', 'true', 'false', 'yes', 'no'])
+  .transform((v) => v === '1' || v === 'true' || v === 'yes');
+
+export const envSchema = z.object({
+  NODE_ENV: z.enum(['development', 'test', 'production']).default('development'),
+  DATABASE_URL: z.string().regex(/^postgres(ql)?:\/\//, 'DATABASE_URL must be a postgresql:// URL').default('postgresql://postgres@127.0.0.1:5432/driftprune'),
+  REDIS_URL: z.string().regex(/^rediss?:\/\//, 'REDIS_URL must be a redis:// URL').default('redis://127.0.0.1:6379'),
+  /** Prefix of every BullMQ key, so that several deployments (or test runs) can share one Redis. */
+  QUEUE_PREFIX: z.string().min(1).default('driftprune'),
+  API_HOST: z.string().default('127.0.0.1'),
+  API_PORT: z.coerce.number().int().min(1).max(65535).default(4000),
+  WEB_PORT: z.coerce.number().int().min(1).max(65535).default(3000),
+  /** Where the dashboard (browser side) finds the API. */
+  PUBLIC_API_URL: z.string().url().default('http://127.0.0.1:4000/graphql'),
+  /** Artifacts (ONNX models, checkpoints, reports): a directory, or an s3:// bucket. */
+  ARTIFACT_STORE: z.string().default('file:./.data/artifacts'),
+  S3_ENDPOINT: z.string().url().optional(),
+  S3_REGION: z.string().default('us-east-1'),
+  S3_ACCESS_KEY_ID: z.string().optional(),
+  S3_SECRET_ACCESS_KEY: z.string().optional(),
+  WORKER_CONCURRENCY: z.coerce.number().int().min(1).max(64).default(1),
+  DRIFTPRUNE_DEVICE: z.enum(['cpu', 'webgpu', 'auto']).default('cpu'),
+  /** Local mode: the dashboard offers a dev login as the demo user. */
+  LOCAL_MODE: bool.default(true),
+  LOG_LEVEL: z.enum(['debug', 'info', 'warn', 'error']).default('info'),
+  /** Largest GraphQL request body accepted, in bytes. */
+  MAX_REQUEST_BYTES: z.coerce.number().int().positive().default(1_000_000),
+});
+export type Env = z.infer<typeof envSchema>;
+
+/** Validates process.env (or the given record) once; throws a ConfigError naming each bad variable. */
+export function loadEnv(source: Record<string, string | undefined> = process.env): Env {
+  const cleaned = Object.fromEntries(Object.entries(source).filter(([, v]) => v !== undefined && v !== ''));
+  return parseConfig(envSchema, cleaned, 'environment');
+}

@@ -1,0 +1,55 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { experimentConfig, parseConfig, ConfigError, expandSweep, loadEnv } from './index.js';
+
+const minimal = { data: { source: 'synthetic' }, paradigm: { kind: 'adaptive_d2s' }, pruning: { budget: 0.75 } };
+
+test('a minimal config gets the documented defaults', () => {
+  const c = parseConfig(experimentConfig, minimal);
+  assert.equal(c.data.batchSize, 512);
+  assert.equal(c.model.embeddingDim, 16);
+  assert.equal(c.optimizer.kind, 'adagrad');
+  assert.equal(c.pruning?.allocation, 'learned');
+  assert.equal(c.paradigm.kind, 'adaptive_d2s');
+  if (c.paradigm.kind === 'adaptive_d2s') assert.ok(c.paradigm.rMin <= c.paradigm.rMax);
+});
+
+test('a percentage written as a budget is rejected with the fix in the message', () => {
+  assert.throws(
+    () => parseConfig(experimentConfig, { ...minimal, pruning: { budget: 75 } }),
+    (e: unknown) => e instanceof ConfigError && /write 0\.75 for 75 %/.test(e.message) && e.issues[0].path === 'pruning.budget',
+  );
+});
+
+test('unknown paradigms, unknown keys and missing pruning are each named', () => {
+  assert.throws(() => parseConfig(experimentConfig, { ...minimal, paradigm: { kind: 'magic' } }), /paradigm\.kind/);
+  assert.throws(() => parseConfig(experimentConfig, { ...minimal, lerning_rate: 1 }), /lerning_rate/);
+  assert.throws(() => parseConfig(experimentConfig, { data: { source: 'synthetic' }, paradigm: { kind: 'd2s' } }), /pruning.*required/);
+  assert.throws(() => parseConfig(experimentConfig, { ...minimal, data: { source: 'criteo' } }), /data\.path is required/);
+  assert.throws(() => parseConfig(experimentConfig, { ...minimal, data: { source: 'synthetic', window: 'fortnight' } }), /window must be/);
+});
+
+test('a grid sweep expands to the product of its values times seeds, each config valid', () => {
+  const pts = expandSweep({ base: minimal, parameters: { 'pruning.budget': { values: [0.5, 0.75, 0.9] }, 'paradigm.kind': { values: ['d2s', 'prune_once'] } }, seeds: [1, 2] });
+  assert.equal(pts.length, 12);
+  assert.deepEqual(new Set(pts.map((p) => p.config.pruning?.budget)), new Set([0.5, 0.75, 0.9]));
+  assert.ok(pts.every((p) => p.config.seed === p.seed));
+});
+
+test('a random sweep is deterministic in its search seed and stays inside ranges', () => {
+  const s = { base: minimal, method: 'random', samples: 20, parameters: { 'optimizer.lr': { min: 1e-4, max: 1e-1, log: true } } };
+  const a = expandSweep(s).map((p) => p.config.optimizer.lr);
+  const b = expandSweep(s).map((p) => p.config.optimizer.lr);
+  assert.deepEqual(a, b);
+  assert.ok(a.every((lr) => lr >= 1e-4 && lr <= 1e-1));
+  assert.ok(new Set(a).size > 10);
+});
+
+test('a sweep point that makes the config invalid is reported with its parameters', () => {
+  assert.throws(() => expandSweep({ base: minimal, parameters: { 'pruning.budget': { values: [0.5, 2] } } }), /sweep point \{"pruning.budget":2\}/);
+});
+
+test('env: defaults apply and a bad URL is refused by name', () => {
+  assert.equal(loadEnv({}).API_PORT, 4000);
+  assert.throws(() => loadEnv({ DATABASE_URL: 'mysql://x' }), /DATABASE_URL must be a postgresql/);
+});

@@ -1,0 +1,248 @@
+// The experiment configuration: one zod schema validated at every boundary (CLI, GraphQL, worker, dashboard form).
+// Units are in the field names or descriptions; messages say what to change.
+import { z } from 'zod';
+
+export const SOURCE_KINDS = ['synthetic', 'criteo', 'avazu', 'movielens', 'csv'] as const;
+export const PARADIGMS = ['dense', 'prune_once', 'gradual', 'sparse_regrow', 'd2s', 'adaptive_d2s'] as const;
+export const GRANULARITIES = ['structured', 'unstructured'] as const;
+export const CRITERIA = ['magnitude', 'taylor', 'hybrid'] as const;
+export const ALLOCATIONS = ['uniform', 'global', 'learned'] as const;
+export const OPTIMIZERS = ['sgd', 'adagrad', 'adam'] as const;
+export const DEVICES = ['cpu', 'webgpu', 'auto'] as const;
+export const INTERACTIONS = ['dot', 'cat'] as const;
+
+/** `day`, `week`, `hour`, or `rows:N` (a fixed number of rows per window). */
+export const windowRule = z
+  .string()
+  .regex(/^(day|week|hour|rows:[1-9][0-9]*)$/, 'window must be day, week, hour or rows:N (N a positive integer)');
+export type WindowRule = z.infer<typeof windowRule>;
+
+const positiveInt = (what: string) =>
+  z.number({ error: `${what} must be a number` }).int(`${what} must be an integer`).positive(`${what} must be > 0`);
+
+export const syntheticOptions = z
+  .object({
+    windows: positiveInt('synthetic.windows').max(100_000).default(24),
+    rowsPerWindow: positiveInt('synthetic.rowsPerWindow').max(100_000_000).default(20_000),
+    numDense: z.number().int().min(0).max(1024).default(13),
+    numFields: z.number().int().min(1).max(256).default(26),
+    /** Distinct ids per categorical field at the start of the stream. */
+    vocabPerField: positiveInt('synthetic.vocabPerField').default(2_000),
+    /** Zipf exponent of id popularity (1.0–1.3 is typical of CTR logs). */
+    zipfExponent: z.number().positive().max(4).default(1.1),
+    /** Fraction of popularity ranks that rotate each window. */
+    rankRotation: z.number().min(0).max(1).default(0.05),
+    /** Fraction of each window's draws that hit ids never seen before. */
+    newIdRate: z.number().min(0).max(1).default(0.02),
+    /** Standard deviation of the teacher's random walk per window, relative to its weight scale. */
+    driftStd: z.number().min(0).max(10).default(0.05),
+    /** Abrupt shift every N windows (0 = never). */
+    shiftEvery: z.number().int().min(0).default(8),
+    /** Size of an abrupt shift, relative to the teacher's weight scale. */
+    shiftScale: z.number().min(0).max(10).default(0.5),
+    /** Base click-through rate before the daily cycle. */
+    baseCtr: z.number().gt(0).lt(1).default(0.2),
+    /** Amplitude of the daily CTR cycle in logit units. */
+    dailyCycleAmplitude: z.number().min(0).max(5).default(0.3),
+    /** Probability that a label is flipped. */
+    labelNoise: z.number().min(0).max(0.5).default(0.02),
+    /** Hours of simulated time per window (24 = a day). */
+    hoursPerWindow: z.number().positive().default(24),
+  })
+  .strict();
+export type SyntheticOptions = z.infer<typeof syntheticOptions>;
+
+export const csvMapping = z
+  .object({
+    delimiter: z.string().min(1).max(1).default(','),
+    header: z.boolean().default(true),
+    label: z.string().min(1),
+    time: z.string().min(1).optional(),
+    /** How the time column is written: unix seconds, unix milliseconds, ISO 8601, or Avazu's YYMMDDHH. */
+    timeFormat: z.enum(['unix', 'unix_ms', 'iso', 'yymmddhh']).default('unix'),
+    dense: z.array(z.string().min(1)).default([]),
+    categorical: z.array(z.string().min(1)).default([]),
+    /** Dense values are transformed with log(1 + max(x, 0)) when true (Criteo style). */
+    logDense: z.boolean().default(false),
+  })
+  .strict();
+export type CsvMapping = z.infer<typeof csvMapping>;
+
+export const dataConfig = z
+  .object({
+    source: z.enum(SOURCE_KINDS, { error: `data.source must be one of ${SOURCE_KINDS.join(', ')}` }),
+    /** File or directory; required for every source but synthetic. */
+    path: z.string().min(1).optional(),
+    window: windowRule.default('day'),
+    batchSize: positiveInt('data.batchSize').max(1 << 20).default(512),
+    /** Stop after this many windows (all when absent). */
+    maxWindows: positiveInt('data.maxWindows').optional(),
+    /** Read at most this many rows per window (all when absent). */
+    maxRowsPerWindow: positiveInt('data.maxRowsPerWindow').optional(),
+    /** Hash table size per categorical field (one number for all, or one per field). */
+    hashSize: z.union([positiveInt('data.hashSize'), z.array(positiveInt('data.hashSize[i]'))]).default(100_000),
+    /** Fraction of malformed rows tolerated before the stream fails. */
+    errorBudget: z.number().min(0).max(1).default(0.001),
+    shuffleWithinWindow: z.boolean().default(false),
+    /** MovieLens: a rating at or above this is a positive label. */
+    positiveRating: z.number().min(0.5).max(5).default(4),
+    synthetic: syntheticOptions.default(syntheticOptions.parse({})),
+    csv: csvMapping.optional(),
+  })
+  .strict()
+  .superRefine((d, ctx) => {
+    if (d.source !== 'synthetic' && !d.path)
+      ctx.addIssue({ code: 'custom', path: ['path'], message: `data.path is required for source ${d.source}` });
+    if (d.source === 'csv' && !d.csv)
+      ctx.addIssue({ code: 'custom', path: ['csv'], message: 'data.csv (the column mapping) is required for source csv' });
+  });
+export type DataConfig = z.infer<typeof dataConfig>;
+
+export const modelConfig = z
+  .object({
+    embeddingDim: positiveInt('model.embeddingDim').max(1024).default(16),
+    /** Hidden widths of the bottom MLP; its output width is embeddingDim (appended automatically). */
+    bottomMlp: z.array(positiveInt('model.bottomMlp[i]').max(65_536)).default([512, 256, 64]),
+    /** Hidden widths of the top MLP; its output width is 1 (appended automatically). */
+    topMlp: z.array(positiveInt('model.topMlp[i]').max(65_536)).default([512, 256]),
+    interaction: z.enum(INTERACTIONS).default('dot'),
+  })
+  .strict();
+export type ModelConfig = z.infer<typeof modelConfig>;
+
+export const optimizerConfig = z
+  .object({
+    kind: z.enum(OPTIMIZERS, { error: `optimizer.kind must be one of ${OPTIMIZERS.join(', ')}` }).default('adagrad'),
+    lr: z.number().positive('optimizer.lr must be > 0').max(10).default(0.01),
+    eps: z.number().positive().default(1e-10),
+    initialAccumulator: z.number().min(0).default(0),
+    beta1: z.number().min(0).lt(1).default(0.9),
+    beta2: z.number().min(0).lt(1).default(0.999),
+  })
+  .strict();
+export type OptimizerConfig = z.infer<typeof optimizerConfig>;
+
+export const engineConfig = z
+  .object({
+    device: z.enum(DEVICES).default('cpu'),
+    /** onnxruntime intra-op threads (0 = onnxruntime's default). */
+    threads: z.number().int().min(0).max(256).default(0),
+  })
+  .strict();
+export type EngineConfig = z.infer<typeof engineConfig>;
+
+export const pruningConfig = z
+  .object({
+    granularity: z.enum(GRANULARITIES).default('structured'),
+    /** Fraction of prunable MLP FLOPs (or parameters) removed: 0.75 means 75 % fewer. */
+    budget: z
+      .number({ error: 'pruning.budget must be a number' })
+      .gt(0, 'pruning.budget is the fraction removed; it must be > 0 (e.g. 0.75 for 75 %)')
+      .lt(1, 'pruning.budget is a fraction, not a percentage: write 0.75 for 75 %'),
+    budgetUnit: z.enum(['flops', 'params']).default('flops'),
+    criterion: z.enum(CRITERIA).default('magnitude'),
+    /** hybrid score = alpha·magnitude + (1 − alpha)·taylor, each normalised per layer. */
+    hybridAlpha: z.number().min(0).max(1).default(0.5),
+    /** Decay of the exponential moving average of Taylor scores, per training step. */
+    taylorDecay: z.number().min(0).lt(1).default(0.99),
+    allocation: z.enum(ALLOCATIONS).default('learned'),
+    /** Structured pruning never leaves a hidden layer narrower than this. */
+    minWidth: positiveInt('pruning.minWidth').default(4),
+  })
+  .strict();
+export type PruningConfig = z.infer<typeof pruningConfig>;
+
+const refreshOptions = z
+  .object({
+    /** A new sparse model starts from the dense weights (true) or from scratch (false). */
+    warmStart: z.boolean().default(true),
+    /** Fine-tune steps on the latest window right after a refresh. */
+    fineTuneSteps: z.number().int().min(0).default(0),
+  })
+  .strict();
+
+const paradigmBase = { warmupWindows: z.number().int().min(0).default(2) };
+
+export const paradigmConfig = z.discriminatedUnion(
+  'kind',
+  [
+    z.object({ kind: z.literal('dense'), ...paradigmBase }).strict(),
+    z.object({ kind: z.literal('prune_once'), ...paradigmBase }).strict(),
+    z
+      .object({
+        kind: z.literal('gradual'),
+        ...paradigmBase,
+        /** Windows over which sparsity ramps from 0 to the budget (cubic schedule, Zhu & Gupta 2017). */
+        rampWindows: positiveInt('paradigm.rampWindows').default(4),
+        /** Prune every N training steps during the ramp. */
+        everySteps: positiveInt('paradigm.everySteps').default(50),
+      })
+      .strict(),
+    z
+      .object({
+        kind: z.literal('sparse_regrow'),
+        ...paradigmBase,
+        r: positiveInt('paradigm.r').default(1),
+        /** Fraction of the live weights/neurons dropped and regrown at each update. */
+        regrowFraction: z.number().gt(0).max(0.9).default(0.1),
+      })
+      .strict(),
+    z
+      .object({ kind: z.literal('d2s'), ...paradigmBase, r: positiveInt('paradigm.r').default(2), refresh: refreshOptions.default(refreshOptions.parse({})) })
+      .strict(),
+    z
+      .object({
+        kind: z.literal('adaptive_d2s'),
+        ...paradigmBase,
+        /** Refresh when the last window's ΔNE% exceeds tau (percent). */
+        tau: z.number().positive().default(1.0),
+        /** …or when the mask the dense model would give now overlaps the serving mask below this Jaccard index. */
+        jaccardBound: z.number().min(0).max(1).default(0.7),
+        rMin: positiveInt('paradigm.rMin').default(1),
+        rMax: positiveInt('paradigm.rMax').default(8),
+        refresh: refreshOptions.default(refreshOptions.parse({})),
+      })
+      .strict()
+      .refine((p) => p.rMin <= p.rMax, { message: 'paradigm.rMin must be ≤ paradigm.rMax', path: ['rMin'] }),
+  ],
+  { error: `paradigm.kind must be one of ${PARADIGMS.join(', ')}` },
+);
+export type ParadigmConfig = z.infer<typeof paradigmConfig>;
+export type ParadigmKind = ParadigmConfig['kind'];
+
+export const servingEvalConfig = z
+  .object({
+    enabled: z.boolean().default(true),
+    /** Evaluate at every refresh (true) or only at the end of the run (false). */
+    everyRefresh: z.boolean().default(true),
+    batchSizes: z.array(positiveInt('evaluation.serving.batchSizes[i]').max(65_536)).default([1, 64, 512]),
+    /** Timed iterations per batch size. */
+    iterations: positiveInt('evaluation.serving.iterations').max(100_000).default(200),
+    threads: z.number().int().min(0).max(256).default(1),
+  })
+  .strict();
+
+export const experimentConfig = z
+  .object({
+    name: z.string().min(1).max(200).default('experiment'),
+    seed: z.number().int().min(0).max(2 ** 31 - 1).default(1),
+    data: dataConfig,
+    model: modelConfig.default(modelConfig.parse({})),
+    optimizer: optimizerConfig.default(optimizerConfig.parse({})),
+    engine: engineConfig.default(engineConfig.parse({})),
+    paradigm: paradigmConfig,
+    /** Required for every paradigm but dense. */
+    pruning: pruningConfig.optional(),
+    evaluation: z
+      .object({ serving: servingEvalConfig.default(servingEvalConfig.parse({})) })
+      .strict()
+      .default({ serving: servingEvalConfig.parse({}) }),
+    checkpoint: z.object({ everyWindows: z.number().int().min(0).default(1) }).strict().default({ everyWindows: 1 }),
+  })
+  .strict()
+  .superRefine((c, ctx) => {
+    if (c.paradigm.kind !== 'dense' && !c.pruning)
+      ctx.addIssue({ code: 'custom', path: ['pruning'], message: `pruning (at least pruning.budget) is required for paradigm ${c.paradigm.kind}` });
+  });
+export type ExperimentConfig = z.infer<typeof experimentConfig>;
+export type ExperimentConfigInput = z.input<typeof experimentConfig>;
