@@ -1,0 +1,89 @@
+// The contract between the experiment runner and its hosts (the CLI in-process, the BullMQ worker).
+import type { ExperimentConfig } from '@driftprune/config';
+
+export type ModelRole = 'dense' | 'serving';
+
+/** Metrics of one model on one window, computed before training on that window (progressive validation). */
+export interface WindowMetric {
+  window: number;
+  windowId: string;
+  model: ModelRole;
+  rows: number;
+  ne: number;
+  logLoss: number;
+  auc: number;
+  /** mean(p) / mean(y) */
+  calibration: number;
+  /** Fraction of prunable weights removed in this model (0 for dense). */
+  sparsity: number;
+  /** Forward FLOPs per sample of this model's MLPs + interaction. */
+  flops: number;
+  params: number;
+  /** true during warm-up windows, which are excluded from headline figures. */
+  warmup: boolean;
+}
+
+export interface RefreshEvent {
+  window: number;
+  /** 'schedule' | 'warmup_end' | 'delta_ne' | 'jaccard' | 'ramp' | 'regrow' | 'r_max' … */
+  trigger: string;
+  /** Layer name → kept width (structured) or kept weights (unstructured). */
+  widths: Record<string, number>;
+  /** Jaccard index between the new mask and the previous one (1 for the first). */
+  jaccard: number;
+  flopsRatio: number;
+}
+
+export interface ServingEval {
+  window: number;
+  model: ModelRole;
+  batchSize: number;
+  p50Ms: number;
+  p99Ms: number;
+  samplesPerSec: number;
+  /** Max |p_onnx − p_engine| on the next window's first batch. */
+  parityMaxAbsDiff: number;
+}
+
+export interface Progress {
+  window: number;
+  windows: number | null;
+  samplesDone: number;
+  samplesPerSec: number;
+  /** 0..1 when the number of windows is known. */
+  fraction: number | null;
+  etaSec: number | null;
+}
+
+export type RunEvent =
+  | { type: 'window'; metrics: WindowMetric[] }
+  | { type: 'refresh'; refresh: RefreshEvent }
+  | { type: 'serving'; evals: ServingEval[]; artifactPaths: string[] }
+  | { type: 'checkpoint'; window: number; path: string }
+  | { type: 'progress'; progress: Progress }
+  | { type: 'log'; level: 'info' | 'warn'; message: string };
+
+export interface RunSummary {
+  paradigm: string;
+  windows: number;
+  meanDeltaNEPct: number;
+  maxDeltaNEPct: number;
+  servingFlopsRatio: number;
+  servingParamsRatio: number;
+  servingSpeedup: number | null;
+  refreshes: number;
+  trainingFlops: number;
+  wallSec: number;
+}
+
+export interface RunOptions {
+  config: ExperimentConfig;
+  /** Where checkpoints, ONNX models and logs go. */
+  outDir: string;
+  /** Resume from the last checkpoint in outDir when one exists (bit-identical metrics on CPU). */
+  resume?: boolean;
+  maxWindows?: number;
+  /** Checked at least once per mini-batch; an aborted run stops within one batch and throws AbortError. */
+  signal?: AbortSignal;
+  onEvent?: (e: RunEvent) => void | Promise<void>;
+}
