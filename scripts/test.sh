@@ -1,0 +1,34 @@
+#!/usr/bin/env bash
+# The whole default test suite, from a fresh machine with Node >= 20 and npm:
+# unit tests, integration tests against the real PostgreSQL and Redis, and e2e tests in Debian's Chromium.
+# Installs what it needs, prints each runner's summary, then one closing line "N passed, N failed".
+set -uo pipefail
+cd "$(dirname "$0")/.."
+LOG_TAG=test
+source scripts/lib.sh
+started=$(date +%s)
+bash scripts/bootstrap.sh || exit 1
+eval "$(bash scripts/services.sh)" || exit 1
+export DRIFTPRUNE_SHARED_DATA="${DRIFTPRUNE_SHARED_DATA:-$(cd .. && pwd)/shared/data}"
+if ! command -v chromium >/dev/null; then apt_install chromium || log "Chromium is missing and cannot be installed: e2e tests will fail"; fi
+mkdir -p test-results
+tiers=("${@:-unit integration e2e}")
+read -r -a tiers <<< "${tiers[*]}"
+failed_tiers=()
+for tier in "${tiers[@]}"; do
+  log "---- $tier tests ----"
+  rm -f "test-results/$tier.tap"
+  node scripts/run-tests.mjs "$tier" --tap "test-results/$tier.tap" || failed_tiers+=("$tier")
+done
+pass=0; fail=0; skip=0
+for tier in "${tiers[@]}"; do
+  f="test-results/$tier.tap"; [ -f "$f" ] || continue
+  p=$(grep -E '^# pass ' "$f" | tail -1 | awk '{print $3}'); x=$(grep -E '^# fail ' "$f" | tail -1 | awk '{print $3}')
+  s=$(grep -E '^# skipped ' "$f" | tail -1 | awk '{print $3}')
+  log "$tier: ${p:-0} passed, ${x:-0} failed, ${s:-0} skipped"
+  pass=$((pass + ${p:-0})); fail=$((fail + ${x:-0})); skip=$((skip + ${s:-0}))
+done
+log "wall time $(( $(date +%s) - started )) s"
+if [ ${#failed_tiers[@]} -gt 0 ] && [ "$fail" -eq 0 ]; then fail=1; log "runner failed in: ${failed_tiers[*]}"; fi
+echo "$pass passed, $fail failed, $skip skipped"
+[ ${#failed_tiers[@]} -eq 0 ] && [ "$fail" -eq 0 ]
