@@ -1,0 +1,139 @@
+// Where artifacts (ONNX models, checkpoints, reports) live: a directory (default) or an S3-compatible bucket.
+// Every put returns the sha256 and size of the bytes as written, which the caller records in the Artifact table.
+import { createHash } from 'node:crypto';
+import { createReadStream, existsSync } from 'node:fs';
+import { copyFile, mkdir, readdir, readFile, rm, stat, writeFile } from 'node:fs/promises';
+import { dirname, isAbsolute, join, resolve, sep } from 'node:path';
+import { S3Client, type S3Options } from './s3.js';
+
+export interface StoredObject {
+  key: string;
+  sha256: string;
+  sizeBytes: number;
+}
+
+export interface ArtifactStore {
+  /** Human-readable location, e.g. file:/abs/dir or s3://bucket/prefix. */
+  readonly url: string;
+  putFile(key: string, localPath: string): Promise<StoredObject>;
+  putBytes(key: string, bytes: Uint8Array): Promise<StoredObject>;
+  get(key: string): Promise<Buffer>;
+  /** Copies an object to a local file (creating folders). */
+  download(key: string, localPath: string): Promise<void>;
+  /** Removes every object whose key starts with `prefix` (a run's folder on hard delete). */
+  deletePrefix(prefix: string): Promise<number>;
+}
+
+export async function sha256File(path: string): Promise<{ sha256: string; sizeBytes: number }> {
+  const h = createHash('sha256');
+  let size = 0;
+  for await (const chunk of createReadStream(path)) {
+    h.update(chunk as Buffer);
+    size += (chunk as Buffer).length;
+  }
+  return { sha256: h.digest('hex'), sizeBytes: size };
+}
+
+function checkKey(key: string): string {
+  if (!key || key.startsWith('/') || key.split('/').some((p) => p === '..' || p === '')) throw new Error(`invalid artifact key "${key}"`);
+  return key;
+}
+
+export class DirectoryStore implements ArtifactStore {
+  readonly root: string;
+  constructor(root: string) {
+    this.root = resolve(root);
+  }
+  get url() {
+    return `file:${this.root}`;
+  }
+  private path(key: string) {
+    return join(this.root, ...checkKey(key).split('/'));
+  }
+  async putFile(key: string, localPath: string): Promise<StoredObject> {
+    const dest = this.path(key);
+    await mkdir(dirname(dest), { recursive: true });
+    if (resolve(localPath) !== dest) await copyFile(localPath, dest);
+    return { key, ...(await sha256File(dest)) };
+  }
+  async putBytes(key: string, bytes: Uint8Array): Promise<StoredObject> {
+    const dest = this.path(key);
+    await mkdir(dirname(dest), { recursive: true });
+    await writeFile(dest, bytes);
+    return { key, sha256: createHash('sha256').update(bytes).digest('hex'), sizeBytes: bytes.length };
+  }
+  get(key: string) {
+    return readFile(this.path(key));
+  }
+  async download(key: string, localPath: string) {
+    await mkdir(dirname(localPath), { recursive: true });
+    await copyFile(this.path(key), localPath);
+  }
+  async deletePrefix(prefix: string): Promise<number> {
+    const p = this.path(prefix.replace(/\/+$/, ''));
+    if (!p.startsWith(this.root + sep) || !existsSync(p)) return 0;
+    const count = (await stat(p)).isDirectory() ? (await readdir(p, { recursive: true, withFileTypes: true })).filter((e) => e.isFile()).length : 1;
+    await rm(p, { recursive: true, force: true });
+    return count;
+  }
+}
+
+export class S3Store implements ArtifactStore {
+  constructor(
+    private readonly s3: S3Client,
+    private readonly bucket: string,
+    private readonly prefix: string,
+  ) {}
+  get url() {
+    return `s3://${this.bucket}/${this.prefix}`;
+  }
+  private full(key: string) {
+    return (this.prefix ? this.prefix.replace(/\/+$/, '') + '/' : '') + checkKey(key);
+  }
+  async putFile(key: string, localPath: string): Promise<StoredObject> {
+    return this.putBytes(key, await readFile(localPath));
+  }
+  async putBytes(key: string, bytes: Uint8Array): Promise<StoredObject> {
+    await this.s3.putObject(this.bucket, this.full(key), bytes);
+    return { key, sha256: createHash('sha256').update(bytes).digest('hex'), sizeBytes: bytes.length };
+  }
+  get(key: string) {
+    return this.s3.getObject(this.bucket, this.full(key));
+  }
+  async download(key: string, localPath: string) {
+    await mkdir(dirname(localPath), { recursive: true });
+    await writeFile(localPath, await this.get(key));
+  }
+  async deletePrefix(prefix: string): Promise<number> {
+    const keys = await this.s3.listKeys(this.bucket, this.full(prefix));
+    for (const k of keys) await this.s3.deleteObject(this.bucket, k);
+    return keys.length;
+  }
+}
+
+export interface StoreEnv {
+  ARTIFACT_STORE: string;
+  S3_ENDPOINT?: string;
+  S3_REGION: string;
+  S3_ACCESS_KEY_ID?: string;
+  S3_SECRET_ACCESS_KEY?: string;
+}
+
+/** `file:DIR` (relative to `cwd`), a bare path, or `s3://bucket/prefix` (needs S3_* credentials). */
+export function createArtifactStore(env: StoreEnv, cwd = process.cwd()): ArtifactStore {
+  const spec = env.ARTIFACT_STORE;
+  if (spec.startsWith('s3://')) {
+    const [bucket, ...rest] = spec.slice(5).split('/');
+    if (!bucket) throw new Error('ARTIFACT_STORE=s3://BUCKET[/PREFIX] needs a bucket name');
+    if (!env.S3_ACCESS_KEY_ID || !env.S3_SECRET_ACCESS_KEY) throw new Error('ARTIFACT_STORE is s3://… but S3_ACCESS_KEY_ID / S3_SECRET_ACCESS_KEY are not set');
+    const opts: S3Options = {
+      endpoint: env.S3_ENDPOINT ?? `https://s3.${env.S3_REGION}.amazonaws.com`,
+      region: env.S3_REGION,
+      accessKeyId: env.S3_ACCESS_KEY_ID,
+      secretAccessKey: env.S3_SECRET_ACCESS_KEY,
+    };
+    return new S3Store(new S3Client(opts), bucket, rest.join('/'));
+  }
+  const dir = spec.startsWith('file:') ? spec.slice(5) : spec;
+  return new DirectoryStore(isAbsolute(dir) ? dir : resolve(cwd, dir));
+}
