@@ -1,0 +1,30 @@
+// Adagrad as in torch.optim.Adagrad (lr_decay 0, weight_decay 0): acc ← acc + g², p ← p − lr·g / (√acc + eps).
+// DLRM's default. The sparse form touches only the batch's rows, like torch with sparse embedding gradients.
+import type { Optimizer } from './types.js';
+
+export const adagrad: Optimizer = {
+  kind: 'adagrad',
+  slots: 1,
+  scalars: ['opt.lr', 'opt.eps'],
+  scalarValues: (cfg) => [cfg.lr, cfg.eps],
+  initialState: (cfg) => [cfg.initialAccumulator],
+  graphUpdate(g, s, p, grad, [acc]) {
+    const acc2 = g.add(acc, g.mul(grad, grad));
+    const step = g.div(g.mul(s['opt.lr'], grad), g.add(g.sqrt(acc2), s['opt.eps']));
+    return { param: g.sub(p, step), state: [acc2] };
+  },
+  sparseUpdate(cfg, _step, table, [acc], D, rows, grads, count) {
+    // Math.fround after every operation: the same float32 arithmetic as the graph's kernels.
+    const lr = Math.fround(cfg.lr);
+    const eps = Math.fround(cfg.eps);
+    for (let k = 0; k < count; k++) {
+      const base = rows[k] * D;
+      for (let d = 0; d < D; d++) {
+        const gr = grads[k * D + d];
+        const a = Math.fround(acc[base + d] + Math.fround(gr * gr));
+        acc[base + d] = a;
+        table[base + d] = Math.fround(table[base + d] - Math.fround(Math.fround(lr * gr) / Math.fround(Math.fround(Math.sqrt(a)) + eps)));
+      }
+    }
+  },
+};

@@ -1,0 +1,20 @@
+// Plain SGD: p ← p − lr·g.
+import type { Optimizer } from './types.js';
+
+export const sgd: Optimizer = {
+  kind: 'sgd',
+  slots: 0,
+  scalars: ['opt.lr'],
+  scalarValues: (cfg) => [cfg.lr],
+  initialState: () => [],
+  graphUpdate(g, s, p, grad) {
+    return { param: g.sub(p, g.mul(s['opt.lr'], grad)), state: [] };
+  },
+  sparseUpdate(cfg, _step, table, _state, D, rows, grads, count) {
+    const lr = Math.fround(cfg.lr);
+    for (let k = 0; k < count; k++) {
+      const base = rows[k] * D;
+      for (let d = 0; d < D; d++) table[base + d] = Math.fround(table[base + d] - Math.fround(lr * grads[k * D + d]));
+    }
+  },
+};

@@ -1,0 +1,381 @@
+// The CPU trainer: one onnxruntime `run` per step (forward, backward, dense optimizer update), embedding rows
+// gathered before and updated sparsely after, in JS. Every state tensor has two preallocated buffers (ping-pong):
+// a step reads one and onnxruntime writes the other in place, so steady-state training allocates nothing.
+import type { OptimizerConfig } from '@driftprune/config';
+import type { Batch } from '@driftprune/data/types';
+import { f32, type OrtSession, type Tensor } from '@driftprune/onnx';
+import { readFileSync, writeFileSync } from 'node:fs';
+import type { OptimizerState, Trainer, TrainerOptions } from './api.js';
+import { decodeCheckpoint, encodeCheckpoint } from './checkpoint.js';
+import { EngineError } from './errors.js';
+import { buildPredictGraph, buildServingModel } from './graph/forward-graph.js';
+import { IN, OUT, biasName, maskName, next, scoreName, stateName, weightName } from './graph/names.js';
+import { buildTrainGraph, layerDims } from './graph/train-graph.js';
+import { initParams } from './init.js';
+import { checkIds, gatherRows, RowGradCoalescer } from './layers/embedding.js';
+import { resolveOptimizer, type Optimizer } from './optim/index.js';
+import { validateParams } from './params.js';
+import { acquireSession, architectureKey, releaseSession } from './session-cache.js';
+import { tableOffsets } from './shape.js';
+import type { DenseLayer, DlrmShape, LayerScores, ModelParams } from './types.js';
+
+/** A value held twice: index `parity` is current, the other is written by the next step. */
+type PingPong = [Float32Array, Float32Array];
+
+interface LayerState {
+  name: string;
+  inDim: number;
+  outDim: number;
+  W: PingPong;
+  b: PingPong;
+  /** Optimizer slots of W and b. */
+  Ws: PingPong[];
+  bs: PingPong[];
+  mask?: Float32Array;
+  score?: PingPong;
+}
+
+interface BatchBuffers {
+  emb: Float32Array;
+  embT: Tensor;
+  embGrad: Float32Array;
+  embGradT: Tensor;
+}
+
+const pair = (a: Float32Array): PingPong => [a, new Float32Array(a.length)];
+const filled = (n: number, v: number) => (v === 0 ? new Float32Array(n) : new Float32Array(n).fill(v));
+
+export function createTrainer(opts: TrainerOptions): Trainer {
+  return new CpuTrainer(opts);
+}
+
+class CpuTrainer implements Trainer {
+  readonly device = 'cpu' as const;
+  readonly threads: number;
+  shape!: DlrmShape;
+  step = 0;
+  private optConfig!: OptimizerConfig;
+  private opt!: Optimizer;
+  private layers: LayerState[] = [];
+  private embeddings!: Float32Array;
+  private embState: Float32Array[] = [];
+  private offsets!: Int32Array;
+  private coalescer!: RowGradCoalescer;
+  private parity = 0;
+  private taylorDecay: number | undefined;
+  private train?: { key: string; session: OrtSession; feeds: Record<string, Tensor>[]; fetches: Record<string, Tensor | null>[] };
+  private predictSession?: { key: string; session: OrtSession };
+  private batchBuffers = new Map<number, BatchBuffers>();
+  private scalars = new Map<string, Float32Array>();
+  private disposed = false;
+
+  constructor(o: TrainerOptions) {
+    const device = o.device ?? 'cpu';
+    if (device === 'webgpu') throw new EngineError('BAD_DEVICE', "device 'webgpu' needs the WebGPU training path (issue 8); this engine runs device 'cpu' (or 'auto')");
+    if (device !== 'cpu' && device !== 'auto') throw new EngineError('BAD_DEVICE', `unknown device '${String(device)}': use 'cpu' or 'auto'`);
+    const threads = o.threads ?? 0;
+    if (!Number.isInteger(threads) || threads < 0 || threads > 256) throw new EngineError('BAD_DEVICE', `threads must be an integer in 0..256 (0 = one per core), got ${threads}`);
+    this.threads = threads;
+    if (o.taylor) {
+      if (!(o.taylor.decay >= 0 && o.taylor.decay < 1)) throw new EngineError('BAD_OPTIMIZER', `taylor.decay must be in [0, 1), got ${o.taylor.decay}`);
+      this.taylorDecay = o.taylor.decay;
+    }
+    const { config, optimizer } = resolveOptimizer(o.optimizer);
+    this.optConfig = config;
+    this.opt = optimizer;
+    let params: ModelParams;
+    if (o.params) params = o.params;
+    else if (o.shape) params = initParams(o.shape, o.seed ?? 1);
+    else throw new EngineError('BAD_PARAMS', 'createTrainer needs `params` or `shape` (+ `seed`)');
+    validateParams(params);
+    if (o.masks) params = { ...params, bottom: params.bottom.map((l) => withMask(l, o.masks!)), top: params.top.map((l) => withMask(l, o.masks!)) };
+    this.install(params, o.optimizerState, 0);
+  }
+
+  // ---- state ---------------------------------------------------------------------------------------------------
+
+  /** Takes `params` (already validated) as the current state; optimizer slots come from `state` where shapes match. */
+  private install(params: ModelParams, state: OptimizerState | undefined, step: number, scores?: LayerScores): void {
+    const init = this.opt.initialState(this.optConfig);
+    const usable = state && state.kind === this.opt.kind ? state : undefined;
+    const slot = (src: Float32Array[] | undefined, n: number, s: number) =>
+      pair(src && src[s] && src[s].length === n ? src[s].slice() : filled(n, init[s]));
+    this.layers = [...params.bottom, ...params.top].map((l) => {
+      const saved = usable?.layers[l.name];
+      const W = l.W.slice();
+      if (l.mask) for (let k = 0; k < W.length; k++) W[k] *= l.mask[k];
+      const score = this.taylorDecay !== undefined ? pair(scores?.[l.name]?.length === W.length ? scores[l.name].slice() : new Float32Array(W.length)) : undefined;
+      return {
+        name: l.name,
+        inDim: l.inDim,
+        outDim: l.outDim,
+        W: pair(W),
+        b: pair(l.b.slice()),
+        Ws: Array.from({ length: this.opt.slots }, (_, s) => slot(saved?.W, W.length, s)),
+        bs: Array.from({ length: this.opt.slots }, (_, s) => slot(saved?.b, l.b.length, s)),
+        mask: l.mask?.slice(),
+        score,
+      };
+    });
+    const sameTables = this.shape && JSON.stringify(this.shape.tableSizes) === JSON.stringify(params.shape.tableSizes);
+    this.shape = structuredClone(params.shape);
+    this.embeddings = params.embeddings.slice();
+    this.embState = Array.from({ length: this.opt.slots }, (_, s) =>
+      usable?.embeddings[s]?.length === this.embeddings.length ? usable.embeddings[s].slice() : filled(this.embeddings.length, init[s]),
+    );
+    this.offsets = tableOffsets(this.shape);
+    if (!sameTables || !this.coalescer) this.coalescer = new RowGradCoalescer(this.embeddings.length / this.shape.embeddingDim, this.shape.embeddingDim);
+    this.step = usable ? usable.step : step;
+    this.parity = 0;
+    this.bindSessions();
+  }
+
+  private releaseSessions(): void {
+    if (this.train) releaseSession(this.train.key, this.threads);
+    if (this.predictSession) releaseSession(this.predictSession.key, this.threads);
+    this.train = undefined;
+    this.predictSession = undefined;
+  }
+
+  /** Acquires the graphs for the current architecture and prebuilds the feed/fetch maps of both parities. */
+  private bindSessions(): void {
+    this.releaseSessions();
+    this.batchBuffers.clear();
+    const masked = new Set(this.layers.filter((l) => l.mask).map((l) => l.name));
+    const taylor = this.taylorDecay !== undefined;
+    const arch = architectureKey(this.shape);
+    const trainKey = `train|${arch}|${this.opt.kind}|masked=${[...masked].join(',')}|taylor=${taylor}`;
+    const shape = this.shape;
+    const session = acquireSession(trainKey, this.threads, () => buildTrainGraph({ shape, optimizer: this.opt, masked, taylor }));
+    const predictKey = `predict|${arch}`;
+    this.predictSession = { key: predictKey, session: acquireSession(predictKey, this.threads, () => buildPredictGraph(shape)) };
+
+    const scalar = (name: string) => {
+      let a = this.scalars.get(name);
+      if (!a) this.scalars.set(name, (a = new Float32Array(1)));
+      return f32(a, []);
+    };
+    const feeds: Record<string, Tensor>[] = [{}, {}];
+    const fetches: Record<string, Tensor | null>[] = [{}, {}];
+    for (const p of [0, 1]) {
+      const q = 1 - p;
+      const f = feeds[p];
+      const out = fetches[p];
+      f[IN.invBatch] = scalar(IN.invBatch);
+      for (const s of this.opt.scalars) f[s] = scalar(s);
+      if (taylor) {
+        f[IN.taylorDecay] = scalar(IN.taylorDecay);
+        f[IN.taylorKeep] = scalar(IN.taylorKeep);
+      }
+      for (const l of this.layers) {
+        const wd = [l.outDim, l.inDim];
+        const bd = [l.outDim];
+        const bind = (name: string, pp: PingPong, dims: number[]) => {
+          f[name] = f32(pp[p], dims);
+          out[next(name)] = f32(pp[q], dims);
+        };
+        bind(weightName(l.name), l.W, wd);
+        bind(biasName(l.name), l.b, bd);
+        l.Ws.forEach((pp, s) => bind(stateName(weightName(l.name), s), pp, wd));
+        l.bs.forEach((pp, s) => bind(stateName(biasName(l.name), s), pp, bd));
+        if (l.mask) f[maskName(l.name)] = f32(l.mask, wd);
+        if (l.score) bind(scoreName(l.name), l.score, wd);
+      }
+      out[OUT.loss] = null;
+    }
+    this.train = { key: trainKey, session, feeds, fetches };
+  }
+
+  private buffers(B: number): BatchBuffers {
+    let b = this.batchBuffers.get(B);
+    if (!b) {
+      const F = this.shape.tableSizes.length;
+      const D = this.shape.embeddingDim;
+      const emb = new Float32Array(B * F * D);
+      const embGrad = new Float32Array(B * F * D);
+      b = { emb, embT: f32(emb, [B, F, D]), embGrad, embGradT: f32(embGrad, [B, F, D]) };
+      // A stream has one batch size and a shorter last batch per window: keep a few sizes, not every size seen.
+      if (this.batchBuffers.size >= 8) this.batchBuffers.clear();
+      this.batchBuffers.set(B, b);
+    }
+    return b;
+  }
+
+  private check(): void {
+    if (this.disposed) throw new EngineError('DISPOSED', 'this trainer was disposed');
+  }
+
+  private checkBatch(batch: Batch): number {
+    const B = batch?.size;
+    if (!Number.isInteger(B) || B <= 0) throw new EngineError('BAD_BATCH', `batch.size must be a positive integer, got ${B}`);
+    const F = this.shape.tableSizes.length;
+    if (batch.dense.length < B * this.shape.numDense) throw new EngineError('BAD_BATCH', `batch.dense holds ${batch.dense.length} values; ${B} rows × ${this.shape.numDense} dense features are needed`);
+    if (batch.cat.length < B * F) throw new EngineError('BAD_BATCH', `batch.cat holds ${batch.cat.length} ids; ${B} rows × ${F} fields are needed`);
+    const err = checkIds(batch.cat, B, this.shape.tableSizes);
+    if (err) throw new EngineError('BAD_BATCH', err);
+    return B;
+  }
+
+  private denseTensor(batch: Batch, B: number): Tensor {
+    const n = B * this.shape.numDense;
+    return f32(batch.dense.length === n ? batch.dense : batch.dense.subarray(0, n), [B, this.shape.numDense]);
+  }
+
+  // ---- training ------------------------------------------------------------------------------------------------
+
+  trainStep(batch: Batch): number {
+    this.check();
+    const B = this.checkBatch(batch);
+    if (batch.labels.length < B) throw new EngineError('BAD_BATCH', `batch.labels holds ${batch.labels.length} labels for ${B} rows`);
+    const D = this.shape.embeddingDim;
+    const buf = this.buffers(B);
+    gatherRows(this.embeddings, D, this.offsets, batch.cat, B, buf.emb);
+    const t = this.step + 1;
+    this.scalars.get(IN.invBatch)![0] = 1 / B;
+    const values = this.opt.scalarValues(this.optConfig, t);
+    this.opt.scalars.forEach((s, i) => (this.scalars.get(s)![0] = values[i]));
+    if (this.taylorDecay !== undefined) {
+      this.scalars.get(IN.taylorDecay)![0] = this.taylorDecay;
+      this.scalars.get(IN.taylorKeep)![0] = 1 - this.taylorDecay;
+    }
+    const train = this.train!;
+    const feeds = train.feeds[this.parity];
+    const fetches = train.fetches[this.parity];
+    feeds[IN.dense] = this.denseTensor(batch, B);
+    feeds[IN.emb] = buf.embT;
+    feeds[IN.labels] = f32(batch.labels.length === B ? batch.labels : batch.labels.subarray(0, B), [B]);
+    fetches[OUT.embGrad] = buf.embGradT;
+    const out = train.session.run(feeds, fetches);
+    const loss = (out[OUT.loss].data as Float32Array)[0];
+    this.coalescer.coalesce(this.offsets, batch.cat, B, buf.embGrad);
+    this.opt.sparseUpdate(this.optConfig, t, this.embeddings, this.embState, D, this.coalescer.rows, this.coalescer.grads, this.coalescer.count);
+    this.parity ^= 1;
+    this.step = t;
+    return loss;
+  }
+
+  private forward(batch: Batch, output: 'prob' | 'logit'): Float32Array {
+    this.check();
+    const B = this.checkBatch(batch);
+    const buf = this.buffers(B);
+    gatherRows(this.embeddings, this.shape.embeddingDim, this.offsets, batch.cat, B, buf.emb);
+    const feeds: Record<string, Tensor> = { [IN.dense]: this.denseTensor(batch, B), [IN.emb]: buf.embT };
+    for (const l of this.layers) {
+      feeds[weightName(l.name)] = f32(l.W[this.parity], [l.outDim, l.inDim]);
+      feeds[biasName(l.name)] = f32(l.b[this.parity], [l.outDim]);
+    }
+    const out = this.predictSession!.session.run(feeds, { [output]: null });
+    return (out[output].data as Float32Array).slice(0, B);
+  }
+
+  predict(batch: Batch): Float32Array {
+    return this.forward(batch, 'prob');
+  }
+
+  evalLoss(batch: Batch): number {
+    const z = this.forward(batch, 'logit');
+    let sum = 0;
+    for (let i = 0; i < z.length; i++) {
+      const x = z[i];
+      sum += Math.max(x, 0) - x * batch.labels[i] + Math.log1p(Math.exp(-Math.abs(x)));
+    }
+    return sum / z.length;
+  }
+
+  // ---- parameters, masks, scores -------------------------------------------------------------------------------
+
+  getParams(): ModelParams {
+    this.check();
+    const p = this.parity;
+    const layer = (l: LayerState): DenseLayer => ({ name: l.name, inDim: l.inDim, outDim: l.outDim, W: l.W[p].slice(), b: l.b[p].slice(), ...(l.mask ? { mask: l.mask.slice() } : {}) });
+    const nBottom = this.shape.bottom.length - 1;
+    return { shape: structuredClone(this.shape), bottom: this.layers.slice(0, nBottom).map(layer), top: this.layers.slice(nBottom).map(layer), embeddings: this.embeddings.slice() };
+  }
+
+  setParams(params: ModelParams, o: { keepOptimizerState?: boolean } = {}): void {
+    this.check();
+    validateParams(params);
+    const state = o.keepOptimizerState === false ? undefined : this.getOptimizerState();
+    const scores = this.taylorDecay !== undefined ? this.getTaylorScores() : undefined;
+    this.install(params, state, this.step, scores);
+  }
+
+  getOptimizerState(): OptimizerState {
+    this.check();
+    const p = this.parity;
+    const layers: OptimizerState['layers'] = {};
+    for (const l of this.layers) layers[l.name] = { W: l.Ws.map((s) => s[p].slice()), b: l.bs.map((s) => s[p].slice()) };
+    return { kind: this.opt.kind, step: this.step, layers, embeddings: this.embState.map((s) => s.slice()) };
+  }
+
+  setMasks(masks: Record<string, Float32Array | undefined>): void {
+    this.check();
+    const params = this.getParams();
+    for (const l of [...params.bottom, ...params.top]) {
+      if (!Object.hasOwn(masks, l.name)) continue;
+      const m = masks[l.name];
+      if (m === undefined) delete l.mask;
+      else l.mask = m;
+    }
+    const known = new Set([...params.bottom, ...params.top].map((l) => l.name));
+    for (const k of Object.keys(masks)) if (!known.has(k)) throw new EngineError('BAD_PARAMS', `setMasks: no layer named '${k}' (layers: ${[...known].join(', ')})`);
+    validateParams(params);
+    this.install(params, this.getOptimizerState(), this.step, this.taylorDecay !== undefined ? this.getTaylorScores() : undefined);
+  }
+
+  getTaylorScores(): LayerScores {
+    this.check();
+    const out: LayerScores = {};
+    for (const l of this.layers) if (l.score) out[l.name] = l.score[this.parity].slice();
+    return out;
+  }
+
+  resetTaylorScores(): void {
+    for (const l of this.layers) l.score?.forEach((a) => a.fill(0));
+  }
+
+  // ---- checkpoints and export ----------------------------------------------------------------------------------
+
+  saveCheckpoint(path?: string): Uint8Array {
+    this.check();
+    const bytes = encodeCheckpoint({
+      params: this.getParams(),
+      optimizer: this.optConfig,
+      state: this.getOptimizerState(),
+      taylorDecay: this.taylorDecay,
+      scores: this.getTaylorScores(),
+    });
+    if (path) writeFileSync(path, bytes);
+    return bytes;
+  }
+
+  loadCheckpoint(source: Uint8Array | string): void {
+    this.check();
+    const bytes = typeof source === 'string' ? new Uint8Array(readFileSync(source)) : source;
+    const c = decodeCheckpoint(bytes);
+    validateParams(c.params);
+    const { config, optimizer } = resolveOptimizer(c.optimizer);
+    this.optConfig = config;
+    this.opt = optimizer;
+    this.taylorDecay = c.taylorDecay;
+    this.install(c.params, c.state, c.state.step, c.scores);
+  }
+
+  exportServingModel(): Uint8Array {
+    this.check();
+    return buildServingModel(this.getParams());
+  }
+
+  dispose(): void {
+    if (this.disposed) return;
+    this.releaseSessions();
+    this.batchBuffers.clear();
+    this.disposed = true;
+  }
+}
+
+function withMask(l: DenseLayer, masks: Record<string, Float32Array>): DenseLayer {
+  return Object.hasOwn(masks, l.name) ? { ...l, mask: masks[l.name] } : l;
+}
+
+export { layerDims };

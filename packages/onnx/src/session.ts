@@ -1,0 +1,89 @@
+// onnxruntime-node sessions with a synchronous run.
+// onnxruntime-node's public `InferenceSession.run` wraps a native call that already runs synchronously on the JS
+// thread in a Promise + setImmediate. Training calls run once per mini-batch, so the engine talks to the same
+// native session directly: no microtask hop, and callers get `trainStep(batch): number`.
+import { createRequire } from 'node:module';
+import { Tensor } from 'onnxruntime-common';
+
+const require = createRequire(import.meta.url);
+
+export { Tensor };
+export type TensorMap = Record<string, Tensor>;
+
+interface NativeSession {
+  loadModel(buffer: ArrayBufferLike, byteOffset: number, byteLength: number, options: object): void;
+  run(feeds: TensorMap, fetches: Record<string, Tensor | null>, options: object): Record<string, Tensor | { type: string; data: ArrayBufferView; dims: number[] }>;
+  dispose(): void;
+  inputMetadata: { name: string }[];
+  outputMetadata: { name: string }[];
+}
+
+let native: { binding: { InferenceSession: new () => NativeSession }; initOrt: () => void } | undefined;
+function nativeBinding() {
+  native ??= require('onnxruntime-node/dist/binding.js');
+  native!.initOrt();
+  return native!.binding;
+}
+
+export interface SessionOptions {
+  /** Intra-op threads (0 = onnxruntime's default, one per core). */
+  threads?: number;
+  /** 'all' (default) or 'basic'; 'disabled' keeps the graph exactly as written. */
+  optimization?: 'disabled' | 'basic' | 'extended' | 'all';
+  executionProviders?: string[];
+}
+
+export class OrtSession {
+  readonly inputNames: string[];
+  readonly outputNames: string[];
+  private session: NativeSession | undefined;
+
+  constructor(model: Uint8Array, readonly options: SessionOptions = {}) {
+    const s = new (nativeBinding().InferenceSession)();
+    const threads = options.threads ?? 0;
+    if (!Number.isInteger(threads) || threads < 0) throw new Error(`threads must be an integer ≥ 0, got ${threads}`);
+    s.loadModel(model.buffer, model.byteOffset, model.byteLength, {
+      intraOpNumThreads: threads,
+      interOpNumThreads: 1,
+      executionMode: 'sequential',
+      graphOptimizationLevel: options.optimization ?? 'all',
+      executionProviders: options.executionProviders ?? ['cpu'],
+    });
+    this.session = s;
+    this.inputNames = s.inputMetadata.map((m) => m.name);
+    this.outputNames = s.outputMetadata.map((m) => m.name);
+  }
+
+  /**
+   * Runs the graph synchronously. `fetches` maps output names to preallocated tensors (written in place) or null
+   * (onnxruntime allocates). Returns every fetched output as a Tensor.
+   */
+  run(feeds: TensorMap, fetches: Record<string, Tensor | null>): TensorMap {
+    if (!this.session) throw new Error('this onnxruntime session was disposed');
+    const out = this.session.run(feeds, fetches, {});
+    const result: TensorMap = {};
+    for (const k of Object.keys(out)) {
+      const v = out[k];
+      result[k] = v instanceof Tensor ? v : new Tensor(v.type as 'float32', v.data as Float32Array, v.dims);
+    }
+    return result;
+  }
+
+  dispose(): void {
+    this.session?.dispose();
+    this.session = undefined;
+  }
+}
+
+/** Float32 tensor over an existing array (no copy). */
+export function f32(data: Float32Array, dims: readonly number[]): Tensor {
+  return new Tensor('float32', data, dims);
+}
+/** Float64 tensor over an existing array (no copy). */
+export function f64(data: Float64Array, dims: readonly number[]): Tensor {
+  return new Tensor('float64', data, dims);
+}
+/** Int32 tensor over an existing array (no copy). */
+export function i32(data: Int32Array, dims: readonly number[]): Tensor {
+  return new Tensor('int32', data, dims);
+}
