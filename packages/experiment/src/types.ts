@@ -74,6 +74,14 @@ export interface RunSummary {
   refreshes: number;
   trainingFlops: number;
   wallSec: number;
+  /** Windows that count in the headline ΔNE figures (after warm-up, with a serving model). */
+  evaluationWindows?: number;
+  meanNEDense?: number;
+  meanNEServing?: number;
+  /** Serving throughput over dense throughput at each timed batch size (last serving evaluation). */
+  speedupByBatch?: Record<number, number>;
+  /** Largest |p_onnx − p_engine| over all serving evaluations. */
+  parityMaxAbsDiff?: number | null;
 }
 
 export interface RunOptions {
