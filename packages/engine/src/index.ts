@@ -20,3 +20,5 @@ export { resolveOptimizer, OPTIMIZERS, type Optimizer, type OptimizerKind } from
 export { buildServingModel, buildPredictGraph } from './graph/forward-graph.js';
 export { buildTrainGraph } from './graph/train-graph.js';
 export { encodeCheckpoint, decodeCheckpoint, type CheckpointData } from './checkpoint.js';
+export { loadTf, tfDlrmGradients } from './oracle/tfjs.js';
+export { createTfjsTrainer, type TfjsTrainer } from './oracle/tfjs-trainer.js';
