@@ -1,0 +1,138 @@
+// `driftprune run CONFIG.yaml --out DIR`: one experiment in-process, with a progress bar and a self-contained report.
+import { readFile, writeFile } from 'node:fs/promises';
+import { basename, join } from 'node:path';
+import { experimentConfig, parseConfig, parseYamlText, setPath, type ExperimentConfig } from '@driftprune/config';
+import { runExperiment, type RunEvent, type RunSummary } from '@driftprune/experiment';
+import { reportHtml } from '@driftprune/experiment/report/report-html';
+import { parseFlags, UsageError, type Command } from '../command.js';
+
+const usage = `usage: driftprune run CONFIG.yaml --out DIR [options]
+
+Runs one experiment in this process and writes to DIR: summary.json, metrics.jsonl, refreshes.jsonl,
+serving.jsonl, models/*.onnx, checkpoint/ and report.html.
+
+options:
+  --out DIR           output directory (required)
+  --max-windows N     stop after N windows
+  --data PATH         set data.path (e.g. the MovieLens directory for the examples/movielens-*.yaml configs)
+  --seed N            override the config's seed
+  --set KEY=VALUE     override any config field by its dotted path (repeatable; VALUE is read as YAML)
+  --resume            continue from DIR/checkpoint when one exists
+  --quiet             no progress bar`;
+
+/** Reads a YAML/JSON config, applies overrides, validates it with the shared schema. */
+export async function loadExperimentConfig(path: string, overrides: Record<string, unknown> = {}): Promise<ExperimentConfig> {
+  let text: string;
+  try {
+    text = await readFile(path, 'utf8');
+  } catch {
+    throw new UsageError(`cannot read config file ${path}`);
+  }
+  let raw = parseYamlText(text, path) as Record<string, unknown>;
+  if (!raw || typeof raw !== 'object') throw new UsageError(`${path} must hold a YAML mapping (an experiment config)`);
+  for (const [k, v] of Object.entries(overrides)) raw = setPath(raw, k, v);
+  return parseConfig(experimentConfig, raw, path);
+}
+
+/** `--set a.b=1 --set c=x` (parseFlags keeps the last; the raw argv is scanned for every occurrence). */
+export function collectSets(argv: string[]): Record<string, unknown> {
+  const out: Record<string, unknown> = {};
+  for (let i = 0; i < argv.length; i++) {
+    let v: string | undefined;
+    if (argv[i] === '--set') v = argv[i + 1];
+    else if (argv[i].startsWith('--set=')) v = argv[i].slice(6);
+    if (v === undefined) continue;
+    const eq = v.indexOf('=');
+    if (eq <= 0) throw new UsageError(`--set needs KEY=VALUE, got '${v}'`);
+    out[v.slice(0, eq)] = parseYamlText(v.slice(eq + 1), `--set ${v}`);
+  }
+  return out;
+}
+
+function fmtDuration(sec: number | null): string {
+  if (sec === null || !Number.isFinite(sec)) return '--';
+  const s = Math.round(sec);
+  return s >= 3600 ? `${Math.floor(s / 3600)}h${String(Math.floor((s % 3600) / 60)).padStart(2, '0')}m` : s >= 60 ? `${Math.floor(s / 60)}m${String(s % 60).padStart(2, '0')}s` : `${s}s`;
+}
+
+/** A one-line progress bar on stderr (redrawn in place on a terminal, one line per window otherwise). */
+export function progressPrinter(label: string, stream: NodeJS.WriteStream = process.stderr): (e: RunEvent) => void {
+  let lastWindow = -1;
+  return (e) => {
+    if (e.type === 'log') stream.write(`${stream.isTTY ? '\r\x1b[K' : ''}${e.level}: ${e.message}\n`);
+    if (e.type === 'refresh') stream.write(`${stream.isTTY ? '\r\x1b[K' : ''}refresh after window ${e.refresh.window} (${e.refresh.trigger}), FLOPs ${(e.refresh.flopsRatio * 100).toFixed(1)} % of dense, Jaccard ${e.refresh.jaccard.toFixed(3)}\n`);
+    if (e.type !== 'progress') return;
+    const p = e.progress;
+    const frac = p.fraction ?? 0;
+    const bar = p.fraction === null ? '' : `[${'#'.repeat(Math.round(frac * 24)).padEnd(24, '.')}] ${(frac * 100).toFixed(0).padStart(3)}% `;
+    const line = `${label} window ${p.window + 1}${p.windows ? `/${p.windows}` : ''} ${bar}${Math.round(p.samplesPerSec)} samples/s ETA ${fmtDuration(p.etaSec)}`;
+    if (stream.isTTY) stream.write(`\r\x1b[K${line}`);
+    else if (p.window !== lastWindow && frac > 0 && (p.fraction === null || Number.isInteger(Math.round(frac * 1e9) / 1e9))) {
+      stream.write(line + '\n');
+      lastWindow = p.window;
+    }
+  };
+}
+
+async function readJsonl<T>(path: string): Promise<T[]> {
+  try {
+    return (await readFile(path, 'utf8')).split('\n').filter(Boolean).map((l) => JSON.parse(l) as T);
+  } catch {
+    return [];
+  }
+}
+
+/** Writes DIR/report.html from the run's files. */
+export async function writeReport(outDir: string, title: string, config: ExperimentConfig, summary: RunSummary): Promise<string> {
+  const html = reportHtml({
+    title,
+    config,
+    summary,
+    metrics: await readJsonl(join(outDir, 'metrics.jsonl')),
+    refreshes: await readJsonl(join(outDir, 'refreshes.jsonl')),
+    serving: await readJsonl(join(outDir, 'serving.jsonl')),
+  });
+  const path = join(outDir, 'report.html');
+  await writeFile(path, html);
+  return path;
+}
+
+export const command: Command = {
+  name: 'run',
+  summary: 'run one experiment in-process (progress bar, summary.json, report.html)',
+  usage,
+  async run(argv) {
+    const { flags, positional } = parseFlags(argv, ['resume', 'quiet']);
+    if (positional.length !== 1) throw new UsageError('give exactly one CONFIG.yaml');
+    if (typeof flags.out !== 'string') throw new UsageError('--out DIR is required');
+    const overrides = collectSets(argv);
+    if (typeof flags.data === 'string') overrides['data.path'] = flags.data;
+    if (typeof flags.seed === 'string') overrides.seed = Number(flags.seed);
+    const config = await loadExperimentConfig(positional[0], overrides);
+    let maxWindows: number | undefined;
+    if (flags['max-windows'] !== undefined) {
+      maxWindows = Number(flags['max-windows']);
+      if (!Number.isInteger(maxWindows) || maxWindows <= 0) throw new UsageError('--max-windows must be a positive integer');
+    }
+    const controller = new AbortController();
+    const onSigint = () => controller.abort();
+    process.once('SIGINT', onSigint);
+    const printer = flags.quiet ? null : progressPrinter(config.name);
+    try {
+      const summary = await runExperiment({ config, outDir: flags.out, maxWindows, resume: flags.resume === true, signal: controller.signal, onEvent: (e) => printer?.(e) });
+      if (process.stderr.isTTY && printer) process.stderr.write('\n');
+      const report = await writeReport(flags.out, `${config.name} (${basename(positional[0])})`, config, summary);
+      console.log(JSON.stringify(summary, null, 2));
+      console.error(`wrote ${join(flags.out, 'summary.json')} and ${report}`);
+      return 0;
+    } catch (e) {
+      if (e instanceof Error && e.name === 'AbortError') {
+        console.error(`\ncancelled; resume with: driftprune run ${argv.join(' ')} --resume`);
+        return 130;
+      }
+      throw e;
+    } finally {
+      process.off('SIGINT', onSigint);
+    }
+  },
+};
