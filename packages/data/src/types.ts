@@ -48,8 +48,26 @@ export interface Window extends WindowInfo {
   batches(options?: { batchSize?: number; shuffleSeed?: number }): AsyncIterable<Batch>;
 }
 
+/** Hash collisions of one categorical field, counted over every value this stream has hashed so far. */
+export interface FieldCollisions {
+  field: string;
+  tableSize: number;
+  /** Hash lookups made (one per parsed row). */
+  lookups: number;
+  /** Buckets that received at least one value. */
+  bucketsUsed: number;
+  /** Buckets shared by two or more distinct raw values. */
+  collidingBuckets: number;
+  /** Lookups whose value differs from the first value seen in its bucket. */
+  collidedLookups: number;
+  /** False when the table is too large to track (then only `lookups` is meaningful). */
+  tracked: boolean;
+}
+
 export interface Stream {
   schema: StreamSchema;
   /** Windows in time order, produced lazily (bounded memory). */
   windows(): AsyncIterable<Window>;
+  /** Hash collisions per field so far (streams that hash raw values provide it). */
+  hashCollisions?(): FieldCollisions[];
 }

@@ -1,0 +1,60 @@
+// Hashes raw categorical values into each field's embedding table: bucket = murmur3(value, fieldSeed) mod tableSize,
+// where fieldSeed = murmur3(fieldName, 0), so equal values in different fields land in unrelated buckets.
+import { murmur3Bytes, murmur3Int, murmur3String } from './murmur3.js';
+import { CollisionCounter, type FieldCollisions } from './collisions.js';
+
+export function fieldSeed(fieldName: string): number {
+  return murmur3String(fieldName, 0);
+}
+
+/** Resolves config `hashSize` (one number or one per field) to one table size per field. */
+export function resolveTableSizes(hashSize: number | number[], numFields: number, what = 'data.hashSize'): number[] {
+  if (typeof hashSize === 'number') return new Array<number>(numFields).fill(hashSize);
+  if (hashSize.length !== numFields)
+    throw new Error(`${what} has ${hashSize.length} entries but the source has ${numFields} categorical fields`);
+  return hashSize.slice();
+}
+
+export class FieldHasher {
+  readonly seeds: Int32Array;
+  readonly sizes: Int32Array;
+  readonly collisions: CollisionCounter[];
+
+  constructor(
+    readonly fieldNames: string[],
+    tableSizes: number[],
+    /** Track bucket owners to count collisions (memory: 5 bytes per bucket, skipped for tables over 2^24 rows). */
+    trackCollisions = true,
+  ) {
+    this.seeds = Int32Array.from(fieldNames.map(fieldSeed));
+    this.sizes = Int32Array.from(tableSizes);
+    this.collisions = tableSizes.map((n) => new CollisionCounter(n, trackCollisions && n <= 1 << 24));
+  }
+
+  /** Bucket of bytes[start, end) in field f. */
+  bytes(f: number, buf: Uint8Array, start: number, end: number): number {
+    const h = murmur3Bytes(buf, start, end, this.seeds[f]);
+    const b = h % this.sizes[f];
+    this.collisions[f].record(b, h);
+    return b;
+  }
+
+  string(f: number, s: string): number {
+    const h = murmur3String(s, this.seeds[f]);
+    const b = h % this.sizes[f];
+    this.collisions[f].record(b, h);
+    return b;
+  }
+
+  /** Bucket of an integer id (hashed as 4 little-endian bytes). */
+  int(f: number, x: number): number {
+    const h = murmur3Int(x, this.seeds[f]);
+    const b = h % this.sizes[f];
+    this.collisions[f].record(b, h);
+    return b;
+  }
+
+  report(): FieldCollisions[] {
+    return this.collisions.map((c, f) => c.report(this.fieldNames[f]));
+  }
+}

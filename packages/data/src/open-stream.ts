@@ -1,0 +1,39 @@
+// One entry point for every source: openStream(config.data, { seed }) → a Stream of windows of typed batches.
+import { dataConfig, type DataConfig } from '@driftprune/config';
+import type { Stream } from './types.js';
+import { DataError } from './errors.js';
+import { openSynthetic } from './sources/synthetic/synthetic-stream.js';
+import { openCriteo } from './sources/criteo.js';
+import { openAvazu } from './sources/avazu.js';
+import { openMovielens } from './sources/movielens.js';
+import { openCsv } from './sources/csv.js';
+
+export interface OpenStreamOptions {
+  /** The experiment seed: synthetic data and within-window shuffling depend on it (default 1). */
+  seed?: number;
+  /** Count hash collisions (a few bytes per table row; default true). */
+  trackCollisions?: boolean;
+}
+
+/**
+ * Opens a data stream. `config` is the experiment's `data` section (already validated, or input that
+ * dataConfig accepts). File sources check their files here, so a missing path fails now, not mid-run.
+ */
+export async function openStream(config: DataConfig | Record<string, unknown>, options: OpenStreamOptions = {}): Promise<Stream> {
+  const parsed = dataConfig.safeParse(config);
+  if (!parsed.success) throw new DataError('BAD_OPTIONS', `invalid data config: ${parsed.error.issues.map((i) => `${i.path.join('.') || '(root)'}: ${i.message}`).join('; ')}`);
+  const c = parsed.data;
+  const o = { seed: options.seed ?? 1, trackCollisions: options.trackCollisions };
+  switch (c.source) {
+    case 'synthetic':
+      return openSynthetic(c, o);
+    case 'criteo':
+      return openCriteo(c, o);
+    case 'avazu':
+      return openAvazu(c, o);
+    case 'movielens':
+      return openMovielens(c, o);
+    case 'csv':
+      return openCsv(c, o);
+  }
+}

@@ -1,0 +1,132 @@
+// Criteo TSV: `label \t I1..I13 \t C1..C26` (Kaggle DAC train.txt and the 1TB log's day_N files, plain or gzip).
+// Dense: log(1 + max(x, 0)), missing → 0. Categorical: the raw token's bytes hashed per field (missing = the empty
+// token, which hashes like any other value). No timestamps: windows by rows, or one window per day_N file.
+import { readdir, stat } from 'node:fs/promises';
+import { join } from 'node:path';
+import type { DataConfig } from '@driftprune/config';
+import type { Stream, StreamSchema } from '../types.js';
+import { DataError } from '../errors.js';
+import { FieldHasher, resolveTableSizes } from '../hash/field-hasher.js';
+import { parseWindowRule } from '../windows/window-rule.js';
+import { fileWindows, type LineParser, type ParsedRow } from './file-windows.js';
+
+export const CRITEO_DENSE = Array.from({ length: 13 }, (_, i) => `I${i + 1}`);
+export const CRITEO_FIELDS = Array.from({ length: 26 }, (_, i) => `C${i + 1}`);
+const NUM_COLUMNS = 40;
+
+export class CriteoParser implements LineParser {
+  private starts = new Int32Array(NUM_COLUMNS);
+  private ends = new Int32Array(NUM_COLUMNS);
+  constructor(private hasher: FieldHasher) {}
+
+  parse(buf: Buffer, s: number, e: number, row: ParsedRow): string | null {
+    const starts = this.starts;
+    const ends = this.ends;
+    // Field boundaries first, so a short or long row is rejected before anything is hashed.
+    let n = 0;
+    let p = s;
+    for (;;) {
+      let q = p;
+      while (q < e && buf[q] !== 9) q++;
+      if (n < NUM_COLUMNS) {
+        starts[n] = p;
+        ends[n] = q;
+      }
+      n++;
+      if (q >= e) break;
+      p = q + 1;
+    }
+    if (n !== NUM_COLUMNS) return `expected ${NUM_COLUMNS} tab-separated fields, found ${n}`;
+    if (ends[0] - starts[0] !== 1 || (buf[starts[0]] !== 48 && buf[starts[0]] !== 49)) return 'label must be 0 or 1';
+    row.label = buf[starts[0]] - 48;
+    const dense = row.dense;
+    for (let d = 0; d < 13; d++) {
+      let q = starts[d + 1];
+      const qe = ends[d + 1];
+      if (q === qe) {
+        dense[d] = 0;
+        continue;
+      }
+      let neg = false;
+      if (buf[q] === 45) {
+        neg = true;
+        q++;
+        if (q === qe) return `${CRITEO_DENSE[d]}: not an integer`;
+      }
+      let v = 0;
+      for (; q < qe; q++) {
+        const c = buf[q] - 48;
+        if (c < 0 || c > 9) return `${CRITEO_DENSE[d]}: not an integer`;
+        v = v * 10 + c;
+      }
+      dense[d] = neg || v === 0 ? 0 : Math.log1p(v);
+    }
+    const cat = row.cat;
+    const h = this.hasher;
+    for (let f = 0; f < 26; f++) cat[f] = h.bytes(f, buf, starts[f + 14], ends[f + 14]);
+    row.time = NaN;
+    return null;
+  }
+}
+
+const DAY_FILE = /^day_(\d+)(\.gz)?$/;
+
+/** The files of a Criteo path: a file, or a directory of day_N files (or one train.txt). */
+export async function criteoFiles(path: string): Promise<{ file: string; day?: number }[]> {
+  let s;
+  try {
+    s = await stat(path);
+  } catch {
+    throw new DataError('FILE_NOT_FOUND', `no such file or directory: ${path}`, path);
+  }
+  if (!s.isDirectory()) {
+    const m = DAY_FILE.exec(path.split('/').pop()!);
+    return [{ file: path, day: m ? Number(m[1]) : undefined }];
+  }
+  const names = await readdir(path);
+  const days = names
+    .map((n) => ({ n, m: DAY_FILE.exec(n) }))
+    .filter((x) => x.m)
+    .map((x) => ({ file: join(path, x.n), day: Number(x.m![1]) }))
+    .sort((a, b) => a.day - b.day);
+  if (days.length) return days;
+  const train = names.find((n) => /^train\.txt(\.gz)?$/.test(n));
+  if (train) return [{ file: join(path, train) }];
+  throw new DataError('FILE_NOT_FOUND', `no day_N or train.txt files in ${path}; pass the data file itself as data.path`, path);
+}
+
+export async function openCriteo(config: DataConfig, options: { seed: number; trackCollisions?: boolean }): Promise<Stream> {
+  const files = await criteoFiles(config.path!);
+  const rule = parseWindowRule(config.window);
+  const allDays = files.every((f) => f.day !== undefined);
+  if (rule.kind !== 'rows' && !(rule.kind === 'day' && allDays))
+    throw new DataError(
+      'BAD_OPTIONS',
+      `criteo rows have no timestamps: use window rows:N` + (rule.kind === 'day' ? ' (window day needs the 1TB log\'s day_N files, one window each)' : ''),
+    );
+  const schema: StreamSchema = { denseNames: CRITEO_DENSE, fieldNames: CRITEO_FIELDS, tableSizes: resolveTableSizes(config.hashSize, 26) };
+  const hasher = new FieldHasher(CRITEO_FIELDS, schema.tableSizes, options.trackCollisions ?? true);
+  const parser = new CriteoParser(hasher);
+  const DAY = 86_400_000;
+  return {
+    schema,
+    hashCollisions: () => hasher.report(),
+    windows: () =>
+      fileWindows({
+        files: files.map((f) => ({
+          file: f.file,
+          parser,
+          fixedWindow: rule.kind === 'day' ? { key: f.day!, id: `day_${f.day}`, start: f.day! * DAY, end: (f.day! + 1) * DAY } : undefined,
+        })),
+        rule,
+        numDense: 13,
+        numFields: 26,
+        maxRowsPerWindow: config.maxRowsPerWindow,
+        maxWindows: config.maxWindows,
+        errorBudget: config.errorBudget,
+        batchSize: config.batchSize,
+        shuffle: config.shuffleWithinWindow ? { seed: options.seed } : undefined,
+        what: config.path!,
+      }),
+  };
+}

@@ -1,0 +1,147 @@
+// The shared driver of the line-based sources (criteo, avazu, csv): reads files in order, parses each line into a
+// row, cuts rows into windows by the window rule, and yields each window as soon as it is complete. Reading pauses
+// while the consumer works on a window, so memory holds one window (plus one read chunk), not the stream.
+import type { BadRowSample, Window, WindowInfo } from '../types.js';
+import { readChunks } from '../io/open-file.js';
+import { LineSplitter } from '../io/lines.js';
+import { RowBlock } from '../rows/row-block.js';
+import { BadRowBudget, WindowBadRows } from '../rows/bad-rows.js';
+import { type ParsedWindowRule, timeWindowId, timeWindowKey, timeWindowRange } from '../windows/window-rule.js';
+import { mixSeed } from '../random/rng.js';
+
+/** One parsed row, written by a LineParser into reused arrays. */
+export interface ParsedRow {
+  dense: Float32Array;
+  cat: Int32Array;
+  label: number;
+  /** Event time in ms since the epoch (NaN when the source has none). */
+  time: number;
+}
+
+export interface LineParser {
+  /** Called with each file's first non-empty line; returns true when it was a header (then it is not a row). */
+  header?(buf: Buffer, start: number, end: number, file: string): boolean;
+  /** Parses one data line into row; null when it is valid, else the reason it is not. */
+  parse(buf: Buffer, start: number, end: number, row: ParsedRow): string | null;
+}
+
+export interface FileWindowOptions {
+  files: { file: string; parser: LineParser; /** All rows of this file form one window (Criteo day_N). */ fixedWindow?: { key: number; id: string; start: number; end: number } }[];
+  rule: ParsedWindowRule;
+  numDense: number;
+  numFields: number;
+  maxRowsPerWindow?: number;
+  maxWindows?: number;
+  errorBudget: number;
+  batchSize: number;
+  /** Seed for shuffling when `shuffleWithinWindow` is on and the caller gives no shuffleSeed. */
+  shuffle?: { seed: number };
+  what: string;
+}
+
+export function materializedWindow(info: WindowInfo, block: RowBlock, batchSize: number, shuffle?: { seed: number }): Window {
+  return {
+    ...info,
+    batches(o?: { batchSize?: number; shuffleSeed?: number }) {
+      const seed = o?.shuffleSeed ?? (shuffle ? mixSeed(shuffle.seed, info.index, 0x5417) : undefined);
+      return block.batches(o?.batchSize ?? batchSize, seed);
+    },
+  };
+}
+
+export async function* fileWindows(o: FileWindowOptions): AsyncGenerator<Window> {
+  const { rule, numDense, numFields } = o;
+  const maxRows = o.maxRowsPerWindow ?? Infinity;
+  const budget = new BadRowBudget(o.errorBudget);
+  const row: ParsedRow = { dense: new Float32Array(numDense), cat: new Int32Array(numFields), label: 0, time: NaN };
+  const ready: Window[] = [];
+  let index = 0;
+  let key: number | null = null;
+  let block = new RowBlock(numDense, numFields);
+  let bad = new WindowBadRows();
+  let fixed: FileWindowOptions['files'][number]['fixedWindow'];
+  /** Valid rows so far (rows:N windows count these). */
+  let goodIndex = 0;
+  let windowFirstRow = 0;
+
+  const close = () => {
+    if (key === null) return;
+    if (block.rows > 0) {
+      let range: { start: number; end: number };
+      let id: string;
+      if (fixed) {
+        range = { start: fixed.start, end: fixed.end };
+        id = fixed.id;
+      } else if (rule.kind === 'rows') {
+        range = { start: windowFirstRow, end: windowFirstRow + block.rows };
+        id = `rows-${key}`;
+      } else {
+        range = timeWindowRange(rule.kind, key);
+        id = timeWindowId(rule.kind, key);
+      }
+      const info: WindowInfo = { index, id, start: range.start, end: range.end, rows: block.rows, badRows: bad.count, badRowSamples: bad.samples };
+      ready.push(materializedWindow(info, block, o.batchSize, o.shuffle));
+      index++;
+      bad = new WindowBadRows();
+    }
+    // Otherwise the window had only skipped rows; its bad rows carry over to the next window.
+    block = new RowBlock(numDense, numFields);
+    key = null;
+    budget.check();
+  };
+
+  for (const spec of o.files) {
+    const { file, parser } = spec;
+    if (spec.fixedWindow) {
+      close();
+      fixed = spec.fixedWindow;
+    } else fixed = undefined;
+    const lines = new LineSplitter(file);
+    let sawFirst = false;
+    const onLine = (buf: Buffer, s: number, e: number, lineNo: number) => {
+      if (s === e) return; // blank lines are not rows
+      if (!sawFirst) {
+        sawFirst = true;
+        if (parser.header?.(buf, s, e, file)) return;
+      }
+      const reason = parser.parse(buf, s, e, row);
+      const badRow = (why: string) => {
+        const sample: BadRowSample = { file, line: lineNo, reason: why };
+        bad.add(sample);
+        budget.recordBad(sample);
+      };
+      if (reason !== null) return badRow(reason);
+      let k: number;
+      if (fixed) k = fixed.key;
+      else if (rule.kind === 'rows') k = Math.floor(goodIndex / rule.rows);
+      else {
+        if (!Number.isFinite(row.time)) return badRow('bad timestamp');
+        k = timeWindowKey(rule.kind, row.time);
+      }
+      if (key !== null && k < key) return badRow(`timestamp earlier than the current window (rows must be sorted by time)`);
+      if (key !== null && k > key) close();
+      if (key === null) {
+        key = k;
+        windowFirstRow = goodIndex;
+      }
+      goodIndex++;
+      budget.recordGood();
+      if (block.rows < maxRows) block.push(row.dense, row.cat, row.label);
+    };
+    for await (const chunk of readChunks(file)) {
+      lines.push(chunk, onLine);
+      while (ready.length) {
+        yield ready.shift()!;
+        if (o.maxWindows !== undefined && index - ready.length >= o.maxWindows) return;
+      }
+    }
+    lines.end(onLine);
+    if (fixed) close();
+  }
+  close();
+  budget.checkEnd(o.what);
+  while (ready.length) {
+    yield ready.shift()!;
+    if (o.maxWindows !== undefined && index - ready.length >= o.maxWindows) return;
+  }
+}

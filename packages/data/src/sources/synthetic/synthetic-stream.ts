@@ -1,0 +1,279 @@
+// The synthetic drifting CTR stream: Criteo-like rows (dense counts, Zipf-popular categorical ids) labelled by a
+// drifting teacher (teacher.ts) with popularity that rotates and ids that are born (vocabulary.ts), a daily CTR
+// cycle and label noise. Every row is generated from its own seed (seed, window, row), so a window needs no
+// storage: iterating it again, or in shuffled order, regenerates exactly the same rows. Memory is O(fields ×
+// vocabulary + batch), whatever the number of rows or windows.
+import type { DataConfig, SyntheticOptions } from '@driftprune/config';
+import type { Batch, Stream, StreamSchema, Window } from '../../types.js';
+import { DataError } from '../../errors.js';
+import { FieldHasher, resolveTableSizes } from '../../hash/field-hasher.js';
+import { murmur3Int } from '../../hash/murmur3.js';
+import { AliasTable, zipfWeights } from '../../random/alias.js';
+import { Permutation } from '../../random/permutation.js';
+import { Rng, hashedGaussian, mixSeed } from '../../random/rng.js';
+import { parseWindowRule, timeWindowId, timeWindowKey, MS } from '../../windows/window-rule.js';
+import { Vocabulary } from './vocabulary.js';
+import {
+  DENSE_LOGIT_STD,
+  DriftingDirection,
+  INTERACTION_DIMS,
+  INTERACTION_FIELDS,
+  INTERACTION_SCALE,
+  LATENT_DIMS,
+  fieldScales,
+  idInteraction,
+  idLatent,
+} from './teacher.js';
+
+/** Synthetic time starts on Monday 2024-01-01 00:00 UTC, so day and week windows align with calendar ones. */
+export const SYNTHETIC_EPOCH = Date.UTC(2024, 0, 1);
+
+/** The teacher and vocabulary of one window, frozen (a window can be re-iterated after later ones exist). */
+export interface SyntheticWindowState {
+  t: number;
+  rows: number;
+  windowSeed: number;
+  startHour: number;
+  bucketByRank: Int32Array[];
+  weightByRank: Float32Array[];
+  interactionByRank: Float32Array[];
+  denseWeights: Float32Array;
+}
+
+/** Grows a typed array to hold at least n elements. */
+function ensure<T extends Float32Array | Int32Array>(a: T, n: number): T {
+  if (a.length >= n) return a;
+  const b = new (a.constructor as new (n: number) => T)(Math.max(n, a.length * 2));
+  b.set(a);
+  return b;
+}
+
+export class SyntheticGenerator {
+  readonly schema: StreamSchema;
+  readonly hasher: FieldHasher;
+  readonly o: SyntheticOptions;
+  readonly numWindows: number;
+  readonly rowsPerWindow: number;
+  private readonly alias: AliasTable;
+  private readonly scales: Float64Array;
+  private readonly denseMean: Float32Array;
+  private readonly bias0: number;
+  private readonly fieldSeeds: Int32Array;
+  private readonly sizes: Int32Array;
+  private readonly rule: ReturnType<typeof parseWindowRule>;
+
+  constructor(
+    config: DataConfig,
+    readonly seed: number,
+    trackCollisions = true,
+  ) {
+    const o = (this.o = config.synthetic);
+    const rule = parseWindowRule(config.window);
+    const hoursFor = { hour: 1, day: 24, week: 168 } as const;
+    if (rule.kind !== 'rows' && hoursFor[rule.kind] !== o.hoursPerWindow)
+      throw new DataError(
+        'BAD_OPTIONS',
+        `window ${rule.kind} needs synthetic.hoursPerWindow = ${hoursFor[rule.kind]} (it is ${o.hoursPerWindow}); set one to match, or use window rows:N`,
+      );
+    this.rule = rule;
+    const perWindow = rule.kind === 'rows' ? rule.rows : o.rowsPerWindow;
+    this.rowsPerWindow = Math.min(perWindow, config.maxRowsPerWindow ?? Infinity);
+    this.numWindows = Math.min(o.windows, config.maxWindows ?? Infinity);
+    const fieldNames = Array.from({ length: o.numFields }, (_, f) => `C${f + 1}`);
+    const denseNames = Array.from({ length: o.numDense }, (_, d) => `I${d + 1}`);
+    this.schema = { denseNames, fieldNames, tableSizes: resolveTableSizes(config.hashSize, o.numFields) };
+    this.hasher = new FieldHasher(fieldNames, this.schema.tableSizes, trackCollisions);
+    this.fieldSeeds = this.hasher.seeds;
+    this.sizes = this.hasher.sizes;
+    this.alias = new AliasTable(zipfWeights(o.vocabPerField, o.zipfExponent));
+    this.scales = fieldScales(o.numFields);
+    this.denseMean = Float32Array.from({ length: o.numDense }, (_, d) => 1 + (3 * mixSeed(seed, d, 0xde75e)) / 2 ** 32);
+    this.bias0 = Math.log(o.baseCtr / (1 - o.baseCtr));
+  }
+
+  /** The frozen states of windows 0, 1, 2, … (computed in order: each window's drift builds on the last). */
+  *states(): Generator<SyntheticWindowState> {
+    const o = this.o;
+    const F = o.numFields;
+    const V = o.vocabPerField;
+    const K = LATENT_DIMS;
+    const vocab = new Vocabulary(F, V, mixSeed(this.seed, 0x70cab));
+    const u = new DriftingDirection(K, mixSeed(this.seed, 0x1a7e));
+    const a = new DriftingDirection(o.numDense || 1, mixSeed(this.seed, 0xde5e));
+    // Per-field caches indexed by raw id (ids are born in order, so these only grow).
+    const latent: Float32Array[] = Array.from({ length: F }, () => new Float32Array(V * K));
+    const buckets: Int32Array[] = Array.from({ length: F }, () => new Int32Array(V));
+    const inter: Float32Array[] = Array.from({ length: Math.min(F, INTERACTION_FIELDS) }, () => new Float32Array(V * INTERACTION_DIMS));
+    const filled = new Array<number>(F).fill(0);
+    for (let t = 0; t < this.numWindows; t++) {
+      if (t > 0) {
+        vocab.advance(o.rankRotation);
+        u.step(o.driftStd);
+        a.step(o.driftStd);
+        if (o.shiftEvery > 0 && t % o.shiftEvery === 0) {
+          u.step(o.shiftScale);
+          a.step(o.shiftScale);
+        }
+      }
+      const st: SyntheticWindowState = {
+        t,
+        rows: this.rowsPerWindow,
+        windowSeed: mixSeed(this.seed, t, 0x5eed),
+        startHour: t * o.hoursPerWindow,
+        bucketByRank: [],
+        weightByRank: [],
+        interactionByRank: [],
+        denseWeights: Float32Array.from({ length: o.numDense }, (_, d) => a.v[d] * DENSE_LOGIT_STD),
+      };
+      for (let f = 0; f < F; f++) {
+        const born = vocab.idsBorn(f);
+        latent[f] = ensure(latent[f], born * K);
+        buckets[f] = ensure(buckets[f], born);
+        if (f < inter.length) inter[f] = ensure(inter[f], born * INTERACTION_DIMS);
+        for (let id = filled[f]; id < born; id++) {
+          for (let k = 0; k < K; k++) latent[f][id * K + k] = idLatent(this.seed, f, id, k);
+          buckets[f][id] = this.hasher.int(f, id); // counted once per id, when it is born
+          if (f < inter.length) for (let k = 0; k < INTERACTION_DIMS; k++) inter[f][id * INTERACTION_DIMS + k] = idInteraction(this.seed, f, id, k);
+        }
+        filled[f] = born;
+        const ranks = vocab.rankToId[f];
+        const b = new Int32Array(V);
+        const w = new Float32Array(V);
+        const e = f < inter.length ? new Float32Array(V * INTERACTION_DIMS) : new Float32Array(0);
+        const s = this.scales[f];
+        for (let r = 0; r < V; r++) {
+          const id = ranks[r];
+          b[r] = buckets[f][id];
+          let dot = 0;
+          for (let k = 0; k < K; k++) dot += latent[f][id * K + k] * u.v[k];
+          w[r] = s * dot;
+          if (e.length) for (let k = 0; k < INTERACTION_DIMS; k++) e[r * INTERACTION_DIMS + k] = inter[f][id * INTERACTION_DIMS + k];
+        }
+        st.bucketByRank.push(b);
+        st.weightByRank.push(w);
+        if (e.length) st.interactionByRank.push(e);
+      }
+      yield st;
+    }
+  }
+
+  /**
+   * Writes row i of a window at position `at` of the output arrays; returns its label. `count` records one-off ids
+   * in the collision counters (done on a window's first pass only, so re-iterating does not count twice).
+   */
+  row(st: SyntheticWindowState, i: number, rng: Rng, dense: Float32Array, cat: Int32Array, at: number, count: boolean): number {
+    const o = this.o;
+    const F = o.numFields;
+    const D = o.numDense;
+    rng.seedRow(st.windowSeed, i);
+    const hour = st.startHour + ((i + 0.5) / st.rows) * o.hoursPerWindow;
+    let logit = this.bias0 + o.dailyCycleAmplitude * Math.sin((2 * Math.PI * hour) / 24);
+    const nInter = st.interactionByRank.length;
+    let e0 = 0, e1 = 0, e2 = 0, e3 = 0, f0 = 0, f1 = 0, f2 = 0, f3 = 0, g0 = 0, g1 = 0, g2 = 0, g3 = 0;
+    const cOff = at * F;
+    for (let f = 0; f < F; f++) {
+      let bucket: number;
+      let w: number;
+      let rank = -1;
+      let raw = 0;
+      if (o.newIdRate > 0 && rng.next() < o.newIdRate) {
+        // A one-off id never seen before (raw ids ≥ 2^31 are never vocabulary ids).
+        raw = (rng.u32() | 0x80000000) >>> 0;
+        bucket = count ? this.hasher.int(f, raw) : murmur3Int(raw, this.fieldSeeds[f]) % this.sizes[f];
+        w = this.scales[f] * hashedGaussian(raw, f);
+      } else {
+        rank = this.alias.sample(rng);
+        bucket = st.bucketByRank[f][rank];
+        w = st.weightByRank[f][rank];
+      }
+      cat[cOff + f] = bucket;
+      logit += w;
+      if (f < nInter) {
+        let x0: number, x1: number, x2: number, x3: number;
+        if (rank >= 0) {
+          const e = st.interactionByRank[f];
+          const p = rank * INTERACTION_DIMS;
+          x0 = e[p]; x1 = e[p + 1]; x2 = e[p + 2]; x3 = e[p + 3];
+        } else {
+          x0 = idInteraction(this.seed, f, raw, 0); x1 = idInteraction(this.seed, f, raw, 1);
+          x2 = idInteraction(this.seed, f, raw, 2); x3 = idInteraction(this.seed, f, raw, 3);
+        }
+        if (f === 0) { e0 = x0; e1 = x1; e2 = x2; e3 = x3; }
+        else if (f === 1) { f0 = x0; f1 = x1; f2 = x2; f3 = x3; }
+        else { g0 = x0; g1 = x1; g2 = x2; g3 = x3; }
+      }
+    }
+    if (nInter >= 2) {
+      let pair = e0 * f0 + e1 * f1 + e2 * f2 + e3 * f3;
+      if (nInter >= 3) pair += e0 * g0 + e1 * g1 + e2 * g2 + e3 * g3 + f0 * g0 + f1 * g1 + f2 * g2 + f3 * g3;
+      logit += (INTERACTION_SCALE * pair) / 2;
+    }
+    const dOff = at * D;
+    const mean = this.denseMean;
+    const dw = st.denseWeights;
+    for (let d = 0; d < D; d++) {
+      // Count-like features (log-normal counts) as Criteo's, already log(1 + x)-transformed.
+      const x = Math.log1p(Math.floor(Math.exp(mean[d] + rng.gaussian())));
+      dense[dOff + d] = x;
+      logit += dw[d] * (x - mean[d]);
+    }
+    const p = 1 / (1 + Math.exp(-logit));
+    let y = rng.next() < p ? 1 : 0;
+    if (o.labelNoise > 0 && rng.next() < o.labelNoise) y = 1 - y;
+    return y;
+  }
+
+  window(st: SyntheticWindowState, batchSize: number, shuffle?: { seed: number }): Window {
+    const o = this.o;
+    const start = SYNTHETIC_EPOCH + st.startHour * MS.HOUR;
+    const end = start + o.hoursPerWindow * MS.HOUR;
+    let id: string;
+    let range = { start, end };
+    if (this.rule.kind === 'rows') {
+      id = `rows-${st.t}`;
+      range = { start: st.t * st.rows, end: (st.t + 1) * st.rows };
+    } else id = timeWindowId(this.rule.kind, timeWindowKey(this.rule.kind, start));
+    let counted = false;
+    const gen = this;
+    return {
+      index: st.t,
+      id,
+      start: range.start,
+      end: range.end,
+      rows: st.rows,
+      badRows: 0,
+      badRowSamples: [],
+      batches(opts?: { batchSize?: number; shuffleSeed?: number }): AsyncIterable<Batch> {
+        const B = opts?.batchSize ?? batchSize;
+        if (!(B >= 1)) throw new Error(`batchSize must be ≥ 1, got ${B}`);
+        const shuffleSeed = opts?.shuffleSeed ?? (shuffle ? mixSeed(shuffle.seed, st.t, 0x5417) : undefined);
+        return (async function* () {
+          const count = !counted;
+          counted = true;
+          const perm = shuffleSeed === undefined ? null : new Permutation(st.rows, shuffleSeed);
+          const rng = new Rng();
+          const dense = new Float32Array(B * o.numDense);
+          const cat = new Int32Array(B * o.numFields);
+          const labels = new Float32Array(B);
+          for (let s = 0; s < st.rows; s += B) {
+            const n = Math.min(st.rows, s + B) - s;
+            for (let j = 0; j < n; j++) labels[j] = gen.row(st, perm ? perm.at(s + j) : s + j, rng, dense, cat, j, count);
+            yield { size: n, dense: dense.subarray(0, n * o.numDense), cat: cat.subarray(0, n * o.numFields), labels: labels.subarray(0, n) };
+          }
+        })();
+      },
+    };
+  }
+}
+
+export function openSynthetic(config: DataConfig, options: { seed: number; trackCollisions?: boolean }): Stream {
+  const gen = new SyntheticGenerator(config, options.seed, options.trackCollisions ?? true);
+  const shuffle = config.shuffleWithinWindow ? { seed: options.seed } : undefined;
+  return {
+    schema: gen.schema,
+    hashCollisions: () => gen.hasher.report(),
+    async *windows() {
+      for (const st of gen.states()) yield gen.window(st, config.batchSize, shuffle);
+    },
+  };
+}
