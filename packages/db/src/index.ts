@@ -1,7 +1,24 @@
+// @driftprune/db: the Prisma client, migrations, artifact store, API token hashing, sweep status bookkeeping.
 export * from './client.js';
 export * from './database.js';
 export * from './artifacts/store.js';
 export * from './tokens.js';
+export * from './sweeps.js';
 export { createMigration, deployMigrations, migrationsDir, schemaPath } from './migrate/migrations.js';
-export * as prismaEnums from '../generated/prisma/enums.js';
-export type * from '../generated/prisma/models.js';
+export { Prisma } from '../generated/prisma/client.js';
+export type {
+  User,
+  ApiToken,
+  Project,
+  Membership,
+  Dataset,
+  Experiment,
+  Sweep,
+  Run,
+  WindowMetric,
+  RefreshEvent,
+  ServingEvaluation,
+  Artifact,
+  Worker,
+} from '../generated/prisma/client.js';
+export type { Role, RunStatus, SweepStatus, ModelRole, ArtifactKind } from '../generated/prisma/enums.js';

@@ -137,3 +137,12 @@ export function createArtifactStore(env: StoreEnv, cwd = process.cwd()): Artifac
   const dir = spec.startsWith('file:') ? spec.slice(5) : spec;
   return new DirectoryStore(isAbsolute(dir) ? dir : resolve(cwd, dir));
 }
+
+/** Store keys of a run's artifacts: projects/<project>/runs/<run>/<name>. Deleting the prefix deletes them all. */
+export function runArtifactPrefix(projectId: string, runId: string): string {
+  return `projects/${projectId}/runs/${runId}`;
+}
+
+export function runArtifactKey(projectId: string, runId: string, name: string): string {
+  return `${runArtifactPrefix(projectId, runId)}/${name.replace(/^\/+/, '')}`;
+}

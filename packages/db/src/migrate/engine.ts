@@ -1,4 +1,5 @@
 // Drives Prisma's wasm schema engine (the npm package @prisma/schema-engine-wasm) directly, because the native
+/* eslint-disable @typescript-eslint/no-explicit-any -- the wasm-bindgen module is untyped */
 // schema engine the Prisma CLI wants cannot be downloaded here. Same migration format as `prisma migrate`.
 import { readFile } from 'node:fs/promises';
 import { createRequire } from 'node:module';
@@ -22,12 +23,13 @@ let runtime: Promise<WasmRuntime> | undefined;
 /** Loads and instantiates the wasm module once per process. */
 export function loadSchemaEngineRuntime(): Promise<WasmRuntime> {
   runtime ??= (async () => {
-    // @ts-expect-error the package ships no type declarations for this entry point
-    const rt = await import('@prisma/schema-engine-wasm/schema_engine_bg');
+    const rt: any = await import('@prisma/schema-engine-wasm/schema_engine_bg');
+    // The ES2023 lib has no WebAssembly declarations; the runtime has it.
+    const WebAssembly = (globalThis as any).WebAssembly;
     const wasmPath = join(dirname(require.resolve('@prisma/schema-engine-wasm/schema_engine_bg')), 'schema_engine_bg.wasm');
     const instance = new WebAssembly.Instance(new WebAssembly.Module(await readFile(wasmPath)), { './schema_engine_bg.js': rt });
     rt.__wbg_set_wasm(instance.exports);
-    (instance.exports as unknown as { __wbindgen_start(): void }).__wbindgen_start();
+    instance.exports.__wbindgen_start();
     return rt as WasmRuntime;
   })();
   return runtime;

@@ -1,0 +1,45 @@
+// Bearer-token authentication and per-project roles (admin > editor > viewer).
+import { hashApiToken, type Db, type Role, type User } from '@driftprune/db';
+import { forbidden, isUuid, notFound, unauthenticated } from './errors.js';
+
+export interface Principal {
+  user: User;
+  tokenId: string;
+  /** projectId → role */
+  roles: Map<string, Role>;
+}
+
+const RANK: Record<Role, number> = { viewer: 0, editor: 1, admin: 2 };
+
+/** Reads `Bearer <token>` from a header value; null when absent. */
+export function bearerToken(header: string | undefined | null): string | null {
+  if (!header) return null;
+  const m = /^Bearer\s+(\S+)\s*$/i.exec(header);
+  return m ? m[1] : null;
+}
+
+/** Resolves a token to its user and project roles; null for unknown, revoked or expired tokens. */
+export async function authenticate(db: Db, token: string | null): Promise<Principal | null> {
+  if (!token) return null;
+  const row = await db.apiToken.findUnique({ where: { tokenHash: hashApiToken(token) }, include: { user: { include: { members: true } } } });
+  if (!row || row.revokedAt || (row.expiresAt && row.expiresAt < new Date())) return null;
+  // lastUsedAt is informational: at most one write per token per minute
+  if (!row.lastUsedAt || Date.now() - row.lastUsedAt.getTime() > 60_000)
+    db.apiToken.update({ where: { id: row.id }, data: { lastUsedAt: new Date() } }).catch(() => {});
+  const { members, ...user } = row.user;
+  return { user, tokenId: row.id, roles: new Map(members.map((m) => [m.projectId, m.role])) };
+}
+
+export function requireUser(p: Principal | null): Principal {
+  if (!p) throw unauthenticated();
+  return p;
+}
+
+/** The caller's role in a project, or NOT_FOUND when the project is invisible to the caller. */
+export function requireProject(p: Principal | null, projectId: string, min: Role = 'viewer'): Role {
+  const principal = requireUser(p);
+  const role = isUuid(projectId) ? principal.roles.get(projectId) : undefined;
+  if (!role) throw notFound('project', projectId);
+  if (RANK[role] < RANK[min]) throw forbidden(`this needs the ${min} role in project ${projectId}; you are ${role}`);
+  return role;
+}

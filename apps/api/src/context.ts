@@ -1,0 +1,21 @@
+// Per-request context: the database, queues, pub/sub, store, and the authenticated caller (or null).
+import type { Db, ArtifactStore } from '@driftprune/db';
+import type { RunQueues } from '@driftprune/worker/queue';
+import type { Redis } from 'ioredis';
+import type { Principal } from './auth.js';
+import type { EventHub } from './pubsub.js';
+
+export interface ApiServices {
+  db: Db;
+  queues: RunQueues;
+  hub: EventHub;
+  store: ArtifactStore;
+  /** Used by the health check and for control messages (cancel). */
+  redis: Redis;
+  prefix: string;
+  version: string;
+}
+
+export interface ApiContext extends ApiServices {
+  principal: Principal | null;
+}

@@ -1,0 +1,32 @@
+// Coded GraphQL errors: clients branch on extensions.code, never on message text.
+import { GraphQLError } from 'graphql';
+import { ConfigError } from '@driftprune/config';
+
+export type ErrorCode = 'BAD_USER_INPUT' | 'UNAUTHENTICATED' | 'FORBIDDEN' | 'NOT_FOUND' | 'INTERNAL_SERVER_ERROR';
+
+export function apiError(code: ErrorCode, message: string, extra: Record<string, unknown> = {}): GraphQLError {
+  return new GraphQLError(message, { extensions: { code, ...extra } });
+}
+
+export const badInput = (message: string, issues?: { path: string; message: string }[]) => apiError('BAD_USER_INPUT', message, issues ? { issues } : {});
+export const unauthenticated = (message = 'an API token is required: send Authorization: Bearer <token>') => apiError('UNAUTHENTICATED', message);
+export const forbidden = (message: string) => apiError('FORBIDDEN', message);
+/** Also used for objects in projects the caller cannot see, so that their existence does not leak. */
+export const notFound = (what: string, id: string) => apiError('NOT_FOUND', `${what} ${id} not found`);
+
+/** Runs a zod validation (parseConfig) and turns a ConfigError into BAD_USER_INPUT with its issue list. */
+export function validated<T>(fn: () => T): T {
+  try {
+    return fn();
+  } catch (e) {
+    if (e instanceof ConfigError) throw badInput(e.message, e.issues);
+    throw e;
+  }
+}
+
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+/** Ids are UUIDs: anything else cannot exist (NOT_FOUND) and never reaches the database as a malformed uuid. */
+export function isUuid(id: string): boolean {
+  return UUID.test(id);
+}

@@ -1,0 +1,105 @@
+// Fans Redis pub/sub messages (published by workers and by this API) out to GraphQL subscriptions.
+// One Redis subscriber connection per API process; each subscription is an async iterator with its own buffer.
+import { Redis } from 'ioredis';
+import { channels } from '@driftprune/worker/events';
+
+type Listener = (payload: unknown) => void;
+
+/** An async iterator fed by push(); closing it unregisters it. Bounded: a slow client drops its oldest events. */
+class Feed<T> implements AsyncIterableIterator<T> {
+  private buffer: T[] = [];
+  private waiting: ((r: IteratorResult<T>) => void)[] = [];
+  private done = false;
+  constructor(
+    private readonly onClose: () => void,
+    private readonly maxBuffer = 1_000,
+  ) {}
+  push(v: T) {
+    if (this.done) return;
+    const w = this.waiting.shift();
+    if (w) w({ value: v, done: false });
+    else {
+      this.buffer.push(v);
+      if (this.buffer.length > this.maxBuffer) this.buffer.shift();
+    }
+  }
+  next(): Promise<IteratorResult<T>> {
+    if (this.buffer.length) return Promise.resolve({ value: this.buffer.shift()!, done: false });
+    if (this.done) return Promise.resolve({ value: undefined, done: true });
+    return new Promise((r) => this.waiting.push(r));
+  }
+  return(): Promise<IteratorResult<T>> {
+    if (!this.done) {
+      this.done = true;
+      this.onClose();
+      for (const w of this.waiting) w({ value: undefined, done: true });
+      this.waiting = [];
+      this.buffer = [];
+    }
+    return Promise.resolve({ value: undefined, done: true });
+  }
+  throw(e: unknown): Promise<IteratorResult<T>> {
+    void this.return();
+    return Promise.reject(e);
+  }
+  [Symbol.asyncIterator]() {
+    return this;
+  }
+}
+
+export class EventHub {
+  private readonly sub: Redis;
+  private readonly listeners = new Map<string, Set<Listener>>();
+  readonly channels: ReturnType<typeof channels>;
+  private ready: Promise<unknown>;
+
+  constructor(redisUrl: string, prefix: string) {
+    this.channels = channels(prefix);
+    this.sub = new Redis(redisUrl, { maxRetriesPerRequest: null, lazyConnect: false });
+    this.sub.on('error', () => {}); // reconnects on its own; the health query reports Redis separately
+    this.sub.on('message', (channel: string, message: string) => {
+      const set = this.listeners.get(channel);
+      if (!set?.size) return;
+      let payload: unknown;
+      try {
+        payload = JSON.parse(message);
+      } catch {
+        return;
+      }
+      for (const l of set) l(payload);
+    });
+    this.ready = this.sub.subscribe(this.channels.run, this.channels.metric);
+  }
+
+  whenReady() {
+    return this.ready;
+  }
+
+  /** Messages on `channel` that pass `filter`, mapped by `map` (which may drop a message by returning undefined). */
+  feed<M, T>(channel: string, filter: (m: M) => boolean, map: (m: M) => Promise<T | undefined> | T | undefined): AsyncIterableIterator<T> {
+    const set = this.listeners.get(channel) ?? new Set<Listener>();
+    this.listeners.set(channel, set);
+    // Keep the order of messages even when map() is async.
+    let chain: Promise<void> = Promise.resolve();
+    const feed = new Feed<T>(() => set.delete(listener));
+    const listener: Listener = (payload) => {
+      const m = payload as M;
+      if (!filter(m)) return;
+      chain = chain.then(async () => {
+        try {
+          const v = await map(m);
+          if (v !== undefined) feed.push(v);
+        } catch {
+          // a message that cannot be mapped (e.g. the run was deleted meanwhile) is skipped
+        }
+      });
+    };
+    set.add(listener);
+    return feed;
+  }
+
+  async close() {
+    this.listeners.clear();
+    this.sub.disconnect();
+  }
+}

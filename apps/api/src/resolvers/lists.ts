@@ -1,0 +1,80 @@
+// The paginated lists (experiments, runs, sweeps), with filters and sorting, scoped to one project.
+import type { Prisma } from '@driftprune/db';
+import { requireProject } from '../auth.js';
+import type { ApiContext } from '../context.js';
+import { badInput, isUuid } from '../errors.js';
+import { connection, decodeCursor, encodeCursor, keysetWhere, pageSize, type Dir } from '../pagination.js';
+import type { ExperimentFilter, ExperimentSort, RunFilter, RunSort, SweepStatus } from '../resolvers-types.js';
+
+interface ListArgs<F, S> {
+  first?: number | null;
+  after?: string | null;
+  filter?: F | null;
+  sort?: S | null;
+}
+
+const PATH = /^[A-Za-z_]\w*(\.[A-Za-z_]\w*)*$/;
+
+export async function listExperiments(ctx: ApiContext, projectId: string, args: ListArgs<ExperimentFilter, ExperimentSort>) {
+  requireProject(ctx.principal, projectId);
+  const take = pageSize(args.first);
+  const field = args.sort?.field === 'NAME' ? 'name' : 'createdAt';
+  const dir: Dir = args.sort?.direction === 'ASC' ? 'asc' : 'desc';
+  const base: Prisma.ExperimentWhereInput = { projectId };
+  if (args.filter?.nameContains) base.name = { contains: args.filter.nameContains, mode: 'insensitive' };
+  if (args.filter?.paradigm) base.paradigm = args.filter.paradigm;
+  const where = args.after ? { AND: [base, keysetWhere(field, dir, decodeCursor(args.after), field === 'createdAt')] } : base;
+  const [rows, total] = await Promise.all([
+    ctx.db.experiment.findMany({ where, orderBy: [{ [field]: dir }, { id: dir }], take: take + 1, include: { _count: { select: { runs: true } } } }),
+    ctx.db.experiment.count({ where: base }),
+  ]);
+  return connection(rows, take, total, (r) => encodeCursor([field === 'name' ? r.name : r.createdAt.toISOString(), r.id]));
+}
+
+export function runWhere(projectId: string, filter: RunFilter | null | undefined): Prisma.RunWhereInput {
+  const where: Prisma.RunWhereInput = { projectId };
+  const and: Prisma.RunWhereInput[] = [];
+  if (filter?.status?.length) where.status = { in: filter.status };
+  if (filter?.experimentId) where.experimentId = isUuid(filter.experimentId) ? filter.experimentId : '00000000-0000-0000-0000-000000000000';
+  if (filter?.sweepId) where.sweepId = isUuid(filter.sweepId) ? filter.sweepId : '00000000-0000-0000-0000-000000000000';
+  if (filter?.paradigm) where.paradigm = filter.paradigm;
+  for (const p of filter?.params ?? []) {
+    if (!PATH.test(p.path)) throw badInput(`params filter path "${p.path}" must be a dotted config path such as pruning.budget`);
+    if (p.equals === null || typeof p.equals === 'object') throw badInput('params filter `equals` must be a number, string or boolean');
+    and.push({ config: { path: p.path.split('.'), equals: p.equals as Prisma.InputJsonValue } });
+  }
+  if (and.length) where.AND = and;
+  return where;
+}
+
+export async function listRuns(ctx: ApiContext, projectId: string, args: ListArgs<RunFilter, RunSort>) {
+  requireProject(ctx.principal, projectId);
+  const take = pageSize(args.first);
+  const dir: Dir = args.sort?.direction === 'ASC' ? 'asc' : 'desc';
+  const base = runWhere(projectId, args.filter);
+  const sortField = args.sort?.field ?? 'CREATED_AT';
+  if (sortField === 'STATUS') {
+    // enum order cannot be compared in a WHERE through Prisma: page by offset
+    const offset = args.after ? Number(decodeCursor(args.after)[1]) : 0;
+    if (!Number.isInteger(offset) || offset < 0) throw badInput('invalid cursor');
+    const [rows, total] = await Promise.all([
+      ctx.db.run.findMany({ where: base, orderBy: [{ status: dir }, { id: dir }], skip: offset, take: take + 1 }),
+      ctx.db.run.count({ where: base }),
+    ]);
+    return connection(rows, take, total, (_r, i) => encodeCursor(['o', offset + i + 1]));
+  }
+  const field = sortField === 'PROGRESS' ? 'progress' : 'createdAt';
+  const where = args.after ? { AND: [base, keysetWhere(field, dir, decodeCursor(args.after), field === 'createdAt')] } : base;
+  const [rows, total] = await Promise.all([ctx.db.run.findMany({ where, orderBy: [{ [field]: dir }, { id: dir }], take: take + 1 }), ctx.db.run.count({ where: base })]);
+  return connection(rows, take, total, (r) => encodeCursor([field === 'progress' ? r.progress : r.createdAt.toISOString(), r.id]));
+}
+
+export async function listSweeps(ctx: ApiContext, projectId: string, args: { first?: number | null; after?: string | null; status?: SweepStatus[] | null }) {
+  requireProject(ctx.principal, projectId);
+  const take = pageSize(args.first);
+  const base: Prisma.SweepWhereInput = { projectId };
+  if (args.status?.length) base.status = { in: args.status };
+  const where = args.after ? { AND: [base, keysetWhere('createdAt', 'desc', decodeCursor(args.after), true)] } : base;
+  const [rows, total] = await Promise.all([ctx.db.sweep.findMany({ where, orderBy: [{ createdAt: 'desc' }, { id: 'desc' }], take: take + 1 }), ctx.db.sweep.count({ where: base })]);
+  return connection(rows, take, total, (r) => encodeCursor([r.createdAt.toISOString(), r.id]));
+}

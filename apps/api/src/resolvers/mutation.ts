@@ -1,0 +1,133 @@
+import { csvMapping, parseConfig, SOURCE_KINDS, syntheticOptions, experimentConfig } from '@driftprune/config';
+import { newApiToken, runArtifactPrefix, Prisma } from '@driftprune/db';
+import { channels, publishJson } from '@driftprune/worker/events';
+import type { MutationResolvers } from '../resolvers-types.js';
+import { requireProject, requireUser } from '../auth.js';
+import type { ApiContext } from '../context.js';
+import { badInput, isUuid, notFound, validated } from '../errors.js';
+import { loadExperiment, loadRun, loadSweep } from '../services/access.js';
+import { cancelRun, configInput, retryRun, submitRun, submitSweep, type RunDeps } from '../services/runs.js';
+
+const deps = (ctx: ApiContext): RunDeps => ({ db: ctx.db, queues: ctx.queues, redis: ctx.redis, prefix: ctx.prefix });
+
+function nonEmpty(value: string, what: string, max = 200): string {
+  const v = value.trim();
+  if (!v || v.length > max) throw badInput(`${what} must be 1..${max} characters`);
+  return v;
+}
+
+function isUnique(e: unknown): boolean {
+  return e instanceof Prisma.PrismaClientKnownRequestError && e.code === 'P2002';
+}
+
+export const Mutation: MutationResolvers = {
+  createProject: async (_p, { input }, ctx) => {
+    const p = requireUser(ctx.principal);
+    const name = nonEmpty(input.name, 'name');
+    const slug = (input.slug ?? name.toLowerCase().replace(/[^a-z0-9]+/g, '-').replace(/^-|-$/g, '')).slice(0, 60);
+    if (!/^[a-z0-9]+(-[a-z0-9]+)*$/.test(slug)) throw badInput('slug must be lowercase letters, digits and single dashes');
+    try {
+      const project = await ctx.db.project.create({ data: { name, slug, members: { create: { userId: p.user.id, role: 'admin' } } } });
+      p.roles.set(project.id, 'admin');
+      return { ...project, role: 'admin' as const };
+    } catch (e) {
+      if (isUnique(e)) throw badInput(`a project with slug "${slug}" already exists`);
+      throw e;
+    }
+  },
+  addProjectMember: async (_p, { projectId, email, role }, ctx) => {
+    requireProject(ctx.principal, projectId, 'admin');
+    const user = await ctx.db.user.findUnique({ where: { email } });
+    if (!user) throw notFound('user', email);
+    await ctx.db.membership.upsert({ where: { userId_projectId: { userId: user.id, projectId } }, create: { userId: user.id, projectId, role }, update: { role } });
+    const project = (await ctx.db.project.findUnique({ where: { id: projectId } }))!;
+    return { role, project: { ...project, role: ctx.principal!.roles.get(projectId)! } };
+  },
+  createDataset: async (_p, { input }, ctx) => {
+    requireProject(ctx.principal, input.projectId, 'editor');
+    const name = nonEmpty(input.name, 'name');
+    if (!(SOURCE_KINDS as readonly string[]).includes(input.kind)) throw badInput(`kind must be one of ${SOURCE_KINDS.join(', ')}`);
+    let mapping: unknown = input.mapping ?? null;
+    if (input.kind === 'csv') mapping = validated(() => parseConfig(csvMapping, configInput(input.mapping, 'csv mapping'), 'csv mapping'));
+    else if (input.kind === 'synthetic') mapping = validated(() => parseConfig(syntheticOptions, configInput(input.mapping ?? {}, 'synthetic options'), 'synthetic options'));
+    else if (!input.location) throw badInput(`location is required for a ${input.kind} dataset`);
+    if (input.stats != null && (typeof input.stats !== 'object' || Array.isArray(input.stats))) throw badInput('stats must be an object');
+    try {
+      return await ctx.db.dataset.create({
+        data: {
+          projectId: input.projectId,
+          name,
+          kind: input.kind,
+          location: input.location ?? null,
+          mapping: (mapping ?? Prisma.DbNull) as Prisma.InputJsonValue,
+          stats: (input.stats ?? Prisma.DbNull) as Prisma.InputJsonValue,
+        },
+      });
+    } catch (e) {
+      if (isUnique(e)) throw badInput(`a dataset named "${name}" already exists in this project`);
+      throw e;
+    }
+  },
+  createExperiment: async (_p, { input }, ctx) => {
+    const p = requireUser(ctx.principal);
+    requireProject(p, input.projectId, 'editor');
+    const name = nonEmpty(input.name, 'name');
+    const config = validated(() => parseConfig(experimentConfig, configInput(input.config, 'experiment config'), 'experiment config'));
+    if (input.datasetId) {
+      const ds = isUuid(input.datasetId) ? await ctx.db.dataset.findUnique({ where: { id: input.datasetId } }) : null;
+      if (!ds || ds.projectId !== input.projectId) throw notFound('dataset', input.datasetId);
+    }
+    return ctx.db.experiment.create({
+      data: {
+        projectId: input.projectId,
+        name,
+        description: input.description ?? null,
+        config: config as unknown as Prisma.InputJsonValue,
+        paradigm: config.paradigm.kind,
+        datasetId: input.datasetId ?? null,
+        createdById: p.user.id,
+      },
+    });
+  },
+  submitRun: async (_p, { input }, ctx) => submitRun(deps(ctx), await loadExperiment(ctx, input.experimentId, 'editor'), input),
+  submitSweep: async (_p, { input }, ctx) => submitSweep(deps(ctx), await loadExperiment(ctx, input.experimentId, 'editor'), input),
+  cancelRun: async (_p, { id }, ctx) => cancelRun(deps(ctx), await loadRun(ctx, id, 'editor')),
+  cancelSweep: async (_p, { id }, ctx) => {
+    const sweep = await loadSweep(ctx, id, 'editor');
+    const runs = await ctx.db.run.findMany({ where: { sweepId: sweep.id, status: { in: ['queued', 'running'] } } });
+    for (const r of runs) await cancelRun(deps(ctx), r);
+    return (await ctx.db.sweep.findUnique({ where: { id: sweep.id } }))!;
+  },
+  retryRun: async (_p, { id }, ctx) => retryRun(deps(ctx), await loadRun(ctx, id, 'editor')),
+  deleteExperiment: async (_p, { id }, ctx) => {
+    const exp = await loadExperiment(ctx, id, 'editor');
+    const runs = await ctx.db.run.findMany({ where: { experimentId: exp.id }, select: { id: true, status: true } });
+    // stop what is still queued or running, then remove stored files, then the rows (cascade)
+    for (const r of runs)
+      if (r.status === 'queued' || r.status === 'running') {
+        await ctx.db.run.update({ where: { id: r.id }, data: { cancelRequested: true } });
+        await ctx.queues.removeWaiting(r.id);
+        await publishJson(ctx.redis, channels(ctx.prefix).cancel, { runId: r.id });
+      }
+    const deletedArtifacts = await ctx.db.artifact.count({ where: { run: { experimentId: exp.id } } });
+    for (const r of runs) await ctx.store.deletePrefix(runArtifactPrefix(exp.projectId, r.id));
+    await ctx.db.experiment.delete({ where: { id: exp.id } });
+    return { id: exp.id, deletedRuns: runs.length, deletedArtifacts };
+  },
+  createApiToken: async (_p, { name, expiresInDays }, ctx) => {
+    const p = requireUser(ctx.principal);
+    const n = nonEmpty(name, 'name', 100);
+    if (expiresInDays != null && (!Number.isInteger(expiresInDays) || expiresInDays < 1 || expiresInDays > 3650)) throw badInput('expiresInDays must be an integer in 1..3650');
+    const t = newApiToken();
+    const apiToken = await ctx.db.apiToken.create({
+      data: { userId: p.user.id, name: n, tokenHash: t.hash, prefix: t.prefix, expiresAt: expiresInDays ? new Date(Date.now() + expiresInDays * 86_400_000) : null },
+    });
+    return { token: t.token, apiToken };
+  },
+  revokeApiToken: async (_p, { id }, ctx) => {
+    const p = requireUser(ctx.principal);
+    const row = isUuid(id) ? await ctx.db.apiToken.findUnique({ where: { id } }) : null;
+    if (!row || row.userId !== p.user.id) throw notFound('API token', id);
+    return ctx.db.apiToken.update({ where: { id }, data: { revokedAt: row.revokedAt ?? new Date() } });
+  },
+};

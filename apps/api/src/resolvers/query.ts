@@ -1,0 +1,50 @@
+import type { QueryResolvers } from '../resolvers-types.js';
+import { requireProject, requireUser } from '../auth.js';
+import { metricSeries } from '../downsample.js';
+import { notFound } from '../errors.js';
+import { loadExperiment, loadRun, loadSweep } from '../services/access.js';
+import { listExperiments, listRuns, listSweeps } from './lists.js';
+import { checkHealth } from '../health.js';
+
+export const Query: QueryResolvers = {
+  health: (_p, _a, ctx) => checkHealth(ctx),
+  me: async (_p, _a, ctx) => {
+    const p = requireUser(ctx.principal);
+    const members = await ctx.db.membership.findMany({ where: { userId: p.user.id }, include: { project: true }, orderBy: { createdAt: 'asc' } });
+    return { user: p.user, memberships: members.map((m) => ({ role: m.role, project: { ...m.project, role: m.role } })) };
+  },
+  projects: async (_p, _a, ctx) => {
+    const p = requireUser(ctx.principal);
+    const rows = await ctx.db.project.findMany({ where: { id: { in: [...p.roles.keys()] } }, orderBy: { createdAt: 'asc' } });
+    return rows.map((r) => ({ ...r, role: p.roles.get(r.id)! }));
+  },
+  project: async (_p, { id }, ctx) => {
+    const role = requireProject(ctx.principal, id);
+    const row = await ctx.db.project.findUnique({ where: { id } });
+    if (!row) throw notFound('project', id);
+    return { ...row, role };
+  },
+  datasets: (_p, { projectId }, ctx) => {
+    requireProject(ctx.principal, projectId);
+    return ctx.db.dataset.findMany({ where: { projectId }, orderBy: { createdAt: 'desc' } });
+  },
+  experiments: (_p, args, ctx) => listExperiments(ctx, args.projectId, args),
+  experiment: (_p, { id }, ctx) => loadExperiment(ctx, id),
+  runs: (_p, args, ctx) => listRuns(ctx, args.projectId, args),
+  run: (_p, { id }, ctx) => loadRun(ctx, id),
+  runMetrics: async (_p, { runId, ...q }, ctx) => {
+    await loadRun(ctx, runId);
+    return metricSeries(ctx.db, { runId, ...q });
+  },
+  sweeps: (_p, args, ctx) => listSweeps(ctx, args.projectId, args),
+  sweep: (_p, { id }, ctx) => loadSweep(ctx, id),
+  workers: (_p, _a, ctx) => {
+    requireUser(ctx.principal);
+    return ctx.db.worker.findMany({ orderBy: { heartbeatAt: 'desc' }, take: 200 });
+  },
+  apiTokens: (_p, _a, ctx) => {
+    const p = requireUser(ctx.principal);
+    return ctx.db.apiToken.findMany({ where: { userId: p.user.id }, orderBy: { createdAt: 'desc' } });
+  },
+};
+

@@ -1,0 +1,31 @@
+import type { Run } from '@driftprune/db';
+import type { MetricMessage, RunUpdatedMessage } from '@driftprune/worker/events';
+import type { SubscriptionResolvers } from '../resolvers-types.js';
+import { requireProject } from '../auth.js';
+import { loadRun } from '../services/access.js';
+
+export const Subscription: SubscriptionResolvers = {
+  runUpdated: {
+    subscribe: (_p, { projectId, runId }, ctx) => {
+      requireProject(ctx.principal, projectId);
+      return ctx.hub.feed<RunUpdatedMessage, { runUpdated: Run }>(
+        ctx.hub.channels.run,
+        (m) => m.projectId === projectId && (!runId || m.runId === runId),
+        async (m) => {
+          const run = await ctx.db.run.findUnique({ where: { id: m.runId } });
+          return run ? { runUpdated: run } : undefined;
+        },
+      );
+    },
+  },
+  windowMetricAdded: {
+    subscribe: async (_p, { runId }, ctx) => {
+      await loadRun(ctx, runId);
+      return ctx.hub.feed<MetricMessage, { windowMetricAdded: MetricMessage }>(
+        ctx.hub.channels.metric,
+        (m) => m.runId === runId,
+        (m) => ({ windowMetricAdded: m }),
+      );
+    },
+  },
+};

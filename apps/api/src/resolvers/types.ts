@@ -1,0 +1,35 @@
+// Field resolvers of the object types: relations, computed fields, and scoped sub-lists.
+import type { Resolvers } from '../resolvers-types.js';
+import { metricSeries } from '../downsample.js';
+import { listRuns } from './lists.js';
+
+const ALIVE_MS = 30_000;
+
+export const typeResolvers: Resolvers = {
+  Experiment: {
+    config: (e) => e.config,
+    runCount: (e, _a, ctx) => (e as { _count?: { runs: number } })._count?.runs ?? ctx.db.run.count({ where: { experimentId: e.id } }),
+    latestRun: (e, _a, ctx) => ctx.db.run.findFirst({ where: { experimentId: e.id }, orderBy: [{ createdAt: 'desc' }, { id: 'desc' }] }),
+    runs: (e, args, ctx) => listRuns(ctx, e.projectId, { ...args, filter: { ...(args.filter ?? {}), experimentId: e.id } }),
+    sweeps: (e, _a, ctx) => ctx.db.sweep.findMany({ where: { experimentId: e.id }, orderBy: { createdAt: 'desc' } }),
+  },
+  Sweep: {
+    experiment: async (s, _a, ctx) => (await ctx.db.experiment.findUnique({ where: { id: s.experimentId } }))!,
+    runs: (s, args, ctx) => listRuns(ctx, s.projectId, { ...args, filter: { ...(args.filter ?? {}), sweepId: s.id } }),
+  },
+  Run: {
+    experiment: async (r, _a, ctx) => (await ctx.db.experiment.findUnique({ where: { id: r.experimentId } }))!,
+    sweep: (r, _a, ctx) => (r.sweepId ? ctx.db.sweep.findUnique({ where: { id: r.sweepId } }) : null),
+    metrics: (r, args, ctx) => metricSeries(ctx.db, { runId: r.id, ...args }),
+    refreshes: (r, _a, ctx) => ctx.db.refreshEvent.findMany({ where: { runId: r.id }, orderBy: [{ window: 'asc' }, { seq: 'asc' }] }),
+    servingEvals: (r, _a, ctx) => ctx.db.servingEvaluation.findMany({ where: { runId: r.id }, orderBy: [{ window: 'asc' }, { model: 'asc' }, { batchSize: 'asc' }] }),
+    artifacts: (r, _a, ctx) => ctx.db.artifact.findMany({ where: { runId: r.id }, orderBy: { createdAt: 'asc' } }),
+  },
+  Artifact: {
+    uri: (a, _args, ctx) => `${ctx.store.url.replace(/\/+$/, '')}/${a.key}`,
+    sizeBytes: (a) => Number(a.sizeBytes),
+  },
+  Worker: {
+    alive: (w) => !w.stoppedAt && Date.now() - w.heartbeatAt.getTime() < ALIVE_MS,
+  },
+};

@@ -1,0 +1,40 @@
+#!/usr/bin/env tsx
+// Idempotent demo data: the demo user (admin of the demo project) and a fresh API token, printed on stdout.
+//   npm run seed -w @driftprune/api            → prints the token (one line: DRIFTPRUNE_TOKEN=dp_…)
+import { pathToFileURL } from 'node:url';
+import { loadEnv } from '@driftprune/config';
+import { createDb, newApiToken, type Db } from '@driftprune/db';
+
+export const DEMO_EMAIL = 'demo@driftprune.local';
+export const DEMO_PROJECT_SLUG = 'demo';
+
+export interface SeedResult {
+  userId: string;
+  projectId: string;
+  token: string;
+}
+
+export async function seedDemo(db: Db, tokenName = 'demo'): Promise<SeedResult> {
+  const user = await db.user.upsert({ where: { email: DEMO_EMAIL }, create: { email: DEMO_EMAIL, name: 'Demo user' }, update: {} });
+  const project = await db.project.upsert({ where: { slug: DEMO_PROJECT_SLUG }, create: { slug: DEMO_PROJECT_SLUG, name: 'Demo project' }, update: {} });
+  await db.membership.upsert({
+    where: { userId_projectId: { userId: user.id, projectId: project.id } },
+    create: { userId: user.id, projectId: project.id, role: 'admin' },
+    update: { role: 'admin' },
+  });
+  const t = newApiToken();
+  await db.apiToken.create({ data: { userId: user.id, name: tokenName, tokenHash: t.hash, prefix: t.prefix } });
+  return { userId: user.id, projectId: project.id, token: t.token };
+}
+
+if (import.meta.url === pathToFileURL(process.argv[1] ?? '').href) {
+  const env = loadEnv();
+  const db = createDb({ url: env.DATABASE_URL, poolSize: 2 });
+  try {
+    const r = await seedDemo(db, `seed ${new Date().toISOString()}`);
+    console.error(`[seed] demo user ${DEMO_EMAIL} is admin of project "${DEMO_PROJECT_SLUG}" (${r.projectId})`);
+    console.log(`DRIFTPRUNE_TOKEN=${r.token}`);
+  } finally {
+    await db.$disconnect();
+  }
+}

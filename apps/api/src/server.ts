@@ -1,0 +1,175 @@
+// The API process: express 5 + Apollo Server 5 over HTTP and graphql-ws on the same port and path.
+import { createServer, type Server } from 'node:http';
+import { readFileSync } from 'node:fs';
+import type { AddressInfo } from 'node:net';
+import express, { type NextFunction, type Request, type Response } from 'express';
+import cors from 'cors';
+import { ApolloServer, type ApolloServerPlugin } from '@apollo/server';
+import { expressMiddleware } from '@as-integrations/express5';
+import { ApolloServerPluginDrainHttpServer } from '@apollo/server/plugin/drainHttpServer';
+import { makeExecutableSchema } from '@graphql-tools/schema';
+import { WebSocketServer } from 'ws';
+import { useServer } from 'graphql-ws/use/ws';
+import { GraphQLError, parse, type GraphQLFormattedError } from 'graphql';
+import { Redis } from 'ioredis';
+import { loadEnv, type Env } from '@driftprune/config';
+import { createArtifactStore, createDb, Prisma, type Db } from '@driftprune/db';
+import { RunQueues, redisConnection } from '@driftprune/worker/queue';
+import { authenticate, bearerToken } from './auth.js';
+import type { ApiContext, ApiServices } from './context.js';
+import { checkHealth } from './health.js';
+import { DEFAULT_LIMITS, enforceLimits, type Limits } from './limits.js';
+import { EventHub } from './pubsub.js';
+import { resolvers } from './resolvers/index.js';
+
+export const typeDefs = readFileSync(new URL('./schema.graphql', import.meta.url), 'utf8');
+export const VERSION = '0.1.0';
+
+export interface ApiServerOptions {
+  env?: Env;
+  /** Port 0 picks a free port (tests). */
+  port?: number;
+  host?: string;
+  db?: Db;
+  limits?: Limits;
+  log?: (msg: string) => void;
+}
+
+export interface ApiServer {
+  url: string;
+  wsUrl: string;
+  port: number;
+  services: ApiServices;
+  close(): Promise<void>;
+}
+
+/** Errors that are not ours (bugs, database outages) are logged and masked; ours keep their code. */
+function formatError(log: (m: string) => void) {
+  return (formatted: GraphQLFormattedError, error: unknown): GraphQLFormattedError => {
+    const original = error instanceof GraphQLError ? (error.originalError ?? error) : error;
+    if (original instanceof Prisma.PrismaClientKnownRequestError && original.code === 'P2025')
+      return { message: 'not found (it may have been deleted)', path: formatted.path, extensions: { code: 'NOT_FOUND' } };
+    const code = formatted.extensions?.code;
+    if (!code || code === 'INTERNAL_SERVER_ERROR') {
+      log(`internal error: ${original instanceof Error ? (original.stack ?? original.message) : String(original)}`);
+      return { message: 'internal server error', path: formatted.path, extensions: { code: 'INTERNAL_SERVER_ERROR' } };
+    }
+    const { stacktrace: _dropped, ...extensions } = formatted.extensions ?? {};
+    return { message: formatted.message, path: formatted.path, locations: formatted.locations, extensions };
+  };
+}
+
+function limitsPlugin(limits: Limits): ApolloServerPlugin<ApiContext> {
+  return {
+    async requestDidStart() {
+      return {
+        async didResolveOperation(rc) {
+          enforceLimits(rc.document, rc.operationName, rc.request.variables, limits);
+        },
+      };
+    },
+  };
+}
+
+export async function startApiServer(opts: ApiServerOptions = {}): Promise<ApiServer> {
+  const env = opts.env ?? loadEnv();
+  const log = opts.log ?? ((m: string) => console.log(`[api] ${m}`));
+  const limits = opts.limits ?? DEFAULT_LIMITS;
+  const ownDb = !opts.db;
+  const db = opts.db ?? createDb({ url: env.DATABASE_URL, poolSize: 20 });
+  const redis = new Redis(env.REDIS_URL, { maxRetriesPerRequest: 2 });
+  redis.on('error', (e) => log(`redis: ${e.message}`));
+  const hub = new EventHub(env.REDIS_URL, env.QUEUE_PREFIX);
+  await hub.whenReady();
+  const services: ApiServices = {
+    db,
+    redis,
+    hub,
+    queues: new RunQueues(redisConnection(env.REDIS_URL), env.QUEUE_PREFIX),
+    store: createArtifactStore(env),
+    prefix: env.QUEUE_PREFIX,
+    version: VERSION,
+  };
+
+  const schema = makeExecutableSchema({ typeDefs, resolvers: resolvers as never });
+  const app = express();
+  const http: Server = createServer(app);
+  const wss = new WebSocketServer({ server: http, path: '/graphql', maxPayload: env.MAX_REQUEST_BYTES });
+  const wsCleanup = useServer<{ authorization?: string; Authorization?: string }, { ctx?: ApiContext }>(
+    {
+      schema,
+      context: async (c) => c.extra.ctx!,
+      onConnect: async (c) => {
+        const header = c.connectionParams?.authorization ?? c.connectionParams?.Authorization ?? c.extra.request.headers.authorization;
+        const principal = await authenticate(db, bearerToken(typeof header === 'string' ? header : null));
+        (c.extra as { ctx?: ApiContext }).ctx = { ...services, principal };
+        return true;
+      },
+      onSubscribe: async (_c, _id, payload) => {
+        try {
+          enforceLimits(parse(payload.query), payload.operationName, payload.variables ?? {}, limits);
+        } catch (e) {
+          if (e instanceof GraphQLError) return [e];
+          throw e;
+        }
+      },
+    },
+    wss,
+  );
+
+  const apollo = new ApolloServer<ApiContext>({
+    schema,
+    introspection: true,
+    includeStacktraceInErrorResponses: false,
+    formatError: formatError(log),
+    plugins: [
+      ApolloServerPluginDrainHttpServer({ httpServer: http }),
+      limitsPlugin(limits),
+      { async serverWillStart() { return { async drainServer() { await wsCleanup.dispose(); } }; } },
+    ],
+  });
+  await apollo.start();
+
+  const health = async (_req: Request, res: Response) => {
+    const h = await checkHealth(services);
+    res.status(h.ok ? 200 : 503).json(h);
+  };
+  app.get('/health', health);
+  app.get('/healthz', health);
+  app.use(
+    '/graphql',
+    cors(),
+    express.json({ limit: env.MAX_REQUEST_BYTES }),
+    expressMiddleware(apollo, {
+      context: async ({ req }) => ({ ...services, principal: await authenticate(db, bearerToken(req.headers.authorization)) }),
+    }),
+  );
+  // Body-parser errors (too large, malformed JSON) answer in GraphQL's error shape with a code.
+  app.use((err: { type?: string; status?: number; message?: string }, _req: Request, res: Response, next: NextFunction) => {
+    if (err?.type === 'entity.too.large')
+      return void res.status(413).json({ errors: [{ message: `request body exceeds ${env.MAX_REQUEST_BYTES} bytes`, extensions: { code: 'BAD_USER_INPUT', reason: 'PAYLOAD_TOO_LARGE' } }] });
+    if (err?.type === 'entity.parse.failed')
+      return void res.status(400).json({ errors: [{ message: 'request body is not valid JSON', extensions: { code: 'BAD_USER_INPUT' } }] });
+    next(err);
+  });
+
+  const host = opts.host ?? env.API_HOST;
+  await new Promise<void>((resolve) => http.listen(opts.port ?? env.API_PORT, host, resolve));
+  const port = (http.address() as AddressInfo).port;
+  const url = `http://${host}:${port}/graphql`;
+  log(`listening on ${url} (graphql-ws on ws://${host}:${port}/graphql)`);
+
+  return {
+    url,
+    wsUrl: `ws://${host}:${port}/graphql`,
+    port,
+    services,
+    async close() {
+      await apollo.stop();
+      await hub.close();
+      await services.queues.close();
+      redis.disconnect();
+      if (ownDb) await db.$disconnect();
+    },
+  };
+}

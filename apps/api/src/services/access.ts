@@ -1,0 +1,29 @@
+// Loading one object by id, visible only to members of its project: otherwise NOT_FOUND (existence does not leak).
+import type { Role } from '@driftprune/db';
+import { requireProject, requireUser } from '../auth.js';
+import type { ApiContext } from '../context.js';
+import { isUuid, notFound } from '../errors.js';
+
+export async function loadExperiment(ctx: ApiContext, id: string, min: Role = 'viewer') {
+  requireUser(ctx.principal);
+  const row = isUuid(id) ? await ctx.db.experiment.findUnique({ where: { id } }) : null;
+  if (!row || !ctx.principal!.roles.has(row.projectId)) throw notFound('experiment', id);
+  requireProject(ctx.principal, row.projectId, min);
+  return row;
+}
+
+export async function loadRun(ctx: ApiContext, id: string, min: Role = 'viewer') {
+  requireUser(ctx.principal);
+  const row = isUuid(id) ? await ctx.db.run.findUnique({ where: { id } }) : null;
+  if (!row || !ctx.principal!.roles.has(row.projectId)) throw notFound('run', id);
+  requireProject(ctx.principal, row.projectId, min);
+  return row;
+}
+
+export async function loadSweep(ctx: ApiContext, id: string, min: Role = 'viewer') {
+  requireUser(ctx.principal);
+  const row = isUuid(id) ? await ctx.db.sweep.findUnique({ where: { id } }) : null;
+  if (!row || !ctx.principal!.roles.has(row.projectId)) throw notFound('sweep', id);
+  requireProject(ctx.principal, row.projectId, min);
+  return row;
+}

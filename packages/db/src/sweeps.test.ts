@@ -1,0 +1,20 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { sweepStatusOf } from './sweeps.js';
+
+const c = (o: Partial<Record<'queued' | 'running' | 'succeeded' | 'failed' | 'cancelled', number>>) => {
+  const x = { queued: 0, running: 0, succeeded: 0, failed: 0, cancelled: 0, ...o };
+  return { ...x, total: x.queued + x.running + x.succeeded + x.failed + x.cancelled };
+};
+
+test('sweep status follows its runs', () => {
+  assert.equal(sweepStatusOf(c({ queued: 3 })), 'queued');
+  assert.equal(sweepStatusOf(c({ queued: 2, running: 1 })), 'running');
+  assert.equal(sweepStatusOf(c({ queued: 2, succeeded: 1 })), 'running');
+  assert.equal(sweepStatusOf(c({ succeeded: 3 })), 'succeeded');
+  assert.equal(sweepStatusOf(c({ failed: 3 })), 'failed');
+  assert.equal(sweepStatusOf(c({ cancelled: 3 })), 'cancelled');
+  assert.equal(sweepStatusOf(c({ failed: 1, cancelled: 2 })), 'failed');
+  assert.equal(sweepStatusOf(c({ succeeded: 2, failed: 1 })), 'partial');
+  assert.equal(sweepStatusOf(c({ succeeded: 2, cancelled: 1 })), 'partial');
+});

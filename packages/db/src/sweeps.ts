@@ -1,0 +1,40 @@
+// A sweep's status follows its runs: recount them and derive the status in one statement.
+import type { PrismaClient } from '../generated/prisma/client.js';
+import type { SweepStatus } from '../generated/prisma/enums.js';
+
+export interface SweepCounts {
+  total: number;
+  queued: number;
+  running: number;
+  succeeded: number;
+  failed: number;
+  cancelled: number;
+}
+
+/** queued until a run starts; running while any run is queued or running; then the finished runs decide. */
+export function sweepStatusOf(c: SweepCounts): SweepStatus {
+  if (c.total === 0) return 'queued';
+  if (c.running > 0 || (c.queued > 0 && c.queued < c.total)) return 'running';
+  if (c.queued === c.total) return 'queued';
+  if (c.succeeded === c.total) return 'succeeded';
+  if (c.cancelled === c.total) return 'cancelled';
+  if (c.failed === c.total) return 'failed';
+  if (c.succeeded === 0 && c.failed + c.cancelled === c.total) return c.failed > 0 ? 'failed' : 'cancelled';
+  return 'partial';
+}
+
+export async function refreshSweepStatus(db: PrismaClient, sweepId: string): Promise<{ status: SweepStatus; counts: SweepCounts } | null> {
+  const groups = await db.run.groupBy({ by: ['status'], where: { sweepId }, _count: { _all: true } });
+  const counts: SweepCounts = { total: 0, queued: 0, running: 0, succeeded: 0, failed: 0, cancelled: 0 };
+  for (const g of groups) {
+    counts[g.status] = g._count._all;
+    counts.total += g._count._all;
+  }
+  const status = sweepStatusOf(counts);
+  const finished = !['queued', 'running'].includes(status);
+  const r = await db.sweep.updateMany({
+    where: { id: sweepId },
+    data: { ...counts, status, finishedAt: finished ? new Date() : null },
+  });
+  return r.count ? { status, counts } : null;
+}
