@@ -24,6 +24,12 @@ export const envSchema = z.object({
   S3_ACCESS_KEY_ID: z.string().optional(),
   S3_SECRET_ACCESS_KEY: z.string().optional(),
   WORKER_CONCURRENCY: z.coerce.number().int().min(1).max(64).default(1),
+  /** Worker: local folder for run outputs (checkpoints are also copied to the artifact store). */
+  WORKER_DIR: z.string().default('./.data/work'),
+  /** Worker: BullMQ job lock; a worker that dies is detected and its run resumed after about twice this. */
+  WORKER_LOCK_MS: z.coerce.number().int().min(500).max(600_000).default(30_000),
+  /** Worker: how often the worker row and its runs' heartbeatAt are refreshed. */
+  WORKER_HEARTBEAT_MS: z.coerce.number().int().min(100).max(600_000).default(5_000),
   DRIFTPRUNE_DEVICE: z.enum(['cpu', 'webgpu', 'auto']).default('cpu'),
   /** Local mode: the dashboard offers a dev login as the demo user. */
   LOCAL_MODE: bool.default(true),
