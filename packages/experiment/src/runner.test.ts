@@ -1,0 +1,140 @@
+// The runner on the real engine and the real synthetic stream, sized to take seconds.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { mkdtemp, readFile, rm, readdir } from 'node:fs/promises';
+import { existsSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { experimentConfig, parseConfig, type ExperimentConfig } from '@driftprune/config';
+import { runExperiment } from './runner.js';
+import type { RefreshEvent, RunEvent, WindowMetric } from './types.js';
+
+function tinyConfig(paradigm: Record<string, unknown>, extra: Record<string, unknown> = {}): ExperimentConfig {
+  return parseConfig(experimentConfig, {
+    name: 'tiny',
+    seed: 3,
+    data: {
+      source: 'synthetic',
+      window: 'rows:600',
+      batchSize: 100,
+      hashSize: 200,
+      shuffleWithinWindow: true,
+      synthetic: { windows: 6, rowsPerWindow: 600, numDense: 4, numFields: 5, vocabPerField: 100, shiftEvery: 2 },
+    },
+    model: { embeddingDim: 4, bottomMlp: [16], topMlp: [32, 16] },
+    optimizer: { kind: 'adagrad', lr: 0.05 },
+    engine: { threads: 1 },
+    paradigm: { warmupWindows: 1, ...paradigm },
+    pruning: { budget: 0.6, criterion: 'taylor', allocation: 'learned', minWidth: 2 },
+    evaluation: { serving: { enabled: false } },
+    ...extra,
+  });
+}
+
+async function tmp(): Promise<string> {
+  return mkdtemp(join(tmpdir(), 'dp-runner-'));
+}
+
+async function lines<T>(path: string): Promise<T[]> {
+  return (await readFile(path, 'utf8')).split('\n').filter(Boolean).map((l) => JSON.parse(l) as T);
+}
+
+for (const paradigm of [{ kind: 'adaptive_d2s', rMin: 1, rMax: 2, tau: 0.2 }, { kind: 'sparse_regrow', r: 1, regrowFraction: 0.25 }, { kind: 'gradual', rampWindows: 2, everySteps: 2 }])
+  test(`${paradigm.kind}: a run stopped mid-window and resumed gives the uninterrupted run's metrics bit for bit`, async () => {
+    const config = tinyConfig(paradigm);
+    const a = await tmp();
+    const b = await tmp();
+    try {
+      const full = await runExperiment({ config, outDir: a });
+      // Stop during window 3's training: the abort comes from the window event, checked at the next batch.
+      const controller = new AbortController();
+      const onEvent = (e: RunEvent) => {
+        if (e.type === 'window' && e.metrics[0]?.window === 3) controller.abort();
+      };
+      await assert.rejects(runExperiment({ config, outDir: b, signal: controller.signal, onEvent }), (e: Error) => e.name === 'AbortError');
+      const state = JSON.parse(await readFile(join(b, 'checkpoint', 'state.json'), 'utf8'));
+      assert.equal(state.nextWindow, 3, 'the last checkpoint is the boundary before window 3');
+      const resumed = await runExperiment({ config, outDir: b, resume: true });
+      const ma = await lines<WindowMetric>(join(a, 'metrics.jsonl'));
+      const mb = await lines<WindowMetric>(join(b, 'metrics.jsonl'));
+      assert.equal(ma.length, mb.length);
+      assert.deepEqual(mb, ma);
+      assert.deepEqual(await lines<RefreshEvent>(join(b, 'refreshes.jsonl')), await lines<RefreshEvent>(join(a, 'refreshes.jsonl')));
+      assert.equal(resumed.meanDeltaNEPct, full.meanDeltaNEPct);
+      assert.equal(resumed.trainingFlops, full.trainingFlops);
+      assert.ok(full.refreshes >= 2, `refreshes ${full.refreshes}`);
+    } finally {
+      await rm(a, { recursive: true, force: true });
+      await rm(b, { recursive: true, force: true });
+    }
+  });
+
+test('cancellation stops within one mini-batch of the abort', async () => {
+  const dir = await tmp();
+  try {
+    const controller = new AbortController();
+    let progressAfterAbort = 0;
+    const onEvent = (e: RunEvent) => {
+      if (controller.signal.aborted && e.type !== 'log') progressAfterAbort++;
+      if (e.type === 'window' && e.metrics[0]?.window === 1) controller.abort();
+    };
+    await assert.rejects(runExperiment({ config: tinyConfig({ kind: 'd2s', r: 1 }), outDir: dir, signal: controller.signal, onEvent }), /cancelled/);
+    assert.equal(progressAfterAbort, 0, 'no further window, refresh or checkpoint after the abort');
+    const state = JSON.parse(await readFile(join(dir, 'checkpoint', 'state.json'), 'utf8'));
+    assert.equal(state.nextWindow, 1);
+  } finally {
+    await rm(dir, { recursive: true, force: true });
+  }
+});
+
+test('d2s refreshes on its schedule, evaluates serving in onnxruntime with parity < 1e-5, and writes its files', async () => {
+  const dir = await tmp();
+  try {
+    const config = tinyConfig({ kind: 'd2s', r: 2 }, { evaluation: { serving: { enabled: true, batchSizes: [1, 64], iterations: 3 } } });
+    const s = await runExperiment({ config, outDir: dir, maxWindows: 5 });
+    const refreshes = await lines<RefreshEvent>(join(dir, 'refreshes.jsonl'));
+    assert.deepEqual(refreshes.map((r) => [r.window, r.trigger]), [[0, 'warmup_end'], [2, 'schedule'], [4, 'schedule']]);
+    assert.equal(refreshes[0].jaccard, 1);
+    for (const r of refreshes) assert.ok(r.flopsRatio < 0.6, `flops ratio ${r.flopsRatio}`);
+    assert.equal(s.windows, 5);
+    assert.equal(s.evaluationWindows, 4);
+    assert.ok(s.parityMaxAbsDiff !== null && s.parityMaxAbsDiff! < 1e-5, `parity ${s.parityMaxAbsDiff}`);
+    assert.ok(s.servingSpeedup !== null && s.servingSpeedup > 0);
+    assert.ok(Number.isFinite(s.meanDeltaNEPct) && s.maxDeltaNEPct >= s.meanDeltaNEPct);
+    const models = await readdir(join(dir, 'models'));
+    assert.ok(models.some((m) => m.startsWith('serving-')) && models.some((m) => m.startsWith('dense-')));
+    const summary = JSON.parse(await readFile(join(dir, 'summary.json'), 'utf8'));
+    for (const k of ['paradigm', 'meanDeltaNEPct', 'maxDeltaNEPct', 'servingFlopsRatio', 'servingSpeedup', 'refreshes']) assert.ok(k in summary, k);
+    // Every window has a dense metric, and a serving one once the first sparse model exists.
+    const metrics = await lines<WindowMetric>(join(dir, 'metrics.jsonl'));
+    assert.equal(metrics.filter((m) => m.model === 'dense').length, 5);
+    assert.equal(metrics.filter((m) => m.model === 'serving').length, 4);
+    for (const m of metrics) assert.ok(m.ne > 0 && m.auc >= 0 && m.auc <= 1);
+  } finally {
+    await rm(dir, { recursive: true, force: true });
+  }
+});
+
+test('prune_once refreshes once; dense never; unstructured masks keep the shape', async () => {
+  const dir = await tmp();
+  try {
+    const once = await runExperiment({ config: tinyConfig({ kind: 'prune_once' }), outDir: dir, maxWindows: 3 });
+    assert.equal(once.refreshes, 1);
+    assert.ok(once.servingFlopsRatio < 0.6);
+    const dense = await runExperiment({ config: tinyConfig({ kind: 'dense' }), outDir: dir, maxWindows: 3 });
+    assert.equal(dense.refreshes, 0);
+    assert.equal(dense.meanDeltaNEPct, 0);
+    const un = await runExperiment({
+      config: tinyConfig({ kind: 'sparse_regrow', r: 1 }, { pruning: { budget: 0.5, granularity: 'unstructured', criterion: 'magnitude', allocation: 'global', minWidth: 2 } }),
+      outDir: dir,
+      maxWindows: 3,
+    });
+    assert.equal(un.refreshes, 3); // warm-up end after window 0, regrowth after windows 1 and 2
+    const metrics = await lines<WindowMetric>(join(dir, 'metrics.jsonl'));
+    const serving = metrics.filter((m) => m.model === 'serving');
+    for (const m of serving) assert.ok(Math.abs(m.sparsity - 0.5) < 0.02, `sparsity ${m.sparsity}`);
+    assert.ok(existsSync(join(dir, 'checkpoint', 'state.json')));
+  } finally {
+    await rm(dir, { recursive: true, force: true });
+  }
+});
