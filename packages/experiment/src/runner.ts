@@ -20,7 +20,8 @@ import {
   maskWidths,
   neuronScores,
   paramsFlops,
-  paramsMlpCount,
+  paramsMlpFlops,
+  shapeMlpFlops,
   prune,
   regrowNeurons,
   regrowWeights,
@@ -82,7 +83,6 @@ export async function runExperiment(options: RunOptions): Promise<RunSummary> {
   const shape = resolveShape(cfg.model, { numDense: stream.schema.denseNames.length, tableSizes: stream.schema.tableSizes });
   const denseFlops = shapeFlops(shape);
   const denseParams = shapeParams(shape);
-  const denseMlpParams = denseParams - shape.tableSizes.reduce((a, b) => a + b, 0) * shape.embeddingDim;
   const paradigm = cfg.paradigm;
   const pr = cfg.pruning;
   const pruneOpts: PruneOptions | null = pr
@@ -319,7 +319,8 @@ export async function runExperiment(options: RunOptions): Promise<RunSummary> {
           windowId: win.id,
           model: role,
           ...logs[role].summary(),
-          sparsity: 1 - paramsMlpCount(p) / denseMlpParams,
+          // Weights only (2 FLOPs each): biases are never masked.
+          sparsity: 1 - paramsMlpFlops(p) / shapeMlpFlops(shape),
           flops: paramsFlops(p),
           params: paramsCount(p),
           warmup,
