@@ -14,6 +14,8 @@ export interface ApiServices {
   redis: Redis;
   prefix: string;
   version: string;
+  /** LOCAL_MODE: the dev login (a demo user's token without credentials) is allowed. */
+  localMode?: boolean;
 }
 
 export interface ApiContext extends ApiServices {

@@ -36,6 +36,8 @@ export type ApiToken = {
 export type Artifact = {
   __typename?: 'Artifact';
   createdAt: Scalars['DateTime']['output'];
+  /** Path on the API's origin that serves the file (GET with the same bearer token), e.g. /artifacts/<id>. */
+  downloadPath: Scalars['String']['output'];
   id: Scalars['ID']['output'];
   kind: ArtifactKind;
   name: Scalars['String']['output'];
@@ -222,6 +224,8 @@ export type Mutation = {
   createProject: Project;
   /** Hard delete: the experiment, its sweeps, runs, metrics and stored artifacts. */
   deleteExperiment: DeleteResult;
+  /** Local mode only (LOCAL_MODE=true): a new API token of the demo user (seeded, admin of the demo project, when missing), for the dashboard's dev login. No token needed; FORBIDDEN when local mode is off. */
+  devLogin: CreatedApiToken;
   /** Re-queues a failed or cancelled run (metrics of replayed windows are overwritten, not duplicated). */
   retryRun: Run;
   revokeApiToken: ApiToken;
@@ -849,6 +853,7 @@ export type ApiTokenResolvers<ContextType = ApiContext, ParentType extends Resol
 
 export type ArtifactResolvers<ContextType = ApiContext, ParentType extends ResolversParentTypes['Artifact'] = ResolversParentTypes['Artifact']> = ResolversObject<{
   createdAt?: Resolver<ResolversTypes['DateTime'], ParentType, ContextType>;
+  downloadPath?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
   id?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
   kind?: Resolver<ResolversTypes['ArtifactKind'], ParentType, ContextType>;
   name?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
@@ -963,6 +968,7 @@ export type MutationResolvers<ContextType = ApiContext, ParentType extends Resol
   createExperiment?: Resolver<ResolversTypes['Experiment'], ParentType, ContextType, RequireFields<MutationCreateExperimentArgs, 'input'>>;
   createProject?: Resolver<ResolversTypes['Project'], ParentType, ContextType, RequireFields<MutationCreateProjectArgs, 'input'>>;
   deleteExperiment?: Resolver<ResolversTypes['DeleteResult'], ParentType, ContextType, RequireFields<MutationDeleteExperimentArgs, 'id'>>;
+  devLogin?: Resolver<ResolversTypes['CreatedApiToken'], ParentType, ContextType>;
   retryRun?: Resolver<ResolversTypes['Run'], ParentType, ContextType, RequireFields<MutationRetryRunArgs, 'id'>>;
   revokeApiToken?: Resolver<ResolversTypes['ApiToken'], ParentType, ContextType, RequireFields<MutationRevokeApiTokenArgs, 'id'>>;
   submitRun?: Resolver<ResolversTypes['Run'], ParentType, ContextType, RequireFields<MutationSubmitRunArgs, 'input'>>;

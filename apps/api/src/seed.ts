@@ -12,6 +12,7 @@ export interface SeedResult {
   userId: string;
   projectId: string;
   token: string;
+  tokenId: string;
 }
 
 export async function seedDemo(db: Db, tokenName = 'demo'): Promise<SeedResult> {
@@ -23,8 +24,8 @@ export async function seedDemo(db: Db, tokenName = 'demo'): Promise<SeedResult> 
     update: { role: 'admin' },
   });
   const t = newApiToken();
-  await db.apiToken.create({ data: { userId: user.id, name: tokenName, tokenHash: t.hash, prefix: t.prefix } });
-  return { userId: user.id, projectId: project.id, token: t.token };
+  const row = await db.apiToken.create({ data: { userId: user.id, name: tokenName, tokenHash: t.hash, prefix: t.prefix } });
+  return { userId: user.id, projectId: project.id, token: t.token, tokenId: row.id };
 }
 
 if (import.meta.url === pathToFileURL(process.argv[1] ?? '').href) {

@@ -16,6 +16,7 @@ import { loadEnv, type Env } from '@driftprune/config';
 import { createArtifactStore, createDb, Prisma, type Db } from '@driftprune/db';
 import { RunQueues, redisConnection } from '@driftprune/worker/queue';
 import { authenticate, bearerToken } from './auth.js';
+import { isUuid } from './errors.js';
 import type { ApiContext, ApiServices } from './context.js';
 import { checkHealth } from './health.js';
 import { DEFAULT_LIMITS, enforceLimits, type Limits } from './limits.js';
@@ -89,6 +90,7 @@ export async function startApiServer(opts: ApiServerOptions = {}): Promise<ApiSe
     store: createArtifactStore(env),
     prefix: env.QUEUE_PREFIX,
     version: VERSION,
+    localMode: env.LOCAL_MODE,
   };
 
   const schema = makeExecutableSchema({ typeDefs, resolvers: resolvers as never });
@@ -134,6 +136,23 @@ export async function startApiServer(opts: ApiServerOptions = {}): Promise<ApiSe
     const h = await checkHealth(services);
     res.status(h.ok ? 200 : 503).json(h);
   };
+  // Artifact files for the dashboard's download links: same bearer token and project roles as GraphQL.
+  app.get('/artifacts/:id', cors(), async (req: Request, res: Response) => {
+    const principal = await authenticate(db, bearerToken(req.headers.authorization));
+    if (!principal) return void res.status(401).json({ error: 'an API token is required: send Authorization: Bearer <token>', code: 'UNAUTHENTICATED' });
+    const id = String(req.params.id);
+    const a = isUuid(id) ? await db.artifact.findUnique({ where: { id } }) : null;
+    if (!a || !principal.roles.has(a.projectId)) return void res.status(404).json({ error: `artifact ${id} not found`, code: 'NOT_FOUND' });
+    try {
+      const bytes = await services.store.get(a.key);
+      res.setHeader('content-type', 'application/octet-stream');
+      res.setHeader('content-disposition', `attachment; filename="${a.name.split('/').pop()!.replace(/[^\w.\-]/g, '_')}"`);
+      res.setHeader('x-sha256', a.sha256);
+      res.send(bytes);
+    } catch (e) {
+      res.status(404).json({ error: `artifact ${id} is listed but its file is missing from the store: ${e instanceof Error ? e.message : String(e)}`, code: 'NOT_FOUND' });
+    }
+  });
   app.get('/health', health);
   app.get('/healthz', health);
   app.use(

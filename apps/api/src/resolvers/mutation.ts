@@ -4,7 +4,8 @@ import { channels, publishJson } from '@driftprune/worker/events';
 import type { MutationResolvers } from '../resolvers-types.js';
 import { requireProject, requireUser } from '../auth.js';
 import type { ApiContext } from '../context.js';
-import { badInput, isUuid, notFound, validated } from '../errors.js';
+import { badInput, forbidden, isUuid, notFound, validated } from '../errors.js';
+import { seedDemo } from '../seed.js';
 import { loadExperiment, loadRun, loadSweep } from '../services/access.js';
 import { cancelRun, configInput, retryRun, submitRun, submitSweep, type RunDeps } from '../services/runs.js';
 
@@ -123,6 +124,11 @@ export const Mutation: MutationResolvers = {
       data: { userId: p.user.id, name: n, tokenHash: t.hash, prefix: t.prefix, expiresAt: expiresInDays ? new Date(Date.now() + expiresInDays * 86_400_000) : null },
     });
     return { token: t.token, apiToken };
+  },
+  devLogin: async (_p, _a, ctx) => {
+    if (!ctx.localMode) throw forbidden('the dev login exists in local mode only (LOCAL_MODE=true); sign in with an API token');
+    const { token, tokenId } = await seedDemo(ctx.db, 'dev login');
+    return { token, apiToken: (await ctx.db.apiToken.findUnique({ where: { id: tokenId } }))! };
   },
   revokeApiToken: async (_p, { id }, ctx) => {
     const p = requireUser(ctx.principal);

@@ -28,6 +28,7 @@ export const typeResolvers: Resolvers = {
   Artifact: {
     uri: (a, _args, ctx) => `${ctx.store.url.replace(/\/+$/, '')}/${a.key}`,
     sizeBytes: (a) => Number(a.sizeBytes),
+    downloadPath: (a) => `/artifacts/${a.id}`,
   },
   Worker: {
     alive: (w) => !w.stoppedAt && Date.now() - w.heartbeatAt.getTime() < ALIVE_MS,
