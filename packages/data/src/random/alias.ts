@@ -5,6 +5,9 @@ export class AliasTable {
   readonly n: number;
   private prob: Float64Array;
   private alias: Int32Array;
+  /** prob scaled to 32-bit integers, so a draw compares integers. */
+  private threshold: Uint32Array;
+  private scale: number;
 
   constructor(weights: ArrayLike<number>) {
     const n = weights.length;
@@ -33,14 +36,19 @@ export class AliasTable {
       scaled[l] = scaled[l] + scaled[s] - 1;
       (scaled[l] < 1 ? small : large).push(l);
     }
-    for (const i of large) this.prob[i] = 1;
-    for (const i of small) this.prob[i] = 1;
+    // Left-overs are 1 up to rounding; they alias themselves so that no draw can fall through.
+    for (const i of [...large, ...small]) {
+      this.prob[i] = 1;
+      this.alias[i] = i;
+    }
+    this.threshold = Uint32Array.from(this.prob, (p) => Math.min(p * 4294967296, 4294967295));
+    this.scale = n / 4294967296;
   }
 
   /** Draws an index in [0, n) using two uniforms from rng. */
   sample(rng: Rng): number {
-    const i = Math.floor(rng.next() * this.n);
-    return rng.next() < this.prob[i] ? i : this.alias[i];
+    const i = Math.floor(rng.u32() * this.scale);
+    return rng.u32() < this.threshold[i] ? i : this.alias[i];
   }
 }
 

@@ -7,10 +7,10 @@ import type { DataConfig, SyntheticOptions } from '@driftprune/config';
 import type { Batch, Stream, StreamSchema, Window } from '../../types.js';
 import { DataError } from '../../errors.js';
 import { FieldHasher, resolveTableSizes } from '../../hash/field-hasher.js';
-import { murmur3Int } from '../../hash/murmur3.js';
+import { fmix32, murmur3Int } from '../../hash/murmur3.js';
 import { AliasTable, zipfWeights } from '../../random/alias.js';
 import { Permutation } from '../../random/permutation.js';
-import { Rng, hashedGaussian, mixSeed } from '../../random/rng.js';
+import { Rng, mixSeed } from '../../random/rng.js';
 import { parseWindowRule, timeWindowId, timeWindowKey, MS } from '../../windows/window-rule.js';
 import { Vocabulary } from './vocabulary.js';
 import {
@@ -34,10 +34,59 @@ export interface SyntheticWindowState {
   rows: number;
   windowSeed: number;
   startHour: number;
-  bucketByRank: Int32Array[];
-  weightByRank: Float32Array[];
-  interactionByRank: Float32Array[];
+  /** Field-major, numFields × vocabPerField: the bucket and the teacher weight of the id at each rank. */
+  bucketByRank: Int32Array;
+  weightByRank: Float32Array;
+  /** min(numFields, 3) × vocabPerField × 4: the interaction vectors of the first fields' ids, by rank. */
+  interactionByRank: Float32Array;
+  numInteractionFields: number;
   denseWeights: Float32Array;
+}
+
+/** Levels of the dense features' quantile tables: a draw is one uniform and one lookup in 16 KB. */
+const QUANTILE_BITS = 12;
+const QUANTILE_LEVELS = 1 << QUANTILE_BITS;
+
+/**
+ * log(1 + c) for c = floor(exp(μ + g)), g ~ N(0, 1) (log-normal counts, as Criteo's integer features), as a table of
+ * its quantiles at (k + ½)/4096: drawing is table[u32 >>> 20], no transcendental function and one cache line.
+ */
+function countQuantiles(mu: number): Float32Array {
+  const table = new Float32Array(QUANTILE_LEVELS);
+  const cdf = (c: number) => 0.5 * (1 + erf((Math.log(c + 1) - mu) / Math.SQRT2)); // P(count ≤ c)
+  let c = 0;
+  for (let k = 0; k < QUANTILE_LEVELS; k++) {
+    const q = (k + 0.5) / QUANTILE_LEVELS;
+    while (cdf(c) < q) c++;
+    table[k] = Math.log1p(c);
+  }
+  return table;
+}
+
+/** Φ⁻¹((k + ½)/4096): standard normal quantiles, found by bisection on erf. */
+const NORMAL_QUANTILES = (() => {
+  const t = new Float32Array(QUANTILE_LEVELS);
+  for (let k = 0; k < QUANTILE_LEVELS; k++) {
+    const q = (k + 0.5) / QUANTILE_LEVELS;
+    let lo = -8;
+    let hi = 8;
+    for (let i = 0; i < 60; i++) {
+      const mid = (lo + hi) / 2;
+      if (0.5 * (1 + erf(mid / Math.SQRT2)) < q) lo = mid;
+      else hi = mid;
+    }
+    t[k] = (lo + hi) / 2;
+  }
+  return t;
+})();
+
+/** Error function (Abramowitz–Stegun 7.1.26, |error| < 1.5e-7). */
+function erf(x: number): number {
+  const s = Math.sign(x);
+  const a = Math.abs(x);
+  const t = 1 / (1 + 0.3275911 * a);
+  const y = 1 - ((((1.061405429 * t - 1.453152027) * t + 1.421413741) * t - 0.284496736) * t + 0.254829592) * t * Math.exp(-a * a);
+  return s * y;
 }
 
 /** Grows a typed array to hold at least n elements. */
@@ -61,6 +110,9 @@ export class SyntheticGenerator {
   private readonly fieldSeeds: Int32Array;
   private readonly sizes: Int32Array;
   private readonly rule: ReturnType<typeof parseWindowRule>;
+  private readonly denseCounts: Float32Array[];
+  private readonly newIdThreshold: number;
+  private readonly noiseThreshold: number;
 
   constructor(
     config: DataConfig,
@@ -88,6 +140,9 @@ export class SyntheticGenerator {
     this.alias = new AliasTable(zipfWeights(o.vocabPerField, o.zipfExponent));
     this.scales = fieldScales(o.numFields);
     this.denseMean = Float32Array.from({ length: o.numDense }, (_, d) => 1 + (3 * mixSeed(seed, d, 0xde75e)) / 2 ** 32);
+    this.denseCounts = Array.from(this.denseMean, (m) => countQuantiles(m));
+    this.newIdThreshold = o.newIdRate * 2 ** 32;
+    this.noiseThreshold = o.labelNoise * 2 ** 32;
     this.bias0 = Math.log(o.baseCtr / (1 - o.baseCtr));
   }
 
@@ -120,9 +175,10 @@ export class SyntheticGenerator {
         rows: this.rowsPerWindow,
         windowSeed: mixSeed(this.seed, t, 0x5eed),
         startHour: t * o.hoursPerWindow,
-        bucketByRank: [],
-        weightByRank: [],
-        interactionByRank: [],
+        bucketByRank: new Int32Array(F * V),
+        weightByRank: new Float32Array(F * V),
+        interactionByRank: new Float32Array(inter.length * V * INTERACTION_DIMS),
+        numInteractionFields: inter.length,
         denseWeights: Float32Array.from({ length: o.numDense }, (_, d) => a.v[d] * DENSE_LOGIT_STD),
       };
       for (let f = 0; f < F; f++) {
@@ -137,21 +193,17 @@ export class SyntheticGenerator {
         }
         filled[f] = born;
         const ranks = vocab.rankToId[f];
-        const b = new Int32Array(V);
-        const w = new Float32Array(V);
-        const e = f < inter.length ? new Float32Array(V * INTERACTION_DIMS) : new Float32Array(0);
         const s = this.scales[f];
         for (let r = 0; r < V; r++) {
           const id = ranks[r];
-          b[r] = buckets[f][id];
+          st.bucketByRank[f * V + r] = buckets[f][id];
           let dot = 0;
           for (let k = 0; k < K; k++) dot += latent[f][id * K + k] * u.v[k];
-          w[r] = s * dot;
-          if (e.length) for (let k = 0; k < INTERACTION_DIMS; k++) e[r * INTERACTION_DIMS + k] = inter[f][id * INTERACTION_DIMS + k];
+          st.weightByRank[f * V + r] = s * dot;
+          if (f < inter.length)
+            for (let k = 0; k < INTERACTION_DIMS; k++)
+              st.interactionByRank[(f * V + r) * INTERACTION_DIMS + k] = inter[f][id * INTERACTION_DIMS + k];
         }
-        st.bucketByRank.push(b);
-        st.weightByRank.push(w);
-        if (e.length) st.interactionByRank.push(e);
       }
       yield st;
     }
@@ -168,35 +220,42 @@ export class SyntheticGenerator {
     rng.seedRow(st.windowSeed, i);
     const hour = st.startHour + ((i + 0.5) / st.rows) * o.hoursPerWindow;
     let logit = this.bias0 + o.dailyCycleAmplitude * Math.sin((2 * Math.PI * hour) / 24);
-    const nInter = st.interactionByRank.length;
+    const nInter = st.numInteractionFields;
+    const V = o.vocabPerField;
     let e0 = 0, e1 = 0, e2 = 0, e3 = 0, f0 = 0, f1 = 0, f2 = 0, f3 = 0, g0 = 0, g1 = 0, g2 = 0, g3 = 0;
     const cOff = at * F;
+    const alias = this.alias;
+    const byRank = st.bucketByRank;
+    const weights = st.weightByRank;
     for (let f = 0; f < F; f++) {
       let bucket: number;
       let w: number;
       let rank = -1;
       let raw = 0;
-      if (o.newIdRate > 0 && rng.next() < o.newIdRate) {
+      if (rng.u32() < this.newIdThreshold) {
         // A one-off id never seen before (raw ids ≥ 2^31 are never vocabulary ids).
         raw = (rng.u32() | 0x80000000) >>> 0;
         bucket = count ? this.hasher.int(f, raw) : murmur3Int(raw, this.fieldSeeds[f]) % this.sizes[f];
-        w = this.scales[f] * hashedGaussian(raw, f);
+        w = this.scales[f] * NORMAL_QUANTILES[fmix32((raw ^ Math.imul(f + 1, 0x2545f491)) >>> 0) >>> (32 - QUANTILE_BITS)];
       } else {
-        rank = this.alias.sample(rng);
-        bucket = st.bucketByRank[f][rank];
-        w = st.weightByRank[f][rank];
+        rank = alias.sample(rng);
+        bucket = byRank[f * V + rank];
+        w = weights[f * V + rank];
       }
       cat[cOff + f] = bucket;
       logit += w;
       if (f < nInter) {
         let x0: number, x1: number, x2: number, x3: number;
         if (rank >= 0) {
-          const e = st.interactionByRank[f];
-          const p = rank * INTERACTION_DIMS;
+          const e = st.interactionByRank;
+          const p = (f * V + rank) * INTERACTION_DIMS;
           x0 = e[p]; x1 = e[p + 1]; x2 = e[p + 2]; x3 = e[p + 3];
         } else {
-          x0 = idInteraction(this.seed, f, raw, 0); x1 = idInteraction(this.seed, f, raw, 1);
-          x2 = idInteraction(this.seed, f, raw, 2); x3 = idInteraction(this.seed, f, raw, 3);
+          // One-off ids: four normals from the bits of one hash of the id (3 × 8 bits each is plenty here).
+          const h = fmix32((raw ^ Math.imul(f + 7, 0x68e31da4)) >>> 0);
+          const h2 = fmix32((h ^ 0x5bd1e995) >>> 0);
+          x0 = NORMAL_QUANTILES[h >>> 20]; x1 = NORMAL_QUANTILES[(h << 12) >>> 20];
+          x2 = NORMAL_QUANTILES[h2 >>> 20]; x3 = NORMAL_QUANTILES[(h2 << 12) >>> 20];
         }
         if (f === 0) { e0 = x0; e1 = x1; e2 = x2; e3 = x3; }
         else if (f === 1) { f0 = x0; f1 = x1; f2 = x2; f3 = x3; }
@@ -211,15 +270,16 @@ export class SyntheticGenerator {
     const dOff = at * D;
     const mean = this.denseMean;
     const dw = st.denseWeights;
+    const counts = this.denseCounts;
     for (let d = 0; d < D; d++) {
       // Count-like features (log-normal counts) as Criteo's, already log(1 + x)-transformed.
-      const x = Math.log1p(Math.floor(Math.exp(mean[d] + rng.gaussian())));
+      const x = counts[d][rng.u32() >>> (32 - QUANTILE_BITS)];
       dense[dOff + d] = x;
       logit += dw[d] * (x - mean[d]);
     }
     const p = 1 / (1 + Math.exp(-logit));
     let y = rng.next() < p ? 1 : 0;
-    if (o.labelNoise > 0 && rng.next() < o.labelNoise) y = 1 - y;
+    if (rng.u32() < this.noiseThreshold) y = 1 - y;
     return y;
   }
 
