@@ -1,0 +1,74 @@
+#!/usr/bin/env bash
+# Starts the whole platform on this machine: installs what is missing, makes Postgres and Redis available,
+# migrates, builds the dashboard, starts api + worker + web, submits a small demo run on the synthetic stream,
+# and prints the URLs and the demo user's API token. Ctrl-C stops everything cleanly.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+LOG_TAG=start
+source scripts/lib.sh
+started=$(date +%s)
+bash scripts/bootstrap.sh
+eval "$(bash scripts/services.sh)"
+export DATABASE_URL REDIS_URL
+export API_HOST="${API_HOST:-127.0.0.1}" API_PORT="${API_PORT:-4000}" WEB_PORT="${WEB_PORT:-3000}"
+export PUBLIC_API_URL="${PUBLIC_API_URL:-http://$API_HOST:$API_PORT/graphql}"
+export NEXT_TELEMETRY_DISABLED=1 TURBO_TELEMETRY_DISABLED=1 LOCAL_MODE="${LOCAL_MODE:-true}"
+node scripts/ensure-db.mjs
+log "applying migrations"
+npm run --silent db:migrate >&2
+if [ ! -f apps/web/.next/BUILD_ID ] || [ -n "$(find apps/web/src packages/config/src -newer apps/web/.next/BUILD_ID -type f 2>/dev/null | head -1)" ]; then
+  log "building the dashboard (next build)"
+  npm run --silent build -w @driftprune/web >&2
+fi
+mkdir -p .data/logs
+pids=()
+stop_all() {
+  trap - INT TERM EXIT
+  log "stopping api, worker and web"
+  for p in "${pids[@]}"; do kill -TERM -- "-$p" 2>/dev/null || kill -TERM "$p" 2>/dev/null || true; done
+  for _ in $(seq 1 50); do
+    alive=0; for p in "${pids[@]}"; do kill -0 "$p" 2>/dev/null && alive=1; done
+    [ $alive = 0 ] && break; sleep 0.2
+  done
+  for p in "${pids[@]}"; do kill -KILL -- "-$p" 2>/dev/null || true; done
+  log "stopped"
+}
+trap stop_all INT TERM EXIT
+# Each service in its own process group (setsid) so that stopping it stops its children too.
+launch() { # name command...
+  local name="$1"; shift
+  setsid "$@" >".data/logs/$name.log" 2>&1 &
+  pids+=($!)
+  log "$name started (pid $!, log .data/logs/$name.log)"
+}
+launch api npm run start -w @driftprune/api
+launch worker npm run start -w @driftprune/worker
+launch web npx next start apps/web -H 127.0.0.1 -p "$WEB_PORT"
+wait_http() { # url seconds  (Node's fetch: curl may not be installed)
+  node -e 'const [u,s]=process.argv.slice(1);const end=Date.now()+s*1000;(async()=>{while(Date.now()<end){try{const r=await fetch(u);if(r.ok)process.exit(0)}catch{}await new Promise(r=>setTimeout(r,250))}process.exit(1)})()' "$1" "$2"
+}
+wait_http "http://$API_HOST:$API_PORT/health" 60 || { log "the API did not answer; see .data/logs/api.log"; tail -20 .data/logs/api.log >&2; exit 1; }
+wait_http "http://127.0.0.1:$WEB_PORT/" 60 || { log "the dashboard did not answer; see .data/logs/web.log"; tail -20 .data/logs/web.log >&2; exit 1; }
+token_line="$(npm run --silent seed -w @driftprune/api | grep -E '^DRIFTPRUNE_TOKEN=' | tail -1)"
+run_line="$(npm run --silent demo -w @driftprune/api | grep -E '^DRIFTPRUNE_DEMO_RUN=' | tail -1)"
+cat <<MSG
+
+  driftprune is running ($(( $(date +%s) - started )) s)
+    dashboard   http://127.0.0.1:$WEB_PORT
+    GraphQL     http://$API_HOST:$API_PORT/graphql   (health: http://$API_HOST:$API_PORT/health)
+    demo user   demo@driftprune.local, API token: ${token_line#DRIFTPRUNE_TOKEN=}
+    demo run    ${run_line#DRIFTPRUNE_DEMO_RUN=}  (the worker is training it now)
+    logs        .data/logs/{api,worker,web}.log
+  Press Ctrl-C to stop everything.
+
+MSG
+# Keep running while the services do; if one dies, say which and stop the rest.
+while true; do
+  for i in "${!pids[@]}"; do
+    if ! kill -0 "${pids[$i]}" 2>/dev/null; then
+      name=$(echo api worker web | cut -d' ' -f$((i + 1)))
+      log "$name exited; see .data/logs/$name.log"; tail -20 ".data/logs/$name.log" >&2; exit 1
+    fi
+  done
+  sleep 1
+done
