@@ -1,0 +1,61 @@
+// Writing the runner's events to Postgres. Every write is an upsert on a natural key, so that a window replayed
+// after a crash or a retry overwrites its rows instead of duplicating them.
+import { readdir } from 'node:fs/promises';
+import { join, relative } from 'node:path';
+import { Prisma, runArtifactKey, type ArtifactKind, type ArtifactStore, type Db } from '@driftprune/db';
+import type { RefreshEvent, ServingEval, WindowMetric } from '@driftprune/experiment';
+
+export async function upsertMetrics(db: Db, runId: string, metrics: WindowMetric[]): Promise<void> {
+  if (!metrics.length) return;
+  const values = metrics.map(
+    (m) =>
+      Prisma.sql`(${runId}::uuid, ${m.window}, ${m.windowId}, ${m.model}::"ModelRole", ${m.rows}, ${m.ne}, ${m.logLoss}, ${m.auc}, ${m.calibration}, ${m.sparsity}, ${m.flops}, ${m.params}, ${m.warmup})`,
+  );
+  await db.$executeRaw`
+    INSERT INTO "WindowMetric" ("runId", "window", "windowId", "model", "rows", "ne", "logLoss", "auc", "calibration", "sparsity", "flops", "params", "warmup")
+    VALUES ${Prisma.join(values)}
+    ON CONFLICT ("runId", "window", "model") DO UPDATE SET
+      "windowId" = EXCLUDED."windowId", "rows" = EXCLUDED."rows", "ne" = EXCLUDED."ne", "logLoss" = EXCLUDED."logLoss",
+      "auc" = EXCLUDED."auc", "calibration" = EXCLUDED."calibration", "sparsity" = EXCLUDED."sparsity",
+      "flops" = EXCLUDED."flops", "params" = EXCLUDED."params", "warmup" = EXCLUDED."warmup", "createdAt" = now()`;
+}
+
+/** JSON cannot carry NaN/Infinity (e.g. the Jaccard of a first mask computed as 0/0): store them as null-free numbers. */
+const finite = (x: number, fallback = 0) => (Number.isFinite(x) ? x : fallback);
+
+export async function upsertRefresh(db: Db, runId: string, seq: number, r: RefreshEvent): Promise<void> {
+  const data = { trigger: r.trigger, widths: r.widths as Prisma.InputJsonValue, jaccard: finite(r.jaccard, 1), flopsRatio: finite(r.flopsRatio, 1) };
+  await db.refreshEvent.upsert({ where: { runId_window_seq: { runId, window: r.window, seq } }, create: { runId, window: r.window, seq, ...data }, update: data });
+}
+
+export async function upsertServing(db: Db, runId: string, evals: ServingEval[]): Promise<void> {
+  for (const e of evals) {
+    const data = { p50Ms: e.p50Ms, p99Ms: e.p99Ms, samplesPerSec: e.samplesPerSec, parityMaxAbsDiff: finite(e.parityMaxAbsDiff, -1) };
+    await db.servingEvaluation.upsert({
+      where: { runId_window_model_batchSize: { runId, window: e.window, model: e.model, batchSize: e.batchSize } },
+      create: { runId, window: e.window, model: e.model, batchSize: e.batchSize, ...data },
+      update: data,
+    });
+  }
+}
+
+/** Copies one file of the run's output folder to the store and records it (sha256, size) under its relative name. */
+export async function storeArtifact(db: Db, store: ArtifactStore, run: { id: string; projectId: string }, outDir: string, path: string, kind: ArtifactKind, window: number | null): Promise<void> {
+  const name = relative(outDir, path).split('\\').join('/');
+  const key = runArtifactKey(run.projectId, run.id, name);
+  const put = await store.putFile(key, path);
+  const data = { kind, key, sha256: put.sha256, sizeBytes: BigInt(put.sizeBytes), window };
+  await db.artifact.upsert({ where: { runId_name: { runId: run.id, name } }, create: { projectId: run.projectId, runId: run.id, name, ...data }, update: data });
+}
+
+export async function filesUnder(dir: string): Promise<string[]> {
+  const entries = await readdir(dir, { recursive: true, withFileTypes: true });
+  return entries.filter((e) => e.isFile()).map((e) => join(e.parentPath ?? (e as unknown as { path: string }).path, e.name));
+}
+
+/** The run's last checkpoint, from the store into outDir (a worker on another host, or a wiped local folder). */
+export async function restoreCheckpoint(db: Db, store: ArtifactStore, runId: string, outDir: string): Promise<number> {
+  const files = await db.artifact.findMany({ where: { runId, kind: 'checkpoint' } });
+  for (const f of files) await store.download(f.key, join(outDir, ...f.name.split('/')));
+  return files.length;
+}

@@ -1,0 +1,237 @@
+// The BullMQ worker: takes run jobs it can run (by engine backend), executes the experiment runner, and writes
+// progress, metrics, refreshes, serving evaluations and artifacts to Postgres, the store and pub/sub as they happen.
+import { randomBytes } from 'node:crypto';
+import { existsSync } from 'node:fs';
+import { hostname } from 'node:os';
+import { join, resolve } from 'node:path';
+import { Worker as BullWorker, type Job } from 'bullmq';
+import { Redis } from 'ioredis';
+import { experimentConfig, loadEnv, parseConfig, type Env } from '@driftprune/config';
+import { createArtifactStore, createDb, Prisma, refreshSweepStatus, type ArtifactStore, type Db, type Run } from '@driftprune/db';
+import type { RunEvent, RunOptions, RunSummary } from '@driftprune/experiment';
+import { channels, publishJson, type CancelMessage } from './events.js';
+import { filesUnder, restoreCheckpoint, storeArtifact, upsertMetrics, upsertRefresh, upsertServing } from './persist.js';
+import { queueNamesForBackend, redisConnection, type Backend, type RunJobData } from './queue.js';
+
+export type Runner = (options: RunOptions) => Promise<RunSummary>;
+
+export interface WorkerOptions {
+  env?: Env;
+  db?: Db;
+  /** The experiment runner; the real one from @driftprune/experiment by default. */
+  runner?: Runner;
+  log?: (msg: string) => void;
+}
+
+export interface WorkerHandle {
+  id: string;
+  backend: Backend;
+  /** Stops taking jobs; runs in progress are aborted and go back to the queue (they resume from their checkpoint). */
+  close(): Promise<void>;
+}
+
+/** cpu | webgpu. `auto` means cpu here: Node has no WebGPU adapter unless a GPU build provides one. */
+export function resolveBackend(device: Env['DRIFTPRUNE_DEVICE']): Backend {
+  return device === 'webgpu' ? 'webgpu' : 'cpu';
+}
+
+async function realRunner(): Promise<Runner> {
+  const mod = await import('@driftprune/experiment');
+  return mod.runExperiment;
+}
+
+const PROGRESS_EVERY_MS = 1_000;
+
+export async function startWorker(opts: WorkerOptions = {}): Promise<WorkerHandle> {
+  const env = opts.env ?? loadEnv();
+  const log = opts.log ?? ((m: string) => console.log(`[worker] ${m}`));
+  const ownDb = !opts.db;
+  const db = opts.db ?? createDb({ url: env.DATABASE_URL, poolSize: Math.max(4, env.WORKER_CONCURRENCY * 2) });
+  const store: ArtifactStore = createArtifactStore(env);
+  const runner = opts.runner ?? (await realRunner());
+  const backend = resolveBackend(env.DRIFTPRUNE_DEVICE);
+  const id = `${hostname()}-${process.pid}-${randomBytes(3).toString('hex')}`;
+  const workDir = resolve(env.WORKER_DIR);
+  const ch = channels(env.QUEUE_PREFIX);
+  const pub = new Redis(env.REDIS_URL, { maxRetriesPerRequest: null });
+  const sub = new Redis(env.REDIS_URL, { maxRetriesPerRequest: null });
+  pub.on('error', (e) => log(`redis: ${e.message}`));
+  sub.on('error', (e) => log(`redis: ${e.message}`));
+  const active = new Map<string, AbortController>();
+  let closing = false;
+
+  await db.worker.upsert({
+    where: { id },
+    create: { id, host: hostname(), pid: process.pid, backend, device: env.DRIFTPRUNE_DEVICE, concurrency: env.WORKER_CONCURRENCY },
+    update: {},
+  });
+
+  // Cancellation: the API publishes the run id; the runner checks the signal at least once per mini-batch.
+  await sub.subscribe(ch.cancel);
+  sub.on('message', (channel: string, message: string) => {
+    if (channel !== ch.cancel) return;
+    try {
+      const { runId } = JSON.parse(message) as CancelMessage;
+      active.get(runId)?.abort(new Error('cancelled'));
+    } catch {
+      // ignore malformed control messages
+    }
+  });
+
+  const announce = (run: Pick<Run, 'id' | 'projectId' | 'status'>) => publishJson(pub, ch.run, { projectId: run.projectId, runId: run.id, status: run.status });
+
+  const heartbeat = async () => {
+    const now = new Date();
+    const ids = [...active.keys()];
+    await db.worker.update({ where: { id }, data: { heartbeatAt: now, activeRuns: ids } });
+    if (!ids.length) return;
+    await db.run.updateMany({ where: { id: { in: ids } }, data: { heartbeatAt: now } });
+    // A cancel message can be missed (e.g. published while Redis reconnected): the database flag is authoritative.
+    const cancelled = await db.run.findMany({ where: { id: { in: ids }, cancelRequested: true }, select: { id: true } });
+    for (const r of cancelled) active.get(r.id)?.abort(new Error('cancelled'));
+  };
+  const beat = setInterval(() => heartbeat().catch((e) => log(`heartbeat failed: ${(e as Error).message}`)), env.WORKER_HEARTBEAT_MS);
+
+  async function processRun(job: Job<RunJobData>): Promise<{ runId: string; outcome: string }> {
+    const { runId } = job.data;
+    const run = await db.run.findUnique({ where: { id: runId } });
+    if (!run) return { runId, outcome: 'deleted' };
+    if (run.cancelRequested || run.status === 'cancelled' || run.status === 'succeeded') return { runId, outcome: `skipped (${run.status})` };
+    const now = new Date();
+    const claimed = await db.run.updateMany({
+      where: { id: runId, status: { in: ['queued', 'running'] }, cancelRequested: false },
+      data: { status: 'running', attempts: { increment: 1 }, workerId: id, startedAt: run.startedAt ?? now, heartbeatAt: now, error: null },
+    });
+    if (!claimed.count) return { runId, outcome: 'skipped (changed meanwhile)' };
+    await announce({ ...run, status: 'running' });
+    if (run.sweepId) await refreshSweepStatus(db, run.sweepId);
+
+    const ac = new AbortController();
+    active.set(runId, ac);
+    const outDir = join(workDir, 'runs', runId);
+    const localCheckpoint = existsSync(join(outDir, 'checkpoint', 'state.json'));
+    let resume = localCheckpoint;
+    if (!localCheckpoint && run.checkpointWindow >= 0) resume = (await restoreCheckpoint(db, store, runId, outDir)) > 0;
+    if (resume) log(`run ${runId}: resuming after window ${run.checkpointWindow} (attempt ${run.attempts + 1})`);
+    else log(`run ${runId}: starting (${run.paradigm}, attempt ${run.attempts + 1})`);
+
+    // Refresh events are keyed by (window, seq); seq counts refreshes within a window in this execution, which a
+    // deterministic replay reproduces.
+    const refreshSeq = new Map<number, number>();
+    let lastProgressAt = 0;
+    const onEvent = async (e: RunEvent) => {
+      switch (e.type) {
+        case 'window': {
+          await upsertMetrics(db, runId, e.metrics);
+          for (const m of e.metrics) await publishJson(pub, ch.metric, { runId, ...m });
+          break;
+        }
+        case 'refresh': {
+          const seq = refreshSeq.get(e.refresh.window) ?? 0;
+          refreshSeq.set(e.refresh.window, seq + 1);
+          await upsertRefresh(db, runId, seq, e.refresh);
+          break;
+        }
+        case 'serving': {
+          await upsertServing(db, runId, e.evals);
+          for (const p of e.artifactPaths) await storeArtifact(db, store, run, outDir, p, 'onnx', e.evals[0]?.window ?? null);
+          break;
+        }
+        case 'checkpoint': {
+          for (const f of await filesUnder(e.path)) await storeArtifact(db, store, run, outDir, f, 'checkpoint', e.window);
+          await db.run.update({ where: { id: runId }, data: { checkpointWindow: e.window } });
+          break;
+        }
+        case 'progress': {
+          const t = Date.now();
+          if (t - lastProgressAt < PROGRESS_EVERY_MS && e.progress.fraction !== 1) break;
+          lastProgressAt = t;
+          await db.run.update({
+            where: { id: runId },
+            data: { progress: e.progress.fraction ?? 0, progressInfo: e.progress as unknown as Prisma.InputJsonValue, heartbeatAt: new Date() },
+          });
+          await job.updateProgress(e.progress.fraction ?? 0);
+          await announce(run);
+          break;
+        }
+        case 'log':
+          await job.log(`[${e.level}] ${e.message}`);
+          break;
+      }
+    };
+
+    try {
+      const config = parseConfig(experimentConfig, run.config, `run ${runId} config`);
+      const summary = await runner({ config, outDir, resume, signal: ac.signal, onEvent });
+      for (const f of ['summary.json', 'report.html']) if (existsSync(join(outDir, f))) await storeArtifact(db, store, run, outDir, join(outDir, f), 'report', null);
+      const done = await db.run.update({
+        where: { id: runId },
+        data: { status: 'succeeded', progress: 1, summary: summary as unknown as Prisma.InputJsonValue, finishedAt: new Date(), error: null },
+      });
+      log(`run ${runId}: succeeded in ${summary.wallSec.toFixed(1)} s`);
+      await announce(done);
+      return { runId, outcome: 'succeeded' };
+    } catch (err) {
+      const e = err as Error;
+      const current = await db.run.findUnique({ where: { id: runId } });
+      if (!current) return { runId, outcome: 'deleted' };
+      if (ac.signal.aborted && current.cancelRequested) {
+        const c = await db.run.update({ where: { id: runId }, data: { status: 'cancelled', finishedAt: new Date() } });
+        log(`run ${runId}: cancelled`);
+        await announce(c);
+        return { runId, outcome: 'cancelled' };
+      }
+      if (ac.signal.aborted && closing) {
+        // Graceful shutdown: back to the queue; the next worker resumes from the checkpoint.
+        const q = await db.run.update({ where: { id: runId }, data: { status: 'queued', error: 'worker stopped; the run will resume' } });
+        await announce(q);
+        throw new Error('worker stopped while the run was in progress');
+      }
+      const attempts = job.opts.attempts ?? 1;
+      const final = job.attemptsMade + 1 >= attempts;
+      const message = e instanceof Error ? e.message : String(e);
+      const r = await db.run.update({
+        where: { id: runId },
+        data: { status: final ? 'failed' : 'queued', error: message.slice(0, 4_000), finishedAt: final ? new Date() : null },
+      });
+      log(`run ${runId}: ${final ? 'failed' : 'will retry'}: ${message}`);
+      await announce(r);
+      throw e;
+    } finally {
+      active.delete(runId);
+      if (run.sweepId) await refreshSweepStatus(db, run.sweepId).catch(() => null);
+    }
+  }
+
+  const connection = redisConnection(env.REDIS_URL);
+  const bullWorkers = queueNamesForBackend(backend).map(
+    (name) =>
+      new BullWorker<RunJobData>(name, processRun, {
+        connection,
+        prefix: env.QUEUE_PREFIX,
+        concurrency: env.WORKER_CONCURRENCY,
+        lockDuration: env.WORKER_LOCK_MS,
+        stalledInterval: env.WORKER_LOCK_MS,
+        // A worker that dies mid-run leaves a stalled job; it goes back to the queue (and resumes) this many times.
+        maxStalledCount: 5,
+      }),
+  );
+  for (const w of bullWorkers) w.on('error', (e) => log(`bullmq: ${e.message}`));
+  await Promise.all(bullWorkers.map((w) => w.waitUntilReady()));
+  log(`${id} ready: backend ${backend}, queues ${queueNamesForBackend(backend).join(', ')}, concurrency ${env.WORKER_CONCURRENCY}`);
+
+  return {
+    id,
+    backend,
+    async close() {
+      closing = true;
+      clearInterval(beat);
+      for (const ac of active.values()) ac.abort(new Error('worker stopping'));
+      await Promise.all(bullWorkers.map((w) => w.close()));
+      await db.worker.update({ where: { id }, data: { stoppedAt: new Date(), activeRuns: [] } }).catch(() => null);
+      sub.disconnect();
+      pub.disconnect();
+      if (ownDb) await db.$disconnect();
+    },
+  };
+}
