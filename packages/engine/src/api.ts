@@ -33,6 +33,11 @@ export interface TrainerOptions {
   threads?: number;
   /** Unstructured masks by layer name (same layout as W); they override `DenseLayer.mask`. */
   masks?: Record<string, Float32Array>;
+  /**
+   * Update embedding rows on a worker thread, overlapped with the next step (bit-identical results).
+   * 'auto' (default): only when the tables hold ≥ 2^20 values, where it pays for the thread.
+   */
+  overlap?: boolean | 'auto';
   /** Accumulate Taylor importance: score ← decay·score + (1 − decay)·|w·∂L/∂w| every step. */
   taylor?: { decay: number };
 }

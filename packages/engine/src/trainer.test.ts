@@ -57,6 +57,34 @@ describe('training', () => {
   }
 });
 
+describe('deferred embedding updates on a worker thread', () => {
+  for (const kind of ['adagrad', 'adam'] as const) {
+    test(`${kind}: bit-identical to the sequential order (losses, predictions, params, state, checkpoint)`, () => {
+      const batches = teacherBatches(12, 48);
+      const seq = createTrainer({ shape: small, seed: 12, threads: 1, optimizer: { kind }, overlap: false });
+      const ovl = createTrainer({ shape: small, seed: 12, threads: 1, optimizer: { kind }, overlap: true });
+      const run = (t: Trainer) => {
+        const losses = batches.slice(0, 6).map((b) => t.trainStep(b));
+        const p = t.predict(batches[6]); // reads the tables between steps
+        losses.push(...batches.slice(6, 11).map((b) => t.trainStep(b)));
+        return { losses, p, ck: t.saveCheckpoint(), params: t.getParams(), state: t.getOptimizerState() };
+      };
+      const a = run(seq);
+      const b = run(ovl);
+      assert.deepEqual(b.losses, a.losses);
+      assert.deepEqual(b.p, a.p);
+      assert.deepEqual(b.params, a.params);
+      assert.deepEqual(b.state, a.state);
+      assert.deepEqual(b.ck, a.ck);
+      // and a trainer resumed from the overlapped checkpoint continues identically
+      seq.loadCheckpoint(b.ck);
+      assert.equal(seq.trainStep(batches[11]), ovl.trainStep(batches[11]));
+      seq.dispose();
+      ovl.dispose();
+    });
+  }
+});
+
 describe('checkpoints', () => {
   for (const kind of ['sgd', 'adagrad', 'adam'] as const) {
     test(`${kind}: save → load resumes exactly (same next loss, same params), bytes and file`, () => {

@@ -12,7 +12,8 @@ import { buildPredictGraph, buildServingModel } from './graph/forward-graph.js';
 import { IN, OUT, biasName, maskName, next, scoreName, stateName, weightName } from './graph/names.js';
 import { buildTrainGraph, layerDims } from './graph/train-graph.js';
 import { initParams } from './init.js';
-import { checkIds, gatherRows, RowGradCoalescer } from './layers/embedding.js';
+import { checkIds, gatherRows, RowGradCoalescer, RowSet } from './layers/embedding.js';
+import { DeferredRowUpdates, sharedF32 } from './overlap/deferred-rows.js';
 import { resolveOptimizer, type Optimizer } from './optim/index.js';
 import { validateParams } from './params.js';
 import { acquireSession, architectureKey, releaseSession } from './session-cache.js';
@@ -68,6 +69,13 @@ class CpuTrainer implements Trainer {
   private batchBuffers = new Map<number, BatchBuffers>();
   private scalars = new Map<string, Float32Array>();
   private disposed = false;
+  /** Worker that applies embedding-row updates off the critical path (see overlap/deferred-rows.ts). */
+  private deferred?: DeferredRowUpdates;
+  private readonly overlap: boolean | 'auto';
+  /** Optimizer step whose embedding update is still pending in the coalescer (overlap mode). */
+  private pendingStep: number | undefined;
+  private batchRows = new RowSet();
+  private urgent: { rows: Int32Array; grads: Float32Array } = { rows: new Int32Array(0), grads: new Float32Array(0) };
 
   constructor(o: TrainerOptions) {
     const device = o.device ?? 'cpu';
@@ -76,6 +84,7 @@ class CpuTrainer implements Trainer {
     const threads = o.threads ?? 0;
     if (!Number.isInteger(threads) || threads < 0 || threads > 256) throw new EngineError('BAD_DEVICE', `threads must be an integer in 0..256 (0 = one per core), got ${threads}`);
     this.threads = threads;
+    this.overlap = o.overlap ?? 'auto';
     if (o.taylor) {
       if (!(o.taylor.decay >= 0 && o.taylor.decay < 1)) throw new EngineError('BAD_OPTIMIZER', `taylor.decay must be in [0, 1), got ${o.taylor.decay}`);
       this.taylorDecay = o.taylor.decay;
@@ -96,6 +105,8 @@ class CpuTrainer implements Trainer {
 
   /** Takes `params` (already validated) as the current state; optimizer slots come from `state` where shapes match. */
   private install(params: ModelParams, state: OptimizerState | undefined, step: number, scores?: LayerScores): void {
+    this.deferred?.wait();
+    this.pendingStep = undefined;
     const init = this.opt.initialState(this.optConfig);
     const usable = state && state.kind === this.opt.kind ? state : undefined;
     const slot = (src: Float32Array[] | undefined, n: number, s: number) =>
@@ -119,12 +130,34 @@ class CpuTrainer implements Trainer {
     });
     const sameTables = this.shape && JSON.stringify(this.shape.tableSizes) === JSON.stringify(params.shape.tableSizes);
     this.shape = structuredClone(params.shape);
-    this.embeddings = params.embeddings.slice();
-    this.embState = Array.from({ length: this.opt.slots }, (_, s) =>
-      usable?.embeddings[s]?.length === this.embeddings.length ? usable.embeddings[s].slice() : filled(this.embeddings.length, init[s]),
-    );
+    // Worth a thread only when the tables are big enough for their row updates to cost more than a message.
+    const overlap = this.overlap === 'auto' ? params.embeddings.length >= 1 << 20 : this.overlap;
+    const alloc = (n: number) => (overlap ? sharedF32(n) : new Float32Array(n));
+    const copy = (src: Float32Array) => {
+      const a = alloc(src.length);
+      a.set(src);
+      return a;
+    };
+    const n = params.embeddings.length;
+    this.embeddings = copy(params.embeddings);
+    this.embState = Array.from({ length: this.opt.slots }, (_, s) => {
+      const saved = usable?.embeddings[s];
+      if (saved?.length === n) return copy(saved);
+      const a = alloc(n);
+      if (init[s] !== 0) a.fill(init[s]);
+      return a;
+    });
+    if (!overlap || this.deferred?.opt !== this.opt || this.deferred.D !== params.shape.embeddingDim) {
+      this.deferred?.dispose();
+      this.deferred = undefined;
+    }
+    if (overlap) {
+      this.deferred ??= new DeferredRowUpdates(this.opt, params.shape.embeddingDim);
+      this.deferred.setup(this.embeddings, this.embState, this.deferred.capacity);
+    }
     this.offsets = tableOffsets(this.shape);
-    if (!sameTables || !this.coalescer) this.coalescer = new RowGradCoalescer(this.embeddings.length / this.shape.embeddingDim, this.shape.embeddingDim);
+    if (!sameTables || !this.coalescer || this.coalescer.D !== this.shape.embeddingDim)
+      this.coalescer = new RowGradCoalescer(this.embeddings.length / this.shape.embeddingDim, this.shape.embeddingDim);
     this.step = usable ? usable.step : step;
     this.parity = 0;
     this.bindSessions();
@@ -229,6 +262,7 @@ class CpuTrainer implements Trainer {
     if (batch.labels.length < B) throw new EngineError('BAD_BATCH', `batch.labels holds ${batch.labels.length} labels for ${B} rows`);
     const D = this.shape.embeddingDim;
     const buf = this.buffers(B);
+    if (this.pendingStep !== undefined) this.applyPending(batch, B);
     gatherRows(this.embeddings, D, this.offsets, batch.cat, B, buf.emb);
     const t = this.step + 1;
     this.scalars.get(IN.invBatch)![0] = 1 / B;
@@ -248,14 +282,45 @@ class CpuTrainer implements Trainer {
     const out = train.session.run(feeds, fetches);
     const loss = (out[OUT.loss].data as Float32Array)[0];
     this.coalescer.coalesce(this.offsets, batch.cat, B, buf.embGrad);
-    this.opt.sparseUpdate(this.optConfig, t, this.embeddings, this.embState, D, this.coalescer.rows, this.coalescer.grads, this.coalescer.count);
+    if (this.deferred) {
+      this.deferred.wait();
+      this.pendingStep = t;
+    } else {
+      this.opt.sparseUpdate(this.optConfig, t, this.embeddings, this.embState, D, this.coalescer.rows, this.coalescer.grads, this.coalescer.count);
+    }
     this.parity ^= 1;
     this.step = t;
     return loss;
   }
 
+  /**
+   * Overlap mode: applies the previous step's embedding update before `batch` is gathered — rows `batch` uses right
+   * now, the rest on the worker while this thread gathers and runs the graph.
+   */
+  private applyPending(batch: Batch, B: number): void {
+    const deferred = this.deferred!;
+    const c = this.coalescer;
+    const n = B * this.shape.tableSizes.length;
+    if (deferred.capacity < c.count) deferred.setup(this.embeddings, this.embState, Math.max(c.count, n));
+    if (this.urgent.rows.length < c.count) this.urgent = { rows: new Int32Array(c.rows.length), grads: new Float32Array(c.grads.length) };
+    this.batchRows.addBatch(this.offsets, batch.cat, B);
+    const rows = this.batchRows;
+    deferred.apply(this.optConfig, this.pendingStep!, c.rows, c.grads, c.count, (r) => rows.has(r), this.urgent);
+    this.pendingStep = undefined;
+  }
+
+  /** Brings the tables up to date (overlap mode defers the last step's row update). */
+  private flush(): void {
+    this.deferred?.wait();
+    if (this.pendingStep === undefined) return;
+    const c = this.coalescer;
+    this.opt.sparseUpdate(this.optConfig, this.pendingStep, this.embeddings, this.embState, this.shape.embeddingDim, c.rows, c.grads, c.count);
+    this.pendingStep = undefined;
+  }
+
   private forward(batch: Batch, output: 'prob' | 'logit'): Float32Array {
     this.check();
+    this.flush();
     const B = this.checkBatch(batch);
     const buf = this.buffers(B);
     gatherRows(this.embeddings, this.shape.embeddingDim, this.offsets, batch.cat, B, buf.emb);
@@ -286,6 +351,7 @@ class CpuTrainer implements Trainer {
 
   getParams(): ModelParams {
     this.check();
+    this.flush();
     const p = this.parity;
     const layer = (l: LayerState): DenseLayer => ({ name: l.name, inDim: l.inDim, outDim: l.outDim, W: l.W[p].slice(), b: l.b[p].slice(), ...(l.mask ? { mask: l.mask.slice() } : {}) });
     const nBottom = this.shape.bottom.length - 1;
@@ -302,6 +368,7 @@ class CpuTrainer implements Trainer {
 
   getOptimizerState(): OptimizerState {
     this.check();
+    this.flush();
     const p = this.parity;
     const layers: OptimizerState['layers'] = {};
     for (const l of this.layers) layers[l.name] = { W: l.Ws.map((s) => s[p].slice()), b: l.bs.map((s) => s[p].slice()) };
@@ -368,6 +435,8 @@ class CpuTrainer implements Trainer {
 
   dispose(): void {
     if (this.disposed) return;
+    this.deferred?.dispose();
+    this.deferred = undefined;
     this.releaseSessions();
     this.batchBuffers.clear();
     this.disposed = true;

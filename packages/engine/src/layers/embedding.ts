@@ -14,49 +14,92 @@ export function gatherRows(table: Float32Array, D: number, offsets: Int32Array, 
   }
 }
 
+/** Open-addressing hash set of row ids sized to a batch (it stays in cache, unlike a per-row array of the table). */
+export class RowSet {
+  keys = new Int32Array(0);
+  /** Insertion index of each key (parallel to keys). */
+  vals = new Int32Array(0);
+  private mask = 0;
+  private shift = 32;
+
+  /** Empties the set and makes room for `n` keys at load ≤ 1/2. */
+  reset(n: number): void {
+    let cap = 16;
+    while (cap < 2 * n) cap *= 2;
+    if (this.keys.length !== cap) {
+      this.keys = new Int32Array(cap);
+      this.vals = new Int32Array(cap);
+      this.mask = cap - 1;
+      this.shift = 32 - Math.log2(cap);
+    }
+    this.keys.fill(-1);
+  }
+
+  /** The slot of `r`: keys[slot] === r when present, −1 when free. */
+  slot(r: number): number {
+    const { keys, mask } = this;
+    let h = Math.imul(r, 0x9e3779b1) >>> this.shift;
+    while (keys[h] !== -1 && keys[h] !== r) h = (h + 1) & mask;
+    return h;
+  }
+
+  has(r: number): boolean {
+    return this.keys[this.slot(r)] === r;
+  }
+
+  /** Adds every row the batch touches. */
+  addBatch(offsets: Int32Array, cat: Int32Array, B: number): void {
+    const F = offsets.length;
+    this.reset(B * F);
+    for (let i = 0; i < B * F; i++) {
+      const r = offsets[i % F] + cat[i];
+      const h = this.slot(r);
+      this.keys[h] = r;
+    }
+  }
+}
+
 /**
- * Sums the gradients of duplicate rows. Scratch arrays are reused across calls so that steady-state training
- * allocates nothing. Row order is first-seen order, which keeps updates deterministic.
+ * Sums the gradients of duplicate rows. Row order is first-seen order, which keeps updates deterministic.
+ * Buffers are reused across calls (and may be supplied, e.g. shared with a worker), so steady-state training
+ * allocates nothing.
  */
 export class RowGradCoalescer {
-  private stamp: Int32Array;
-  private slot: Int32Array;
-  private epoch = 0;
-  rows = new Int32Array(0);
-  grads = new Float32Array(0);
+  private set = new RowSet();
+  rows: Int32Array = new Int32Array(0);
+  grads: Float32Array = new Float32Array(0);
   count = 0;
 
-  constructor(totalRows: number, readonly D: number) {
-    this.stamp = new Int32Array(totalRows);
-    this.slot = new Int32Array(totalRows);
-  }
+  constructor(
+    _totalRows: number,
+    readonly D: number,
+    /** Allocates the output arrays (shared memory when a worker reads them). */
+    private readonly alloc: (rows: number, D: number) => { rows: Int32Array; grads: Float32Array } = (n, d) => ({ rows: new Int32Array(n), grads: new Float32Array(n * d) }),
+  ) {}
 
   coalesce(offsets: Int32Array, cat: Int32Array, B: number, grad: Float32Array): void {
     const F = offsets.length;
     const D = this.D;
     const n = B * F;
-    if (this.rows.length < n) {
-      this.rows = new Int32Array(n);
-      this.grads = new Float32Array(n * D);
-    }
-    if (++this.epoch === 0x7fffffff) {
-      this.stamp.fill(0);
-      this.epoch = 1;
-    }
-    const { stamp, slot, rows, grads, epoch } = this;
+    if (this.rows.length < n) ({ rows: this.rows, grads: this.grads } = this.alloc(n, D));
+    const set = this.set;
+    set.reset(n);
+    const { keys, vals } = set;
+    const { rows, grads } = this;
     let count = 0;
     for (let i = 0; i < n; i++) {
       const r = offsets[i % F] + cat[i];
       const src = i * D;
-      if (stamp[r] !== epoch) {
-        stamp[r] = epoch;
-        slot[r] = count;
+      const h = set.slot(r);
+      if (keys[h] !== r) {
+        keys[h] = r;
+        vals[h] = count;
         rows[count] = r;
         const dst = count * D;
         for (let d = 0; d < D; d++) grads[dst + d] = grad[src + d];
         count++;
       } else {
-        const dst = slot[r] * D;
+        const dst = vals[h] * D;
         for (let d = 0; d < D; d++) grads[dst + d] += grad[src + d];
       }
     }
