@@ -1,0 +1,130 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { openStream } from '../../open-stream.js';
+import { DataError } from '../../errors.js';
+import type { Window } from '../../types.js';
+import { collect, collectWindow } from '../../testing/collect.js';
+import { HashedLogistic } from '../../testing/logistic-model.js';
+import { SYNTHETIC_EPOCH } from './synthetic-stream.js';
+import { computeStats } from '../../stats/stream-stats.js';
+
+const small = { windows: 3, rowsPerWindow: 3000, numFields: 6, numDense: 4, vocabPerField: 300 };
+
+test('synthetic: deterministic by seed, different across seeds; ids within their tables', async () => {
+  const a = await collect(await openStream({ source: 'synthetic', synthetic: small, hashSize: 997 }, { seed: 7 }));
+  const b = await collect(await openStream({ source: 'synthetic', synthetic: small, hashSize: 997 }, { seed: 7 }));
+  const c = await collect(await openStream({ source: 'synthetic', synthetic: small, hashSize: 997 }, { seed: 8 }));
+  assert.deepEqual(a, b);
+  assert.notDeepEqual(a[0].cat, c[0].cat);
+  assert.deepEqual(a.map((w) => [w.id, w.rows, w.start]), [
+    ['2024-01-01', 3000, SYNTHETIC_EPOCH],
+    ['2024-01-02', 3000, SYNTHETIC_EPOCH + 86_400_000],
+    ['2024-01-03', 3000, SYNTHETIC_EPOCH + 2 * 86_400_000],
+  ]);
+  for (const w of a) {
+    assert.equal(w.cat.length, 3000 * 6);
+    assert.equal(w.dense.length, 3000 * 4);
+    assert.ok(w.cat.every((x) => Number.isInteger(x) && x >= 0 && x < 997));
+    assert.ok(w.labels.every((y) => y === 0 || y === 1));
+    assert.ok(w.dense.every((x) => Number.isFinite(x) && x >= 0));
+  }
+});
+
+test('synthetic: a window is re-iterable (same batches), batch size does not change rows, shuffling permutes them', async () => {
+  const s = await openStream({ source: 'synthetic', synthetic: small, batchSize: 100 }, { seed: 3 });
+  const windows: Window[] = [];
+  for await (const w of s.windows()) windows.push(w);
+  const w0 = windows[0];
+  const first = await collectWindow(w0);
+  assert.deepEqual(await collectWindow(w0), first, 'second pass');
+  assert.deepEqual(await collectWindow(w0, { batchSize: 7 }), first, 'other batch size');
+  const sh = await collectWindow(w0, { shuffleSeed: 11 });
+  assert.notDeepEqual(sh.labels, first.labels);
+  const rowsOf = (x: { dense: number[]; cat: number[]; labels: number[] }) =>
+    x.labels.map((y, i) => `${y}|${x.cat.slice(i * 6, i * 6 + 6)}|${x.dense.slice(i * 4, i * 4 + 4)}`).sort();
+  assert.deepEqual(rowsOf(sh), rowsOf(first));
+  assert.deepEqual(await collectWindow(w0, { shuffleSeed: 11 }), sh);
+  // shuffleWithinWindow shuffles by default, deterministically by the experiment seed.
+  const ss = await openStream({ source: 'synthetic', synthetic: small, shuffleWithinWindow: true }, { seed: 3 });
+  for await (const w of ss.windows()) {
+    const x = await collectWindow(w);
+    assert.deepEqual(rowsOf(x), rowsOf(first));
+    assert.notDeepEqual(x.labels, first.labels);
+    break;
+  }
+});
+
+test('synthetic: the share of rows with never-seen ids follows newIdRate', async () => {
+  for (const newIdRate of [0, 0.1]) {
+    const st = await computeStats(await openStream({ source: 'synthetic', synthetic: { windows: 3, rowsPerWindow: 20_000, numFields: 6, vocabPerField: 500, newIdRate, rankRotation: 0 } }));
+    const share = st.windows[2].newIdRowShare;
+    // Counted in bucket space: a one-off id can land in a bucket seen before (−), and a rare vocabulary id can be
+    // drawn for the first time (+); both are small.
+    assert.ok(Math.abs(share - newIdRate) < 0.015, `newIdRate ${newIdRate}: share ${share}`);
+  }
+});
+
+test('synthetic: label rate follows baseCtr and the daily cycle', async () => {
+  const cfg = { windows: 1, rowsPerWindow: 48_000, numFields: 4, numDense: 2, vocabPerField: 200, labelNoise: 0, newIdRate: 0.1, dailyCycleAmplitude: 1.5 };
+  const [lo] = await collect(await openStream({ source: 'synthetic', synthetic: { ...cfg, baseCtr: 0.05 } }));
+  const [hi] = await collect(await openStream({ source: 'synthetic', synthetic: { ...cfg, baseCtr: 0.5 } }));
+  const rate = (ys: number[]) => ys.reduce((a, b) => a + b, 0) / ys.length;
+  assert.ok(rate(lo.labels) < 0.15 && rate(hi.labels) > 0.4, `${rate(lo.labels)} ${rate(hi.labels)}`);
+  // Rows are spread over the day in order: the sin cycle peaks at 06:00 and bottoms at 18:00.
+  const q = hi.labels.length / 4;
+  const morning = rate(hi.labels.slice(0, 2 * q));
+  const evening = rate(hi.labels.slice(2 * q));
+  assert.ok(morning - evening > 0.15, `morning ${morning} evening ${evening}`);
+});
+
+test('synthetic: window rules — rows:N sets the rows per window, time rules must match hoursPerWindow, limits apply', async () => {
+  const ws = await collect(await openStream({ source: 'synthetic', window: 'rows:500', synthetic: small }));
+  assert.deepEqual(ws.map((w) => [w.id, w.rows, w.start, w.end]), [['rows-0', 500, 0, 500], ['rows-1', 500, 500, 1000], ['rows-2', 500, 1000, 1500]]);
+  const hours = await collect(await openStream({ source: 'synthetic', window: 'hour', synthetic: { ...small, hoursPerWindow: 1 }, maxWindows: 2, maxRowsPerWindow: 10 }));
+  assert.deepEqual(hours.map((w) => [w.id, w.rows]), [['24010100', 10], ['24010101', 10]]);
+  await assert.rejects(
+    openStream({ source: 'synthetic', window: 'week', synthetic: small }),
+    (e: unknown) => e instanceof DataError && /window week needs synthetic\.hoursPerWindow = 168 \(it is 24\)/.test(e.message),
+  );
+});
+
+/** Log loss of a model fitted on early windows vs one fitted on the previous window, window by window. */
+async function staleVsFresh(synthetic: Record<string, unknown>) {
+  const s = await openStream({ source: 'synthetic', synthetic, hashSize: 4096 }, { seed: 5 });
+  const windows: Window[] = [];
+  for await (const w of s.windows()) windows.push(w);
+  const stale = new HashedLogistic(s.schema);
+  await stale.train(windows[0], 2);
+  await stale.train(windows[1], 2);
+  const rows: { t: number; stale: number; fresh: number }[] = [];
+  for (let t = 2; t < windows.length; t++) {
+    const fresh = new HashedLogistic(s.schema);
+    await fresh.train(windows[t - 1], 2);
+    rows.push({ t, stale: await stale.logLoss(windows[t]), fresh: await fresh.logLoss(windows[t]) });
+  }
+  return rows;
+}
+
+const mean = (xs: number[]) => xs.reduce((a, b) => a + b, 0) / xs.length;
+const driftBase = { windows: 10, rowsPerWindow: 12_000, numFields: 8, numDense: 4, vocabPerField: 400, labelNoise: 0.02 };
+
+test('synthetic drift is real: a model fitted on early windows degrades later, one fitted on the latest window does not', async () => {
+  const r = await staleVsFresh({ ...driftBase, driftStd: 0.3, shiftEvery: 4, shiftScale: 1.5, rankRotation: 0.1, newIdRate: 0.02 });
+  const early = r.slice(0, 2);
+  const late = r.slice(-4);
+  const staleLate = mean(late.map((x) => x.stale));
+  const freshLate = mean(late.map((x) => x.fresh));
+  // The stale model gets worse with time…
+  assert.ok(staleLate - mean(early.map((x) => x.stale)) > 0.03, JSON.stringify(r));
+  // …and is clearly worse than a model fitted on the latest window…
+  assert.ok(staleLate - freshLate > 0.03, JSON.stringify(r));
+  // …which does not degrade over time.
+  assert.ok(freshLate - mean(early.map((x) => x.fresh)) < 0.02, JSON.stringify(r));
+});
+
+test('synthetic control: without drift, the early model stays as good as a fresh one', async () => {
+  const r = await staleVsFresh({ ...driftBase, driftStd: 0, shiftEvery: 0, rankRotation: 0, newIdRate: 0 });
+  const late = r.slice(-4);
+  // Trained on two windows, the stale model is at least as good as a one-window fresh model.
+  assert.ok(mean(late.map((x) => x.stale)) - mean(late.map((x) => x.fresh)) < 0.005, JSON.stringify(r));
+});
