@@ -14,6 +14,7 @@ interface NativeSession {
   loadModel(buffer: ArrayBufferLike, byteOffset: number, byteLength: number, options: object): void;
   run(feeds: TensorMap, fetches: Record<string, Tensor | null>, options: object): Record<string, Tensor | { type: string; data: ArrayBufferView; dims: number[] }>;
   dispose(): void;
+  endProfiling(): string;
   inputMetadata: { name: string }[];
   outputMetadata: { name: string }[];
 }
@@ -30,7 +31,14 @@ export interface SessionOptions {
   threads?: number;
   /** 'all' (default) or 'basic'; 'disabled' keeps the graph exactly as written. */
   optimization?: 'disabled' | 'basic' | 'extended' | 'all';
-  executionProviders?: string[];
+  /** 'cpu' (default), 'webgpu', or an execution provider with options, e.g. { name: 'webgpu', validationMode: 'disabled' }. */
+  executionProviders?: (string | { name: string; [option: string]: unknown })[];
+  /** Where each output is left ('cpu' or 'gpu-buffer'); a gpu-buffer output can be fed back as an input, never read. */
+  preferredOutputLocation?: 'cpu' | 'gpu-buffer' | Record<string, 'cpu' | 'gpu-buffer'>;
+  /** Writes onnxruntime's per-node profile (Chrome trace JSON) to `<prefix>_<date>.json`; see `endProfiling()`. */
+  profileFilePrefix?: string;
+  /** onnxruntime's log level for this session: 0 verbose … 4 fatal (default 2, warnings). */
+  logSeverityLevel?: 0 | 1 | 2 | 3 | 4;
 }
 
 export class OrtSession {
@@ -48,6 +56,9 @@ export class OrtSession {
       executionMode: 'sequential',
       graphOptimizationLevel: options.optimization ?? 'all',
       executionProviders: options.executionProviders ?? ['cpu'],
+      ...(options.preferredOutputLocation ? { preferredOutputLocation: options.preferredOutputLocation } : {}),
+      ...(options.profileFilePrefix ? { enableProfiling: true, profileFilePrefix: options.profileFilePrefix } : {}),
+      ...(options.logSeverityLevel !== undefined ? { logSeverityLevel: options.logSeverityLevel } : {}),
     });
     this.session = s;
     this.inputNames = s.inputMetadata.map((m) => m.name);
@@ -64,9 +75,17 @@ export class OrtSession {
     const result: TensorMap = {};
     for (const k of Object.keys(out)) {
       const v = out[k];
-      result[k] = v instanceof Tensor ? v : new Tensor(v.type as 'float32', v.data as Float32Array, v.dims);
+      // gpu-buffer outputs come back as tensors of the binding's own onnxruntime-common: pass them through.
+      const onDevice = (v as { location?: string }).location === 'gpu-buffer';
+      result[k] = v instanceof Tensor || onDevice ? (v as Tensor) : new Tensor(v.type as 'float32', v.data as Float32Array, v.dims);
     }
     return result;
+  }
+
+  /** Stops profiling (sessions made with `profileFilePrefix`) and returns the profile file's path. */
+  endProfiling(): string {
+    if (!this.session) throw new Error('this onnxruntime session was disposed');
+    return this.session.endProfiling();
   }
 
   dispose(): void {
