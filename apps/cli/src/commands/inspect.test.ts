@@ -1,0 +1,81 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
+import { existsSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { main } from '../main.js';
+import { inspectDataConfig } from './inspect.js';
+
+const repo = resolve(import.meta.dirname, '../../../..');
+const movielens = resolve(repo, '..', 'shared', 'data', 'movielens-100k');
+const skip = existsSync(movielens) ? false : `shared data ${movielens} is absent (tests read real data from <repo>/../shared/data)`;
+
+async function capture(fn: () => Promise<number>): Promise<{ code: number; out: string; err: string }> {
+  const out: string[] = [];
+  const err: string[] = [];
+  const log = console.log;
+  const error = console.error;
+  console.log = (...a: unknown[]) => void out.push(a.join(' '));
+  console.error = (...a: unknown[]) => void err.push(a.join(' '));
+  try {
+    return { code: await fn(), out: out.join('\n'), err: err.join('\n') };
+  } finally {
+    console.log = log;
+    console.error = error;
+  }
+}
+
+test('driftprune inspect --json on MovieLens-100K by day: 213 windows, 100,000 rows, label rate 0.554 (the real command)', { skip }, () => {
+  const r = spawnSync(process.execPath, [join(repo, 'apps/cli/bin/driftprune.mjs'), 'inspect', '--source', 'movielens', '--path', movielens, '--window', 'day', '--json'], {
+    encoding: 'utf8',
+    timeout: 120_000,
+  });
+  assert.equal(r.status, 0, r.stderr);
+  const last = r.stdout.trim().split('\n').at(-1)!;
+  const j = JSON.parse(last);
+  assert.equal(j.windows.length, 213);
+  assert.equal(j.windows.reduce((s: number, w: { rows: number }) => s + w.rows, 0), 100_000);
+  assert.equal(j.totals.rows, 100_000);
+  assert.equal(j.totals.labelRate.toFixed(3), '0.554');
+  const w0 = j.windows[0];
+  for (const k of ['id', 'start', 'end', 'rows', 'labelRate', 'badRows', 'psi', 'fields']) assert.ok(k in w0, `window has ${k}`);
+  assert.equal(w0.id, '1997-09-20');
+  assert.equal(w0.start, Date.UTC(1997, 8, 20));
+  assert.equal(w0.end, Date.UTC(1997, 8, 21));
+  assert.equal(j.timeUnit, 'ms');
+  assert.equal(j.hashing.length, 9);
+});
+
+test('driftprune inspect prints a table by default (synthetic)', async () => {
+  const r = await capture(() => main(['inspect', '--source', 'synthetic', '--set', 'synthetic.windows=3', '--set', 'synthetic.rowsPerWindow=2000', '--hash-size', '1000']));
+  assert.equal(r.code, 0, r.err);
+  assert.match(r.out, /source synthetic {2}window day/);
+  assert.match(r.out, /^ *0 {2}2024-01-01 {2}2024-01-01 00:00 {2}2000 /m);
+  assert.match(r.out, /^3 windows, 6,000 rows, label rate 0\.\d{3}, 0 malformed rows$/m);
+  assert.match(r.out, /hash collisions/);
+});
+
+test('driftprune inspect: csv mapping, rows:N windows, JSON last line', async () => {
+  const dir = mkdtempSync(join(tmpdir(), 'dp-inspect-'));
+  const f = join(dir, 'x.csv');
+  writeFileSync(f, 'y,a\n' + Array.from({ length: 25 }, (_, i) => `${i % 5 === 0 ? 1 : 0},v${i % 4}`).join('\n'));
+  const r = await capture(() => main(['inspect', '--source', 'csv', '--path', f, '--window', 'rows:10', '--csv', '{"label":"y","categorical":["a"]}', '--json']));
+  assert.equal(r.code, 0, r.err);
+  const j = JSON.parse(r.out.trim().split('\n').at(-1)!);
+  assert.deepEqual(j.windows.map((w: { rows: number; start: number }) => [w.rows, w.start]), [[10, 0], [10, 10], [5, 20]]);
+  assert.equal(j.totals.labelRate, 5 / 25);
+  assert.equal(j.timeUnit, 'row');
+});
+
+test('driftprune inspect: bad usage and bad data give exit code 2 and a clear message', async () => {
+  assert.equal((await capture(() => main(['inspect']))).code, 2);
+  assert.throws(() => inspectDataConfig(['--source', 'criteo']), /data\.path is required|path: data\.path is required/);
+  assert.throws(() => inspectDataConfig(['--source', 'synthetic', '--bogus', '1']), /unknown option --bogus/);
+  const missing = await capture(() => main(['inspect', '--source', 'criteo', '--path', '/nonexistent/day_0']));
+  assert.equal(missing.code, 2);
+  assert.match(missing.err, /FILE_NOT_FOUND: no such file or directory: \/nonexistent\/day_0/);
+  const badWindow = await capture(() => main(['inspect', '--source', 'synthetic', '--window', 'fortnight']));
+  assert.equal(badWindow.code, 2);
+  assert.match(badWindow.err, /window must be day, week, hour or rows:N/);
+});
