@@ -1,0 +1,49 @@
+'use client';
+// Every run of the project in one table (all experiments), live.
+import { useParams } from 'next/navigation';
+import { useEffect, useMemo } from 'react';
+import { request } from '../../../../lib/api/client.js';
+import { useMutation } from '../../../../lib/api/hooks.js';
+import { useApi } from '../../../../lib/api/provider.js';
+import { rememberProject } from '../../../../lib/current-project.js';
+import { CancelRunDocument, ProjectRunsDocument } from '../../../../gql/graphql.js';
+import { DataState } from '../../../../components/ui/DataState.js';
+import { RunsTable } from '../../../../components/runs/RunsTable.js';
+import { toRunRow } from '../../../../components/runs/run-rows.js';
+import { useLiveRuns } from '../../../../components/runs/useLiveRuns.js';
+
+export default function ProjectRunsPage() {
+  const { projectId } = useParams<{ projectId: string }>();
+  useEffect(() => rememberProject(projectId), [projectId]);
+  const { apiUrl } = useApi();
+  const live = useLiveRuns(
+    projectId,
+    async (after, token) => (await request(apiUrl, token, ProjectRunsDocument, { projectId, first: 100, after })).runs,
+    () => true,
+    projectId,
+  );
+  const rows = useMemo(
+    () => live.runs.map((r) => ({ ...toRunRow(r), params: { ...toRunRow(r).params, experiment: r.experiment.name } })),
+    [live.runs],
+  );
+  const [cancelRun] = useMutation(CancelRunDocument);
+  return (
+    <>
+      <h1>Runs</h1>
+      <p className="muted" role="status">
+        {live.loaded && live.loaded.done < live.loaded.total ? `Loading runs: ${live.loaded.done} of ${live.loaded.total}… ` : null}
+        {live.live.connected ? 'Live updates on.' : 'Live updates connecting…'}
+      </p>
+      <DataState loading={live.loading && rows.length === 0} error={live.error} label="runs" />
+      <RunsTable
+        rows={rows}
+        projectId={projectId}
+        pinnedParams={['experiment', 'paradigm.kind', 'pruning.budget']}
+        onCancel={async (id) => {
+          await cancelRun({ id });
+          await live.reload();
+        }}
+      />
+    </>
+  );
+}

@@ -1,0 +1,144 @@
+'use client';
+// A line chart on uPlot (canvas; draws 10k-point series quickly). Vertical markers show events such as refreshes.
+import { useEffect, useMemo, useRef } from 'react';
+import type uPlot from 'uplot';
+import { alignSeries, decimate, type Point } from '../../lib/charts/series.js';
+import { formatNumber } from '../../lib/runs/stats.js';
+
+export interface LineSeries {
+  label: string;
+  points: readonly Point[];
+  color: string;
+  dash?: number[];
+  width?: number;
+}
+
+export interface ChartMarker {
+  x: number;
+  label: string;
+}
+
+export interface LineChartProps {
+  title: string;
+  series: readonly LineSeries[];
+  xLabel: string;
+  yLabel: string;
+  markers?: readonly ChartMarker[];
+  height?: number;
+  /** A series longer than this is decimated in the browser (the API already downsamples; this is a guard). */
+  maxPoints?: number;
+  /** Text for screen readers; a summary of each series is added after it. */
+  description?: string;
+}
+
+export function LineChart({ title, series, xLabel, yLabel, markers = [], height = 260, maxPoints = 10_000, description }: LineChartProps) {
+  const hostRef = useRef<HTMLDivElement>(null);
+  const plotRef = useRef<uPlot | null>(null);
+  const drawn = useMemo(() => series.map((s) => ({ ...s, points: decimate(s.points, maxPoints) })), [series, maxPoints]);
+  const data = useMemo(() => alignSeries(drawn.map((s) => s.points)), [drawn]);
+  const totalPoints = drawn.reduce((n, s) => n + s.points.length, 0);
+  const markerXs = useMemo(() => markers.map((m) => m.x), [markers]);
+
+  // (Re)build the plot when the set of series changes; plain data updates go through setData below.
+  const shapeKey = drawn.map((s) => `${s.label}|${s.color}|${s.dash?.join(',') ?? ''}`).join(';') + `|${height}|${xLabel}|${yLabel}`;
+  useEffect(() => {
+    const host = hostRef.current;
+    if (!host) return;
+    let disposed = false;
+    let observer: ResizeObserver | null = null;
+    void import('uplot').then(({ default: UPlot }) => {
+      if (disposed) return;
+      const markerPlugin: uPlot.Plugin = {
+        hooks: {
+          draw: [
+            (u) => {
+              const xs = (u as unknown as { _markers?: number[] })._markers ?? [];
+              const ctx = u.ctx;
+              ctx.save();
+              ctx.strokeStyle = 'rgba(190, 60, 40, 0.75)';
+              ctx.lineWidth = 1 * devicePixelRatio;
+              ctx.setLineDash([4 * devicePixelRatio, 3 * devicePixelRatio]);
+              for (const x of xs) {
+                const px = u.valToPos(x, 'x', true);
+                if (px < u.bbox.left || px > u.bbox.left + u.bbox.width) continue;
+                ctx.beginPath();
+                ctx.moveTo(px, u.bbox.top);
+                ctx.lineTo(px, u.bbox.top + u.bbox.height);
+                ctx.stroke();
+              }
+              ctx.restore();
+            },
+          ],
+        },
+      };
+      const opts: uPlot.Options = {
+        width: Math.max(280, host.clientWidth),
+        height,
+        plugins: [markerPlugin],
+        scales: { x: { time: false } },
+        legend: { live: true },
+        cursor: { drag: { x: true, y: false } },
+        axes: [
+          { label: xLabel, stroke: '#444', grid: { stroke: '#eee' } },
+          { label: yLabel, stroke: '#444', grid: { stroke: '#eee' }, size: 64, values: (_u, vals) => vals.map((v) => formatNumber(v, 3)) },
+        ],
+        series: [
+          { label: xLabel },
+          ...drawn.map((s) => ({
+            label: s.label,
+            stroke: s.color,
+            width: s.width ?? 1.5,
+            dash: s.dash,
+            spanGaps: false,
+            points: { show: s.points.length <= 60 },
+            value: (_u: uPlot, v: number | null) => (v === null ? '—' : formatNumber(v, 4)),
+          })),
+        ],
+      };
+      const plot = new UPlot(opts, data as uPlot.AlignedData, host);
+      (plot as unknown as { _markers: number[] })._markers = markerXs;
+      plot.redraw();
+      plotRef.current = plot;
+      observer = new ResizeObserver(() => plot.setSize({ width: Math.max(280, host.clientWidth), height }));
+      observer.observe(host);
+    });
+    return () => {
+      disposed = true;
+      observer?.disconnect();
+      plotRef.current?.destroy();
+      plotRef.current = null;
+    };
+    // data and markers are pushed by the effect below; rebuilding on every point would flicker.
+    // eslint-disable-next-line react-hooks/exhaustive-deps
+  }, [shapeKey]);
+
+  useEffect(() => {
+    const plot = plotRef.current;
+    if (!plot) return;
+    (plot as unknown as { _markers: number[] })._markers = markerXs;
+    plot.setData(data as uPlot.AlignedData);
+  }, [data, markerXs]);
+
+  const summary = drawn
+    .map((s) => {
+      const ys = s.points.map((p) => p.y).filter((y): y is number => y !== null && Number.isFinite(y));
+      if (ys.length === 0) return `${s.label}: no data`;
+      return `${s.label}: ${ys.length} points, min ${formatNumber(Math.min(...ys))}, max ${formatNumber(Math.max(...ys))}, last ${formatNumber(ys[ys.length - 1])}`;
+    })
+    .join('; ');
+
+  return (
+    <figure className="chart" data-chart={title} data-points={totalPoints} aria-label={title}>
+      <figcaption>
+        <span className="chart-title">{title}</span>
+        {markers.length > 0 && <span className="chart-note">dashed lines: {markers.length} refresh{markers.length === 1 ? '' : 'es'}</span>}
+      </figcaption>
+      {totalPoints === 0 ? <p className="empty">No data yet.</p> : null}
+      <div ref={hostRef} className="chart-canvas" hidden={totalPoints === 0} />
+      <p className="sr-only">
+        {description ? `${description}. ` : ''}
+        {summary}
+      </p>
+    </figure>
+  );
+}

@@ -1,0 +1,152 @@
+'use client';
+// The run's charts: NE dense vs serving, ΔNE% with refresh markers, per-layer widths over refreshes, serving latency
+// and throughput dense vs sparse, and training throughput.
+import { useMemo, useState } from 'react';
+import { LineChart, type ChartMarker } from '../charts/LineChart.js';
+import { WidthHeatmap } from '../charts/WidthHeatmap.js';
+import { widthHeatmap, type Point } from '../../lib/charts/series.js';
+import { latestServingTable, neSeries, servingBatchSizes, servingSeries, type MetricPointLike, type ServingEvalLike } from '../../lib/charts/run-series.js';
+import { formatNumber } from '../../lib/runs/stats.js';
+
+export const COLORS = { dense: '#1f5fa8', serving: '#d9480f', delta: '#7b2cbf', p99: '#2b8a3e', train: '#0b7285' };
+
+export interface RunChartsProps {
+  points: readonly MetricPointLike[];
+  refreshes: readonly { window: number; trigger: string; widths: unknown }[];
+  servingEvals: readonly ServingEvalLike[];
+  /** Training throughput over the run: x = window, y = samples/s. */
+  trainThroughput: readonly Point[];
+  denseWidths: Record<string, number>;
+  downsampled?: { bucketSize: number; totalPoints: number } | null;
+}
+
+export function RunCharts({ points, refreshes, servingEvals, trainThroughput, denseWidths, downsampled }: RunChartsProps) {
+  const ne = useMemo(() => neSeries(points), [points]);
+  const markers: ChartMarker[] = useMemo(() => refreshes.map((r) => ({ x: r.window, label: r.trigger })), [refreshes]);
+  const heat = useMemo(
+    () => widthHeatmap(refreshes.map((r) => ({ window: r.window, widths: (r.widths ?? {}) as Record<string, number> })), denseWidths),
+    [refreshes, denseWidths],
+  );
+  const batchSizes = useMemo(() => servingBatchSizes(servingEvals), [servingEvals]);
+  const [batch, setBatch] = useState<number | null>(null);
+  const b = batch ?? batchSizes[batchSizes.length - 1] ?? null;
+  const latency = useMemo(() => (b === null ? {} : servingSeries(servingEvals, b, 'p50Ms')), [servingEvals, b]);
+  const latency99 = useMemo(() => (b === null ? {} : servingSeries(servingEvals, b, 'p99Ms')), [servingEvals, b]);
+  const throughput = useMemo(() => (b === null ? {} : servingSeries(servingEvals, b, 'samplesPerSec')), [servingEvals, b]);
+  const table = useMemo(() => latestServingTable(servingEvals), [servingEvals]);
+
+  return (
+    <>
+      {downsampled ? (
+        <p className="muted">
+          {downsampled.totalPoints} stored metric rows shown as buckets of {downsampled.bucketSize} windows (averaged on the server).
+        </p>
+      ) : null}
+      <div className="grid">
+        <LineChart
+          title="NE per window: dense vs serving"
+          xLabel="window"
+          yLabel="NE (lower is better)"
+          series={[
+            { label: 'dense', points: ne.dense, color: COLORS.dense },
+            { label: 'serving', points: ne.serving, color: COLORS.serving },
+          ]}
+          markers={markers}
+          description="Normalized entropy of each model on each window, evaluated before training on it"
+        />
+        <LineChart
+          title="ΔNE % (serving vs dense) with refreshes"
+          xLabel="window"
+          yLabel="ΔNE %"
+          series={[{ label: 'ΔNE %', points: ne.delta, color: COLORS.delta }]}
+          markers={markers}
+          description="100 × (NE serving / NE dense − 1); dashed vertical lines mark refreshes of the serving model"
+        />
+      </div>
+      <div style={{ marginTop: '1rem' }}>
+        <WidthHeatmap heatmap={heat} />
+      </div>
+      <h3>Serving (ONNX, onnxruntime)</h3>
+      {batchSizes.length > 0 ? (
+        <div className="toolbar">
+          <div className="field" style={{ marginBottom: 0 }}>
+            <label htmlFor="serving-batch">Batch size</label>
+            <select id="serving-batch" value={b ?? ''} onChange={(e) => setBatch(Number(e.target.value))}>
+              {batchSizes.map((x) => (
+                <option key={x} value={x}>
+                  {x}
+                </option>
+              ))}
+            </select>
+          </div>
+        </div>
+      ) : null}
+      <div className="grid">
+        <LineChart
+          title={`Serving latency, batch ${b ?? '—'}: dense vs sparse`}
+          xLabel="window"
+          yLabel="ms"
+          series={[
+            { label: 'dense p50', points: latency.dense ?? [], color: COLORS.dense },
+            { label: 'sparse p50', points: latency.serving ?? [], color: COLORS.serving },
+            { label: 'dense p99', points: latency99.dense ?? [], color: COLORS.dense, dash: [5, 4] },
+            { label: 'sparse p99', points: latency99.serving ?? [], color: COLORS.serving, dash: [5, 4] },
+          ]}
+          markers={markers}
+        />
+        <LineChart
+          title={`Serving throughput, batch ${b ?? '—'}: dense vs sparse`}
+          xLabel="window"
+          yLabel="samples/s"
+          series={[
+            { label: 'dense', points: throughput.dense ?? [], color: COLORS.dense },
+            { label: 'sparse', points: throughput.serving ?? [], color: COLORS.serving },
+          ]}
+          markers={markers}
+        />
+      </div>
+      {table.rows.length > 0 ? (
+        <div className="table-scroll" style={{ marginTop: '0.75rem' }}>
+          <table className="data">
+            <caption style={{ textAlign: 'left', padding: '0.4rem 0.6rem' }}>Latest serving measurement (window {table.window})</caption>
+            <thead>
+              <tr>
+                <th scope="col" className="num">batch</th>
+                <th scope="col" className="num">dense p50 ms</th>
+                <th scope="col" className="num">sparse p50 ms</th>
+                <th scope="col" className="num">dense p99 ms</th>
+                <th scope="col" className="num">sparse p99 ms</th>
+                <th scope="col" className="num">dense samples/s</th>
+                <th scope="col" className="num">sparse samples/s</th>
+                <th scope="col" className="num">speed-up (p50)</th>
+              </tr>
+            </thead>
+            <tbody>
+              {table.rows.map((r) => (
+                <tr key={r.batchSize}>
+                  <td className="num">{r.batchSize}</td>
+                  <td className="num">{formatNumber(r.dense?.p50Ms)}</td>
+                  <td className="num">{formatNumber(r.serving?.p50Ms)}</td>
+                  <td className="num">{formatNumber(r.dense?.p99Ms)}</td>
+                  <td className="num">{formatNumber(r.serving?.p99Ms)}</td>
+                  <td className="num">{formatNumber(r.dense?.samplesPerSec, 0)}</td>
+                  <td className="num">{formatNumber(r.serving?.samplesPerSec, 0)}</td>
+                  <td className="num">{r.speedup === null ? '—' : `${r.speedup.toFixed(2)}×`}</td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+        </div>
+      ) : null}
+      <h3>Training</h3>
+      <LineChart
+        title="Training throughput"
+        xLabel="window"
+        yLabel="samples/s"
+        series={[{ label: 'training samples/s', points: trainThroughput, color: COLORS.train }]}
+        markers={markers}
+        height={220}
+      />
+    </>
+  );
+}
