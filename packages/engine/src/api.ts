@@ -27,8 +27,10 @@ export interface TrainerOptions {
   optimizer?: Partial<OptimizerConfig>;
   /** Optimizer state to continue from; layers whose shapes match are taken, the others start fresh. */
   optimizerState?: OptimizerState;
-  /** 'cpu' (onnxruntime CPU EP). 'auto' means cpu here. */
+  /** 'cpu' (onnxruntime CPU EP), 'webgpu' (state resident on the GPU; BAD_DEVICE without an adapter), 'auto' (webgpu when an adapter answers, else cpu with a log line). */
   device?: Device;
+  /** Where the 'auto' fallback line goes (default console.warn). */
+  log?: (line: string) => void;
   /** onnxruntime intra-op threads; 0 = one per core. */
   threads?: number;
   /** Unstructured masks by layer name (same layout as W); they override `DenseLayer.mask`. */
@@ -44,7 +46,7 @@ export interface TrainerOptions {
 
 export interface Trainer {
   readonly shape: DlrmShape;
-  readonly device: 'cpu';
+  readonly device: 'cpu' | 'webgpu';
   readonly threads: number;
   /** Optimizer steps taken so far. */
   readonly step: number;

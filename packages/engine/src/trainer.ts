@@ -18,6 +18,8 @@ import { resolveOptimizer, type Optimizer } from './optim/index.js';
 import { validateParams } from './params.js';
 import { acquireSession, architectureKey, releaseSession } from './session-cache.js';
 import { tableOffsets } from './shape.js';
+import { createResidentTrainer } from './webgpu/trainer.js';
+import { resolveDevice } from './webgpu/select.js';
 import type { DenseLayer, DlrmShape, LayerScores, ModelParams } from './types.js';
 
 /** A value held twice: index `parity` is current, the other is written by the next step. */
@@ -47,6 +49,10 @@ const pair = (a: Float32Array): PingPong => [a, new Float32Array(a.length)];
 const filled = (n: number, v: number) => (v === 0 ? new Float32Array(n) : new Float32Array(n).fill(v));
 
 export function createTrainer(opts: TrainerOptions): Trainer {
+  if (opts.device === 'webgpu' || opts.device === 'auto') {
+    if (resolveDevice(opts.device, opts.log) === 'webgpu') return createResidentTrainer(opts);
+    return new CpuTrainer({ ...opts, device: 'cpu' });
+  }
   return new CpuTrainer(opts);
 }
 

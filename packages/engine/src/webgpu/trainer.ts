@@ -1,0 +1,372 @@
+// The device-resident trainer: the engine's `webgpu` device. One onnxruntime `run` per step does the forward
+// pass, the backward pass and the optimizer update of every parameter, the embedding rows included; all model
+// state stays in GPU buffers between steps (outputs `name:next` fed back as inputs, the old buffers disposed), so
+// the host uploads only the batch and downloads only the loss. Reading parameters back (getParams, checkpoints,
+// export) copies them to the host through a one-node graph.
+//
+// With `executionProvider: 'cpu'` the very same graphs and state handling run on onnxruntime's CPU execution
+// provider: that is how the unit suite checks this trainer on machines without a GPU.
+import type { OptimizerConfig } from '@driftprune/config';
+import type { Batch } from '@driftprune/data/types';
+import { f32, i32, type OrtSession, type SessionOptions, type Tensor } from '@driftprune/onnx';
+import { readFileSync, writeFileSync } from 'node:fs';
+import type { OptimizerState, Trainer, TrainerOptions } from '../api.js';
+import { decodeCheckpoint, encodeCheckpoint } from '../checkpoint.js';
+import { EngineError } from '../errors.js';
+import { buildServingModel } from '../graph/forward-graph.js';
+import { IN, OUT, next } from '../graph/names.js';
+import { initParams } from '../init.js';
+import { resolveOptimizer, type Optimizer } from '../optim/index.js';
+import { validateParams } from '../params.js';
+import { architectureKey } from '../session-cache.js';
+import type { DenseLayer, DlrmShape, LayerScores, ModelParams } from '../types.js';
+import { checkBatch } from './batch.js';
+import { denseLayout, packDense, unpackDense, type DenseLayout } from './layout.js';
+import { buildReadbackGraph, buildResidentEvalGraph, buildResidentTrainGraph, residentStateNames, STATE } from './resident-graph.js';
+import { acquireResidentSession, releaseResidentSession } from './sessions.js';
+
+export interface ResidentTrainerOptions extends TrainerOptions {
+  /** 'webgpu' (default): state in GPU buffers. 'cpu': the same graphs on the CPU execution provider. */
+  executionProvider?: 'webgpu' | 'cpu';
+  /** Options of onnxruntime's WebGPU execution provider, e.g. { validationMode: 'disabled' }. */
+  webgpuOptions?: Record<string, string>;
+  /** Profile the training session (onnxruntime writes `<prefix>_<date>.json`); `endProfiling()` returns the path. */
+  profileFilePrefix?: string;
+}
+
+export interface ResidentTrainer extends Trainer {
+  readonly executionProvider: 'webgpu' | 'cpu';
+  /** Stops profiling the training session and returns the profile's path (needs `profileFilePrefix`). */
+  endProfiling(): string;
+}
+
+export function createResidentTrainer(opts: ResidentTrainerOptions): ResidentTrainer {
+  return new DeviceResidentTrainer(opts);
+}
+
+const filled = (n: number, v: number) => (v === 0 ? new Float32Array(n) : new Float32Array(n).fill(v));
+const onDevice = (t: Tensor) => t.location === 'gpu-buffer';
+
+class DeviceResidentTrainer implements ResidentTrainer {
+  readonly device: 'webgpu' | 'cpu';
+  readonly executionProvider: 'webgpu' | 'cpu';
+  readonly threads: number;
+  shape!: DlrmShape;
+  step = 0;
+  private optConfig!: OptimizerConfig;
+  private opt!: Optimizer;
+  private layout!: DenseLayout;
+  private layerNames: string[] = [];
+  private maskedLayers = new Set<string>();
+  private taylorDecay: number | undefined;
+  /** The current value of every resident tensor (host tensors until the first step, device buffers after). */
+  private state = new Map<string, Tensor>();
+  private stateNames: string[] = [];
+  private sessions: { key: string; session: OrtSession }[] = [];
+  private train!: OrtSession;
+  private evalSession!: OrtSession;
+  private readback!: [OrtSession, OrtSession];
+  private scalars = new Map<string, Tensor>();
+  private readonly sessionOptions: SessionOptions;
+  private readonly profiling: boolean;
+  private disposed = false;
+
+  constructor(o: ResidentTrainerOptions) {
+    const ep = o.executionProvider ?? 'webgpu';
+    if (ep !== 'webgpu' && ep !== 'cpu') throw new EngineError('BAD_DEVICE', `executionProvider must be 'webgpu' or 'cpu', got '${String(ep)}'`);
+    this.executionProvider = ep;
+    this.device = ep;
+    const threads = o.threads ?? 0;
+    if (!Number.isInteger(threads) || threads < 0 || threads > 256) throw new EngineError('BAD_DEVICE', `threads must be an integer in 0..256 (0 = one per core), got ${threads}`);
+    this.threads = threads;
+    this.sessionOptions = {
+      threads,
+      executionProviders: ep === 'webgpu' ? [{ name: 'webgpu', ...(o.webgpuOptions ?? {}) }] : ['cpu'],
+    };
+    this.profiling = !!o.profileFilePrefix;
+    if (o.taylor) {
+      if (!(o.taylor.decay >= 0 && o.taylor.decay < 1)) throw new EngineError('BAD_OPTIMIZER', `taylor.decay must be in [0, 1), got ${o.taylor.decay}`);
+      this.taylorDecay = o.taylor.decay;
+    }
+    const { config, optimizer } = resolveOptimizer(o.optimizer);
+    this.optConfig = config;
+    this.opt = optimizer;
+    let params: ModelParams;
+    if (o.params) params = o.params;
+    else if (o.shape) params = initParams(o.shape, o.seed ?? 1);
+    else throw new EngineError('BAD_PARAMS', 'createTrainer needs `params` or `shape` (+ `seed`)');
+    validateParams(params);
+    if (o.masks) {
+      const withMask = (l: DenseLayer) => (Object.hasOwn(o.masks!, l.name) ? { ...l, mask: o.masks![l.name] } : l);
+      params = { ...params, bottom: params.bottom.map(withMask), top: params.top.map(withMask) };
+    }
+    this.install(params, o.optimizerState, 0, undefined, o.profileFilePrefix);
+  }
+
+  // ---- state ---------------------------------------------------------------------------------------------------
+
+  private setState(name: string, t: Tensor): void {
+    const old = this.state.get(name);
+    if (old && old !== t && onDevice(old)) old.dispose();
+    this.state.set(name, t);
+  }
+
+  private clearState(): void {
+    for (const t of this.state.values()) if (onDevice(t)) t.dispose();
+    this.state.clear();
+  }
+
+  /** Takes `params` (validated) as the current state; optimizer slots come from `saved` where shapes match. */
+  private install(params: ModelParams, saved: OptimizerState | undefined, step: number, scores?: LayerScores, profileFilePrefix?: string): void {
+    const shape = structuredClone(params.shape);
+    const layout = denseLayout(shape);
+    const layers = [...params.bottom, ...params.top];
+    const byName = new Map(layers.map((l) => [l.name, l]));
+    const init = this.opt.initialState(this.optConfig);
+    const usable = saved && saved.kind === this.opt.kind ? saved : undefined;
+    this.maskedLayers = new Set(layers.filter((l) => l.mask).map((l) => l.name));
+    const masked = this.maskedLayers.size > 0;
+    const taylor = this.taylorDecay !== undefined;
+
+    const flatParams = packDense(layout, (layer, kind) => {
+      const l = byName.get(layer)!;
+      if (kind === 'b') return l.b;
+      return l.mask ? l.W.map((w, k) => w * l.mask![k]) : l.W;
+    });
+    const slot = (s: number) =>
+      packDense(layout, (layer, kind) => {
+        const src = usable?.layers[layer]?.[kind]?.[s];
+        const n = kind === 'W' ? byName.get(layer)!.W.length : byName.get(layer)!.b.length;
+        return src && src.length === n ? src : filled(n, init[s]);
+      });
+    const rows = params.embeddings.length;
+
+    this.clearState();
+    this.shape = shape;
+    this.layout = layout;
+    this.layerNames = layers.map((l) => l.name);
+    this.stateNames = residentStateNames({ optimizer: this.opt, masked, taylor });
+    this.setState(STATE.params, f32(flatParams, [layout.size]));
+    for (let s = 0; s < this.opt.slots; s++) {
+      this.setState(STATE.paramSlot(s), f32(slot(s), [layout.size]));
+      const src = usable?.embeddings[s];
+      this.setState(STATE.tableSlot(s), f32(src && src.length === rows ? src.slice() : filled(rows, init[s]), [rows / shape.embeddingDim, shape.embeddingDim]));
+    }
+    if (masked) {
+      const ones = (n: number) => new Float32Array(n).fill(1);
+      this.setState(STATE.mask, f32(packDense(layout, (layer, kind) => (kind === 'W' ? (byName.get(layer)!.mask ?? ones(byName.get(layer)!.W.length)) : ones(byName.get(layer)!.b.length))), [layout.size]));
+    }
+    if (taylor) {
+      this.setState(
+        STATE.score,
+        f32(packDense(layout, (layer, kind) => {
+          const n = kind === 'W' ? byName.get(layer)!.W.length : byName.get(layer)!.b.length;
+          const src = kind === 'W' ? scores?.[layer] : undefined;
+          return src && src.length === n ? src : new Float32Array(n);
+        }), [layout.size]),
+      );
+    }
+    this.setState(STATE.table, f32(params.embeddings.slice(), [rows / shape.embeddingDim, shape.embeddingDim]));
+    this.step = usable ? usable.step : step;
+    this.bindSessions(masked, taylor, profileFilePrefix);
+  }
+
+  private releaseSessions(): void {
+    for (const s of this.sessions) releaseResidentSession(s.key);
+    this.sessions = [];
+  }
+
+  private bindSessions(masked: boolean, taylor: boolean, profileFilePrefix?: string): void {
+    this.releaseSessions();
+    const shape = this.shape;
+    const arch = `${architectureKey(shape)}|${JSON.stringify(shape.tableSizes)}`;
+    const trainKey = `resident-train|${arch}|${this.opt.kind}|masked=${masked}|taylor=${taylor}`;
+    const gpu = this.executionProvider === 'webgpu';
+    // Every updated state tensor stays on the device; only the loss comes back.
+    const location = gpu ? { preferredOutputLocation: { [OUT.loss]: 'cpu' as const, ...Object.fromEntries(this.stateNames.map((n) => [next(n), 'gpu-buffer' as const])) } } : {};
+    const trainOptions: SessionOptions = { ...this.sessionOptions, ...location, ...(profileFilePrefix ? { profileFilePrefix } : {}) };
+    const spec = { shape, optimizer: this.opt, masked, taylor };
+    const t = acquireResidentSession(trainKey + (profileFilePrefix ? `|profile=${profileFilePrefix}` : ''), trainOptions, () => buildResidentTrainGraph(spec));
+    const e = acquireResidentSession(`resident-eval|${arch}`, this.sessionOptions, () => buildResidentEvalGraph(shape));
+    const r1 = acquireResidentSession('resident-readback|1', this.sessionOptions, () => buildReadbackGraph(1));
+    const r2 = acquireResidentSession('resident-readback|2', this.sessionOptions, () => buildReadbackGraph(2));
+    this.sessions = [t, e, r1, r2];
+    this.train = t.session;
+    this.evalSession = e.session;
+    this.readback = [r1.session, r2.session];
+  }
+
+  /** The host value of a resident tensor (a fresh copy the caller owns). */
+  private read(name: string): Float32Array {
+    const t = this.state.get(name);
+    if (!t) throw new EngineError('BAD_PARAMS', `no resident tensor '${name}'`);
+    if (!onDevice(t)) return (t.data as Float32Array).slice();
+    const session = this.readback[t.dims.length === 1 ? 0 : 1];
+    return session.run({ x: t }, { y: null }).y.data as Float32Array;
+  }
+
+  private check(): void {
+    if (this.disposed) throw new EngineError('DISPOSED', 'this trainer was disposed');
+  }
+
+  private scalar(name: string, value: number): Tensor {
+    let t = this.scalars.get(name);
+    if (!t) this.scalars.set(name, (t = f32(new Float32Array(1), [])));
+    (t.data as Float32Array)[0] = value;
+    return t;
+  }
+
+  private batchFeeds(batch: Batch, B: number): Record<string, Tensor> {
+    const nd = this.shape.numDense;
+    const F = this.shape.tableSizes.length;
+    return {
+      [IN.dense]: f32(batch.dense.length === B * nd ? batch.dense : batch.dense.subarray(0, B * nd), [B, nd]),
+      [IN.cat]: i32(batch.cat.length === B * F ? batch.cat : batch.cat.subarray(0, B * F), [B, F]),
+      [STATE.params]: this.state.get(STATE.params)!,
+      [STATE.table]: this.state.get(STATE.table)!,
+    };
+  }
+
+  // ---- training and evaluation ---------------------------------------------------------------------------------
+
+  trainStep(batch: Batch): number {
+    this.check();
+    const B = checkBatch(this.shape, batch, true);
+    const t = this.step + 1;
+    const feeds = this.batchFeeds(batch, B);
+    feeds[IN.labels] = f32(batch.labels.length === B ? batch.labels : batch.labels.subarray(0, B), [B]);
+    feeds[IN.invBatch] = this.scalar(IN.invBatch, 1 / B);
+    const values = this.opt.scalarValues(this.optConfig, t);
+    this.opt.scalars.forEach((s, i) => (feeds[s] = this.scalar(s, values[i])));
+    if (this.taylorDecay !== undefined) {
+      feeds[IN.taylorDecay] = this.scalar(IN.taylorDecay, this.taylorDecay);
+      feeds[IN.taylorKeep] = this.scalar(IN.taylorKeep, 1 - this.taylorDecay);
+    }
+    const fetches: Record<string, null> = { [OUT.loss]: null };
+    for (const n of this.stateNames) {
+      feeds[n] = this.state.get(n)!;
+      fetches[next(n)] = null;
+    }
+    const out = this.train.run(feeds, fetches);
+    for (const n of this.stateNames) this.setState(n, out[next(n)]);
+    this.step = t;
+    return (out[OUT.loss].data as Float32Array)[0];
+  }
+
+  private forward(batch: Batch, output: 'prob' | 'logit'): Float32Array {
+    this.check();
+    const B = checkBatch(this.shape, batch, false);
+    const out = this.evalSession.run(this.batchFeeds(batch, B), { [output]: null });
+    return (out[output].data as Float32Array).slice(0, B);
+  }
+
+  predict(batch: Batch): Float32Array {
+    return this.forward(batch, 'prob');
+  }
+
+  evalLoss(batch: Batch): number {
+    const z = this.forward(batch, 'logit');
+    let sum = 0;
+    for (let i = 0; i < z.length; i++) {
+      const x = z[i];
+      sum += Math.max(x, 0) - x * batch.labels[i] + Math.log1p(Math.exp(-Math.abs(x)));
+    }
+    return sum / z.length;
+  }
+
+  // ---- parameters, masks, scores -------------------------------------------------------------------------------
+
+  getParams(): ModelParams {
+    this.check();
+    const dense = unpackDense(this.layout, this.read(STATE.params));
+    const masks = this.maskedLayers.size > 0 ? unpackDense(this.layout, this.read(STATE.mask)) : undefined;
+    const nBottom = this.shape.bottom.length - 1;
+    const layers: DenseLayer[] = this.layerNames.map((name) => {
+      const { W, b } = dense.get(name)!;
+      const mask = this.maskedLayers.has(name) ? masks!.get(name)!.W : undefined;
+      return { name, inDim: W.length / b.length, outDim: b.length, W, b, ...(mask ? { mask } : {}) };
+    });
+    return { shape: structuredClone(this.shape), bottom: layers.slice(0, nBottom), top: layers.slice(nBottom), embeddings: this.read(STATE.table) };
+  }
+
+  setParams(params: ModelParams, o: { keepOptimizerState?: boolean } = {}): void {
+    this.check();
+    validateParams(params);
+    const state = o.keepOptimizerState === false ? undefined : this.getOptimizerState();
+    const scores = this.taylorDecay !== undefined ? this.getTaylorScores() : undefined;
+    this.install(params, state, this.step, scores);
+  }
+
+  getOptimizerState(): OptimizerState {
+    this.check();
+    const slots = Array.from({ length: this.opt.slots }, (_, s) => unpackDense(this.layout, this.read(STATE.paramSlot(s))));
+    const layers: OptimizerState['layers'] = {};
+    for (const name of this.layerNames) layers[name] = { W: slots.map((m) => m.get(name)!.W), b: slots.map((m) => m.get(name)!.b) };
+    const embeddings = Array.from({ length: this.opt.slots }, (_, s) => this.read(STATE.tableSlot(s)));
+    return { kind: this.opt.kind, step: this.step, layers, embeddings };
+  }
+
+  setMasks(masks: Record<string, Float32Array | undefined>): void {
+    this.check();
+    const params = this.getParams();
+    const known = new Set(this.layerNames);
+    for (const k of Object.keys(masks)) if (!known.has(k)) throw new EngineError('BAD_PARAMS', `setMasks: no layer named '${k}' (layers: ${[...known].join(', ')})`);
+    for (const l of [...params.bottom, ...params.top]) {
+      if (!Object.hasOwn(masks, l.name)) continue;
+      const m = masks[l.name];
+      if (m === undefined) delete l.mask;
+      else l.mask = m;
+    }
+    validateParams(params);
+    this.install(params, this.getOptimizerState(), this.step, this.taylorDecay !== undefined ? this.getTaylorScores() : undefined);
+  }
+
+  getTaylorScores(): LayerScores {
+    this.check();
+    if (this.taylorDecay === undefined) return {};
+    const flat = unpackDense(this.layout, this.read(STATE.score));
+    return Object.fromEntries(this.layerNames.map((n) => [n, flat.get(n)!.W]));
+  }
+
+  resetTaylorScores(): void {
+    if (this.taylorDecay === undefined) return;
+    this.setState(STATE.score, f32(new Float32Array(this.layout.size), [this.layout.size]));
+  }
+
+  // ---- checkpoints, export, profiling --------------------------------------------------------------------------
+
+  saveCheckpoint(path?: string): Uint8Array {
+    this.check();
+    const bytes = encodeCheckpoint({ params: this.getParams(), optimizer: this.optConfig, state: this.getOptimizerState(), taylorDecay: this.taylorDecay, scores: this.getTaylorScores() });
+    if (path) writeFileSync(path, bytes);
+    return bytes;
+  }
+
+  loadCheckpoint(source: Uint8Array | string): void {
+    this.check();
+    const c = decodeCheckpoint(typeof source === 'string' ? new Uint8Array(readFileSync(source)) : source);
+    validateParams(c.params);
+    const { config, optimizer } = resolveOptimizer(c.optimizer);
+    this.optConfig = config;
+    this.opt = optimizer;
+    this.taylorDecay = c.taylorDecay;
+    this.install(c.params, c.state, c.state.step, c.scores);
+  }
+
+  exportServingModel(): Uint8Array {
+    this.check();
+    return buildServingModel(this.getParams());
+  }
+
+  endProfiling(): string {
+    if (!this.profiling) throw new EngineError('BAD_DEVICE', 'endProfiling needs a trainer created with profileFilePrefix');
+    return this.train.endProfiling();
+  }
+
+  dispose(): void {
+    if (this.disposed) return;
+    this.clearState();
+    this.releaseSessions();
+    this.disposed = true;
+  }
+}
