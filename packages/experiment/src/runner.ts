@@ -96,7 +96,7 @@ export async function runExperiment(options: RunOptions): Promise<RunSummary> {
   const batchesOf = (w: Window, shuffle = true) =>
     w.batches({ batchSize, ...(shuffle && cfg.data.shuffleWithinWindow ? { shuffleSeed: cfg.seed * 100_003 + w.index } : {}) });
 
-  let dense: Trainer = createTrainer({ ...trainerBase, shape, seed: cfg.seed });
+  const dense: Trainer = createTrainer({ ...trainerBase, shape, seed: cfg.seed });
   let serving: Trainer | null = null;
   let mask: PruneMask | null = null;
   let reservoir: ModelParams | null = null;
