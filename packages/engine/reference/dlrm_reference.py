@@ -86,11 +86,14 @@ def main():
     ap.add_argument('--batches', type=int, default=8, help='distinct pre-generated batches, cycled')
     ap.add_argument('--warmup', type=int, default=5)
     ap.add_argument('--seed', type=int, default=1)
+    ap.add_argument('--device', default='cpu', help="'cpu' or 'cuda' (the GPU benchmark, packages/engine/bench/bench-gpu.ts)")
     a = ap.parse_args()
+    dev = torch.device(a.device)
     torch.set_num_threads(a.threads)
     torch.manual_seed(a.seed)
     sizes = [a.rows] * a.tables
-    model = Dlrm(a.dense, sizes, a.dim, [int(w) for w in a.bottom.split(',')], [int(w) for w in a.top.split(',')])
+    model = Dlrm(a.dense, sizes, a.dim, [int(w) for w in a.bottom.split(',')], [int(w) for w in a.top.split(',')]).to(dev)
+    model.li, model.lj = model.li.to(dev), model.lj.to(dev)
     opt = torch.optim.Adagrad(model.parameters(), lr=a.lr, eps=1e-10)
     loss_fn = nn.BCEWithLogitsLoss()
     data = []
@@ -98,7 +101,7 @@ def main():
         dense = torch.randn(a.batch, a.dense)
         cat = torch.randint(0, a.rows, (a.batch, a.tables))
         y = (torch.rand(a.batch) < 0.5).float()
-        data.append((dense, cat, y))
+        data.append((dense.to(dev), cat.to(dev), y.to(dev)))
     state = {'i': 0, 'loss': float('nan')}
 
     def steps(n):
@@ -109,10 +112,10 @@ def main():
             loss = loss_fn(model(dense, cat), y)
             loss.backward()
             opt.step()
-        state['loss'] = float(loss.detach())
+        state['loss'] = float(loss.detach())  # on CUDA this waits for the queued steps: timings include them
 
     steps(a.warmup)
-    print(json.dumps({'ready': True, 'torch': torch.__version__, 'threads': torch.get_num_threads(), 'blas': blas_in_use(), 'batch': a.batch}), flush=True)
+    print(json.dumps({'ready': True, 'torch': torch.__version__, 'threads': torch.get_num_threads(), 'blas': blas_in_use(), 'batch': a.batch, 'device': str(dev), 'gpu': torch.cuda.get_device_name(dev) if dev.type == 'cuda' else None}), flush=True)
     for line in sys.stdin:
         cmd = line.split()
         if not cmd or cmd[0] == 'quit':
