@@ -146,7 +146,7 @@ export async function startApiServer(opts: ApiServerOptions = {}): Promise<ApiSe
     try {
       const bytes = await services.store.get(a.key);
       res.setHeader('content-type', 'application/octet-stream');
-      res.setHeader('content-disposition', `attachment; filename="${a.name.split('/').pop()!.replace(/[^\w.\-]/g, '_')}"`);
+      res.setHeader('content-disposition', `attachment; filename="${a.name.split('/').pop()!.replace(/[^\w.-]/g, '_')}"`);
       res.setHeader('x-sha256', a.sha256);
       res.send(bytes);
     } catch (e) {

@@ -1,5 +1,4 @@
 // Drives Prisma's wasm schema engine (the npm package @prisma/schema-engine-wasm) directly, because the native
-/* eslint-disable @typescript-eslint/no-explicit-any -- the wasm-bindgen module is untyped */
 // schema engine the Prisma CLI wants cannot be downloaded here. Same migration format as `prisma migrate`.
 import { readFile } from 'node:fs/promises';
 import { createRequire } from 'node:module';
