@@ -220,6 +220,7 @@ export async function runExperiment(options: RunOptions): Promise<RunSummary> {
       st.reservoir = encodeParams(reservoir!);
       const probeParams = structuredProbeParams(expanded, reservoir!, m);
       const probe = await probeGradients(probeParams, batchesOf(win), REGROW_PROBE_STEPS, { threads: cfg.engine.threads, signal: options.signal });
+      checkAbort();
       countTrain(denseFlops, probe.rows);
       const growth = neuronGrowth(probeParams, probe.gradAbs);
       const magnitude = neuronScores(cur, { criterion: 'magnitude' });
@@ -243,6 +244,7 @@ export async function runExperiment(options: RunOptions): Promise<RunSummary> {
     } else {
       const w = mask!.weights;
       const probe = await probeGradients(unstructuredProbeParams(cur, w), batchesOf(win), REGROW_PROBE_STEPS, { threads: cfg.engine.threads, signal: options.signal });
+      checkAbort();
       countTrain(denseFlops, probe.rows);
       const magnitude = Object.fromEntries([...cur.bottom, ...cur.top].map((l) => [l.name, l.W]));
       const r = regrowWeights(w, magnitude, probe.gradAbs, frac);

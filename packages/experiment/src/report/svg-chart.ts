@@ -35,7 +35,9 @@ export function lineChart(o: { title: string; xLabel: string; yLabel: string; se
   const sy = (y: number) => H - PAD.b - ((y - y0) / (y1 - y0)) * (H - PAD.t - PAD.b);
   const parts: string[] = [];
   for (const t of ticks(y0, y1)) parts.push(`<line x1="${PAD.l}" x2="${W - PAD.r}" y1="${sy(t)}" y2="${sy(t)}" class="grid"/><text x="${PAD.l - 4}" y="${sy(t) + 4}" text-anchor="end">${fmt(t)}</text>`);
-  for (const t of ticks(x0, x1, Math.min(8, Math.round(x1 - x0) + 1))) parts.push(`<text x="${sx(t)}" y="${H - PAD.b + 14}" text-anchor="middle">${fmt(Math.round(t * 10) / 10)}</text>`);
+  // Windows are integers: label whole numbers only, at most about 8 of them.
+  const xStep = Math.max(1, Math.ceil((x1 - x0) / 8));
+  for (let t = Math.ceil(x0); t <= x1; t += xStep) parts.push(`<text x="${sx(t)}" y="${H - PAD.b + 14}" text-anchor="middle">${t}</text>`);
   for (const m of o.markers ?? [])
     parts.push(`<line x1="${sx(m.x)}" x2="${sx(m.x)}" y1="${PAD.t}" y2="${H - PAD.b}" class="marker"><title>${esc(m.label)}</title></line>`);
   for (const s of o.series) {
