@@ -181,3 +181,22 @@ test('metric series are downsampled on the server', async () => {
   assert.equal(range.data.runMetrics.points.length, 100);
   assert.equal(range.data.runMetrics.points[0].window, 100);
 });
+
+test('subscriptions need a token and respect project isolation', async () => {
+  const firstError = async (token: string | null, query: string, variables: Record<string, unknown>) => {
+    const client = h.ws(token ?? '');
+    try {
+      // graphql-ws delivers an error raised while subscribing as one result with `errors`, then completes
+      for await (const r of client.iterate({ query, variables })) return r.errors?.[0]?.extensions?.code ?? 'no error';
+    } catch (e) {
+      const errs = e as { extensions?: { code?: string } }[];
+      return Array.isArray(errs) ? errs[0]?.extensions?.code : String(e);
+    }
+    return 'completed';
+  };
+  const q = 'subscription($p: ID!) { runUpdated(projectId: $p) { id } }';
+  assert.equal(await firstError(null, q, { p: h.projectId }), 'UNAUTHENTICATED');
+  assert.equal(await firstError(h.tokens.outsider, q, { p: h.projectId }), 'NOT_FOUND');
+  const m = 'subscription($r: ID!) { windowMetricAdded(runId: $r) { window } }';
+  assert.equal(await firstError(h.tokens.viewer, m, { r: '00000000-0000-4000-8000-000000000000' }), 'NOT_FOUND');
+});
