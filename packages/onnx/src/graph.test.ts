@@ -63,6 +63,22 @@ describe('GraphBuilder + OrtSession', () => {
     assert.throws(() => g.input('x', [1]), /already used/);
   });
 
+  test('outputs rename computed values in place (no Identity copy); later readers follow the rename', () => {
+    const g = new GraphBuilder('rename');
+    const x = g.input('x', [2]);
+    const y = g.relu(x);
+    g.output(y, 'y', [2]);
+    g.output(g.neg(y), 'z', [2]); // reads y after the rename
+    g.output(x, 'x_copy', [2]); // an input needs an Identity
+    assert.deepEqual(g.nodes.map((n) => n.opType), ['Relu', 'Neg', 'Identity']);
+    const s = new OrtSession(g.build(), { threads: 1 });
+    const o = s.run({ x: f32(Float32Array.from([-1, 2]), [2]) }, { y: null, z: null, x_copy: null });
+    assert.deepEqual(Array.from(o.y.data as Float32Array), [0, 2]);
+    assert.deepEqual(Array.from(o.z.data as Float32Array), [-0, -2]);
+    assert.deepEqual(Array.from(o.x_copy.data as Float32Array), [-1, 2]);
+    s.dispose();
+  });
+
   test('invalid thread counts are rejected', () => {
     const g = new GraphBuilder('t');
     g.output(g.identity(g.input('x', [1])), 'y', [1]);

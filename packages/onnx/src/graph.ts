@@ -58,6 +58,8 @@ export class GraphBuilder {
   private readonly used = new Set<string>();
   /** Names handed out by fresh() and not yet given to an input, output or initializer. */
   private readonly reserved = new Set<string>();
+  /** Values renamed by output(): later nodes that read the old name read the new one. */
+  private readonly alias = new Map<string, string>();
   private counter = 0;
 
   /** `float` is the element type of every floating constant this builder makes (float32, or float64 for gradient checks). */
@@ -87,9 +89,25 @@ export class GraphBuilder {
     return name;
   }
 
-  /** Marks an existing value as a graph output under `name` (an Identity is added when the names differ). */
+  /**
+   * Marks an existing value as a graph output under `name`. A value computed by a node is renamed in place (an
+   * Identity would copy it every run: weights and optimizer state are outputs of every training step); graph
+   * inputs, initializers and values that are already outputs get an Identity.
+   */
   output(value: string, name: string, dims: Dim[], elem: ElemType = this.float): string {
-    if (value !== name) this.node('Identity', [value], {}, [this.claim(name)]);
+    value = this.alias.get(value) ?? value;
+    if (value !== name) {
+      const producer = this.nodes.find((n) => n.output?.includes(value));
+      const alreadyOutput = this.outputs.some((o) => o.name === value);
+      if (producer && !alreadyOutput) {
+        this.claim(name);
+        for (const n of this.nodes) {
+          n.output = n.output!.map((v) => (v === value ? name : v));
+          n.input = n.input!.map((v) => (v === value ? name : v));
+        }
+        this.alias.set(value, name);
+      } else this.node('Identity', [value], {}, [this.claim(name)]);
+    }
     this.outputs.push(valueInfo(name, elem, dims));
     return name;
   }
@@ -115,7 +133,7 @@ export class GraphBuilder {
     const attribute = Object.entries(attrs)
       .filter((e): e is [string, Attr] => e[1] !== undefined)
       .map(([k, v]) => attribute_(k, v));
-    this.nodes.push({ opType: op, input: inputs, output: outs, name: this.fresh(`n_${op}`), attribute });
+    this.nodes.push({ opType: op, input: inputs.map((v) => this.alias.get(v) ?? v), output: outs, name: this.fresh(`n_${op}`), attribute });
     return outs;
   }
 
