@@ -1,16 +1,20 @@
 // Counts hash collisions in one field's table in O(table size) memory, whatever the number of raw values:
-// each bucket remembers the full 32-bit hash of the first value that landed in it; a later value with another
-// full hash is a collision (two raw values with the same full hash are indistinguishable here, which
-// under-counts by a negligible amount for 32-bit hashes).
+// each bucket remembers a fingerprint of the first value that landed in it; a later value with another
+// fingerprint is a collision.
 
 import type { FieldCollisions } from '../types.js';
 
 export type { FieldCollisions };
 
 export class CollisionCounter {
-  private owner: Int32Array;
-  /** Per bucket: 0 empty, 1 one value, 2 shared by several. */
-  private state: Uint8Array;
+  /**
+   * Per bucket, a 16-bit fingerprint of the first value's full hash (its high 15 bits, | 1 so that 0 means empty):
+   * 2 bytes a bucket keeps the hot path in cache. Two values in one bucket with equal fingerprints (chance 2^-15)
+   * are not told apart, a negligible under-count.
+   */
+  private owner: Uint16Array;
+  /** Buckets already counted as colliding (read only on a mismatch). */
+  private shared: Uint8Array;
   lookups = 0;
   bucketsUsed = 0;
   collidingBuckets = 0;
@@ -20,24 +24,26 @@ export class CollisionCounter {
     readonly tableSize: number,
     readonly tracked: boolean,
   ) {
-    this.owner = new Int32Array(tracked ? tableSize : 0);
-    this.state = new Uint8Array(tracked ? tableSize : 0);
+    this.owner = new Uint16Array(tracked ? tableSize : 0);
+    this.shared = new Uint8Array(tracked ? (tableSize + 7) >>> 3 : 0);
   }
 
   record(bucket: number, fullHash: number): void {
     this.lookups++;
     if (!this.tracked) return;
-    const s = this.state[bucket];
-    if (s === 0) {
-      this.state[bucket] = 1;
-      this.owner[bucket] = fullHash | 0;
+    const fp = ((fullHash >>> 16) | 1) & 0xffff;
+    const o = this.owner[bucket];
+    if (o === fp) return;
+    if (o === 0) {
+      this.owner[bucket] = fp;
       this.bucketsUsed++;
-    } else if (this.owner[bucket] !== (fullHash | 0)) {
-      this.collidedLookups++;
-      if (s === 1) {
-        this.state[bucket] = 2;
-        this.collidingBuckets++;
-      }
+      return;
+    }
+    this.collidedLookups++;
+    const m = 1 << (bucket & 7);
+    if ((this.shared[bucket >>> 3] & m) === 0) {
+      this.shared[bucket >>> 3] |= m;
+      this.collidingBuckets++;
     }
   }
 

@@ -13,6 +13,8 @@ import { fileWindows, type LineParser, type ParsedRow } from './file-windows.js'
 export const CRITEO_DENSE = Array.from({ length: 13 }, (_, i) => `I${i + 1}`);
 export const CRITEO_FIELDS = Array.from({ length: 26 }, (_, i) => `C${i + 1}`);
 const NUM_COLUMNS = 40;
+/** log(1 + x) of small counts, looked up: most Criteo integer features are small. */
+const LOG1P = Float32Array.from({ length: 4096 }, (_, x) => Math.log1p(x));
 
 export class CriteoParser implements LineParser {
   private starts = new Int32Array(NUM_COLUMNS);
@@ -59,7 +61,7 @@ export class CriteoParser implements LineParser {
         if (c < 0 || c > 9) return `${CRITEO_DENSE[d]}: not an integer`;
         v = v * 10 + c;
       }
-      dense[d] = neg || v === 0 ? 0 : Math.log1p(v);
+      dense[d] = neg ? 0 : v < 4096 ? LOG1P[v] : Math.log1p(v);
     }
     const cat = row.cat;
     const h = this.hasher;

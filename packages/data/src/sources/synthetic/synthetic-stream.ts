@@ -6,7 +6,7 @@
 import type { DataConfig, SyntheticOptions } from '@driftprune/config';
 import type { Batch, Stream, StreamSchema, Window } from '../../types.js';
 import { DataError } from '../../errors.js';
-import { FieldHasher, resolveTableSizes } from '../../hash/field-hasher.js';
+import { FieldHasher, modU32, resolveTableSizes } from '../../hash/field-hasher.js';
 import { fmix32, murmur3Int } from '../../hash/murmur3.js';
 import { AliasTable, zipfWeights } from '../../random/alias.js';
 import { Permutation } from '../../random/permutation.js';
@@ -235,7 +235,7 @@ export class SyntheticGenerator {
       if (rng.u32() < this.newIdThreshold) {
         // A one-off id never seen before (raw ids ≥ 2^31 are never vocabulary ids).
         raw = (rng.u32() | 0x80000000) >>> 0;
-        bucket = count ? this.hasher.int(f, raw) : murmur3Int(raw, this.fieldSeeds[f]) % this.sizes[f];
+        bucket = count ? this.hasher.int(f, raw) : modU32(murmur3Int(raw, this.fieldSeeds[f]), this.sizes[f]);
         w = this.scales[f] * NORMAL_QUANTILES[fmix32((raw ^ Math.imul(f + 1, 0x2545f491)) >>> 0) >>> (32 - QUANTILE_BITS)];
       } else {
         rank = alias.sample(rng);

@@ -1,0 +1,180 @@
+// `npm run bench:data`: how fast the data layer is and how much memory it holds.
+//   1. rows/s parsing Criteo-format text (a large file built from the real Criteo head sample), plain and gzip,
+//      parser alone and through the whole stream API (windows + batches);
+//   2. rows/s of the synthetic generator (first pass, which also counts collisions, and a re-iteration);
+//   3. peak memory over synthetic streams of two lengths (1M and 5M rows) and a Criteo file stream of two lengths,
+//      each in its own child process, to show memory is flat in the stream's length.
+// Options: --rows N (Criteo file rows, default 1,000,000), --quick (smaller sizes), --json (one JSON line at the end).
+import { spawnSync } from 'node:child_process';
+import { createWriteStream, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync, existsSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { gunzipSync, gzipSync } from 'node:zlib';
+import { fileURLToPath } from 'node:url';
+import { openStream } from '../src/open-stream.js';
+import { readChunks } from '../src/io/open-file.js';
+import { LineSplitter } from '../src/io/lines.js';
+import { CriteoParser, CRITEO_FIELDS } from '../src/sources/criteo.js';
+import { FieldHasher } from '../src/hash/field-hasher.js';
+import type { ParsedRow } from '../src/sources/file-windows.js';
+import { SHARED_DATA } from '../src/testing/shared-data.js';
+
+const args = process.argv.slice(2);
+const self = fileURLToPath(import.meta.url);
+
+/** Child mode: stream and report peak memory. */
+if (args[0] === '--child') {
+  const [, kind, a, b] = args;
+  let peakHeap = 0;
+  const sample = () => {
+    const m = process.memoryUsage();
+    peakHeap = Math.max(peakHeap, m.heapUsed + m.arrayBuffers);
+  };
+  const timer = setInterval(sample, 20);
+  const t0 = performance.now();
+  let rows = 0;
+  const stream =
+    kind === 'synthetic'
+      ? await openStream({ source: 'synthetic', window: `rows:${b}`, synthetic: { windows: Number(a) / Number(b) } })
+      : await openStream({ source: 'criteo', path: a, window: `rows:${b}` });
+  for await (const w of stream.windows()) {
+    for await (const batch of w.batches()) {
+      rows += batch.size;
+      if ((rows & 0xffff) < batch.size) sample();
+    }
+  }
+  clearInterval(timer);
+  sample();
+  const sec = (performance.now() - t0) / 1000;
+  console.log(JSON.stringify({ rows, sec, maxRssMiB: process.resourceUsage().maxRSS / 1024, peakHeapMiB: peakHeap / 2 ** 20 }));
+  process.exit(0);
+}
+
+const quick = args.includes('--quick');
+const json = args.includes('--json');
+const rowsArg = args.indexOf('--rows');
+const criteoRows = rowsArg >= 0 ? Number(args[rowsArg + 1]) : quick ? 200_000 : 1_000_000;
+const log = (s: string) => (json ? process.stderr.write(s + '\n') : console.log(s));
+const results: Record<string, unknown> = { criteoRows, node: process.version };
+
+function timed<T>(fn: () => Promise<T>): Promise<{ value: T; wallSec: number; cpuSec: number }> {
+  const c0 = process.cpuUsage();
+  const t0 = performance.now();
+  return fn().then((value) => {
+    const c = process.cpuUsage(c0);
+    return { value, wallSec: (performance.now() - t0) / 1000, cpuSec: (c.user + c.system) / 1e6 };
+  });
+}
+
+// ---- 1. Criteo text ---------------------------------------------------------------------------------------
+const dir = mkdtempSync(join(tmpdir(), 'driftprune-bench-'));
+try {
+  let sample: Buffer;
+  const head = join(SHARED_DATA, 'criteo-kaggle-head', 'train.csv.gz');
+  if (existsSync(head)) {
+    sample = gunzipSync(readFileSync(head));
+    results.criteoSource = 'the real Criteo head sample (../shared/data/criteo-kaggle-head/train.csv.gz), repeated';
+  } else {
+    // Criteo-shaped lines when the shared data is absent.
+    const lines: string[] = [];
+    for (let i = 0; i < 7200; i++)
+      lines.push([i % 4 === 0 ? 1 : 0, ...Array.from({ length: 13 }, (_, d) => (i * (d + 3)) % 997 || ''), ...Array.from({ length: 26 }, (_, f) => ((i * 2654435761 + f * 40503) >>> 0).toString(16).padStart(8, '0'))].join('\t'));
+    sample = Buffer.from(lines.join('\n') + '\n');
+    results.criteoSource = 'generated Criteo-format lines (shared data absent)';
+  }
+  const sampleRows = sample.toString('latin1').split('\n').filter(Boolean).length;
+  const file = join(dir, 'criteo.txt');
+  const out = createWriteStream(file);
+  let written = 0;
+  while (written < criteoRows) {
+    const take = Math.min(sampleRows, criteoRows - written);
+    const chunk = take === sampleRows ? sample : Buffer.from(sample.toString('latin1').split('\n').slice(0, take).join('\n') + '\n', 'latin1');
+    if (!out.write(chunk)) await new Promise((r) => out.once('drain', r));
+    written += take;
+  }
+  await new Promise<void>((r) => out.end(r));
+  const bytes = statSync(file).size;
+  const gz = join(dir, 'criteo.txt.gz');
+  writeFileSync(gz, gzipSync(readFileSync(file), { level: 6 }));
+  log(`Criteo-format file: ${criteoRows.toLocaleString('en-US')} rows, ${(bytes / 2 ** 20).toFixed(0)} MiB plain, ${(statSync(gz).size / 2 ** 20).toFixed(0)} MiB gzip`);
+
+  const parseOnly = async (path: string, track = true) => {
+    const parser = new CriteoParser(new FieldHasher(CRITEO_FIELDS, new Array(26).fill(100_000), track));
+    const row: ParsedRow = { dense: new Float32Array(13), cat: new Int32Array(26), label: 0, time: NaN };
+    const lines = new LineSplitter(path);
+    let n = 0;
+    let bad = 0;
+    const on = (buf: Buffer, s: number, e: number) => {
+      if (parser.parse(buf, s, e, row) === null) n++;
+      else bad++;
+    };
+    for await (const c of readChunks(path)) lines.push(c, on);
+    lines.end(on);
+    if (bad) throw new Error(`${bad} bad rows in the benchmark file`);
+    return n;
+  };
+  const viaStream = async (path: string, track = true) => {
+    const s = await openStream({ source: 'criteo', path, window: 'rows:100000' }, { trackCollisions: track });
+    let n = 0;
+    for await (const w of s.windows()) for await (const b of w.batches()) n += b.size;
+    return n;
+  };
+  // Warm-up (JIT) on a slice, then the timed runs.
+  await parseOnly(file);
+  for (const [name, fn, path, track] of [
+    ['parser, plain text, collisions counted', parseOnly, file, true],
+    ['parser, plain text, collisions not counted', parseOnly, file, false],
+    ['stream API (rows:100000 windows), plain, counted', viaStream, file, true],
+    ['stream API (rows:100000 windows), plain, not counted', viaStream, file, false],
+    ['parser, gzip, counted', parseOnly, gz, true],
+    ['stream API, gzip, counted', viaStream, gz, true],
+  ] as const) {
+    const r = await timed(() => fn(path, track));
+    if (r.value !== criteoRows) throw new Error(`${name}: read ${r.value} rows, expected ${criteoRows}`);
+    const perSec = r.value / r.wallSec;
+    const perCpuSec = r.value / r.cpuSec;
+    log(`  ${name.padEnd(56)} ${(perSec / 1e3).toFixed(0).padStart(5)}k rows/s wall, ${(perCpuSec / 1e3).toFixed(0).padStart(5)}k rows/s per CPU-second, ${((path === gz ? bytes : statSync(path).size) / 2 ** 20 / r.wallSec).toFixed(0)} MiB/s of text`);
+    results[`criteo: ${name}`] = { rowsPerSec: Math.round(perSec), rowsPerCpuSec: Math.round(perCpuSec), wallSec: +r.wallSec.toFixed(3), cpuSec: +r.cpuSec.toFixed(3) };
+  }
+
+  // ---- 2. Synthetic generator -------------------------------------------------------------------------------
+  const synRows = quick ? 200_000 : 1_000_000;
+  const s = await openStream({ source: 'synthetic', window: `rows:${synRows}`, synthetic: { windows: 1 } });
+  for await (const w of s.windows()) {
+    for (const pass of ['first pass (counts collisions)', 're-iteration']) {
+      const r = await timed(async () => {
+        let n = 0;
+        for await (const b of w.batches()) n += b.size;
+        return n;
+      });
+      log(`  synthetic (26 fields, 13 dense), ${pass.padEnd(31)} ${(r.value / r.wallSec / 1e3).toFixed(0).padStart(5)}k rows/s wall, ${(r.value / r.cpuSec / 1e3).toFixed(0).padStart(5)}k rows/s per CPU-second`);
+      results[`synthetic: ${pass}`] = { rows: r.value, rowsPerSec: Math.round(r.value / r.wallSec), rowsPerCpuSec: Math.round(r.value / r.cpuSec) };
+    }
+  }
+
+  // ---- 3. Peak memory vs stream length ----------------------------------------------------------------------
+  const child = (...a: string[]) => {
+    const r = spawnSync(process.execPath, ['--import', 'tsx', self, '--child', ...a], { encoding: 'utf8' });
+    if (r.status !== 0) throw new Error(`child ${a.join(' ')} failed: ${r.stderr}`);
+    return JSON.parse(r.stdout.trim().split('\n').at(-1)!) as { rows: number; sec: number; maxRssMiB: number; peakHeapMiB: number };
+  };
+  const lengths = quick ? [200_000, 1_000_000] : [1_000_000, 5_000_000];
+  for (const n of lengths) {
+    const r = child('synthetic', String(n), '100000');
+    log(`  memory, synthetic ${n.toLocaleString('en-US').padStart(9)} rows (100k-row windows): peak RSS ${r.maxRssMiB.toFixed(0)} MiB, peak heap+buffers ${r.peakHeapMiB.toFixed(0)} MiB (${(r.rows / r.sec / 1e3).toFixed(0)}k rows/s)`);
+    results[`memory: synthetic ${n} rows`] = r;
+  }
+  const half = join(dir, 'criteo-first-fifth.txt');
+  writeFileSync(half, readFileSync(file).subarray(0, readFileSync(file).indexOf(10, Math.floor(bytes / 5)) + 1));
+  for (const [name, path] of [
+    ['first fifth', half],
+    ['whole file', file],
+  ] as const) {
+    const r = child('criteo', path, '100000');
+    log(`  memory, criteo ${name.padEnd(11)} ${r.rows.toLocaleString('en-US').padStart(9)} rows (100k-row windows): peak RSS ${r.maxRssMiB.toFixed(0)} MiB, peak heap+buffers ${r.peakHeapMiB.toFixed(0)} MiB`);
+    results[`memory: criteo ${r.rows} rows`] = r;
+  }
+} finally {
+  rmSync(dir, { recursive: true, force: true });
+}
+if (json) console.log(JSON.stringify(results));
