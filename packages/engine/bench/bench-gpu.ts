@@ -1,0 +1,278 @@
+// The engine's `webgpu` device on a GPU host, in one invocation (see docs/performance.md, "GPU (WebGPU)"):
+//   1. parity: the same loss trajectory as the CPU engine for --parity-steps steps of the reference DLRM,
+//   2. profile: onnxruntime's per-node profile of training steps (every node's execution provider, kernels per
+//      step, where the time goes),
+//   3. throughput at each --batch against PyTorch on the same card (packages/engine/reference/dlrm_reference.py
+//      --device cuda), alternating rounds A B A B so that clocks and background load hit both alike.
+// Results go to --out (a folder; default $OUT or ./bench-gpu-out) as results.json, written after every phase.
+// Bundled with esbuild and run by the Node that ../shared/gpu/make-carry.sh packs (the GPU host has no Node):
+//   npm run bench:gpu:bundle && (on the host) source .gpu-carry/activate.sh && node .gpu-carry/app/bench-gpu.mjs
+import { spawn, spawnSync, type ChildProcessWithoutNullStreams } from 'node:child_process';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { cpus } from 'node:os';
+import { join, resolve } from 'node:path';
+import { createInterface } from 'node:readline';
+import type { Batch } from '@driftprune/data/types';
+import { initParams } from '../src/init.js';
+import { resolveShape } from '../src/shape.js';
+import { makeBatch, relErr } from '../src/test-support.js';
+import { createTrainer } from '../src/trainer.js';
+import type { DlrmShape } from '../src/types.js';
+import { checkBatch } from '../src/webgpu/batch.js';
+import { probeWebGpu } from '../src/webgpu/probe.js';
+import { createResidentTrainer, type ResidentTrainer } from '../src/webgpu/trainer.js';
+
+function arg(name: string, fallback: string): string {
+  const i = process.argv.indexOf(`--${name}`);
+  return i >= 0 ? process.argv[i + 1] : fallback;
+}
+const batches = arg('batch', '4096,32768').split(',').map(Number);
+const parityBatch = Number(arg('parity-batch', '4096'));
+const paritySteps = Number(arg('parity-steps', '100'));
+const rounds = Number(arg('rounds', '3'));
+const secondsPerRound = Number(arg('seconds', '1.5'));
+const phases = new Set(arg('phases', 'parity,profile,throughput').split(','));
+const variantNames = arg('variants', 'default,novalidate').split(',');
+const python = arg('python', 'python3');
+const reference = resolve(arg('reference', 'packages/engine/reference/dlrm_reference.py'));
+const outDir = resolve(arg('out', process.env.OUT ?? 'bench-gpu-out'));
+mkdirSync(outDir, { recursive: true });
+const log = (...a: unknown[]) => console.error(`[${new Date().toISOString().slice(11, 19)}]`, ...a);
+
+const VARIANTS: Record<string, Record<string, string>> = {
+  default: {},
+  novalidate: { validationMode: 'disabled' },
+};
+
+const results: Record<string, unknown> = { date: new Date().toISOString(), argv: process.argv.slice(2), node: process.version, cores: cpus().length };
+const save = () => writeFileSync(join(outDir, 'results.json'), JSON.stringify(results, null, 2));
+
+const shape: DlrmShape = resolveShape({ embeddingDim: 16, bottomMlp: [512, 256, 64], topMlp: [512, 256], interaction: 'dot' }, { numDense: 13, tableSizes: Array(26).fill(100_000) });
+const optimizer = { kind: 'adagrad' as const, lr: 0.01, eps: 1e-10 };
+
+/** Learnable labels (a fixed rule on dense and categorical features), so that the loss trajectory moves. */
+function labelled(B: number, seed: number): Batch {
+  return makeBatch(shape, B, seed, (dense, cat, r) => (dense[r * 13] + 0.5 * dense[r * 13 + 1] + ((cat[r * 26] % 3) - 1) > 0 ? 1 : 0));
+}
+
+function gpuName(): string {
+  const r = spawnSync('nvidia-smi', ['--query-gpu=name,driver_version,memory.total', '--format=csv,noheader'], { encoding: 'utf8' });
+  return r.status === 0 ? r.stdout.trim() : `nvidia-smi failed: ${r.error?.message ?? r.stderr}`;
+}
+
+// ---- 1. parity ------------------------------------------------------------------------------------------------
+
+function parity() {
+  log(`parity: ${paritySteps} steps at batch ${parityBatch}, CPU engine (${cpus().length} threads) vs webgpu`);
+  const params = initParams(shape, 1);
+  const data = Array.from({ length: paritySteps }, (_, i) => labelled(parityBatch, 1000 + i));
+  const gpu = createResidentTrainer({ params, optimizer, threads: 1 });
+  let t0 = performance.now();
+  const gpuLoss = data.map((b) => gpu.trainStep(b));
+  const gpuSeconds = (performance.now() - t0) / 1000;
+  const gpuParams = gpu.getParams();
+  const held = labelled(parityBatch, 99);
+  const gpuEval = gpu.evalLoss(held);
+  gpu.dispose();
+  const cpu = createTrainer({ params, optimizer, threads: cpus().length });
+  t0 = performance.now();
+  const cpuLoss = data.map((b) => cpu.trainStep(b));
+  const cpuSeconds = (performance.now() - t0) / 1000;
+  const cpuParams = cpu.getParams();
+  const cpuEval = cpu.evalLoss(held);
+  cpu.dispose();
+  let maxAbs = 0;
+  let maxRel = 0;
+  cpuLoss.forEach((c, i) => {
+    maxAbs = Math.max(maxAbs, Math.abs(gpuLoss[i] - c));
+    maxRel = Math.max(maxRel, Math.abs(gpuLoss[i] - c) / Math.abs(c));
+  });
+  const layers = Object.fromEntries([...cpuParams.bottom, ...cpuParams.top].map((l, i) => [l.name, relErr([...gpuParams.bottom, ...gpuParams.top][i].W, l.W)]));
+  results.parity = {
+    batch: parityBatch,
+    steps: paritySteps,
+    lossMaxAbsDiff: maxAbs,
+    lossMaxRelDiff: maxRel,
+    firstLoss: { cpu: cpuLoss[0], webgpu: gpuLoss[0] },
+    lastLoss: { cpu: cpuLoss.at(-1), webgpu: gpuLoss.at(-1) },
+    heldOutLoss: { cpu: cpuEval, webgpu: gpuEval },
+    paramRelErr: { embeddings: relErr(gpuParams.embeddings, cpuParams.embeddings), ...layers },
+    seconds: { cpu: cpuSeconds, webgpu: gpuSeconds },
+    cpuLoss,
+    webgpuLoss: gpuLoss,
+  };
+  log(`parity: loss ${cpuLoss[0].toFixed(5)} → ${cpuLoss.at(-1)!.toFixed(5)} (cpu) vs ${gpuLoss[0].toFixed(5)} → ${gpuLoss.at(-1)!.toFixed(5)} (webgpu); max |Δloss| ${maxAbs.toExponential(2)}, max rel ${maxRel.toExponential(2)}; embeddings rel err ${relErr(gpuParams.embeddings, cpuParams.embeddings).toExponential(2)}`);
+  save();
+}
+
+// ---- 2. profile -----------------------------------------------------------------------------------------------
+
+interface TraceEvent {
+  cat: string;
+  name: string;
+  dur: number;
+  ts: number;
+  args?: { op_name?: string; provider?: string };
+}
+
+function profile(B: number, steps: number) {
+  log(`profile: ${steps} steps at batch ${B}`);
+  const prefix = join(outDir, `ort-profile-b${B}`);
+  const t = createResidentTrainer({ shape, seed: 1, optimizer, threads: 1, profileFilePrefix: prefix });
+  const data = Array.from({ length: 4 }, (_, i) => labelled(B, 2000 + i));
+  for (let i = 0; i < steps; i++) t.trainStep(data[i % data.length]);
+  const path = t.endProfiling();
+  t.dispose();
+  const events = JSON.parse(readFileSync(path, 'utf8')) as TraceEvent[];
+  const runs = events.filter((e) => e.name === 'model_run');
+  const nodes = events.filter((e) => e.cat === 'Node' && e.name.endsWith('_kernel_time'));
+  // Steady state: the second half of the runs.
+  const from = runs[Math.floor(runs.length / 2)]?.ts ?? 0;
+  const steady = nodes.filter((e) => e.ts >= from);
+  const steadyRuns = runs.filter((e) => e.ts >= from);
+  const byProvider: Record<string, number> = {};
+  const cpuNodes = new Set<string>();
+  const byOp: Record<string, { count: number; us: number }> = {};
+  for (const e of steady) {
+    const p = e.args?.provider ?? '?';
+    byProvider[p] = (byProvider[p] ?? 0) + 1;
+    if (p !== 'WebGpuExecutionProvider') cpuNodes.add(`${e.args?.op_name}:${e.name.replace(/_kernel_time$/, '')}`);
+    const op = `${e.args?.op_name}@${p.replace('ExecutionProvider', '')}`;
+    byOp[op] ??= { count: 0, us: 0 };
+    byOp[op].count++;
+    byOp[op].us += e.dur;
+  }
+  const n = Math.max(1, steadyRuns.length);
+  const runUs = steadyRuns.reduce((a, e) => a + e.dur, 0) / n;
+  results[`profile_b${B}`] = {
+    file: path,
+    runs: runs.length,
+    steadyRuns: steadyRuns.length,
+    meanRunMs: runUs / 1000,
+    kernelsPerStep: steady.length / n,
+    nodesPerStepByProvider: Object.fromEntries(Object.entries(byProvider).map(([k, v]) => [k, v / n])),
+    nonWebGpuNodes: [...cpuNodes],
+    opsByHostTime: Object.entries(byOp)
+      .map(([op, v]) => ({ op, perStep: v.count / n, usPerStep: v.us / n }))
+      .sort((a, b) => b.usPerStep - a.usPerStep),
+    eventCats: [...new Set(events.map((e) => e.cat))],
+  };
+  log(`profile: ${(steady.length / n).toFixed(0)} nodes per step, by provider ${JSON.stringify(byProvider)}; non-WebGPU: ${[...cpuNodes].join(', ') || 'none'}; model_run ${(runUs / 1000).toFixed(2)} ms`);
+  save();
+}
+
+// ---- 3. throughput vs PyTorch ---------------------------------------------------------------------------------
+
+class TorchReference {
+  private lines: AsyncIterator<string>;
+  private constructor(private proc: ChildProcessWithoutNullStreams) {
+    this.lines = createInterface({ input: proc.stdout })[Symbol.asyncIterator]();
+  }
+  static async start(B: number): Promise<{ ref: TorchReference; info: Record<string, unknown> }> {
+    const proc = spawn(python, [reference, '--batch', String(B), '--device', 'cuda', '--threads', '4', '--warmup', '10'], { env: { ...process.env, PYTHONUNBUFFERED: '1' } });
+    proc.stderr.on('data', (d) => process.stderr.write(d));
+    const ref = new TorchReference(proc);
+    return { ref, info: await ref.next() };
+  }
+  private async next(): Promise<Record<string, unknown>> {
+    const r = await this.lines.next();
+    if (r.done) throw new Error('the PyTorch reference exited early (see its stderr above)');
+    return JSON.parse(r.value);
+  }
+  async run(steps: number): Promise<{ steps: number; seconds: number }> {
+    this.proc.stdin.write(`run ${steps}\n`);
+    return (await this.next()) as { steps: number; seconds: number };
+  }
+  stop() {
+    this.proc.stdin.end('quit\n');
+  }
+}
+
+const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
+
+async function throughput(B: number) {
+  log(`throughput at batch ${B}: variants ${variantNames.join(', ')} vs PyTorch CUDA`);
+  const data = Array.from({ length: 8 }, (_, i) => makeBatch(shape, B, 100 + i));
+  // Host-side work per step that is not onnxruntime's: the batch checks (ids in range).
+  let t0 = performance.now();
+  for (const b of data) checkBatch(shape, b, true);
+  const checkMs = (performance.now() - t0) / data.length;
+  const trainers: Record<string, ResidentTrainer> = {};
+  const setup: Record<string, number> = {};
+  for (const v of variantNames) {
+    t0 = performance.now();
+    trainers[v] = createResidentTrainer({ shape, seed: 1, optimizer, threads: 1, webgpuOptions: VARIANTS[v] });
+    for (let i = 0; i < 10; i++) trainers[v].trainStep(data[i % data.length]);
+    setup[v] = (performance.now() - t0) / 1000;
+  }
+  let k = 0;
+  const steps = (t: ResidentTrainer, n: number) => {
+    const s = performance.now();
+    for (let i = 0; i < n; i++) t.trainStep(data[k++ % data.length]);
+    return (performance.now() - s) / 1000;
+  };
+  const probe = steps(trainers[variantNames[0]], 5) / 5;
+  const n = Math.max(5, Math.round(secondsPerRound / probe));
+  let torch: { ref: TorchReference; info: Record<string, unknown> } | undefined;
+  try {
+    torch = await TorchReference.start(B);
+    log(`PyTorch ${torch.info.torch} on ${torch.info.gpu}`);
+  } catch (e) {
+    log(`NO PyTorch reference: ${e instanceof Error ? e.message : e}`);
+  }
+  const ours: Record<string, number[]> = Object.fromEntries(variantNames.map((v) => [v, []]));
+  const theirs: number[] = [];
+  const torchSteps = Math.max(5, n);
+  for (let r = 0; r < rounds; r++) {
+    if (torch) {
+      const t = await torch.ref.run(torchSteps);
+      theirs.push((t.steps * B) / t.seconds);
+    }
+    for (const v of variantNames) ours[v].push((n * B) / steps(trainers[v], n));
+    log(`round ${r + 1}/${rounds}: ${variantNames.map((v) => `${v} ${ours[v][r].toFixed(0)}`).join(', ')}${torch ? `, PyTorch ${theirs[r].toFixed(0)}` : ''} samples/s (${n} steps each)`);
+  }
+  torch?.ref.stop();
+  for (const t of Object.values(trainers)) t.dispose();
+  const pt = theirs.length ? median(theirs) : null;
+  results[`throughput_b${B}`] = {
+    batch: B,
+    stepsPerRound: n,
+    rounds,
+    pytorch: pt === null ? null : Math.round(pt),
+    pytorchRounds: theirs.map(Math.round),
+    pytorchInfo: torch?.info ?? null,
+    variants: Object.fromEntries(
+      variantNames.map((v) => [v, { samplesPerSec: Math.round(median(ours[v])), rounds: ours[v].map(Math.round), ratio: pt === null ? null : Number((median(ours[v].map((o, i) => o / theirs[i]))).toFixed(3)), setupSeconds: setup[v], stepMs: (B / median(ours[v])) * 1000 }]),
+    ),
+    hostCheckMsPerStep: checkMs,
+    uploadBytesPerStep: B * (shape.numDense * 4 + shape.tableSizes.length * 4 + 4),
+  };
+  save();
+}
+
+async function main() {
+  const p = probeWebGpu();
+  results.gpu = gpuName();
+  results.probe = p;
+  log(`GPU: ${results.gpu}; WebGPU adapter: ${p.available ? `yes (${p.ms.toFixed(0)} ms)` : `NO — ${p.reason}`}`);
+  save();
+  if (!p.available) throw new Error(`no WebGPU adapter: ${p.reason}`);
+  const run = async (name: string, fn: () => unknown) => {
+    try {
+      await fn();
+    } catch (e) {
+      log(`${name} FAILED: ${e instanceof Error ? e.stack : e}`);
+      results[`${name}_error`] = e instanceof Error ? e.message : String(e);
+      save();
+    }
+  };
+  if (phases.has('profile')) await run('profile', () => profile(batches[0], 30));
+  if (phases.has('parity')) await run('parity', parity);
+  if (phases.has('throughput')) for (const B of batches) await run(`throughput_b${B}`, () => throughput(B));
+  log(`done: ${join(outDir, 'results.json')}`);
+}
+
+main().catch((e) => {
+  console.error(e instanceof Error ? e.stack : e);
+  process.exit(1);
+});
