@@ -8,9 +8,11 @@ export function YamlImport({ onLoad, what }: { onLoad: (v: Record<string, unknow
   const [error, setError] = useState<string | null>(null);
   return (
     <details className="panel">
-      <summary>Load a {what} from YAML or JSON</summary>
+      <summary>Load {what} from YAML or JSON</summary>
       <div className="field" style={{ marginTop: '0.5rem' }}>
-        <label htmlFor="yaml-import">{what} as YAML or JSON</label>
+        <label htmlFor="yaml-import">
+          {what.charAt(0).toUpperCase() + what.slice(1)} as YAML or JSON
+        </label>
         <textarea id="yaml-import" rows={8} value={text} onChange={(e) => setText(e.target.value)} aria-describedby="yaml-import-err" />
       </div>
       <button
@@ -19,7 +21,7 @@ export function YamlImport({ onLoad, what }: { onLoad: (v: Record<string, unknow
         onClick={() => {
           try {
             const v = parseYamlText(text, what);
-            if (!v || typeof v !== 'object' || Array.isArray(v)) throw new ConfigError(`a ${what} is a mapping of keys to values`, []);
+            if (!v || typeof v !== 'object' || Array.isArray(v)) throw new ConfigError(`${what} must be a mapping of keys to values`, []);
             setError(null);
             onLoad(v as Record<string, unknown>);
           } catch (e) {

@@ -61,7 +61,7 @@ export function SubmitRunForm() {
         }}
       >
         <ExperimentTarget projectId={projectId} target={target} onChange={setTarget} onLoadConfig={(c) => setRaw(c as Record<string, unknown>)} />
-        <YamlImport what="experiment config" onLoad={setRaw} />
+        <YamlImport what="the experiment config" onLoad={setRaw} />
         <ConfigForm value={raw} onChange={setRaw} issues={touched ? issues : check.ok ? {} : issues} />
         <fieldset>
           <legend>Queue</legend>

@@ -238,7 +238,7 @@ export function SubmitSweepForm() {
         </fieldset>
 
         <h2>Base experiment</h2>
-        <YamlImport what="base experiment config" onLoad={setBase} />
+        <YamlImport what="the base experiment config" onLoad={setBase} />
         <ConfigForm value={base} onChange={setBase} issues={baseIssues} />
 
         {touched || !preview.ok ? <IssueSummary issues={sweepIssues} title="Problems in the sweep" /> : null}
