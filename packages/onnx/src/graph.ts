@@ -156,6 +156,7 @@ export class GraphBuilder {
   greater(a: string, b: string) { return this.op1('Greater', [a, b]); }
   where(cond: string, a: string, b: string) { return this.op1('Where', [cond, a, b]); }
   identity(x: string) { return this.op1('Identity', [x]); }
+  cast(x: string, to: ElemType = this.float) { return this.op1('Cast', [x], { to: ELEM_TYPE_CODE[to] }); }
 
   // Linear algebra
   matmul(a: string, b: string) { return this.op1('MatMul', [a, b]); }

@@ -1,6 +1,6 @@
 // The DLRM backward pass as ONNX nodes, walking the forward tape in reverse.
 import type { GraphBuilder } from '@driftprune/onnx';
-import { bceBackward, catInteractionBackward, dotInteractionBackward, linearBackward, reluBackward } from '../layers/index.js';
+import { bceBackward, catInteractionBackward, dotInteractionBackward, linearBackward, reluBackward, type ReluGradForm } from '../layers/index.js';
 import type { DlrmShape } from '../types.js';
 import type { Tape } from './forward.js';
 
@@ -10,14 +10,14 @@ export interface Gradients {
   dEmb: string;
 }
 
-export function dlrmBackward(g: GraphBuilder, shape: DlrmShape, tape: Tape, labels2d: string, invBatch: string): Gradients {
+export function dlrmBackward(g: GraphBuilder, shape: DlrmShape, tape: Tape, labels2d: string, invBatch: string, o: { reluGrad?: ReluGradForm } = {}): Gradients {
   const F = shape.tableSizes.length;
   const D = shape.embeddingDim;
   const topGrads: { dW: string; db: string }[] = [];
   let dOut = bceBackward(g, tape.logit, labels2d, invBatch);
   for (let i = tape.top.length - 1; i >= 0; i--) {
     const t = tape.top[i];
-    const dy = t.h === undefined ? dOut : reluBackward(g, t.h, dOut);
+    const dy = t.h === undefined ? dOut : reluBackward(g, t.h, dOut, o.reluGrad);
     const r = linearBackward(g, t.lin, dy, { needDx: true, dxFeatureMajor: t.lin.featureMajor });
     topGrads.unshift({ dW: r.dW, db: r.db });
     dOut = r.dx!;
@@ -27,7 +27,7 @@ export function dlrmBackward(g: GraphBuilder, shape: DlrmShape, tape: Tape, labe
   const bottomGrads: { dW: string; db: string }[] = [];
   for (let i = tape.bottom.length - 1; i >= 0; i--) {
     const t = tape.bottom[i];
-    const dy = reluBackward(g, t.h, dOut);
+    const dy = reluBackward(g, t.h, dOut, o.reluGrad);
     const r = linearBackward(g, t.lin, dy, { needDx: i > 0 });
     bottomGrads.unshift({ dW: r.dW, db: r.db });
     if (r.dx) dOut = r.dx;

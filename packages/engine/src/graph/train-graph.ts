@@ -62,7 +62,7 @@ export function buildTrainGraph(spec: TrainGraphSpec): Uint8Array {
   const labels2d = g.unsqueeze(labels, [1]);
   const loss = bceForward(g, tape.logit, labels2d);
   g.output(loss, OUT.loss, []);
-  const grads = dlrmBackward(g, shape, tape, labels2d, invBatch);
+  const grads = dlrmBackward(g, shape, tape, labels2d, invBatch, { reluGrad: 'mul' });
   g.output(grads.dEmb, OUT.embGrad, ['B', F, D]);
 
   layers.forEach((l, i) => {

@@ -123,9 +123,10 @@ const relu: Case = {
   yDims: [B, 6],
   build(g, x, dy) {
     const y = reluForward(g, x.x);
-    return { y, grads: { x: reluBackward(g, y, dy) } };
+    return { y, grads: { x: reluBackward(g, y, dy, 'where') } };
   },
 };
+const reluMul: Case = { ...relu, build: (g, x, dy) => { const y = reluForward(g, x.x); return { y, grads: { x: reluBackward(g, y, dy, 'mul') } }; } };
 const F = 3;
 const D = 4;
 const T = ((F + 1) * F) / 2;
@@ -157,7 +158,7 @@ const bce: Case = {
 };
 
 describe('layer gradients vs central differences (float64)', () => {
-  for (const [name, c] of Object.entries({ linear, linearFeatureMajor, relu, dot, cat, bce })) {
+  for (const [name, c] of Object.entries({ linear, linearFeatureMajor, relu, reluMul, dot, cat, bce })) {
     test(name, () => {
       const e = numericalCheck(c);
       assert.ok(e < 1e-6, `${name}: relative error ${e}`);
@@ -174,6 +175,7 @@ describe('layer gradients vs the tfjs oracle (float32)', () => {
     ['linear', linear, (tf, x) => tfLinear(tf, x.x as TF.Tensor2D, x.W as TF.Tensor2D, x.b as TF.Tensor1D)],
     ['linearFeatureMajor', linearFeatureMajor, (tf, x) => tfLinear(tf, tf.transpose(x.x) as TF.Tensor2D, x.W as TF.Tensor2D, x.b as TF.Tensor1D)],
     ['relu', relu, (tf, x) => tfRelu(tf, x.x)],
+    ['reluMul', reluMul, (tf, x) => tfRelu(tf, x.x)],
     ['dot', dot, (tf, x) => tf.transpose(tfDotInteraction(tf, x.bot as TF.Tensor2D, x.emb as TF.Tensor3D, triangleSelector(tf, F + 1)))],
     ['cat', cat, (tf, x) => tfCatInteraction(tf, x.bot as TF.Tensor2D, x.emb as TF.Tensor3D)],
     ['bce', bce, (tf, x) => tfBce(tf, x.z, x.lab)],
