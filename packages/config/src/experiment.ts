@@ -200,6 +200,11 @@ export const paradigmConfig = z.discriminatedUnion(
         jaccardBound: z.number().min(0).max(1).default(0.7),
         rMin: positiveInt('paradigm.rMin').default(1),
         rMax: positiveInt('paradigm.rMax').default(8),
+        /**
+         * The ΔNE trigger fires only when the gap has grown since the previous window under the same serving model
+         * (ours): right after a refresh the gap is mostly the pruning shock, which training recovers, not drift.
+         */
+        requireGrowingGap: z.boolean().default(true),
         refresh: refreshOptions.default(refreshOptions.parse({})),
       })
       .strict()

@@ -383,13 +383,20 @@ export async function runExperiment(options: RunOptions): Promise<RunSummary> {
         const d = metrics.find((m) => m.model === 'dense');
         const s = metrics.find((m) => m.model === 'serving');
         const gap = d && s ? deltaNEPct(s.ne, d.ne) : NaN;
+        // The same serving model's gap on the window before (only when it was already serving then).
+        let prevGap = NaN;
+        if (since >= 2) {
+          const pd = st.metrics.find((m) => m.window === t - 1 && m.model === 'dense');
+          const ps = st.metrics.find((m) => m.window === t - 1 && m.model === 'serving');
+          if (pd && ps) prevGap = deltaNEPct(ps.ne, pd.ne);
+        }
         let candidate: ReturnType<typeof prune> | undefined;
         let jac = NaN;
-        if (adaptiveNeedsJaccard(paradigm, since, gap)) {
+        if (adaptiveNeedsJaccard(paradigm, since, gap, prevGap)) {
           candidate = prune(dense.getParams(), pruneOpts!, { taylor: dense.getTaylorScores() });
           jac = maskJaccard(candidate.mask, mask!);
         }
-        const trigger = adaptiveTrigger(paradigm, { sinceRefresh: since, deltaNEPct: gap, jaccard: jac });
+        const trigger = adaptiveTrigger(paradigm, { sinceRefresh: since, deltaNEPct: gap, prevDeltaNEPct: prevGap, jaccard: jac });
         if (trigger) await generateFromDense(t, trigger, win, candidate);
       }
 

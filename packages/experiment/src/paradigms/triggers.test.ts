@@ -18,7 +18,7 @@ test('d2s refreshes at the end of warm-up and then every r windows', () => {
 });
 
 test('adaptive_d2s fires on ΔNE or Jaccard only within [rMin, rMax]', () => {
-  const p = paradigm({ kind: 'adaptive_d2s', tau: 1, jaccardBound: 0.7, rMin: 2, rMax: 5 });
+  const p = paradigm({ kind: 'adaptive_d2s', tau: 1, jaccardBound: 0.7, rMin: 2, rMax: 5, requireGrowingGap: false });
   if (p.kind !== 'adaptive_d2s') throw new Error('kind');
   assert.equal(adaptiveTrigger(p, { sinceRefresh: 1, deltaNEPct: 9, jaccard: 0 }), null);
   assert.equal(adaptiveTrigger(p, { sinceRefresh: 2, deltaNEPct: 1.5, jaccard: 1 }), 'delta_ne');
@@ -41,4 +41,16 @@ test('gradual ramps by the cubic schedule over rampWindows after warm-up', () =>
   assert.equal(gradualPruneNow(p, 2, 10), true);
   assert.equal(gradualPruneNow(p, 2, 5), false);
   assert.equal(gradualPruneNow(p, 6, 10), false);
+});
+
+test('adaptive_d2s with requireGrowingGap ignores a shrinking gap (the pruning shock being recovered)', () => {
+  const p = paradigm({ kind: 'adaptive_d2s', tau: 1, jaccardBound: 0.7, rMin: 1, rMax: 8 });
+  if (p.kind !== 'adaptive_d2s') throw new Error('kind');
+  assert.equal(p.requireGrowingGap, true);
+  // First window after a refresh: no earlier gap of this model, so the shock alone never fires.
+  assert.equal(adaptiveTrigger(p, { sinceRefresh: 1, deltaNEPct: 12, jaccard: 1 }), null);
+  assert.equal(adaptiveTrigger(p, { sinceRefresh: 2, deltaNEPct: 4, prevDeltaNEPct: 12, jaccard: 1 }), null);
+  assert.equal(adaptiveTrigger(p, { sinceRefresh: 3, deltaNEPct: 2, prevDeltaNEPct: 0.5, jaccard: 1 }), 'delta_ne');
+  assert.equal(adaptiveTrigger(p, { sinceRefresh: 3, deltaNEPct: 0.8, prevDeltaNEPct: 0.5, jaccard: 1 }), null);
+  assert.equal(adaptiveNeedsJaccard(p, 2, 4, 12), true);
 });

@@ -21,6 +21,8 @@ export interface AdaptiveSignals {
   sinceRefresh: number;
   /** ΔNE% of the serving model on the window just evaluated (NaN when unknown). */
   deltaNEPct: number;
+  /** ΔNE% of the same serving model on the window before (NaN when it was not serving then). */
+  prevDeltaNEPct?: number;
   /** Jaccard index between the mask the dense model would give now and the serving mask (NaN when not computed). */
   jaccard: number;
 }
@@ -33,14 +35,21 @@ export interface AdaptiveSignals {
 export function adaptiveTrigger(p: Extract<ParadigmConfig, { kind: 'adaptive_d2s' }>, s: AdaptiveSignals): string | null {
   if (s.sinceRefresh >= p.rMax) return 'r_max';
   if (s.sinceRefresh < p.rMin) return null;
-  if (s.deltaNEPct > p.tau) return 'delta_ne';
+  if (gapTriggers(p, s.deltaNEPct, s.prevDeltaNEPct)) return 'delta_ne';
   if (s.jaccard < p.jaccardBound) return 'jaccard';
   return null;
 }
 
+/** The ΔNE condition: above tau and, with requireGrowingGap, larger than the same model's gap on the window before. */
+function gapTriggers(p: Extract<ParadigmConfig, { kind: 'adaptive_d2s' }>, gap: number, prev: number | undefined): boolean {
+  if (!(gap > p.tau)) return false;
+  if (p.requireGrowingGap === false) return true;
+  return prev !== undefined && Number.isFinite(prev) && gap > prev;
+}
+
 /** adaptive_d2s needs the mask of the dense model only when a Jaccard trigger could fire now. */
-export function adaptiveNeedsJaccard(p: Extract<ParadigmConfig, { kind: 'adaptive_d2s' }>, sinceRefresh: number, deltaNEPct: number): boolean {
-  return sinceRefresh >= p.rMin && sinceRefresh < p.rMax && !(deltaNEPct > p.tau);
+export function adaptiveNeedsJaccard(p: Extract<ParadigmConfig, { kind: 'adaptive_d2s' }>, sinceRefresh: number, deltaNEPct: number, prevDeltaNEPct?: number): boolean {
+  return sinceRefresh >= p.rMin && sinceRefresh < p.rMax && !gapTriggers(p, deltaNEPct, prevDeltaNEPct);
 }
 
 /**
