@@ -2,8 +2,9 @@
 //   1. rows/s parsing Criteo-format text (a large file built from the real Criteo head sample), plain and gzip,
 //      parser alone and through the whole stream API (windows + batches);
 //   2. rows/s of the synthetic generator (first pass, which also counts collisions, and a re-iteration);
-//   3. peak memory over synthetic streams of two lengths (1M and 5M rows) and a Criteo file stream of two lengths,
-//      each in its own child process, to show memory is flat in the stream's length.
+//   3. memory over synthetic streams of two lengths (1M and 5M rows) and a Criteo file stream of two lengths, each
+//      in its own child process: peak RSS and heap (sampled), and the live heap after a forced GC at each window end
+//      (what the stream holds), to show memory is flat in the stream's length.
 // Options: --rows N (Criteo file rows, default 1,000,000), --quick (smaller sizes), --json (one JSON line at the end).
 import { spawnSync } from 'node:child_process';
 import { createWriteStream, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync, existsSync } from 'node:fs';
@@ -25,10 +26,13 @@ const self = fileURLToPath(import.meta.url);
 /** Child mode: stream and report peak memory. */
 if (args[0] === '--child') {
   const [, kind, a, b] = args;
+  // Sampled, not getrusage's maxRSS: on Linux a spawned child's maxRSS starts from its parent's at fork time.
   let peakHeap = 0;
+  let peakRss = 0;
   const sample = () => {
     const m = process.memoryUsage();
     peakHeap = Math.max(peakHeap, m.heapUsed + m.arrayBuffers);
+    peakRss = Math.max(peakRss, m.rss);
   };
   const timer = setInterval(sample, 20);
   const t0 = performance.now();
@@ -37,20 +41,28 @@ if (args[0] === '--child') {
     kind === 'synthetic'
       ? await openStream({ source: 'synthetic', window: `rows:${b}`, synthetic: { windows: Number(a) / Number(b) } })
       : await openStream({ source: 'criteo', path: a, window: `rows:${b}` });
+  // Live memory: after a forced GC at each window's end, what the stream still holds (max over windows).
+  let peakLive = 0;
+  const gc = (globalThis as { gc?: () => void }).gc!;
   for await (const w of stream.windows()) {
     for await (const batch of w.batches()) {
       rows += batch.size;
-      if ((rows & 0xffff) < batch.size) sample();
+      if ((rows & 0x3fff) < batch.size) sample();
     }
+    gc();
+    const m = process.memoryUsage();
+    peakLive = Math.max(peakLive, m.heapUsed + m.arrayBuffers);
   }
   clearInterval(timer);
   sample();
   const sec = (performance.now() - t0) / 1000;
-  console.log(JSON.stringify({ rows, sec, maxRssMiB: process.resourceUsage().maxRSS / 1024, peakHeapMiB: peakHeap / 2 ** 20 }));
+  console.log(JSON.stringify({ rows, sec, peakRssMiB: peakRss / 2 ** 20, peakHeapMiB: peakHeap / 2 ** 20, liveAfterGcMiB: peakLive / 2 ** 20 }));
   process.exit(0);
 }
 
 const quick = args.includes('--quick');
+/** Skip the speed runs (sections 1 and 2). */
+const memoryOnly = args.includes('--memory-only');
 const json = args.includes('--json');
 const rowsArg = args.indexOf('--rows');
 const criteoRows = rowsArg >= 0 ? Number(args[rowsArg + 1]) : quick ? 200_000 : 1_000_000;
@@ -89,7 +101,7 @@ try {
   while (written < criteoRows) {
     const take = Math.min(sampleRows, criteoRows - written);
     const chunk = take === sampleRows ? sample : Buffer.from(sample.toString('latin1').split('\n').slice(0, take).join('\n') + '\n', 'latin1');
-    if (!out.write(chunk)) await new Promise((r) => out.once('drain', r));
+    if (!out.write(chunk)) await new Promise<void>((r) => out.once('drain', () => r()));
     written += take;
   }
   await new Promise<void>((r) => out.end(r));
@@ -119,8 +131,8 @@ try {
     for await (const w of s.windows()) for await (const b of w.batches()) n += b.size;
     return n;
   };
-  // Warm-up (JIT) on a slice, then the timed runs.
-  await parseOnly(file);
+  // Warm-up (JIT), then the timed runs.
+  if (!memoryOnly) await parseOnly(file);
   for (const [name, fn, path, track] of [
     ['parser, plain text, collisions counted', parseOnly, file, true],
     ['parser, plain text, collisions not counted', parseOnly, file, false],
@@ -129,6 +141,7 @@ try {
     ['parser, gzip, counted', parseOnly, gz, true],
     ['stream API, gzip, counted', viaStream, gz, true],
   ] as const) {
+    if (memoryOnly) break;
     const r = await timed(() => fn(path, track));
     if (r.value !== criteoRows) throw new Error(`${name}: read ${r.value} rows, expected ${criteoRows}`);
     const perSec = r.value / r.wallSec;
@@ -140,7 +153,7 @@ try {
   // ---- 2. Synthetic generator -------------------------------------------------------------------------------
   const synRows = quick ? 200_000 : 1_000_000;
   const s = await openStream({ source: 'synthetic', window: `rows:${synRows}`, synthetic: { windows: 1 } });
-  for await (const w of s.windows()) {
+  for await (const w of memoryOnly ? [] : s.windows()) {
     for (const pass of ['first pass (counts collisions)', 're-iteration']) {
       const r = await timed(async () => {
         let n = 0;
@@ -154,14 +167,14 @@ try {
 
   // ---- 3. Peak memory vs stream length ----------------------------------------------------------------------
   const child = (...a: string[]) => {
-    const r = spawnSync(process.execPath, ['--import', 'tsx', self, '--child', ...a], { encoding: 'utf8' });
+    const r = spawnSync(process.execPath, ['--expose-gc', '--import', 'tsx', self, '--child', ...a], { encoding: 'utf8' });
     if (r.status !== 0) throw new Error(`child ${a.join(' ')} failed: ${r.stderr}`);
-    return JSON.parse(r.stdout.trim().split('\n').at(-1)!) as { rows: number; sec: number; maxRssMiB: number; peakHeapMiB: number };
+    return JSON.parse(r.stdout.trim().split('\n').at(-1)!) as { rows: number; sec: number; peakRssMiB: number; peakHeapMiB: number; liveAfterGcMiB: number };
   };
   const lengths = quick ? [200_000, 1_000_000] : [1_000_000, 5_000_000];
   for (const n of lengths) {
     const r = child('synthetic', String(n), '100000');
-    log(`  memory, synthetic ${n.toLocaleString('en-US').padStart(9)} rows (100k-row windows): peak RSS ${r.maxRssMiB.toFixed(0)} MiB, peak heap+buffers ${r.peakHeapMiB.toFixed(0)} MiB (${(r.rows / r.sec / 1e3).toFixed(0)}k rows/s)`);
+    log(`  memory, synthetic ${n.toLocaleString('en-US').padStart(9)} rows (100k-row windows): peak RSS ${r.peakRssMiB.toFixed(0)} MiB, peak heap+buffers ${r.peakHeapMiB.toFixed(0)} MiB, live after GC ${r.liveAfterGcMiB.toFixed(1)} MiB (${(r.rows / r.sec / 1e3).toFixed(0)}k rows/s)`);
     results[`memory: synthetic ${n} rows`] = r;
   }
   const half = join(dir, 'criteo-first-fifth.txt');
@@ -171,7 +184,7 @@ try {
     ['whole file', file],
   ] as const) {
     const r = child('criteo', path, '100000');
-    log(`  memory, criteo ${name.padEnd(11)} ${r.rows.toLocaleString('en-US').padStart(9)} rows (100k-row windows): peak RSS ${r.maxRssMiB.toFixed(0)} MiB, peak heap+buffers ${r.peakHeapMiB.toFixed(0)} MiB`);
+    log(`  memory, criteo ${name.padEnd(11)} ${r.rows.toLocaleString('en-US').padStart(9)} rows (100k-row windows): peak RSS ${r.peakRssMiB.toFixed(0)} MiB, peak heap+buffers ${r.peakHeapMiB.toFixed(0)} MiB, live after GC ${r.liveAfterGcMiB.toFixed(1)} MiB`);
     results[`memory: criteo ${r.rows} rows`] = r;
   }
 } finally {

@@ -57,7 +57,9 @@ export async function* fileWindows(o: FileWindowOptions): AsyncGenerator<Window>
   const ready: Window[] = [];
   let index = 0;
   let key: number | null = null;
-  let block = new RowBlock(numDense, numFields);
+  const initialCapacity = (lastRows: number) =>
+    Math.max(1024, Math.min(rule.kind === 'rows' ? rule.rows : Infinity, maxRows, lastRows || 1024));
+  let block = new RowBlock(numDense, numFields, initialCapacity(0));
   let bad = new WindowBadRows();
   let fixed: FileWindowOptions['files'][number]['fixedWindow'];
   /** Valid rows so far (rows:N windows count these). */
@@ -85,7 +87,8 @@ export async function* fileWindows(o: FileWindowOptions): AsyncGenerator<Window>
       bad = new WindowBadRows();
     }
     // Otherwise the window had only skipped rows; its bad rows carry over to the next window.
-    block = new RowBlock(numDense, numFields);
+    // The next window likely holds as many rows: start at that size rather than doubling up to it.
+    block = new RowBlock(numDense, numFields, initialCapacity(block.rows));
     key = null;
     budget.check();
   };
@@ -98,6 +101,11 @@ export async function* fileWindows(o: FileWindowOptions): AsyncGenerator<Window>
     } else fixed = undefined;
     const lines = new LineSplitter(file);
     let sawFirst = false;
+    const badRow = (lineNo: number, why: string) => {
+      const sample: BadRowSample = { file, line: lineNo, reason: why };
+      bad.add(sample);
+      budget.recordBad(sample);
+    };
     const onLine = (buf: Buffer, s: number, e: number, lineNo: number) => {
       if (s === e) return; // blank lines are not rows
       if (!sawFirst) {
@@ -105,20 +113,15 @@ export async function* fileWindows(o: FileWindowOptions): AsyncGenerator<Window>
         if (parser.header?.(buf, s, e, file)) return;
       }
       const reason = parser.parse(buf, s, e, row);
-      const badRow = (why: string) => {
-        const sample: BadRowSample = { file, line: lineNo, reason: why };
-        bad.add(sample);
-        budget.recordBad(sample);
-      };
-      if (reason !== null) return badRow(reason);
+      if (reason !== null) return badRow(lineNo, reason);
       let k: number;
       if (fixed) k = fixed.key;
       else if (rule.kind === 'rows') k = Math.floor(goodIndex / rule.rows);
       else {
-        if (!Number.isFinite(row.time)) return badRow('bad timestamp');
+        if (!Number.isFinite(row.time)) return badRow(lineNo, 'bad timestamp');
         k = timeWindowKey(rule.kind, row.time);
       }
-      if (key !== null && k < key) return badRow(`timestamp earlier than the current window (rows must be sorted by time)`);
+      if (key !== null && k < key) return badRow(lineNo, 'timestamp earlier than the current window (rows must be sorted by time)');
       if (key !== null && k > key) close();
       if (key === null) {
         key = k;
