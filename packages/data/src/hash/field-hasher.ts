@@ -40,6 +40,13 @@ export class FieldHasher {
     this.collisions = tableSizes.map((n) => new CollisionCounter(n, trackCollisions && n <= 1 << 24));
   }
 
+  /** Bucket of a value whose full murmur3 hash (with this field's seed) is already computed. */
+  bucketOf(f: number, fullHash: number): number {
+    const b = modU32(fullHash, this.sizes[f]);
+    this.collisions[f].record(b, fullHash);
+    return b;
+  }
+
   /** Bucket of bytes[start, end) in field f. */
   bytes(f: number, buf: Uint8Array, start: number, end: number): number {
     const h = murmur3Bytes(buf, start, end, this.seeds[f]);

@@ -159,3 +159,49 @@ test('criteo: missing, empty, mis-named and otherwise-compressed files give clea
   writeFileSync(emptyGz, gzipSync(Buffer.alloc(0)));
   await assert.rejects(collect(await openStream({ source: 'criteo', path: emptyGz, window: 'rows:10' })), code('EMPTY_FILE'));
 });
+
+test('criteo: the one-pass parser agrees with the field-by-field parser on any line (values, buckets, reasons)', async () => {
+  const { CriteoParser } = await import('./criteo.js');
+  const { FieldHasher } = await import('../hash/field-hasher.js');
+  const names = Array.from({ length: 26 }, (_, i) => `C${i + 1}`);
+  const fast = new CriteoParser(new FieldHasher(names, new Array(26).fill(1009), false));
+  const careful = new CriteoParser(new FieldHasher(names, new Array(26).fill(1009), false));
+  const token = fc.string({ unit: fc.constantFrom('0', '7', 'a', 'f', '-', 'x', ' ', 'é'), maxLength: 12 });
+  // Mostly valid lines (so both the fast path and every kind of error are exercised).
+  const intField = fc.oneof(
+    { arbitrary: fc.constant(''), weight: 3 },
+    { arbitrary: fc.integer({ min: -5, max: 100_000 }).map(String), weight: 30 },
+    { arbitrary: token, weight: 1 },
+  );
+  const label = fc.oneof({ arbitrary: fc.constantFrom('0', '1'), weight: 10 }, { arbitrary: fc.constantFrom('2', '', '01'), weight: 1 });
+  const extraFields = fc.oneof({ arbitrary: fc.constant(0), weight: 10 }, { arbitrary: fc.integer({ min: -2, max: 2 }), weight: 1 });
+  let valid = 0;
+  const line = fc
+    .tuple(label, fc.array(intField, { minLength: 13, maxLength: 13 }), fc.array(token, { minLength: 26, maxLength: 26 }), extraFields)
+    .map(([label, ints, toks, extra]) => {
+      const fields = [label, ...ints, ...toks];
+      if (extra < 0) fields.splice(extra);
+      if (extra > 0) fields.push(...Array(extra).fill('z'));
+      return fields.join('\t');
+    });
+  fc.assert(
+    fc.property(line, fc.uint8Array({ maxLength: 3 }), (text, pad) => {
+      const body = Buffer.from(text);
+      // Bytes around the line must not matter.
+      const buf = Buffer.concat([Buffer.from(pad), body, Buffer.from('\t1\n')]);
+      const s = pad.length;
+      const e = s + body.length;
+      const a = { dense: new Float32Array(13), cat: new Int32Array(26), label: -1, time: 0 };
+      const b = { dense: new Float32Array(13), cat: new Int32Array(26), label: -1, time: 0 };
+      const ra = fast.parse(buf, s, e, a);
+      const rb = careful.parseCareful(buf, s, e, b);
+      assert.equal(ra, rb, text);
+      if (ra === null) {
+        valid++;
+        assert.deepEqual(a, b);
+      }
+    }),
+    { numRuns: 3000 },
+  );
+  assert.ok(valid > 300 && valid < 2700, `${valid} of 3000 lines valid: both paths must be exercised`);
+});
