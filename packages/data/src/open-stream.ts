@@ -9,7 +9,7 @@ import { openMovielens } from './sources/movielens.js';
 import { openCsv } from './sources/csv.js';
 
 export interface OpenStreamOptions {
-  /** The experiment seed: synthetic data and within-window shuffling depend on it (default 1). */
+  /** The experiment seed: the synthetic stream depends on it (default 1). Shuffling is per call: batches({ shuffleSeed }). */
   seed?: number;
   /** Count hash collisions (a few bytes per table row; default true). */
   trackCollisions?: boolean;

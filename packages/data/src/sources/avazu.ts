@@ -60,7 +60,6 @@ export async function openAvazu(config: DataConfig, options: { seed: number; tra
         maxWindows: config.maxWindows,
         errorBudget: config.errorBudget,
         batchSize: config.batchSize,
-        shuffle: config.shuffleWithinWindow ? { seed: options.seed } : undefined,
         what: config.path!,
       }),
   };

@@ -217,7 +217,6 @@ export async function openCriteo(config: DataConfig, options: { seed: number; tr
         maxWindows: config.maxWindows,
         errorBudget: config.errorBudget,
         batchSize: config.batchSize,
-        shuffle: config.shuffleWithinWindow ? { seed: options.seed } : undefined,
         what: config.path!,
       }),
   };

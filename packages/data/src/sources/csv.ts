@@ -33,7 +33,6 @@ export async function openCsv(config: DataConfig, options: { seed: number; track
         maxWindows: config.maxWindows,
         errorBudget: config.errorBudget,
         batchSize: config.batchSize,
-        shuffle: config.shuffleWithinWindow ? { seed: options.seed } : undefined,
         what: config.path!,
       }),
   };

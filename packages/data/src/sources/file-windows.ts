@@ -7,7 +7,6 @@ import { LineSplitter } from '../io/lines.js';
 import { RowBlock } from '../rows/row-block.js';
 import { BadRowBudget, WindowBadRows } from '../rows/bad-rows.js';
 import { type ParsedWindowRule, timeWindowId, timeWindowKey, timeWindowRange } from '../windows/window-rule.js';
-import { mixSeed } from '../random/rng.js';
 
 /** One parsed row, written by a LineParser into reused arrays. */
 export interface ParsedRow {
@@ -34,17 +33,15 @@ export interface FileWindowOptions {
   maxWindows?: number;
   errorBudget: number;
   batchSize: number;
-  /** Seed for shuffling when `shuffleWithinWindow` is on and the caller gives no shuffleSeed. */
-  shuffle?: { seed: number };
   what: string;
 }
 
-export function materializedWindow(info: WindowInfo, block: RowBlock, batchSize: number, shuffle?: { seed: number }): Window {
+/** A window over rows held in a RowBlock: file order, or shuffled when the caller passes a shuffleSeed. */
+export function materializedWindow(info: WindowInfo, block: RowBlock, batchSize: number): Window {
   return {
     ...info,
     batches(o?: { batchSize?: number; shuffleSeed?: number }) {
-      const seed = o?.shuffleSeed ?? (shuffle ? mixSeed(shuffle.seed, info.index, 0x5417) : undefined);
-      return block.batches(o?.batchSize ?? batchSize, seed);
+      return block.batches(o?.batchSize ?? batchSize, o?.shuffleSeed);
     },
   };
 }
@@ -82,7 +79,7 @@ export async function* fileWindows(o: FileWindowOptions): AsyncGenerator<Window>
         id = timeWindowId(rule.kind, key);
       }
       const info: WindowInfo = { index, id, start: range.start, end: range.end, rows: block.rows, badRows: bad.count, badRowSamples: bad.samples };
-      ready.push(materializedWindow(info, block, o.batchSize, o.shuffle));
+      ready.push(materializedWindow(info, block, o.batchSize));
       index++;
       bad = new WindowBadRows();
     }

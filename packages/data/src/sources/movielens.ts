@@ -331,7 +331,6 @@ export async function openMovielens(config: DataConfig, options: { seed: number;
         { index, id, start: range.start, end: range.end, rows: block.rows, badRows: bad.count, badRowSamples: bad.samples.slice(0, 5) },
         block,
         config.batchSize,
-        config.shuffleWithinWindow ? { seed: options.seed } : undefined,
       );
       index++;
     }

@@ -283,7 +283,7 @@ export class SyntheticGenerator {
     return y;
   }
 
-  window(st: SyntheticWindowState, batchSize: number, shuffle?: { seed: number }): Window {
+  window(st: SyntheticWindowState, batchSize: number): Window {
     const o = this.o;
     const start = SYNTHETIC_EPOCH + st.startHour * MS.HOUR;
     const end = start + o.hoursPerWindow * MS.HOUR;
@@ -306,7 +306,7 @@ export class SyntheticGenerator {
       batches(opts?: { batchSize?: number; shuffleSeed?: number }): AsyncIterable<Batch> {
         const B = opts?.batchSize ?? batchSize;
         if (!(B >= 1)) throw new Error(`batchSize must be ≥ 1, got ${B}`);
-        const shuffleSeed = opts?.shuffleSeed ?? (shuffle ? mixSeed(shuffle.seed, st.t, 0x5417) : undefined);
+        const shuffleSeed = opts?.shuffleSeed;
         return (async function* () {
           const count = !counted;
           counted = true;
@@ -328,12 +328,11 @@ export class SyntheticGenerator {
 
 export function openSynthetic(config: DataConfig, options: { seed: number; trackCollisions?: boolean }): Stream {
   const gen = new SyntheticGenerator(config, options.seed, options.trackCollisions ?? true);
-  const shuffle = config.shuffleWithinWindow ? { seed: options.seed } : undefined;
   return {
     schema: gen.schema,
     hashCollisions: () => gen.hasher.report(),
     async *windows() {
-      for (const st of gen.states()) yield gen.window(st, config.batchSize, shuffle);
+      for (const st of gen.states()) yield gen.window(st, config.batchSize);
     },
   };
 }
