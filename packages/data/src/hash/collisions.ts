@@ -30,11 +30,14 @@ export class CollisionCounter {
 
   record(bucket: number, fullHash: number): void {
     this.lookups++;
+    // Hot path: the bucket's first value again (an untracked counter has no owners, so it always goes on).
+    if (this.owner[bucket] === (((fullHash >>> 16) | 1) & 0xffff)) return;
+    this.recordOther(bucket, ((fullHash >>> 16) | 1) & 0xffff);
+  }
+
+  private recordOther(bucket: number, fp: number): void {
     if (!this.tracked) return;
-    const fp = ((fullHash >>> 16) | 1) & 0xffff;
-    const o = this.owner[bucket];
-    if (o === fp) return;
-    if (o === 0) {
+    if (this.owner[bucket] === 0) {
       this.owner[bucket] = fp;
       this.bucketsUsed++;
       return;
