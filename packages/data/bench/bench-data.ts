@@ -56,7 +56,9 @@ if (args[0] === '--child') {
   clearInterval(timer);
   sample();
   const sec = (performance.now() - t0) / 1000;
-  console.log(JSON.stringify({ rows, sec, peakRssMiB: peakRss / 2 ** 20, peakHeapMiB: peakHeap / 2 ** 20, liveAfterGcMiB: peakLive / 2 ** 20 }));
+  console.log(
+    JSON.stringify({ rows, sec, peakRssMiB: peakRss / 2 ** 20, peakHeapMiB: peakHeap / 2 ** 20, liveAfterGcMiB: peakLive / 2 ** 20 }),
+  );
   process.exit(0);
 }
 
@@ -90,7 +92,13 @@ try {
     // Criteo-shaped lines when the shared data is absent.
     const lines: string[] = [];
     for (let i = 0; i < 7200; i++)
-      lines.push([i % 4 === 0 ? 1 : 0, ...Array.from({ length: 13 }, (_, d) => (i * (d + 3)) % 997 || ''), ...Array.from({ length: 26 }, (_, f) => ((i * 2654435761 + f * 40503) >>> 0).toString(16).padStart(8, '0'))].join('\t'));
+      lines.push(
+        [
+          i % 4 === 0 ? 1 : 0,
+          ...Array.from({ length: 13 }, (_, d) => (i * (d + 3)) % 997 || ''),
+          ...Array.from({ length: 26 }, (_, f) => ((i * 2654435761 + f * 40503) >>> 0).toString(16).padStart(8, '0')),
+        ].join('\t'),
+      );
     sample = Buffer.from(lines.join('\n') + '\n');
     results.criteoSource = 'generated Criteo-format lines (shared data absent)';
   }
@@ -100,7 +108,8 @@ try {
   let written = 0;
   while (written < criteoRows) {
     const take = Math.min(sampleRows, criteoRows - written);
-    const chunk = take === sampleRows ? sample : Buffer.from(sample.toString('latin1').split('\n').slice(0, take).join('\n') + '\n', 'latin1');
+    const chunk =
+      take === sampleRows ? sample : Buffer.from(sample.toString('latin1').split('\n').slice(0, take).join('\n') + '\n', 'latin1');
     if (!out.write(chunk)) await new Promise<void>((r) => out.once('drain', () => r()));
     written += take;
   }
@@ -108,7 +117,9 @@ try {
   const bytes = statSync(file).size;
   const gz = join(dir, 'criteo.txt.gz');
   writeFileSync(gz, gzipSync(readFileSync(file), { level: 6 }));
-  log(`Criteo-format file: ${criteoRows.toLocaleString('en-US')} rows, ${(bytes / 2 ** 20).toFixed(0)} MiB plain, ${(statSync(gz).size / 2 ** 20).toFixed(0)} MiB gzip`);
+  log(
+    `Criteo-format file: ${criteoRows.toLocaleString('en-US')} rows, ${(bytes / 2 ** 20).toFixed(0)} MiB plain, ${(statSync(gz).size / 2 ** 20).toFixed(0)} MiB gzip`,
+  );
 
   const parseOnly = async (path: string, track = true) => {
     const parser = new CriteoParser(new FieldHasher(CRITEO_FIELDS, new Array(26).fill(100_000), track));
@@ -146,8 +157,15 @@ try {
     if (r.value !== criteoRows) throw new Error(`${name}: read ${r.value} rows, expected ${criteoRows}`);
     const perSec = r.value / r.wallSec;
     const perCpuSec = r.value / r.cpuSec;
-    log(`  ${name.padEnd(56)} ${(perSec / 1e3).toFixed(0).padStart(5)}k rows/s wall, ${(perCpuSec / 1e3).toFixed(0).padStart(5)}k rows/s per CPU-second, ${((path === gz ? bytes : statSync(path).size) / 2 ** 20 / r.wallSec).toFixed(0)} MiB/s of text`);
-    results[`criteo: ${name}`] = { rowsPerSec: Math.round(perSec), rowsPerCpuSec: Math.round(perCpuSec), wallSec: +r.wallSec.toFixed(3), cpuSec: +r.cpuSec.toFixed(3) };
+    log(
+      `  ${name.padEnd(56)} ${(perSec / 1e3).toFixed(0).padStart(5)}k rows/s wall, ${(perCpuSec / 1e3).toFixed(0).padStart(5)}k rows/s per CPU-second, ${((path === gz ? bytes : statSync(path).size) / 2 ** 20 / r.wallSec).toFixed(0)} MiB/s of text`,
+    );
+    results[`criteo: ${name}`] = {
+      rowsPerSec: Math.round(perSec),
+      rowsPerCpuSec: Math.round(perCpuSec),
+      wallSec: +r.wallSec.toFixed(3),
+      cpuSec: +r.cpuSec.toFixed(3),
+    };
   }
 
   // ---- 2. Synthetic generator -------------------------------------------------------------------------------
@@ -160,8 +178,14 @@ try {
         for await (const b of w.batches()) n += b.size;
         return n;
       });
-      log(`  synthetic (26 fields, 13 dense), ${pass.padEnd(31)} ${(r.value / r.wallSec / 1e3).toFixed(0).padStart(5)}k rows/s wall, ${(r.value / r.cpuSec / 1e3).toFixed(0).padStart(5)}k rows/s per CPU-second`);
-      results[`synthetic: ${pass}`] = { rows: r.value, rowsPerSec: Math.round(r.value / r.wallSec), rowsPerCpuSec: Math.round(r.value / r.cpuSec) };
+      log(
+        `  synthetic (26 fields, 13 dense), ${pass.padEnd(31)} ${(r.value / r.wallSec / 1e3).toFixed(0).padStart(5)}k rows/s wall, ${(r.value / r.cpuSec / 1e3).toFixed(0).padStart(5)}k rows/s per CPU-second`,
+      );
+      results[`synthetic: ${pass}`] = {
+        rows: r.value,
+        rowsPerSec: Math.round(r.value / r.wallSec),
+        rowsPerCpuSec: Math.round(r.value / r.cpuSec),
+      };
     }
   }
 
@@ -169,12 +193,20 @@ try {
   const child = (...a: string[]) => {
     const r = spawnSync(process.execPath, ['--expose-gc', '--import', 'tsx', self, '--child', ...a], { encoding: 'utf8' });
     if (r.status !== 0) throw new Error(`child ${a.join(' ')} failed: ${r.stderr}`);
-    return JSON.parse(r.stdout.trim().split('\n').at(-1)!) as { rows: number; sec: number; peakRssMiB: number; peakHeapMiB: number; liveAfterGcMiB: number };
+    return JSON.parse(r.stdout.trim().split('\n').at(-1)!) as {
+      rows: number;
+      sec: number;
+      peakRssMiB: number;
+      peakHeapMiB: number;
+      liveAfterGcMiB: number;
+    };
   };
   const lengths = quick ? [200_000, 1_000_000] : [1_000_000, 5_000_000];
   for (const n of lengths) {
     const r = child('synthetic', String(n), '100000');
-    log(`  memory, synthetic ${n.toLocaleString('en-US').padStart(9)} rows (100k-row windows): peak RSS ${r.peakRssMiB.toFixed(0)} MiB, peak heap+buffers ${r.peakHeapMiB.toFixed(0)} MiB, live after GC ${r.liveAfterGcMiB.toFixed(1)} MiB (${(r.rows / r.sec / 1e3).toFixed(0)}k rows/s)`);
+    log(
+      `  memory, synthetic ${n.toLocaleString('en-US').padStart(9)} rows (100k-row windows): peak RSS ${r.peakRssMiB.toFixed(0)} MiB, peak heap+buffers ${r.peakHeapMiB.toFixed(0)} MiB, live after GC ${r.liveAfterGcMiB.toFixed(1)} MiB (${(r.rows / r.sec / 1e3).toFixed(0)}k rows/s)`,
+    );
     results[`memory: synthetic ${n} rows`] = r;
   }
   const half = join(dir, 'criteo-first-fifth.txt');
@@ -184,7 +216,9 @@ try {
     ['whole file', file],
   ] as const) {
     const r = child('criteo', path, '100000');
-    log(`  memory, criteo ${name.padEnd(11)} ${r.rows.toLocaleString('en-US').padStart(9)} rows (100k-row windows): peak RSS ${r.peakRssMiB.toFixed(0)} MiB, peak heap+buffers ${r.peakHeapMiB.toFixed(0)} MiB, live after GC ${r.liveAfterGcMiB.toFixed(1)} MiB`);
+    log(
+      `  memory, criteo ${name.padEnd(11)} ${r.rows.toLocaleString('en-US').padStart(9)} rows (100k-row windows): peak RSS ${r.peakRssMiB.toFixed(0)} MiB, peak heap+buffers ${r.peakHeapMiB.toFixed(0)} MiB, live after GC ${r.liveAfterGcMiB.toFixed(1)} MiB`,
+    );
     results[`memory: criteo ${r.rows} rows`] = r;
   }
 } finally {

@@ -20,13 +20,15 @@ const tmp = mkdtempSync(join(tmpdir(), 'driftprune-fuzz-'));
 let n = 0;
 
 /** Bytes that look a little like data: random bytes mixed with separators, digits and newlines. */
-const noisyBytes = fc.array(
-  fc.oneof(
-    fc.uint8Array({ maxLength: 64 }),
-    fc.constantFrom('\t', ',', '\n', '\r\n', '"', '|', '0', '1', '-', '.', 'e', '14102100', '881250949', '').map((s) => Buffer.from(s)),
-  ),
-  { maxLength: 120 },
-).map((parts) => Buffer.concat(parts));
+const noisyBytes = fc
+  .array(
+    fc.oneof(
+      fc.uint8Array({ maxLength: 64 }),
+      fc.constantFrom('\t', ',', '\n', '\r\n', '"', '|', '0', '1', '-', '.', 'e', '14102100', '881250949', '').map((s) => Buffer.from(s)),
+    ),
+    { maxLength: 120 },
+  )
+  .map((parts) => Buffer.concat(parts));
 
 const payload = fc.oneof(
   noisyBytes,
@@ -51,8 +53,19 @@ async function readAll(config: Record<string, unknown>): Promise<void> {
 const cases: [string, (bytes: Buffer) => Record<string, unknown>][] = [
   ['criteo', (b) => ({ source: 'criteo', path: write('x.txt', b), window: 'rows:50' })],
   ['avazu', (b) => ({ source: 'avazu', path: write('train.csv', b), window: 'hour' })],
-  ['csv', (b) => ({ source: 'csv', path: write('x.csv', b), window: 'day', csv: { label: '0', time: '1', dense: ['2'], categorical: ['3'], header: false } })],
-  ['csv (header)', (b) => ({ source: 'csv', path: write('y.csv', b), window: 'rows:10', csv: { label: 'y', dense: ['x'], categorical: ['c'] } })],
+  [
+    'csv',
+    (b) => ({
+      source: 'csv',
+      path: write('x.csv', b),
+      window: 'day',
+      csv: { label: '0', time: '1', dense: ['2'], categorical: ['3'], header: false },
+    }),
+  ],
+  [
+    'csv (header)',
+    (b) => ({ source: 'csv', path: write('y.csv', b), window: 'rows:10', csv: { label: 'y', dense: ['x'], categorical: ['c'] } }),
+  ],
   ['movielens u.data', (b) => ({ source: 'movielens', path: mlDir('u.data', b), window: 'day' })],
   ['movielens u.user', (b) => ({ source: 'movielens', path: mlDir('u.user', b), window: 'week' })],
   ['movielens u.item', (b) => ({ source: 'movielens', path: mlDir('u.item', b), window: 'day' })],
@@ -102,7 +115,13 @@ for (const [name, config] of cases)
   });
 
 test('fuzz: line parsers return a reason or null for any bytes, never throw', () => {
-  const criteo = new CriteoParser(new FieldHasher(Array.from({ length: 26 }, (_, i) => `C${i}`), new Array(26).fill(1000), true));
+  const criteo = new CriteoParser(
+    new FieldHasher(
+      Array.from({ length: 26 }, (_, i) => `C${i}`),
+      new Array(26).fill(1000),
+      true,
+    ),
+  );
   const avazuFields = [...AVAZU_CATEGORICAL, 'hour_of_day', 'day_of_week'];
   const avazu = new DelimitedParser(avazuMapping, new FieldHasher(avazuFields, new Array(avazuFields.length).fill(1000), true));
   const row: ParsedRow = { dense: new Float32Array(13), cat: new Int32Array(26), label: 0, time: 0 };

@@ -21,7 +21,11 @@ export interface OpenStreamOptions {
  */
 export async function openStream(config: DataConfig | Record<string, unknown>, options: OpenStreamOptions = {}): Promise<Stream> {
   const parsed = dataConfig.safeParse(config);
-  if (!parsed.success) throw new DataError('BAD_OPTIONS', `invalid data config: ${parsed.error.issues.map((i) => `${i.path.join('.') || '(root)'}: ${i.message}`).join('; ')}`);
+  if (!parsed.success)
+    throw new DataError(
+      'BAD_OPTIONS',
+      `invalid data config: ${parsed.error.issues.map((i) => `${i.path.join('.') || '(root)'}: ${i.message}`).join('; ')}`,
+    );
   const c = parsed.data;
   const o = { seed: options.seed ?? 1, trackCollisions: options.trackCollisions };
   switch (c.source) {

@@ -27,15 +27,22 @@ async function capture(fn: () => Promise<number>): Promise<{ code: number; out: 
 }
 
 test('driftprune inspect --json on MovieLens-100K by day: 213 windows, 100,000 rows, label rate 0.554 (the real command)', { skip }, () => {
-  const r = spawnSync(process.execPath, [join(repo, 'apps/cli/bin/driftprune.mjs'), 'inspect', '--source', 'movielens', '--path', movielens, '--window', 'day', '--json'], {
-    encoding: 'utf8',
-    timeout: 120_000,
-  });
+  const r = spawnSync(
+    process.execPath,
+    [join(repo, 'apps/cli/bin/driftprune.mjs'), 'inspect', '--source', 'movielens', '--path', movielens, '--window', 'day', '--json'],
+    {
+      encoding: 'utf8',
+      timeout: 120_000,
+    },
+  );
   assert.equal(r.status, 0, r.stderr);
   const last = r.stdout.trim().split('\n').at(-1)!;
   const j = JSON.parse(last);
   assert.equal(j.windows.length, 213);
-  assert.equal(j.windows.reduce((s: number, w: { rows: number }) => s + w.rows, 0), 100_000);
+  assert.equal(
+    j.windows.reduce((s: number, w: { rows: number }) => s + w.rows, 0),
+    100_000,
+  );
   assert.equal(j.totals.rows, 100_000);
   assert.equal(j.totals.labelRate.toFixed(3), '0.554');
   const w0 = j.windows[0];
@@ -48,7 +55,19 @@ test('driftprune inspect --json on MovieLens-100K by day: 213 windows, 100,000 r
 });
 
 test('driftprune inspect prints a table by default (synthetic)', async () => {
-  const r = await capture(() => main(['inspect', '--source', 'synthetic', '--set', 'synthetic.windows=3', '--set', 'synthetic.rowsPerWindow=2000', '--hash-size', '1000']));
+  const r = await capture(() =>
+    main([
+      'inspect',
+      '--source',
+      'synthetic',
+      '--set',
+      'synthetic.windows=3',
+      '--set',
+      'synthetic.rowsPerWindow=2000',
+      '--hash-size',
+      '1000',
+    ]),
+  );
   assert.equal(r.code, 0, r.err);
   assert.match(r.out, /source synthetic {2}window day/);
   assert.match(r.out, /^ *0 {2}2024-01-01 {2}2024-01-01 00:00 {2}2000 /m);
@@ -60,10 +79,19 @@ test('driftprune inspect: csv mapping, rows:N windows, JSON last line', async ()
   const dir = mkdtempSync(join(tmpdir(), 'dp-inspect-'));
   const f = join(dir, 'x.csv');
   writeFileSync(f, 'y,a\n' + Array.from({ length: 25 }, (_, i) => `${i % 5 === 0 ? 1 : 0},v${i % 4}`).join('\n'));
-  const r = await capture(() => main(['inspect', '--source', 'csv', '--path', f, '--window', 'rows:10', '--csv', '{"label":"y","categorical":["a"]}', '--json']));
+  const r = await capture(() =>
+    main(['inspect', '--source', 'csv', '--path', f, '--window', 'rows:10', '--csv', '{"label":"y","categorical":["a"]}', '--json']),
+  );
   assert.equal(r.code, 0, r.err);
   const j = JSON.parse(r.out.trim().split('\n').at(-1)!);
-  assert.deepEqual(j.windows.map((w: { rows: number; start: number }) => [w.rows, w.start]), [[10, 0], [10, 10], [5, 20]]);
+  assert.deepEqual(
+    j.windows.map((w: { rows: number; start: number }) => [w.rows, w.start]),
+    [
+      [10, 0],
+      [10, 10],
+      [5, 20],
+    ],
+  );
   assert.equal(j.totals.labelRate, 5 / 25);
   assert.equal(j.timeUnit, 'row');
 });

@@ -37,7 +37,21 @@ function num(flags: Record<string, string | true>, key: string): number | undefi
 export function inspectDataConfig(argv: string[]) {
   const { flags, positional } = parseFlags(argv, ['json']);
   if (positional.length) throw new UsageError(`unexpected argument '${positional[0]}'`);
-  const known = new Set(['source', 'path', 'window', 'json', 'hash-size', 'max-windows', 'max-rows-per-window', 'positive-rating', 'error-budget', 'seed', 'csv', 'set', 'top-k']);
+  const known = new Set([
+    'source',
+    'path',
+    'window',
+    'json',
+    'hash-size',
+    'max-windows',
+    'max-rows-per-window',
+    'positive-rating',
+    'error-budget',
+    'seed',
+    'csv',
+    'set',
+    'top-k',
+  ]);
   for (const k of Object.keys(flags)) if (!known.has(k)) throw new UsageError(`unknown option --${k}`);
   const source = flags.source;
   if (typeof source !== 'string') throw new UsageError('--source is required');
@@ -63,7 +77,12 @@ export function inspectDataConfig(argv: string[]) {
     if (eq <= 0) throw new UsageError(`--set needs KEY=VALUE, got '${v}'`);
     raw = setPath(raw, v.slice(0, eq).replace(/^data\./, ''), parseYamlText(v.slice(eq + 1), `--set ${v}`));
   }
-  return { data: parseConfig(dataConfig, raw, 'data options'), json: flags.json === true, seed: num(flags, 'seed') ?? 1, topK: num(flags, 'top-k') ?? 20 };
+  return {
+    data: parseConfig(dataConfig, raw, 'data options'),
+    json: flags.json === true,
+    seed: num(flags, 'seed') ?? 1,
+    topK: num(flags, 'top-k') ?? 20,
+  };
 }
 
 const pct = (x: number) => (100 * x).toFixed(1);
@@ -77,18 +96,36 @@ function when(w: WindowStats, rows: boolean): string {
 export function formatTable(stats: StreamStats, header: string, rowsRule: boolean): string {
   const lines = [header, ''];
   const head = ['#', 'window', 'from', 'rows', 'label', 'bad', 'new-id %', 'psi', 'dense psi'];
-  const body = stats.windows.map((w) => [String(w.index), w.id, when(w, rowsRule), String(w.rows), w.labelRate.toFixed(3), String(w.badRows), pct(w.newIdRowShare), fix(w.psi), fix(w.densePsi)]);
+  const body = stats.windows.map((w) => [
+    String(w.index),
+    w.id,
+    when(w, rowsRule),
+    String(w.rows),
+    w.labelRate.toFixed(3),
+    String(w.badRows),
+    pct(w.newIdRowShare),
+    fix(w.psi),
+    fix(w.densePsi),
+  ]);
   const widths = head.map((h, i) => Math.max(h.length, ...body.map((r) => r[i].length)));
   const fmt = (r: string[]) => r.map((c, i) => (i === 1 || i === 2 ? c.padEnd(widths[i]) : c.padStart(widths[i]))).join('  ');
   lines.push(fmt(head), ...body.map(fmt), '');
   const t = stats.totals;
-  lines.push(`${t.windows} windows, ${t.rows.toLocaleString('en-US')} rows, label rate ${t.labelRate.toFixed(3)}, ${t.badRows} malformed rows`);
+  lines.push(
+    `${t.windows} windows, ${t.rows.toLocaleString('en-US')} rows, label rate ${t.labelRate.toFixed(3)}, ${t.badRows} malformed rows`,
+  );
   const bad = stats.windows.flatMap((w) => w.badRowSamples).slice(0, 5);
   for (const b of bad) lines.push(`  malformed: ${b.file}:${b.line}: ${b.reason}`);
   if (stats.hashing?.length) {
     lines.push('', 'hash collisions (buckets shared by distinct values):');
     const hh = ['field', 'table', 'buckets used', 'colliding buckets', 'collided lookups %'];
-    const hb = stats.hashing.map((h) => [h.field, String(h.tableSize), h.tracked ? String(h.bucketsUsed) : 'untracked', h.tracked ? String(h.collidingBuckets) : '-', h.tracked && h.lookups ? pct(h.collidedLookups / h.lookups) : '-']);
+    const hb = stats.hashing.map((h) => [
+      h.field,
+      String(h.tableSize),
+      h.tracked ? String(h.bucketsUsed) : 'untracked',
+      h.tracked ? String(h.collidingBuckets) : '-',
+      h.tracked && h.lookups ? pct(h.collidedLookups / h.lookups) : '-',
+    ]);
     const hw = hh.map((h, i) => Math.max(h.length, ...hb.map((r) => r[i].length)));
     const hf = (r: string[]) => r.map((c, i) => (i === 0 ? c.padEnd(hw[i]) : c.padStart(hw[i]))).join('  ');
     lines.push(hf(hh), ...hb.map(hf));
@@ -115,7 +152,9 @@ export const command: Command = {
           const now = performance.now();
           // Long inspections show progress on stderr (stdout stays the table or the JSON line).
           if (now - lastProgress > 2000) {
-            process.stderr.write(`inspect: ${w.index + 1} windows, ${rowsRead.toLocaleString('en-US')} rows read (${((now - t0) / 1000).toFixed(0)} s)\n`);
+            process.stderr.write(
+              `inspect: ${w.index + 1} windows, ${rowsRead.toLocaleString('en-US')} rows read (${((now - t0) / 1000).toFixed(0)} s)\n`,
+            );
             lastProgress = now;
           }
         },

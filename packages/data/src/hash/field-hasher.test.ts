@@ -21,7 +21,14 @@ test('modU32 equals % for every unsigned 32-bit value and table size', () => {
     fc.property(fc.integer({ min: 0, max: 0xffffffff }), fc.integer({ min: 1, max: 0xffffffff }), (h, n) => modU32(h, n) === h % n),
     { numRuns: 20_000 },
   );
-  for (const [h, n] of [[0xffffffff, 1], [0xffffffff, 0xffffffff], [0xfffffffe, 0xffffffff], [0xffffffff, 3], [2 ** 32 - 2, 2 ** 31 - 1]]) assert.equal(modU32(h, n), h % n);
+  for (const [h, n] of [
+    [0xffffffff, 1],
+    [0xffffffff, 0xffffffff],
+    [0xfffffffe, 0xffffffff],
+    [0xffffffff, 3],
+    [2 ** 32 - 2, 2 ** 31 - 1],
+  ])
+    assert.equal(modU32(h, n), h % n);
 });
 
 test('fields hash the same value to unrelated buckets', () => {

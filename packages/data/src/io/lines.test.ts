@@ -29,5 +29,8 @@ test('lines are the same however the bytes are cut into chunks', () => {
 });
 
 test('a line longer than the limit is an error naming the line, not unbounded growth', () => {
-  assert.throws(() => split('ok\n' + 'x'.repeat(100) + '\n', [1, 50, 70], 64), (e: Error & { code?: string; line?: number }) => e.code === 'LINE_TOO_LONG' && e.line === 2);
+  assert.throws(
+    () => split('ok\n' + 'x'.repeat(100) + '\n', [1, 50, 70], 64),
+    (e: Error & { code?: string; line?: number }) => e.code === 'LINE_TOO_LONG' && e.line === 2,
+  );
 });

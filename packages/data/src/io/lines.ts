@@ -20,7 +20,12 @@ export class LineSplitter {
   }
 
   private tooLong(): never {
-    throw new DataError('LINE_TOO_LONG', `${this.file}:${this.lineNo + 1}: line longer than ${this.maxLineBytes} bytes (is this the right format?)`, this.file, this.lineNo + 1);
+    throw new DataError(
+      'LINE_TOO_LONG',
+      `${this.file}:${this.lineNo + 1}: line longer than ${this.maxLineBytes} bytes (is this the right format?)`,
+      this.file,
+      this.lineNo + 1,
+    );
   }
 
   push(chunk: Buffer, onLine: LineHandler): void {

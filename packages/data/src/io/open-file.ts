@@ -41,9 +41,17 @@ export async function detectCompression(file: string): Promise<Compression> {
   if (head[0] === 0x1f && head[1] === 0x8b) return 'gzip';
   for (const [name, magic] of OTHER_MAGIC)
     if (size >= magic.length && magic.every((b, i) => head[i] === b))
-      throw new DataError('UNSUPPORTED_COMPRESSION', `${file} is ${name}-compressed; only plain text and gzip are supported (decompress it first)`, file);
+      throw new DataError(
+        'UNSUPPORTED_COMPRESSION',
+        `${file} is ${name}-compressed; only plain text and gzip are supported (decompress it first)`,
+        file,
+      );
   if (OTHER_EXT.test(file))
-    throw new DataError('UNSUPPORTED_COMPRESSION', `${file}: unknown compression (by its name); only plain text and gzip are supported`, file);
+    throw new DataError(
+      'UNSUPPORTED_COMPRESSION',
+      `${file}: unknown compression (by its name); only plain text and gzip are supported`,
+      file,
+    );
   if (/\.gz$/i.test(file)) throw new DataError('CORRUPT_COMPRESSION', `${file} is named .gz but is not gzip data`, file);
   return 'none';
 }

@@ -43,7 +43,10 @@ test('splitFields matches String.split on unquoted text', () => {
       const s = new Int32Array(256);
       const e = new Int32Array(256);
       const n = splitFields(b, 0, b.length, 44, s, e);
-      assert.deepEqual(Array.from({ length: n }, (_, i) => b.toString('utf8', s[i], e[i])), text.split(','));
+      assert.deepEqual(
+        Array.from({ length: n }, (_, i) => b.toString('utf8', s[i], e[i])),
+        text.split(','),
+      );
     }),
   );
 });

@@ -10,7 +10,10 @@ import { parseWindowRule } from '../windows/window-rule.js';
 import { fileWindows } from './file-windows.js';
 import { DelimitedParser, delimitedSchema, type DelimitedMapping } from './delimited.js';
 
-export const AVAZU_COLUMNS = 'id,click,hour,C1,banner_pos,site_id,site_domain,site_category,app_id,app_domain,app_category,device_id,device_ip,device_model,device_type,device_conn_type,C14,C15,C16,C17,C18,C19,C20,C21'.split(',');
+export const AVAZU_COLUMNS =
+  'id,click,hour,C1,banner_pos,site_id,site_domain,site_category,app_id,app_domain,app_category,device_id,device_ip,device_model,device_type,device_conn_type,C14,C15,C16,C17,C18,C19,C20,C21'.split(
+    ',',
+  );
 export const AVAZU_CATEGORICAL = AVAZU_COLUMNS.slice(3);
 
 export const avazuMapping: DelimitedMapping = {

@@ -20,8 +20,14 @@ test('criteo head (gzip): 7,200 rows, CTR 21.5 %, rows:N windows', { skip }, asy
   assert.deepEqual(s.schema.denseNames.length, 13);
   assert.deepEqual(s.schema.fieldNames.length, 26);
   const ws = await collect(s);
-  assert.deepEqual(ws.map((w) => w.rows), [1000, 1000, 1000, 1000, 1000, 1000, 1000, 200]);
-  assert.deepEqual(ws.map((w) => w.id), ['rows-0', 'rows-1', 'rows-2', 'rows-3', 'rows-4', 'rows-5', 'rows-6', 'rows-7']);
+  assert.deepEqual(
+    ws.map((w) => w.rows),
+    [1000, 1000, 1000, 1000, 1000, 1000, 1000, 200],
+  );
+  assert.deepEqual(
+    ws.map((w) => w.id),
+    ['rows-0', 'rows-1', 'rows-2', 'rows-3', 'rows-4', 'rows-5', 'rows-6', 'rows-7'],
+  );
   assert.deepEqual([ws[1].start, ws[1].end], [1000, 2000]);
   const labels = ws.flatMap((w) => w.labels);
   assert.equal(labels.filter((y) => y === 1).length / labels.length, 1549 / 7200);
@@ -32,18 +38,22 @@ test('criteo head (gzip): 7,200 rows, CTR 21.5 %, rows:N windows', { skip }, asy
   assert.ok(hashing.every((h) => h.lookups === 7200));
 });
 
-test('criteo: the first row is parsed as specified (log(1 + x), negatives and missing → 0, tokens hashed per field)', { skip }, async () => {
-  const first = readFileSync(shared('criteo-kaggle-head', 'dev.csv'), 'latin1').split('\n')[0];
-  const f = join(tmp, 'one.txt');
-  writeFileSync(f, first + '\n');
-  const [w] = await collect(await openStream({ source: 'criteo', path: f, window: 'rows:10', hashSize: 100_000 }));
-  const cols = first.split('\t');
-  assert.equal(w.labels[0], Number(cols[0]));
-  const expectDense = cols.slice(1, 14).map((v) => (v === '' || Number(v) <= 0 ? 0 : Math.log1p(Number(v))));
-  w.dense.forEach((x, i) => assert.ok(Math.abs(x - expectDense[i]) < 1e-6, `I${i + 1}`));
-  const expectCat = cols.slice(14, 40).map((tok, i) => murmur3String(tok, fieldSeed(`C${i + 1}`)) % 100_000);
-  assert.deepEqual(w.cat, expectCat);
-});
+test(
+  'criteo: the first row is parsed as specified (log(1 + x), negatives and missing → 0, tokens hashed per field)',
+  { skip },
+  async () => {
+    const first = readFileSync(shared('criteo-kaggle-head', 'dev.csv'), 'latin1').split('\n')[0];
+    const f = join(tmp, 'one.txt');
+    writeFileSync(f, first + '\n');
+    const [w] = await collect(await openStream({ source: 'criteo', path: f, window: 'rows:10', hashSize: 100_000 }));
+    const cols = first.split('\t');
+    assert.equal(w.labels[0], Number(cols[0]));
+    const expectDense = cols.slice(1, 14).map((v) => (v === '' || Number(v) <= 0 ? 0 : Math.log1p(Number(v))));
+    w.dense.forEach((x, i) => assert.ok(Math.abs(x - expectDense[i]) < 1e-6, `I${i + 1}`));
+    const expectCat = cols.slice(14, 40).map((tok, i) => murmur3String(tok, fieldSeed(`C${i + 1}`)) % 100_000);
+    assert.deepEqual(w.cat, expectCat);
+  },
+);
 
 test('criteo: plain and gzip files give the same batches; re-iterating a window gives the same batches', { skip }, async () => {
   const text = readFileSync(shared('criteo-kaggle-head', 'dev.csv'));
@@ -52,7 +62,10 @@ test('criteo: plain and gzip files give the same batches; re-iterating a window 
   const a = await collect(await openStream({ source: 'criteo', path: shared('criteo-kaggle-head', 'dev.csv'), window: 'rows:100' }));
   const b = await collect(await openStream({ source: 'criteo', path: gz, window: 'rows:100' }));
   assert.deepEqual(a, b);
-  assert.equal(a.reduce((s, w) => s + w.rows, 0), 409);
+  assert.equal(
+    a.reduce((s, w) => s + w.rows, 0),
+    409,
+  );
   const s = await openStream({ source: 'criteo', path: gz, window: 'rows:1000', batchSize: 64 });
   for await (const w of s.windows()) {
     const first = await collectWindow(w);
@@ -73,10 +86,20 @@ test('criteo: a directory of day_N files gives one window per day with window da
   writeFileSync(join(dir, 'day_1.gz'), gzipSync([row(0, 'c'), row(0, 'd'), row(1, 'e')].join('\n')));
   writeFileSync(join(dir, 'day_10'), row(1, 'f') + '\n');
   const ws = await collect(await openStream({ source: 'criteo', path: dir, window: 'day' }));
-  assert.deepEqual(ws.map((w) => [w.id, w.rows]), [['day_0', 2], ['day_1', 3], ['day_10', 1]]);
+  assert.deepEqual(
+    ws.map((w) => [w.id, w.rows]),
+    [
+      ['day_0', 2],
+      ['day_1', 3],
+      ['day_10', 1],
+    ],
+  );
   assert.equal(ws[1].start, 86_400_000);
   const byRows = await collect(await openStream({ source: 'criteo', path: dir, window: 'rows:4' }));
-  assert.deepEqual(byRows.map((w) => w.rows), [4, 2]);
+  assert.deepEqual(
+    byRows.map((w) => w.rows),
+    [4, 2],
+  );
   await assert.rejects(openStream({ source: 'criteo', path: join(dir, 'day_0'), window: 'hour' }), /criteo rows have no timestamps/);
 });
 
@@ -94,7 +117,10 @@ test('criteo: window boundaries — rows:N windows partition the rows in order, 
         const full = Math.min(n, 97 - k * n);
         assert.equal(w.rows, Math.min(full, cap ?? Infinity));
         // I1 holds the row number: the window holds rows k·n, k·n + 1, … in order.
-        assert.deepEqual(w.dense.filter((_, i) => i % 13 === 0), Array.from({ length: w.rows }, (_, i) => Math.fround(Math.log1p(k * n + i))));
+        assert.deepEqual(
+          w.dense.filter((_, i) => i % 13 === 0),
+          Array.from({ length: w.rows }, (_, i) => Math.fround(Math.log1p(k * n + i))),
+        );
       });
     }),
     { numRuns: 40 },
@@ -117,7 +143,13 @@ test('criteo: malformed rows are counted per window with examples; within the bu
   ]);
   writeFileSync(f, criteoLines(20_000, bad));
   const ws = await collect(await openStream({ source: 'criteo', path: f, window: 'rows:10000' }));
-  assert.deepEqual(ws.map((w) => [w.rows, w.badRows]), [[10_000, 1], [9_998, 1]]);
+  assert.deepEqual(
+    ws.map((w) => [w.rows, w.badRows]),
+    [
+      [10_000, 1],
+      [9_998, 1],
+    ],
+  );
   assert.deepEqual(ws[0].badRowSamples, [{ file: f, line: 5, reason: 'expected 40 tab-separated fields, found 3' }]);
   assert.deepEqual(ws[1].badRowSamples, [{ file: f, line: 15_000, reason: 'label must be 0 or 1' }]);
 });
@@ -137,7 +169,10 @@ test('criteo: beyond the error budget the stream fails naming file, line and rea
   });
   // A larger budget tolerates them.
   const ws = await collect(await openStream({ source: 'criteo', path: f, window: 'rows:5000', errorBudget: 0.02 }));
-  assert.equal(ws.reduce((s, w) => s + w.badRows, 0), 200);
+  assert.equal(
+    ws.reduce((s, w) => s + w.badRows, 0),
+    200,
+  );
 });
 
 test('criteo: missing, empty, mis-named and otherwise-compressed files give clear errors', async () => {
@@ -148,7 +183,10 @@ test('criteo: missing, empty, mis-named and otherwise-compressed files give clea
   await assert.rejects(collect(await openStream({ source: 'criteo', path: empty, window: 'rows:10' })), code('EMPTY_FILE'));
   const zst = join(tmp, 'x.txt');
   writeFileSync(zst, Buffer.from([0x28, 0xb5, 0x2f, 0xfd, 1, 2, 3, 4]));
-  await assert.rejects(collect(await openStream({ source: 'criteo', path: zst, window: 'rows:10' })), (e: unknown) => code('UNSUPPORTED_COMPRESSION')(e) && /zstd/.test((e as Error).message));
+  await assert.rejects(
+    collect(await openStream({ source: 'criteo', path: zst, window: 'rows:10' })),
+    (e: unknown) => code('UNSUPPORTED_COMPRESSION')(e) && /zstd/.test((e as Error).message),
+  );
   const fakeGz = join(tmp, 'fake.gz');
   writeFileSync(fakeGz, 'hello\n');
   await assert.rejects(collect(await openStream({ source: 'criteo', path: fakeGz, window: 'rows:10' })), code('CORRUPT_COMPRESSION'));

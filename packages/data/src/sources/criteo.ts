@@ -194,7 +194,8 @@ export async function openCriteo(config: DataConfig, options: { seed: number; tr
   if (rule.kind !== 'rows' && !(rule.kind === 'day' && allDays))
     throw new DataError(
       'BAD_OPTIONS',
-      `criteo rows have no timestamps: use window rows:N` + (rule.kind === 'day' ? ' (window day needs the 1TB log\'s day_N files, one window each)' : ''),
+      `criteo rows have no timestamps: use window rows:N` +
+        (rule.kind === 'day' ? " (window day needs the 1TB log's day_N files, one window each)" : ''),
     );
   const schema: StreamSchema = { denseNames: CRITEO_DENSE, fieldNames: CRITEO_FIELDS, tableSizes: resolveTableSizes(config.hashSize, 26) };
   const hasher = new FieldHasher(CRITEO_FIELDS, schema.tableSizes, options.trackCollisions ?? true);

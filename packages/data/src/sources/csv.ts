@@ -12,7 +12,8 @@ export async function openCsv(config: DataConfig, options: { seed: number; track
   const c = config.csv;
   if (!c) throw new DataError('BAD_OPTIONS', 'data.csv (the column mapping) is required for source csv');
   const rule = parseWindowRule(config.window);
-  if (rule.kind !== 'rows' && !c.time) throw new DataError('BAD_OPTIONS', `window ${config.window} needs data.csv.time (or use window rows:N)`);
+  if (rule.kind !== 'rows' && !c.time)
+    throw new DataError('BAD_OPTIONS', `window ${config.window} needs data.csv.time (or use window rows:N)`);
   if (c.categorical.length === 0) throw new DataError('BAD_OPTIONS', 'data.csv.categorical must name at least one column');
   const files = await pathFiles(config.path!, /\.(csv|tsv|txt)(\.gz)?$/i, 'csv/tsv/txt');
   const mapping: DelimitedMapping = { ...c, header: c.header ? 'required' : 'none', timeFeatures: false };

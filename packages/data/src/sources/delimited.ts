@@ -82,7 +82,8 @@ export class DelimitedParser implements LineParser {
     private m: DelimitedMapping,
     private hasher: FieldHasher,
   ) {
-    if (m.delimiter.length !== 1 || m.delimiter.charCodeAt(0) > 127) throw new DataError('BAD_OPTIONS', `the delimiter must be one ASCII character, got '${m.delimiter}'`);
+    if (m.delimiter.length !== 1 || m.delimiter.charCodeAt(0) > 127)
+      throw new DataError('BAD_OPTIONS', `the delimiter must be one ASCII character, got '${m.delimiter}'`);
     if (m.timeFeatures && !m.time) throw new DataError('BAD_OPTIONS', 'time features need a time column');
     this.delim = m.delimiter.charCodeAt(0);
     if (m.header === 'none' || m.defaultColumns) this.resolve(m.defaultColumns ?? [], '(no header)');
@@ -94,7 +95,12 @@ export class DelimitedParser implements LineParser {
       const i = columns.indexOf(name);
       if (i >= 0) return i;
       if (/^\d+$/.test(name) && (m.header === 'none' || !columns.length)) return Number(name);
-      throw new DataError('BAD_HEADER', `${file}: no column '${name}' (${role}); columns are: ${columns.slice(0, 40).join(', ') || '(none: use 0-based indices)'}`, file, 1);
+      throw new DataError(
+        'BAD_HEADER',
+        `${file}: no column '${name}' (${role}); columns are: ${columns.slice(0, 40).join(', ') || '(none: use 0-based indices)'}`,
+        file,
+        1,
+      );
     };
     this.labelCol = find(m.label, 'label');
     this.timeCol = m.time ? find(m.time, 'time') : -1;

@@ -25,7 +25,11 @@ export interface LineParser {
 }
 
 export interface FileWindowOptions {
-  files: { file: string; parser: LineParser; /** All rows of this file form one window (Criteo day_N). */ fixedWindow?: { key: number; id: string; start: number; end: number } }[];
+  files: {
+    file: string;
+    parser: LineParser;
+    /** All rows of this file form one window (Criteo day_N). */ fixedWindow?: { key: number; id: string; start: number; end: number };
+  }[];
   rule: ParsedWindowRule;
   numDense: number;
   numFields: number;
@@ -78,7 +82,15 @@ export async function* fileWindows(o: FileWindowOptions): AsyncGenerator<Window>
         range = timeWindowRange(rule.kind, key);
         id = timeWindowId(rule.kind, key);
       }
-      const info: WindowInfo = { index, id, start: range.start, end: range.end, rows: block.rows, badRows: bad.count, badRowSamples: bad.samples };
+      const info: WindowInfo = {
+        index,
+        id,
+        start: range.start,
+        end: range.end,
+        rows: block.rows,
+        badRows: bad.count,
+        badRowSamples: bad.samples,
+      };
       ready.push(materializedWindow(info, block, o.batchSize));
       index++;
       bad = new WindowBadRows();

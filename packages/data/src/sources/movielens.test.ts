@@ -35,8 +35,13 @@ test('movielens-100k by week: 32 ISO weeks; positiveRating moves the label rate'
   // 32 ISO weeks. (The data README's "33 weeks" counts strftime %W numbers per year, which splits the week of 1 January.)
   assert.equal(weeks.length, 32);
   assert.equal(weeks[0].id, '1997-W38');
-  assert.equal(weeks.reduce((s, w) => s + w.rows, 0), 100_000);
-  const five = await computeStats(await openStream({ source: 'movielens', path: shared('movielens-100k'), window: 'week', positiveRating: 5 }));
+  assert.equal(
+    weeks.reduce((s, w) => s + w.rows, 0),
+    100_000,
+  );
+  const five = await computeStats(
+    await openStream({ source: 'movielens', path: shared('movielens-100k'), window: 'week', positiveRating: 5 }),
+  );
   assert.ok(five.totals.labelRate > 0.15 && five.totals.labelRate < 0.3, `${five.totals.labelRate}`);
 });
 
@@ -44,15 +49,35 @@ test('movielens (ratings.csv + movies.csv): sorted by time, causal counters, quo
   const dir = join(tmp, 'ml-latest-small');
   const { mkdirSync } = await import('node:fs');
   mkdirSync(dir, { recursive: true });
-  writeFileSync(join(dir, 'movies.csv'), 'movieId,title,genres\n1,"Sabrina, the Witch (1995)",Comedy|Romance\n2,Heat (1995),Action|Crime|Thriller\n3,Untitled,(no genres listed)\n');
+  writeFileSync(
+    join(dir, 'movies.csv'),
+    'movieId,title,genres\n1,"Sabrina, the Witch (1995)",Comedy|Romance\n2,Heat (1995),Action|Crime|Thriller\n3,Untitled,(no genres listed)\n',
+  );
   const day = 86_400;
   writeFileSync(
     join(dir, 'ratings.csv'),
-    ['userId,movieId,rating,timestamp', `1,2,4.5,${3 * day + 10}`, `1,1,3.0,${day + 5}`, `2,1,4.0,${day + 7}`, `2,3,5.0,${3 * day + 1}`, `3,9,1.0,${2 * day}`].join('\n') + '\n',
+    [
+      'userId,movieId,rating,timestamp',
+      `1,2,4.5,${3 * day + 10}`,
+      `1,1,3.0,${day + 5}`,
+      `2,1,4.0,${day + 7}`,
+      `2,3,5.0,${3 * day + 1}`,
+      `3,9,1.0,${2 * day}`,
+    ].join('\n') + '\n',
   );
   const ws = await collect(await openStream({ source: 'movielens', path: dir, window: 'day', hashSize: 1_000_003 }));
-  assert.deepEqual(ws.map((w) => [w.id, w.rows]), [['1970-01-02', 2], ['1970-01-03', 1], ['1970-01-04', 2]]);
-  assert.deepEqual(ws.flatMap((w) => w.labels), [0, 1, 0, 1, 1]);
+  assert.deepEqual(
+    ws.map((w) => [w.id, w.rows]),
+    [
+      ['1970-01-02', 2],
+      ['1970-01-03', 1],
+      ['1970-01-04', 2],
+    ],
+  );
+  assert.deepEqual(
+    ws.flatMap((w) => w.labels),
+    [0, 1, 0, 1, 1],
+  );
   // dense[0] = log(1 + earlier ratings by this user), dense[1] = log(1 + earlier ratings of this item).
   const D = 3;
   const all = ws.flatMap((w) => w.dense);
@@ -78,12 +103,34 @@ test('movielens: malformed ratings are counted in the window of their timestamp'
   writeFileSync(join(dir, 'ratings.csv'), lines.join('\n'));
   const ws = await windowInfos(await openStream({ source: 'movielens', path: join(dir, 'ratings.csv'), window: 'day', errorBudget: 0.01 }));
   // 2,000 ratings 100 s apart: 864 a day; the bad one (day 1) goes to the second window.
-  assert.deepEqual(ws.map((w) => [w.rows, w.badRows]), [[864, 0], [864, 1], [272, 0]]);
+  assert.deepEqual(
+    ws.map((w) => [w.rows, w.badRows]),
+    [
+      [864, 0],
+      [864, 1],
+      [272, 0],
+    ],
+  );
   assert.deepEqual(ws[1].badRowSamples[0], { file: join(dir, 'ratings.csv'), line: 2002, reason: 'item id is not a non-negative integer' });
   // 1 of 2,001 (0.05 %) is within the default 0.1 % budget, not within 0.01 %.
-  await assert.rejects(openStream({ source: 'movielens', path: join(dir, 'ratings.csv'), window: 'day', errorBudget: 0.0001 }), /ratings\.csv:2002: item id is not a non-negative integer — 1 malformed rows of 2001/);
+  await assert.rejects(
+    openStream({ source: 'movielens', path: join(dir, 'ratings.csv'), window: 'day', errorBudget: 0.0001 }),
+    /ratings\.csv:2002: item id is not a non-negative integer — 1 malformed rows of 2001/,
+  );
 });
 
 test('age buckets follow MovieLens-1M', () => {
-  assert.deepEqual([1, 18, 24, 25, 44, 45, 50, 55, 56, 90, NaN].map(ageBucket), ['<18', '18-24', '18-24', '25-34', '35-44', '45-49', '50-55', '50-55', '56+', '56+', 'unknown']);
+  assert.deepEqual([1, 18, 24, 25, 44, 45, 50, 55, 56, 90, NaN].map(ageBucket), [
+    '<18',
+    '18-24',
+    '18-24',
+    '25-34',
+    '35-44',
+    '45-49',
+    '50-55',
+    '50-55',
+    '56+',
+    '56+',
+    'unknown',
+  ]);
 });

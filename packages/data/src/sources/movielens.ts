@@ -76,7 +76,27 @@ async function readText(file: string, encoding: BufferEncoding): Promise<string>
   return buf.toString(encoding);
 }
 
-const GENRES_100K = ['unknown', 'Action', 'Adventure', 'Animation', "Children's", 'Comedy', 'Crime', 'Documentary', 'Drama', 'Fantasy', 'Film-Noir', 'Horror', 'Musical', 'Mystery', 'Romance', 'Sci-Fi', 'Thriller', 'War', 'Western'];
+const GENRES_100K = [
+  'unknown',
+  'Action',
+  'Adventure',
+  'Animation',
+  "Children's",
+  'Comedy',
+  'Crime',
+  'Documentary',
+  'Drama',
+  'Fantasy',
+  'Film-Noir',
+  'Horror',
+  'Musical',
+  'Mystery',
+  'Romance',
+  'Sci-Fi',
+  'Thriller',
+  'War',
+  'Western',
+];
 
 async function readUsers100k(file: string, bad: (line: number, reason: string) => void): Promise<Map<number, UserInfo>> {
   const users = new Map<number, UserInfo>();
@@ -295,7 +315,13 @@ export async function openMovielens(config: DataConfig, options: { seed: number;
         let uh = userHashes.get(u);
         if (!uh) {
           const tok = userTokens(u);
-          uh = Int32Array.from([hasher.string(0, String(u)), hasher.string(2, tok[0]), hasher.string(3, tok[1]), hasher.string(4, tok[2]), hasher.string(5, tok[3])]);
+          uh = Int32Array.from([
+            hasher.string(0, String(u)),
+            hasher.string(2, tok[0]),
+            hasher.string(3, tok[1]),
+            hasher.string(4, tok[2]),
+            hasher.string(5, tok[3]),
+          ]);
           userHashes.set(u, uh);
         }
         let ih = itemHashes.get(it);

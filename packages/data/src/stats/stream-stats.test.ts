@@ -15,7 +15,10 @@ test('stats agree with a brute-force count on random streams (rows, label rate, 
   let run = 0;
   await fc.assert(
     fc.asyncProperty(
-      fc.array(fc.tuple(fc.integer({ min: 0, max: 1 }), fc.integer({ min: 0, max: 30 }), fc.integer({ min: 0, max: 5 })), { minLength: 1, maxLength: 200 }),
+      fc.array(fc.tuple(fc.integer({ min: 0, max: 1 }), fc.integer({ min: 0, max: 30 }), fc.integer({ min: 0, max: 5 })), {
+        minLength: 1,
+        maxLength: 200,
+      }),
       fc.integer({ min: 1, max: 60 }),
       async (rows, n) => {
         const f = join(tmp, `r${run++}.csv`);
@@ -31,7 +34,8 @@ test('stats agree with a brute-force count on random streams (rows, label rate, 
           const s = st.windows[k];
           assert.equal(s.rows, w.rows);
           const counts = [new Map<number, number>(), new Map<number, number>()];
-          for (let i = 0; i < w.rows; i++) for (let fi = 0; fi < 2; fi++) counts[fi].set(w.cat[i * 2 + fi], (counts[fi].get(w.cat[i * 2 + fi]) ?? 0) + 1);
+          for (let i = 0; i < w.rows; i++)
+            for (let fi = 0; fi < 2; fi++) counts[fi].set(w.cat[i * 2 + fi], (counts[fi].get(w.cat[i * 2 + fi]) ?? 0) + 1);
           for (let fi = 0; fi < 2; fi++) {
             assert.equal(s.fields[fi].distinct, counts[fi].size);
             assert.equal(s.fields[fi].newIds, [...counts[fi].keys()].filter((id) => !seen[fi].has(id)).length);

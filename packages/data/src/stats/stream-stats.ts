@@ -158,7 +158,10 @@ export async function computeStats(stream: Stream, options: StatsOptions = {}): 
         fpsi = psi(p.shares, q);
       }
       // This window's top-K buckets, the bins of the next window's PSI.
-      const ids = c.touched.slice().sort((a, b) => c.get(b) - c.get(a) || a - b).slice(0, topK);
+      const ids = c.touched
+        .slice()
+        .sort((a, b) => c.get(b) - c.get(a) || a - b)
+        .slice(0, topK);
       const shares = new Float64Array(ids.length + 1);
       let rest = 1;
       ids.forEach((id, k) => {
@@ -169,7 +172,13 @@ export async function computeStats(stream: Stream, options: StatsOptions = {}): 
       top.push({ ids, shares });
       for (const id of c.touched) seen[f].set(id);
       c.reset();
-      fields.push({ name: schema.fieldNames[f], distinct: distinct[f], newIds: newIds[f], newIdRowShare: rows ? newRows[f] / rows : 0, psi: fpsi });
+      fields.push({
+        name: schema.fieldNames[f],
+        distinct: distinct[f],
+        newIds: newIds[f],
+        newIdRowShare: rows ? newRows[f] / rows : 0,
+        psi: fpsi,
+      });
     }
     const dense: { edges: number[]; shares: Float64Array }[] = [];
     let densePsi: number | null = null;
@@ -210,7 +219,13 @@ export async function computeStats(stream: Stream, options: StatsOptions = {}): 
   return {
     schema,
     windows,
-    totals: { windows: windows.length, rows, positives, labelRate: rows ? positives / rows : 0, badRows: windows.reduce((s, w) => s + w.badRows, 0) },
+    totals: {
+      windows: windows.length,
+      rows,
+      positives,
+      labelRate: rows ? positives / rows : 0,
+      badRows: windows.reduce((s, w) => s + w.badRows, 0),
+    },
     hashing: stream.hashCollisions?.(),
   };
 }

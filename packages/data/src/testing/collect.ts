@@ -7,7 +7,10 @@ export interface CollectedWindow extends WindowInfo {
   labels: number[];
 }
 
-export async function collectWindow(w: Window, opts?: { batchSize?: number; shuffleSeed?: number }): Promise<{ dense: number[]; cat: number[]; labels: number[] }> {
+export async function collectWindow(
+  w: Window,
+  opts?: { batchSize?: number; shuffleSeed?: number },
+): Promise<{ dense: number[]; cat: number[]; labels: number[] }> {
   const dense: number[] = [];
   const cat: number[] = [];
   const labels: number[] = [];

@@ -19,7 +19,9 @@ export const SHARED_DATA = resolve(repoRoot(), '..', 'shared', 'data');
 
 /** `false` when the data set is present, else a skip message for node:test. */
 export function skipUnlessShared(sub: string): false | string {
-  return existsSync(join(SHARED_DATA, sub)) ? false : `shared data ${join(SHARED_DATA, sub)} is absent (tests read real data from <repo>/../shared/data)`;
+  return existsSync(join(SHARED_DATA, sub))
+    ? false
+    : `shared data ${join(SHARED_DATA, sub)} is absent (tests read real data from <repo>/../shared/data)`;
 }
 
 export const shared = (...p: string[]) => join(SHARED_DATA, ...p);

@@ -47,8 +47,7 @@ export function timeWindowId(kind: 'day' | 'week' | 'hour', key: number): string
   const { start } = timeWindowRange(kind, key);
   const d = new Date(start);
   if (kind === 'day') return `${d.getUTCFullYear()}-${pad(d.getUTCMonth() + 1)}-${pad(d.getUTCDate())}`;
-  if (kind === 'hour')
-    return `${pad(d.getUTCFullYear() % 100)}${pad(d.getUTCMonth() + 1)}${pad(d.getUTCDate())}${pad(d.getUTCHours())}`;
+  if (kind === 'hour') return `${pad(d.getUTCFullYear() % 100)}${pad(d.getUTCMonth() + 1)}${pad(d.getUTCDate())}${pad(d.getUTCHours())}`;
   const { year, week } = isoWeek(start);
   return `${year}-W${pad(week)}`;
 }

@@ -16,11 +16,14 @@ test('synthetic: deterministic by seed, different across seeds; ids within their
   const c = await collect(await openStream({ source: 'synthetic', synthetic: small, hashSize: 997 }, { seed: 8 }));
   assert.deepEqual(a, b);
   assert.notDeepEqual(a[0].cat, c[0].cat);
-  assert.deepEqual(a.map((w) => [w.id, w.rows, w.start]), [
-    ['2024-01-01', 3000, SYNTHETIC_EPOCH],
-    ['2024-01-02', 3000, SYNTHETIC_EPOCH + 86_400_000],
-    ['2024-01-03', 3000, SYNTHETIC_EPOCH + 2 * 86_400_000],
-  ]);
+  assert.deepEqual(
+    a.map((w) => [w.id, w.rows, w.start]),
+    [
+      ['2024-01-01', 3000, SYNTHETIC_EPOCH],
+      ['2024-01-02', 3000, SYNTHETIC_EPOCH + 86_400_000],
+      ['2024-01-03', 3000, SYNTHETIC_EPOCH + 2 * 86_400_000],
+    ],
+  );
   for (const w of a) {
     assert.equal(w.cat.length, 3000 * 6);
     assert.equal(w.dense.length, 3000 * 4);
@@ -55,7 +58,12 @@ test('synthetic: a window is re-iterable (same batches), batch size does not cha
 
 test('synthetic: the share of rows with never-seen ids follows newIdRate', async () => {
   for (const newIdRate of [0, 0.1]) {
-    const st = await computeStats(await openStream({ source: 'synthetic', synthetic: { windows: 3, rowsPerWindow: 20_000, numFields: 6, vocabPerField: 500, newIdRate, rankRotation: 0 } }));
+    const st = await computeStats(
+      await openStream({
+        source: 'synthetic',
+        synthetic: { windows: 3, rowsPerWindow: 20_000, numFields: 6, vocabPerField: 500, newIdRate, rankRotation: 0 },
+      }),
+    );
     const share = st.windows[2].newIdRowShare;
     // Counted in bucket space: a one-off id can land in a bucket seen before (−), and a rare vocabulary id can be
     // drawn for the first time (+); both are small.
@@ -64,7 +72,16 @@ test('synthetic: the share of rows with never-seen ids follows newIdRate', async
 });
 
 test('synthetic: label rate follows baseCtr and the daily cycle', async () => {
-  const cfg = { windows: 1, rowsPerWindow: 48_000, numFields: 4, numDense: 2, vocabPerField: 200, labelNoise: 0, newIdRate: 0.1, dailyCycleAmplitude: 1.5 };
+  const cfg = {
+    windows: 1,
+    rowsPerWindow: 48_000,
+    numFields: 4,
+    numDense: 2,
+    vocabPerField: 200,
+    labelNoise: 0,
+    newIdRate: 0.1,
+    dailyCycleAmplitude: 1.5,
+  };
   const [lo] = await collect(await openStream({ source: 'synthetic', synthetic: { ...cfg, baseCtr: 0.05 } }));
   const [hi] = await collect(await openStream({ source: 'synthetic', synthetic: { ...cfg, baseCtr: 0.5 } }));
   const rate = (ys: number[]) => ys.reduce((a, b) => a + b, 0) / ys.length;
@@ -78,9 +95,30 @@ test('synthetic: label rate follows baseCtr and the daily cycle', async () => {
 
 test('synthetic: window rules — rows:N sets the rows per window, time rules must match hoursPerWindow, limits apply', async () => {
   const ws = await collect(await openStream({ source: 'synthetic', window: 'rows:500', synthetic: small }));
-  assert.deepEqual(ws.map((w) => [w.id, w.rows, w.start, w.end]), [['rows-0', 500, 0, 500], ['rows-1', 500, 500, 1000], ['rows-2', 500, 1000, 1500]]);
-  const hours = await collect(await openStream({ source: 'synthetic', window: 'hour', synthetic: { ...small, hoursPerWindow: 1 }, maxWindows: 2, maxRowsPerWindow: 10 }));
-  assert.deepEqual(hours.map((w) => [w.id, w.rows]), [['24010100', 10], ['24010101', 10]]);
+  assert.deepEqual(
+    ws.map((w) => [w.id, w.rows, w.start, w.end]),
+    [
+      ['rows-0', 500, 0, 500],
+      ['rows-1', 500, 500, 1000],
+      ['rows-2', 500, 1000, 1500],
+    ],
+  );
+  const hours = await collect(
+    await openStream({
+      source: 'synthetic',
+      window: 'hour',
+      synthetic: { ...small, hoursPerWindow: 1 },
+      maxWindows: 2,
+      maxRowsPerWindow: 10,
+    }),
+  );
+  assert.deepEqual(
+    hours.map((w) => [w.id, w.rows]),
+    [
+      ['24010100', 10],
+      ['24010101', 10],
+    ],
+  );
   await assert.rejects(
     openStream({ source: 'synthetic', window: 'week', synthetic: small }),
     (e: unknown) => e instanceof DataError && /window week needs synthetic\.hoursPerWindow = 168 \(it is 24\)/.test(e.message),

@@ -189,7 +189,8 @@ export class SyntheticGenerator {
         for (let id = filled[f]; id < born; id++) {
           for (let k = 0; k < K; k++) latent[f][id * K + k] = idLatent(this.seed, f, id, k);
           buckets[f][id] = this.hasher.int(f, id); // counted once per id, when it is born
-          if (f < inter.length) for (let k = 0; k < INTERACTION_DIMS; k++) inter[f][id * INTERACTION_DIMS + k] = idInteraction(this.seed, f, id, k);
+          if (f < inter.length)
+            for (let k = 0; k < INTERACTION_DIMS; k++) inter[f][id * INTERACTION_DIMS + k] = idInteraction(this.seed, f, id, k);
         }
         filled[f] = born;
         const ranks = vocab.rankToId[f];
@@ -222,7 +223,18 @@ export class SyntheticGenerator {
     let logit = this.bias0 + o.dailyCycleAmplitude * Math.sin((2 * Math.PI * hour) / 24);
     const nInter = st.numInteractionFields;
     const V = o.vocabPerField;
-    let e0 = 0, e1 = 0, e2 = 0, e3 = 0, f0 = 0, f1 = 0, f2 = 0, f3 = 0, g0 = 0, g1 = 0, g2 = 0, g3 = 0;
+    let e0 = 0,
+      e1 = 0,
+      e2 = 0,
+      e3 = 0,
+      f0 = 0,
+      f1 = 0,
+      f2 = 0,
+      f3 = 0,
+      g0 = 0,
+      g1 = 0,
+      g2 = 0,
+      g3 = 0;
     const cOff = at * F;
     const alias = this.alias;
     const byRank = st.bucketByRank;
@@ -249,17 +261,35 @@ export class SyntheticGenerator {
         if (rank >= 0) {
           const e = st.interactionByRank;
           const p = (f * V + rank) * INTERACTION_DIMS;
-          x0 = e[p]; x1 = e[p + 1]; x2 = e[p + 2]; x3 = e[p + 3];
+          x0 = e[p];
+          x1 = e[p + 1];
+          x2 = e[p + 2];
+          x3 = e[p + 3];
         } else {
           // One-off ids: four normals from the bits of one hash of the id (3 × 8 bits each is plenty here).
           const h = fmix32((raw ^ Math.imul(f + 7, 0x68e31da4)) >>> 0);
           const h2 = fmix32((h ^ 0x5bd1e995) >>> 0);
-          x0 = NORMAL_QUANTILES[h >>> 20]; x1 = NORMAL_QUANTILES[(h << 12) >>> 20];
-          x2 = NORMAL_QUANTILES[h2 >>> 20]; x3 = NORMAL_QUANTILES[(h2 << 12) >>> 20];
+          x0 = NORMAL_QUANTILES[h >>> 20];
+          x1 = NORMAL_QUANTILES[(h << 12) >>> 20];
+          x2 = NORMAL_QUANTILES[h2 >>> 20];
+          x3 = NORMAL_QUANTILES[(h2 << 12) >>> 20];
         }
-        if (f === 0) { e0 = x0; e1 = x1; e2 = x2; e3 = x3; }
-        else if (f === 1) { f0 = x0; f1 = x1; f2 = x2; f3 = x3; }
-        else { g0 = x0; g1 = x1; g2 = x2; g3 = x3; }
+        if (f === 0) {
+          e0 = x0;
+          e1 = x1;
+          e2 = x2;
+          e3 = x3;
+        } else if (f === 1) {
+          f0 = x0;
+          f1 = x1;
+          f2 = x2;
+          f3 = x3;
+        } else {
+          g0 = x0;
+          g1 = x1;
+          g2 = x2;
+          g3 = x3;
+        }
       }
     }
     if (nInter >= 2) {
@@ -294,7 +324,6 @@ export class SyntheticGenerator {
       range = { start: st.t * st.rows, end: (st.t + 1) * st.rows };
     } else id = timeWindowId(this.rule.kind, timeWindowKey(this.rule.kind, start));
     let counted = false;
-    const gen = this;
     return {
       index: st.t,
       id,
@@ -303,26 +332,29 @@ export class SyntheticGenerator {
       rows: st.rows,
       badRows: 0,
       badRowSamples: [],
-      batches(opts?: { batchSize?: number; shuffleSeed?: number }): AsyncIterable<Batch> {
+      batches: (opts?: { batchSize?: number; shuffleSeed?: number }): AsyncIterable<Batch> => {
         const B = opts?.batchSize ?? batchSize;
         if (!(B >= 1)) throw new Error(`batchSize must be ≥ 1, got ${B}`);
-        const shuffleSeed = opts?.shuffleSeed;
-        return (async function* () {
-          const count = !counted;
-          counted = true;
-          const perm = shuffleSeed === undefined ? null : new Permutation(st.rows, shuffleSeed);
-          const rng = new Rng();
-          const dense = new Float32Array(B * o.numDense);
-          const cat = new Int32Array(B * o.numFields);
-          const labels = new Float32Array(B);
-          for (let s = 0; s < st.rows; s += B) {
-            const n = Math.min(st.rows, s + B) - s;
-            for (let j = 0; j < n; j++) labels[j] = gen.row(st, perm ? perm.at(s + j) : s + j, rng, dense, cat, j, count);
-            yield { size: n, dense: dense.subarray(0, n * o.numDense), cat: cat.subarray(0, n * o.numFields), labels: labels.subarray(0, n) };
-          }
-        })();
+        const count = !counted;
+        counted = true;
+        return this.generate(st, B, opts?.shuffleSeed, count);
       },
     };
+  }
+
+  /** The rows of a window in batches of B, in order or through a keyed permutation. */
+  private async *generate(st: SyntheticWindowState, B: number, shuffleSeed: number | undefined, count: boolean): AsyncGenerator<Batch> {
+    const o = this.o;
+    const perm = shuffleSeed === undefined ? null : new Permutation(st.rows, shuffleSeed);
+    const rng = new Rng();
+    const dense = new Float32Array(B * o.numDense);
+    const cat = new Int32Array(B * o.numFields);
+    const labels = new Float32Array(B);
+    for (let s = 0; s < st.rows; s += B) {
+      const n = Math.min(st.rows, s + B) - s;
+      for (let j = 0; j < n; j++) labels[j] = this.row(st, perm ? perm.at(s + j) : s + j, rng, dense, cat, j, count);
+      yield { size: n, dense: dense.subarray(0, n * o.numDense), cat: cat.subarray(0, n * o.numFields), labels: labels.subarray(0, n) };
+    }
   }
 }
 
