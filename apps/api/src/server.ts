@@ -137,6 +137,8 @@ export async function startApiServer(opts: ApiServerOptions = {}): Promise<ApiSe
     res.status(h.ok ? 200 : 503).json(h);
   };
   // Artifact files for the dashboard's download links: same bearer token and project roles as GraphQL.
+  // (The Authorization header makes browsers send a CORS preflight first.)
+  app.options('/artifacts/:id', cors());
   app.get('/artifacts/:id', cors(), async (req: Request, res: Response) => {
     const principal = await authenticate(db, bearerToken(req.headers.authorization));
     if (!principal) return void res.status(401).json({ error: 'an API token is required: send Authorization: Bearer <token>', code: 'UNAUTHENTICATED' });
