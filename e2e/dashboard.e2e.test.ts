@@ -186,7 +186,8 @@ describe('dashboard', { timeout: 15 * 60_000 }, () => {
     await page.getByTestId('compare-summary').locator('tbody tr').nth(1).waitFor();
     const diff = await page.getByTestId('config-diff').innerText();
     assert.match(diff, /pruning\.budget/);
-    assert.ok((await chartPoints('Serving NE per window')) >= 10, 'both runs are drawn');
+    // Two runs of 5 windows, serving evaluated after the 1 warm-up window: 4 points each.
+    assert.ok((await chartPoints('Serving NE per window')) >= 8, 'both runs are drawn');
     await stack.screenshot('08-compare');
   });
 

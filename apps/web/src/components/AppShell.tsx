@@ -33,7 +33,9 @@ export function AppShell({ children }: { children: React.ReactNode }) {
       : []),
     { href: '/workers', label: 'Workers' },
   ];
-  const active = (href: string) => pathname === href || (href !== '/projects' && pathname.startsWith(href + '/'));
+  // A project's experiments page is the project's root: only its own path (and experiment pages) mark it current.
+  const active = (href: string) =>
+    href === `/projects/${project}` ? pathname === href || pathname.startsWith('/experiments/') : pathname === href || (href !== '/projects' && pathname.startsWith(href + '/'));
 
   return (
     <>

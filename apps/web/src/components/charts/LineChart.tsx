@@ -31,13 +31,18 @@ export interface LineChartProps {
   description?: string;
 }
 
-export function LineChart({ title, series, xLabel, yLabel, markers = [], height = 260, maxPoints = 10_000, description }: LineChartProps) {
+const NO_MARKERS: readonly ChartMarker[] = [];
+
+export function LineChart({ title, series, xLabel, yLabel, markers = NO_MARKERS, height = 260, maxPoints = 10_000, description }: LineChartProps) {
   const hostRef = useRef<HTMLDivElement>(null);
   const plotRef = useRef<uPlot | null>(null);
   const drawn = useMemo(() => series.map((s) => ({ ...s, points: decimate(s.points, maxPoints) })), [series, maxPoints]);
   const data = useMemo(() => alignSeries(drawn.map((s) => s.points)), [drawn]);
   const totalPoints = drawn.reduce((n, s) => n + s.points.length, 0);
   const markerXs = useMemo(() => markers.map((m) => m.x), [markers]);
+  // Read by the draw hook, so new markers need no rebuild.
+  const markersRef = useRef<number[]>(markerXs);
+  markersRef.current = markerXs;
 
   // (Re)build the plot when the set of series changes; plain data updates go through setData below.
   const shapeKey = drawn.map((s) => `${s.label}|${s.color}|${s.dash?.join(',') ?? ''}`).join(';') + `|${height}|${xLabel}|${yLabel}`;
@@ -52,7 +57,7 @@ export function LineChart({ title, series, xLabel, yLabel, markers = [], height 
         hooks: {
           draw: [
             (u) => {
-              const xs = (u as unknown as { _markers?: number[] })._markers ?? [];
+              const xs = markersRef.current;
               const ctx = u.ctx;
               ctx.save();
               ctx.strokeStyle = 'rgba(190, 60, 40, 0.75)';
@@ -95,9 +100,9 @@ export function LineChart({ title, series, xLabel, yLabel, markers = [], height 
           })),
         ],
       };
+      // No redraw right after construction: uPlot's first layout pass runs in a microtask, and drawing before it
+      // finds axes without ticks computed.
       const plot = new UPlot(opts, data as uPlot.AlignedData, host);
-      (plot as unknown as { _markers: number[] })._markers = markerXs;
-      plot.redraw();
       plotRef.current = plot;
       observer = new ResizeObserver(() => plot.setSize({ width: Math.max(280, host.clientWidth), height }));
       observer.observe(host);
@@ -115,7 +120,6 @@ export function LineChart({ title, series, xLabel, yLabel, markers = [], height 
   useEffect(() => {
     const plot = plotRef.current;
     if (!plot) return;
-    (plot as unknown as { _markers: number[] })._markers = markerXs;
     plot.setData(data as uPlot.AlignedData);
   }, [data, markerXs]);
 

@@ -25,15 +25,15 @@ test('deltaNePct is 100·(serving/dense − 1) on windows both models have', () 
 test('widthHeatmap orders refreshes by window and uses dense widths as 100 %', () => {
   const h = widthHeatmap(
     [
-      { window: 6, widths: { 'bottom.0': 100, 'top.0': 40 } },
-      { window: 2, widths: { 'bottom.0': 128, 'top.0': 64 } },
+      { window: 6, widths: { 'top.0': 40, 'bottom.0': 100, extra: 3 } },
+      { window: 2, widths: { 'top.0': 64, 'bottom.0': 128 } },
     ],
-    { 'bottom.0': 512 },
+    { 'bottom.0': 512, 'bottom.1': 256, 'top.0': 128 },
   );
-  assert.deepEqual(h.layers, ['bottom.0', 'top.0']);
+  assert.deepEqual(h.layers, ['bottom.0', 'top.0', 'extra'], 'dense order first, unreported dense layers left out');
   assert.deepEqual(h.windows, [2, 6]);
-  assert.deepEqual(h.values, [[128, 100], [64, 40]]);
-  assert.deepEqual(h.full, [512, 64]);
+  assert.deepEqual(h.values, [[128, 100], [64, 40], [null, 3]]);
+  assert.deepEqual(h.full, [512, 128, 3]);
 });
 
 test('heatColor darkens with the fraction and clamps', () => {

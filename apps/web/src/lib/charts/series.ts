@@ -42,7 +42,7 @@ export interface WidthSnapshot {
 }
 
 export interface Heatmap {
-  /** Layer names, in the order they first appear. */
+  /** Layer names: the dense model's order when known, else the order they first appear. */
   layers: string[];
   /** Column labels: the window of each refresh. */
   windows: number[];
@@ -55,7 +55,9 @@ export interface Heatmap {
 /** Builds the per-layer width heatmap from refresh events (columns in window order). */
 export function widthHeatmap(refreshes: readonly WidthSnapshot[], denseWidths: Record<string, number> = {}): Heatmap {
   const ordered = [...refreshes].sort((a, b) => a.window - b.window);
-  const layers: string[] = [];
+  // Dense layers first in model order (bottom MLP, then top), then any other layer in order of appearance.
+  const seen = new Set(ordered.flatMap((r) => Object.keys(r.widths)));
+  const layers = Object.keys(denseWidths).filter((l) => seen.has(l));
   for (const r of ordered) for (const k of Object.keys(r.widths)) if (!layers.includes(k)) layers.push(k);
   const values = layers.map((l) => ordered.map((r) => (l in r.widths ? r.widths[l] : null)));
   const full = layers.map((l, i) => denseWidths[l] ?? Math.max(0, ...values[i].filter((v): v is number => v !== null)));

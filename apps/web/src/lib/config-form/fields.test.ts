@@ -49,7 +49,7 @@ test('the paradigm is a variant with one option set per kind, each paradigm expl
   assert.equal(p.discriminator, 'kind');
   assert.deepEqual(p.variants.map((v) => v.value), [...PARADIGMS]);
   const adaptive = p.variants.find((v) => v.value === 'adaptive_d2s')!;
-  assert.deepEqual(adaptive.fields.map((f) => f.key), ['warmupWindows', 'tau', 'jaccardBound', 'rMin', 'rMax', 'refresh']);
+  for (const k of ['warmupWindows', 'tau', 'jaccardBound', 'rMin', 'rMax', 'refresh']) assert.ok(adaptive.fields.some((f) => f.key === k), k);
   for (const k of PARADIGMS) assert.ok(PARADIGM_HELP[k], `paradigm ${k} has an explanation`);
   for (const v of p.variants)
     for (const f of v.fields) {

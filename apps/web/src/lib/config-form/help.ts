@@ -27,6 +27,8 @@ const PARADIGM_FIELD_HELP: Record<string, string> = {
     'Refresh when the mask the dense model would give now overlaps the serving mask below this Jaccard index (0–1).',
   'adaptive_d2s.rMin': 'Never refresh more often than every rMin windows.',
   'adaptive_d2s.rMax': 'Always refresh after rMax windows without one.',
+  'adaptive_d2s.requireGrowingGap':
+    'The ΔNE trigger fires only when the gap grew since the previous window under the same serving model: right after a refresh the gap is mostly the pruning shock, which training recovers.',
 };
 
 export const FIELD_HELP: Record<string, string> = {
