@@ -33,6 +33,12 @@ test('criteo head (gzip): 7,200 rows, CTR 21.5 %, rows:N windows', { skip }, asy
   assert.equal(labels.filter((y) => y === 1).length / labels.length, 1549 / 7200);
   assert.ok(ws.every((w) => w.cat.every((c) => c >= 0 && c < 1000)));
   assert.ok(ws.every((w) => w.badRows === 0));
+  // The directory works too (its train.csv.gz is the Criteo TSV).
+  const dir = await openStream({ source: 'criteo', path: shared('criteo-kaggle-head'), window: 'rows:5000', hashSize: 1000 });
+  assert.deepEqual(
+    (await collect(dir)).map((w) => w.rows),
+    [5000, 2200],
+  );
   const hashing = s.hashCollisions!();
   assert.equal(hashing.length, 26);
   assert.ok(hashing.every((h) => h.lookups === 7200));

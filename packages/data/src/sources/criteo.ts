@@ -163,7 +163,7 @@ export class CriteoParser implements LineParser {
 
 const DAY_FILE = /^day_(\d+)(\.gz)?$/;
 
-/** The files of a Criteo path: a file, or a directory of day_N files (or one train.txt). */
+/** The files of a Criteo path: a file, or a directory of day_N files (or one train.txt / train.csv). */
 export async function criteoFiles(path: string): Promise<{ file: string; day?: number }[]> {
   let s;
   try {
@@ -182,9 +182,10 @@ export async function criteoFiles(path: string): Promise<{ file: string; day?: n
     .map((x) => ({ file: join(path, x.n), day: Number(x.m![1]) }))
     .sort((a, b) => a.day - b.day);
   if (days.length) return days;
-  const train = names.find((n) => /^train\.txt(\.gz)?$/.test(n));
+  // Kaggle's train.txt; some copies (such as the shared head sample) name the same TSV train.csv.
+  const train = names.find((n) => /^train\.txt(\.gz)?$/.test(n)) ?? names.find((n) => /^train\.csv(\.gz)?$/.test(n));
   if (train) return [{ file: join(path, train) }];
-  throw new DataError('FILE_NOT_FOUND', `no day_N or train.txt files in ${path}; pass the data file itself as data.path`, path);
+  throw new DataError('FILE_NOT_FOUND', `no day_N, train.txt or train.csv files in ${path}; pass the data file itself as data.path`, path);
 }
 
 export async function openCriteo(config: DataConfig, options: { seed: number; trackCollisions?: boolean }): Promise<Stream> {
