@@ -20,6 +20,7 @@ import { createTrainer } from '../src/trainer.js';
 import type { DlrmShape } from '../src/types.js';
 import { checkBatch } from '../src/webgpu/batch.js';
 import { probeWebGpu } from '../src/webgpu/probe.js';
+import type { GraphVariant } from '../src/webgpu/resident-graph.js';
 import { createResidentTrainer, type ResidentTrainer } from '../src/webgpu/trainer.js';
 
 function arg(name: string, fallback: string): string {
@@ -32,22 +33,29 @@ const paritySteps = Number(arg('parity-steps', '100'));
 const rounds = Number(arg('rounds', '3'));
 const secondsPerRound = Number(arg('seconds', '1.5'));
 const phases = new Set(arg('phases', 'parity,profile,throughput').split(','));
-const variantNames = arg('variants', 'default,novalidate').split(',');
+const variantNames = arg('variants', 'default,novalidate,pertensor,fulltable,prototype').split(',');
 const python = arg('python', 'python3');
+// --ep cpu --small: a dry run of every phase on this machine (CPU execution provider, a small model, no PyTorch).
+const ep = arg('ep', 'webgpu') as 'webgpu' | 'cpu';
+const small = process.argv.includes('--small');
 const reference = resolve(arg('reference', 'packages/engine/reference/dlrm_reference.py'));
 const outDir = resolve(arg('out', process.env.OUT ?? 'bench-gpu-out'));
 mkdirSync(outDir, { recursive: true });
 const log = (...a: unknown[]) => console.error(`[${new Date().toISOString().slice(11, 19)}]`, ...a);
 
-const VARIANTS: Record<string, Record<string, string>> = {
+// What each formulation buys: the engine's default graph, and the slower ones it replaced.
+const VARIANTS: Record<string, { webgpuOptions?: Record<string, string>; graphVariant?: GraphVariant }> = {
   default: {},
-  novalidate: { validationMode: 'disabled' },
+  novalidate: { webgpuOptions: { validationMode: 'disabled' } },
+  pertensor: { graphVariant: { denseUpdate: 'per-tensor' } },
+  fulltable: { graphVariant: { embeddingUpdate: 'full-table' } },
+  prototype: { graphVariant: { denseUpdate: 'per-tensor', embeddingUpdate: 'full-table' } },
 };
 
 const results: Record<string, unknown> = { date: new Date().toISOString(), argv: process.argv.slice(2), node: process.version, cores: cpus().length };
 const save = () => writeFileSync(join(outDir, 'results.json'), JSON.stringify(results, null, 2));
 
-const shape: DlrmShape = resolveShape({ embeddingDim: 16, bottomMlp: [512, 256, 64], topMlp: [512, 256], interaction: 'dot' }, { numDense: 13, tableSizes: Array(26).fill(100_000) });
+const shape: DlrmShape = resolveShape({ embeddingDim: 16, bottomMlp: [512, 256, 64], topMlp: [512, 256], interaction: 'dot' }, { numDense: 13, tableSizes: Array(26).fill(small ? 1000 : 100_000) });
 const optimizer = { kind: 'adagrad' as const, lr: 0.01, eps: 1e-10 };
 
 /** Learnable labels (a fixed rule on dense and categorical features), so that the loss trajectory moves. */
@@ -66,7 +74,7 @@ function parity() {
   log(`parity: ${paritySteps} steps at batch ${parityBatch}, CPU engine (${cpus().length} threads) vs webgpu`);
   const params = initParams(shape, 1);
   const data = Array.from({ length: paritySteps }, (_, i) => labelled(parityBatch, 1000 + i));
-  const gpu = createResidentTrainer({ params, optimizer, threads: 1 });
+  const gpu = createResidentTrainer({ params, optimizer, threads: 1, executionProvider: ep });
   let t0 = performance.now();
   const gpuLoss = data.map((b) => gpu.trainStep(b));
   const gpuSeconds = (performance.now() - t0) / 1000;
@@ -115,10 +123,24 @@ interface TraceEvent {
   args?: { op_name?: string; provider?: string };
 }
 
+function aggregateOther(events: TraceEvent[], steps: number) {
+  const by: Record<string, { count: number; us: number }> = {};
+  for (const e of events) {
+    const k = `${e.cat}:${e.name}`;
+    by[k] ??= { count: 0, us: 0 };
+    by[k].count++;
+    by[k].us += e.dur;
+  }
+  return Object.entries(by)
+    .map(([name, v]) => ({ name, perStep: v.count / steps, usPerStep: v.us / steps }))
+    .sort((a, b) => b.usPerStep - a.usPerStep)
+    .slice(0, 60);
+}
+
 function profile(B: number, steps: number) {
   log(`profile: ${steps} steps at batch ${B}`);
   const prefix = join(outDir, `ort-profile-b${B}`);
-  const t = createResidentTrainer({ shape, seed: 1, optimizer, threads: 1, profileFilePrefix: prefix });
+  const t = createResidentTrainer({ shape, seed: 1, optimizer, threads: 1, profileFilePrefix: prefix, executionProvider: ep });
   const data = Array.from({ length: 4 }, (_, i) => labelled(B, 2000 + i));
   for (let i = 0; i < steps; i++) t.trainStep(data[i % data.length]);
   const path = t.endProfiling();
@@ -136,7 +158,7 @@ function profile(B: number, steps: number) {
   for (const e of steady) {
     const p = e.args?.provider ?? '?';
     byProvider[p] = (byProvider[p] ?? 0) + 1;
-    if (p !== 'WebGpuExecutionProvider') cpuNodes.add(`${e.args?.op_name}:${e.name.replace(/_kernel_time$/, '')}`);
+    if (p !== 'WebGpuExecutionProvider' && ep === 'webgpu') cpuNodes.add(`${e.args?.op_name}:${e.name.replace(/_kernel_time$/, '')}`);
     const op = `${e.args?.op_name}@${p.replace('ExecutionProvider', '')}`;
     byOp[op] ??= { count: 0, us: 0 };
     byOp[op].count++;
@@ -156,6 +178,8 @@ function profile(B: number, steps: number) {
       .map(([op, v]) => ({ op, perStep: v.count / n, usPerStep: v.us / n }))
       .sort((a, b) => b.usPerStep - a.usPerStep),
     eventCats: [...new Set(events.map((e) => e.cat))],
+    // Events that are neither nodes nor session phases (the WebGPU EP's GPU timestamps, where it records them).
+    otherEventsByTime: aggregateOther(events.filter((e) => e.ts >= from && e.cat !== 'Node' && e.cat !== 'Session'), n),
   };
   log(`profile: ${(steady.length / n).toFixed(0)} nodes per step, by provider ${JSON.stringify(byProvider)}; non-WebGPU: ${[...cpuNodes].join(', ') || 'none'}; model_run ${(runUs / 1000).toFixed(2)} ms`);
   save();
@@ -201,7 +225,7 @@ async function throughput(B: number) {
   const setup: Record<string, number> = {};
   for (const v of variantNames) {
     t0 = performance.now();
-    trainers[v] = createResidentTrainer({ shape, seed: 1, optimizer, threads: 1, webgpuOptions: VARIANTS[v] });
+    trainers[v] = createResidentTrainer({ shape, seed: 1, optimizer, threads: 1, ...VARIANTS[v], executionProvider: ep });
     for (let i = 0; i < 10; i++) trainers[v].trainStep(data[i % data.length]);
     setup[v] = (performance.now() - t0) / 1000;
   }
@@ -215,6 +239,7 @@ async function throughput(B: number) {
   const n = Math.max(5, Math.round(secondsPerRound / probe));
   let torch: { ref: TorchReference; info: Record<string, unknown> } | undefined;
   try {
+    if (ep === 'cpu') throw new Error('--ep cpu: a dry run, PyTorch CUDA is not asked for');
     torch = await TorchReference.start(B);
     log(`PyTorch ${torch.info.torch} on ${torch.info.gpu}`);
   } catch (e) {
@@ -256,7 +281,7 @@ async function main() {
   results.probe = p;
   log(`GPU: ${results.gpu}; WebGPU adapter: ${p.available ? `yes (${p.ms.toFixed(0)} ms)` : `NO — ${p.reason}`}`);
   save();
-  if (!p.available) throw new Error(`no WebGPU adapter: ${p.reason}`);
+  if (!p.available && ep === 'webgpu') throw new Error(`no WebGPU adapter: ${p.reason}`);
   const run = async (name: string, fn: () => unknown) => {
     try {
       await fn();
@@ -266,7 +291,7 @@ async function main() {
       save();
     }
   };
-  if (phases.has('profile')) await run('profile', () => profile(batches[0], 30));
+  if (phases.has('profile')) for (const B of batches) await run(`profile_b${B}`, () => profile(B, 30));
   if (phases.has('parity')) await run('parity', parity);
   if (phases.has('throughput')) for (const B of batches) await run(`throughput_b${B}`, () => throughput(B));
   log(`done: ${join(outDir, 'results.json')}`);

@@ -8,7 +8,8 @@ import { IN, OUT, next } from '../graph/names.js';
 import { OPTIMIZERS } from '../optim/index.js';
 import { resolveShape } from '../shape.js';
 import { denseLayout, packDense, unpackDense } from './layout.js';
-import { buildResidentEvalGraph, buildResidentTrainGraph, residentStateNames, STATE } from './resident-graph.js';
+import { splitKFor } from './dlrm-tuned.js';
+import { buildResidentEvalGraph, buildResidentTrainGraph, HOST_INPUT, hostInputLength, residentLayout, residentStateNames, scalarNames, STATE } from './resident-graph.js';
 
 const shape = resolveShape({ embeddingDim: 4, bottomMlp: [16, 8], topMlp: [16, 8], interaction: 'dot' }, { numDense: 4, tableSizes: [20, 30, 40] });
 
@@ -17,7 +18,7 @@ const shape = resolveShape({ embeddingDim: 4, bottomMlp: [16, 8], topMlp: [16, 8
 const WEBGPU_OPS = new Set([
   'Gemm', 'MatMul', 'Add', 'Sub', 'Mul', 'Div', 'Sqrt', 'Relu', 'Greater', 'Where', 'Sigmoid', 'Exp', 'Log', 'Abs', 'Neg',
   'ReduceSum', 'ReduceMean', 'Gather', 'Concat', 'Split', 'Pad', 'Transpose', 'Reshape', 'Unsqueeze', 'Squeeze', 'Identity',
-  'Expand', 'ConstantOfShape', 'ScatterElements', 'Shape',
+  'Expand', 'ScatterElements', 'Cast',
 ]);
 
 function decode(bytes: Uint8Array) {
@@ -25,6 +26,7 @@ function decode(bytes: Uint8Array) {
   const g = m.graph!;
   return {
     inputs: g.input!.map((v) => v.name!),
+    nodes: g.node!,
     outputs: g.output!.map((v) => v.name!),
     ops: g.node!.map((n) => n.opType!),
     count: (op: string) => g.node!.filter((n) => n.opType === op).length,
@@ -33,35 +35,52 @@ function decode(bytes: Uint8Array) {
 
 describe('resident training graph', () => {
   for (const kind of ['sgd', 'adagrad', 'adam'] as const) {
-    test(`${kind}: state in = state out, the host sends only the batch and scalars`, () => {
+    test(`${kind}: state in = state out; the host sends only the batch and the step's scalars (one input when packed)`, () => {
       const optimizer = OPTIMIZERS[kind];
       for (const masked of [false, true])
-        for (const taylor of [false, true]) {
-          const g = decode(buildResidentTrainGraph({ shape, optimizer, masked, taylor }));
-          const state = residentStateNames({ optimizer, masked, taylor });
-          assert.equal(state.length, 2 + 2 * optimizer.slots + (masked ? 1 : 0) + (taylor ? 1 : 0));
-          const host = [IN.dense, IN.cat, IN.labels, IN.invBatch, ...optimizer.scalars, ...(taylor ? [IN.taylorDecay, IN.taylorKeep] : [])];
-          assert.deepEqual(new Set(g.inputs), new Set([...state, ...host]));
-          assert.deepEqual(new Set(g.outputs), new Set([OUT.loss, ...state.map(next)]));
-          for (const op of g.ops) assert.ok(WEBGPU_OPS.has(op), `op ${op} has no WebGPU kernel`);
-        }
+        for (const taylor of [false, true])
+          for (const hostInputs of ['packed', 'separate'] as const)
+            for (const formulation of ['tuned', 'plain'] as const) {
+              const g = decode(buildResidentTrainGraph({ shape, optimizer, masked, taylor, batch: 64, variant: { hostInputs, formulation } }));
+              const state = residentStateNames({ optimizer, masked, taylor });
+              assert.equal(state.length, 2 + 2 * optimizer.slots + (masked ? 1 : 0) + (taylor ? 1 : 0));
+              const host = hostInputs === 'packed' ? [HOST_INPUT] : [IN.dense, IN.cat, IN.labels, ...scalarNames(optimizer, taylor)];
+              assert.deepEqual(new Set(g.inputs), new Set([...state, ...host]));
+              assert.deepEqual(new Set(g.outputs), new Set([OUT.loss, ...state.map(next)]));
+              for (const op of g.ops) assert.ok(WEBGPU_OPS.has(op), `op ${op} has no WebGPU kernel`);
+            }
     });
   }
 
   test('one optimizer update covers all dense parameters; the embedding update is sparse (no full-table arithmetic)', () => {
-    const g = decode(buildResidentTrainGraph({ shape, optimizer: OPTIMIZERS.adagrad, masked: false, taylor: false }));
+    const g = decode(buildResidentTrainGraph({ shape, optimizer: OPTIMIZERS.adagrad, masked: false, taylor: false, batch: 64 }));
     // Adagrad has one Sqrt per update: one for the flat dense vector, one for the gathered embedding rows.
     assert.equal(g.count('Sqrt'), 2);
-    // Dense parameters arrive in one Split and their gradients leave in one Concat (plus the interaction's Concats).
-    assert.equal(g.count('Split'), 1 + 2 /* the dot interaction's backward splits twice */);
-    // Three scatters: the gradient sum, the table and its accumulator.
+    // The parameters and the host input arrive in one Split each (+ the dot interaction's backward splits twice).
+    assert.equal(g.count('Split'), 2 + 2);
+    // Three scatters: the gradient sum, the table and its accumulator; no ConstantOfShape (it would run on the CPU).
     assert.equal(g.count('ScatterElements'), 3);
-    assert.equal(g.count('ConstantOfShape'), 1);
+    assert.equal(g.count('ConstantOfShape'), 0);
+  });
+
+  test('tuned formulation: no transposed Gemm operands, weight gradients split over the batch, widths padded to 4', () => {
+    const g = decode(buildResidentTrainGraph({ shape, optimizer: OPTIMIZERS.adagrad, masked: false, taylor: false, batch: 1024 }));
+    for (const n of g.nodes.filter((x) => x.opType === 'Gemm')) assert.ok(!(n.attribute ?? []).some((a) => (a.name === 'transA' || a.name === 'transB') && Number(a.i) === 1), 'a Gemm transposes an operand');
+    const layout = residentLayout(shape);
+    for (const t of layout.tensors.filter((x) => x.kind === 'W')) assert.equal(t.dims[1] % 4, 0, `${t.name} stored ${t.dims}`);
+    // 4 dense features → 4; the dot interaction's 4 + 6 = 10 → 12 (top.0's input).
+    assert.deepEqual(layout.tensors.find((t) => t.name === 'top.0.W')!.dims, [16, 12]);
+    const C = splitKFor(1024, layout.tensors);
+    assert.ok(C.every((c) => c >= 1 && 1024 % c === 0 && 1024 / c >= 128));
+    assert.ok(C.some((c) => c > 1));
+    assert.deepEqual(splitKFor(1001, layout.tensors), C.map(() => 1));
+    assert.equal(hostInputLength(shape, 10, 3), 10 * (4 + 3 + 1) + 3);
   });
 
   test('the evaluation graph takes the batch, the flat parameters and the table', () => {
     const g = decode(buildResidentEvalGraph(shape));
     assert.deepEqual(new Set(g.inputs), new Set([IN.dense, IN.cat, STATE.params, STATE.table]));
+    assert.ok(decode(buildResidentEvalGraph(shape, { formulation: 'plain' })).ops.includes('Gemm'));
     assert.deepEqual(new Set(g.outputs), new Set([OUT.logit, OUT.prob]));
     for (const op of g.ops) assert.ok(WEBGPU_OPS.has(op), `op ${op} has no WebGPU kernel`);
   });
@@ -84,5 +103,17 @@ describe('flat dense layout', () => {
       assert.deepEqual(b, source.get(`${layer}.b`));
     }
     assert.throws(() => packDense(layout, () => new Float32Array(1)), /layout expects/);
+  });
+
+  test('pad4: padded storage round-trips and pads stay zero', () => {
+    const layout = denseLayout(shape, { pad4: true });
+    const source = new Map(layout.tensors.map((t) => [t.name, Float32Array.from({ length: t.logical.reduce((a, b) => a * b, 1) }, (_, i) => 1 + i)]));
+    const flat = packDense(layout, (layer, kind) => source.get(`${layer}.${kind}`)!);
+    const nonzero = flat.reduce((a, v) => a + (v !== 0 ? 1 : 0), 0);
+    assert.equal(nonzero, [...source.values()].reduce((a, v) => a + v.length, 0));
+    for (const [layer, { W, b }] of unpackDense(layout, flat)) {
+      assert.deepEqual(W, source.get(`${layer}.W`));
+      assert.deepEqual(b, source.get(`${layer}.b`));
+    }
   });
 });

@@ -1,20 +1,25 @@
 // Graphs of the device-resident engine: every piece of model state (the flat dense parameters, their optimizer
 // state, masks, Taylor scores, the embedding tables and theirs) is a graph input whose updated value is the
 // output `name:next`. On the WebGPU execution provider those outputs stay in GPU buffers and are fed back as the
-// next step's inputs, so the host sends only the batch (dense, cat, labels and a few scalars) and reads back the
-// loss. The same graphs run on the CPU execution provider with identical semantics (that is how they are tested).
+// next step's inputs, so the host sends only the batch and reads back the loss. The same graphs run on the CPU
+// execution provider with identical semantics (that is how they are tested).
+//
+// The training graph is built for one batch size: the host sends the whole batch and the step's scalars as ONE
+// float32 vector (each host→device copy costs a staging round trip in the WebGPU EP), and the weight-gradient
+// products are split over the batch to fill the card (dlrm-tuned.ts). Evaluation graphs take any batch size.
 import { GraphBuilder } from '@driftprune/onnx';
 import { dlrmBackward } from '../graph/backward.js';
 import { dlrmForward, type LayerValues } from '../graph/forward.js';
 import { IN, OUT, next } from '../graph/names.js';
-import { bceForward } from '../layers/bce.js';
+import { bceBackward, bceForward } from '../layers/bce.js';
 import type { Optimizer } from '../optim/index.js';
 import { tableOffsets } from '../shape.js';
 import type { DlrmShape } from '../types.js';
-import { embeddingLookup, sparseRowUpdate } from './embedding-update.js';
+import { splitKFor, tunedBackward, tunedForward, type TunedLayer } from './dlrm-tuned.js';
+import { embeddingLookup, sparseRowUpdate, type SparseUpdateInput } from './embedding-update.js';
 import { denseLayout, type DenseLayout } from './layout.js';
 
-/** Names of the resident state tensors. */
+/** Names of the resident state tensors and of the packed host input. */
 export const STATE = {
   params: 'dense.params',
   paramSlot: (s: number) => `dense.params.s${s}`,
@@ -23,6 +28,18 @@ export const STATE = {
   table: 'embeddings',
   tableSlot: (s: number) => `embeddings.s${s}`,
 } as const;
+export const HOST_INPUT = 'host';
+
+export interface GraphVariant {
+  /** 'tuned' (default): batch-major, padded, split-K weight gradients (dlrm-tuned.ts); 'plain': the CPU engine's formulation. */
+  formulation?: 'tuned' | 'plain';
+  /** 'flat' (default): one optimizer update over all dense parameters; 'per-tensor': one per W and b. */
+  denseUpdate?: 'flat' | 'per-tensor';
+  /** 'sparse' (default): only the batch's rows; 'full-table': the optimizer over every row (SGD/Adagrad only: a zero gradient leaves a row as it was). */
+  embeddingUpdate?: 'sparse' | 'full-table';
+  /** 'packed' (default): batch and scalars in one host input; 'separate': dense, cat, labels and each scalar as inputs. */
+  hostInputs?: 'packed' | 'separate';
+}
 
 export interface ResidentGraphSpec {
   shape: DlrmShape;
@@ -31,6 +48,19 @@ export interface ResidentGraphSpec {
   masked: boolean;
   /** Accumulate Taylor scores over the flat vector: s ← decay·s + (1 − decay)·|p·g|. */
   taylor: boolean;
+  /** The batch size the training graph is built for. */
+  batch: number;
+  /** Slower formulations kept to measure what the defaults buy (bench-gpu's variants); same results. */
+  variant?: GraphVariant;
+}
+
+export function residentLayout(shape: DlrmShape, variant?: GraphVariant): DenseLayout {
+  return denseLayout(shape, { pad4: (variant?.formulation ?? 'tuned') === 'tuned' });
+}
+
+/** Whether the packed host input can carry the ids as float32 exactly (every id below 2^24). */
+export function packedInputsFit(shape: DlrmShape): boolean {
+  return shape.tableSizes.every((n) => n <= 2 ** 24);
 }
 
 /** State inputs of the training graph, in a fixed order (each has an output `name:next`). */
@@ -46,74 +76,144 @@ export function residentStateNames(spec: Pick<ResidentGraphSpec, 'optimizer' | '
   ];
 }
 
-/** Inputs shared by the training and evaluation graphs: batch, flat parameters (split per layer), table lookup. */
-function forwardInputs(g: GraphBuilder, shape: DlrmShape, layout: DenseLayout) {
-  const F = shape.tableSizes.length;
-  const dense = g.input(IN.dense, ['B', shape.numDense]);
-  const cat = g.input(IN.cat, ['B', F], 'int32');
+/** Scalars of a step, in the order the packed host input carries them. */
+export function scalarNames(optimizer: Optimizer, taylor: boolean): string[] {
+  return [IN.invBatch, ...optimizer.scalars, ...(taylor ? [IN.taylorDecay, IN.taylorKeep] : [])];
+}
+
+/** Length of the packed host input at batch B: dense, ids (as float32), labels, then the scalars. */
+export function hostInputLength(shape: DlrmShape, B: number, scalars: number): number {
+  return B * (shape.numDense + shape.tableSizes.length + 1) + scalars;
+}
+
+interface Model {
+  params: string;
+  table: string;
+  rowIds: string;
+  emb: string;
+  logit: string;
+  /** Gradients of the mean loss for the dense layers (flattened, in layout order) and for emb. */
+  backward: (labels2d: string, invBatch: string) => { flat: string[]; dEmb: string };
+}
+
+/** The forward pass from the flat parameters and the table, in either formulation; backward on demand. */
+function model(g: GraphBuilder, shape: DlrmShape, layout: DenseLayout, dense: string, cat: string, variant: GraphVariant | undefined, splitK: number[]): Model {
   const params = g.input(STATE.params, [layout.size]);
   const table = g.input(STATE.table, ['R', shape.embeddingDim]);
-  const offsets = g.initializer('table_offsets', 'int32', [F], tableOffsets(shape));
+  const offsets = g.initializer('table_offsets', 'int32', [shape.tableSizes.length], tableOffsets(shape));
+  const { rowIds, emb } = embeddingLookup(g, table, cat, offsets);
   // One Split kernel hands every layer its W and b.
   const pieces = g.split(params, layout.tensors.map((t) => t.size), 0);
-  const values: LayerValues[] = [];
-  for (let i = 0; i < layout.tensors.length; i += 2) {
-    const W = layout.tensors[i];
-    values.push({ W: g.reshape(pieces[i], W.dims), b: pieces[i + 1] });
-  }
-  const { rowIds, emb } = embeddingLookup(g, table, cat, offsets);
   const nBottom = shape.bottom.length - 1;
+  if ((variant?.formulation ?? 'tuned') === 'tuned') {
+    const layers: TunedLayer[] = [];
+    for (let i = 0; i < layout.tensors.length; i += 2) {
+      const W = layout.tensors[i];
+      layers.push({ W: g.reshape(pieces[i], W.dims), b: pieces[i + 1], tensor: W, splitK: splitK[i / 2] ?? 1 });
+    }
+    const bottom = layers.slice(0, nBottom);
+    const top = layers.slice(nBottom);
+    const tape = tunedForward(g, shape, dense, emb, bottom, top);
+    return {
+      params, table, rowIds, emb, logit: tape.logit,
+      backward: (labels2d, invBatch) => {
+        const gr = tunedBackward(g, shape, tape, bottom, top, bceBackward(g, tape.logit, labels2d, invBatch));
+        return { flat: gr.layers.flatMap((l) => [g.reshape(l.dW, [-1]), l.db]), dEmb: gr.dEmb };
+      },
+    };
+  }
+  const values: LayerValues[] = [];
+  for (let i = 0; i < layout.tensors.length; i += 2) values.push({ W: g.reshape(pieces[i], layout.tensors[i].dims), b: pieces[i + 1] });
   const tape = dlrmForward(g, shape, dense, emb, values.slice(0, nBottom), values.slice(nBottom));
-  return { params, table, rowIds, emb, values, tape };
+  return {
+    params, table, rowIds, emb, logit: tape.logit,
+    backward: (labels2d, invBatch) => {
+      const gr = dlrmBackward(g, shape, tape, labels2d, invBatch);
+      return { flat: gr.layers.flatMap((l) => [g.reshape(l.dW, [-1]), l.db]), dEmb: gr.dEmb };
+    },
+  };
 }
 
 /** Forward, backward, and the optimizer update of every parameter (dense and embedding rows) in one graph. */
 export function buildResidentTrainGraph(spec: ResidentGraphSpec): Uint8Array {
-  const { shape, optimizer } = spec;
-  const layout = denseLayout(shape);
+  const { shape, optimizer, batch: B } = spec;
+  const variant = spec.variant;
+  const layout = residentLayout(shape, variant);
+  const F = shape.tableSizes.length;
   const D = shape.embeddingDim;
   const g = new GraphBuilder('dlrm_train_resident');
-  const { params, table, rowIds, emb, tape } = forwardInputs(g, shape, layout);
-  const labels = g.input(IN.labels, ['B']);
-  const invBatch = g.input(IN.invBatch, []);
+  const names = scalarNames(optimizer, spec.taylor);
   const scalars: Record<string, string> = {};
-  for (const s of optimizer.scalars) scalars[s] = g.input(s, []);
+  let dense: string;
+  let cat: string;
+  let labels2d: string;
+  if ((variant?.hostInputs ?? 'packed') === 'packed') {
+    const host = g.input(HOST_INPUT, [hostInputLength(shape, B, names.length)]);
+    const parts = g.split(host, [B * shape.numDense, B * F, B, ...names.map(() => 1)], 0);
+    dense = g.reshape(parts[0], [B, shape.numDense]);
+    cat = g.node('Cast', [g.reshape(parts[1], [B, F])], { to: 6 /* int32 */ })[0];
+    labels2d = g.reshape(parts[2], [B, 1]);
+    names.forEach((n, i) => (scalars[n] = parts[3 + i]));
+  } else {
+    dense = g.input(IN.dense, [B, shape.numDense]);
+    cat = g.input(IN.cat, [B, F], 'int32');
+    labels2d = g.unsqueeze(g.input(IN.labels, [B]), [1]);
+    for (const n of names) scalars[n] = g.input(n, []);
+  }
   const slots = Array.from({ length: optimizer.slots }, (_, s) => s);
+  const splitK = (variant?.formulation ?? 'tuned') === 'tuned' ? splitKFor(B, layout.tensors) : [];
+  const m = model(g, shape, layout, dense, cat, variant, splitK);
   const paramState = slots.map((s) => g.input(STATE.paramSlot(s), [layout.size]));
   const mask = spec.masked ? g.input(STATE.mask, [layout.size]) : undefined;
   const score = spec.taylor ? g.input(STATE.score, [layout.size]) : undefined;
   const tableState = slots.map((s) => g.input(STATE.tableSlot(s), ['R', D]));
-  const decay = spec.taylor ? g.input(IN.taylorDecay, []) : '';
-  const keep = spec.taylor ? g.input(IN.taylorKeep, []) : '';
 
-  const labels2d = g.unsqueeze(labels, [1]);
-  g.output(bceForward(g, tape.logit, labels2d), OUT.loss, []);
-  const grads = dlrmBackward(g, shape, tape, labels2d, invBatch);
+  g.output(bceForward(g, m.logit, labels2d), OUT.loss, []);
+  const { flat, dEmb } = m.backward(labels2d, scalars[IN.invBatch]);
 
   // Dense parameters: one flat gradient (a single Concat), one optimizer update over all of it.
-  const flat: string[] = [];
-  grads.layers.forEach((l, i) => flat.push(g.reshape(l.dW, [-1]), l.db));
   let grad = g.concat(flat, 0);
   if (mask) grad = g.mul(grad, mask);
-  if (score) g.output(g.add(g.mul(decay, score), g.mul(keep, g.abs(g.mul(params, grad)))), next(STATE.score), [layout.size]);
-  const u = optimizer.graphUpdate(g, scalars, params, grad, paramState);
+  if (score) g.output(g.add(g.mul(scalars[IN.taylorDecay], score), g.mul(scalars[IN.taylorKeep], g.abs(g.mul(m.params, grad)))), next(STATE.score), [layout.size]);
+  const u = variant?.denseUpdate === 'per-tensor' ? perTensorUpdate(g, optimizer, scalars, layout, m.params, grad, paramState) : optimizer.graphUpdate(g, scalars, m.params, grad, paramState);
   g.output(mask ? g.mul(u.param, mask) : u.param, next(STATE.params), [layout.size]);
   u.state.forEach((v, s) => g.output(v, next(STATE.paramSlot(s)), [layout.size]));
   if (mask) g.output(g.identity(mask), next(STATE.mask), [layout.size]);
 
   // Embedding rows: the sparse update inside the graph.
-  const e = sparseRowUpdate(g, optimizer, scalars, { table, state: tableState, rowIds, emb, dEmb: grads.dEmb, D });
+  const input: SparseUpdateInput = { table: m.table, state: tableState, rowIds: m.rowIds, emb: m.emb, dEmb, D };
+  const e = variant?.embeddingUpdate === 'full-table' ? fullTableUpdate(g, optimizer, scalars, input) : sparseRowUpdate(g, optimizer, scalars, input);
   g.output(e.table, next(STATE.table), ['R', D]);
   e.state.forEach((v, s) => g.output(v, next(STATE.tableSlot(s)), ['R', D]));
   return g.build();
 }
 
+/** The optimizer applied tensor by tensor (the flat vector split, updated piecewise, concatenated again). */
+function perTensorUpdate(g: GraphBuilder, optimizer: Optimizer, scalars: Record<string, string>, layout: DenseLayout, params: string, grad: string, state: string[]) {
+  const sizes = layout.tensors.map((t) => t.size);
+  const [p, gr, st] = [g.split(params, sizes, 0), g.split(grad, sizes, 0), state.map((s) => g.split(s, sizes, 0))];
+  const parts = sizes.map((_, i) => optimizer.graphUpdate(g, scalars, p[i], gr[i], st.map((s) => s[i])));
+  return { param: g.concat(parts.map((u) => u.param), 0), state: state.map((_, k) => g.concat(parts.map((u) => u.state[k]), 0)) };
+}
+
+/** The prototype's embedding update: the summed gradient as a full table, the optimizer over every row. */
+function fullTableUpdate(g: GraphBuilder, optimizer: Optimizer, scalars: Record<string, string>, u: SparseUpdateInput) {
+  if (optimizer.kind === 'adam') throw new Error("the 'full-table' embedding update is dense Adam, not the engine's lazy Adam; use it with sgd or adagrad");
+  const idx = g.reshape(g.node('Expand', [g.unsqueeze(u.rowIds, [2]), g.ints([1, 1, u.D], 'expand_shape')])[0], [-1, u.D]);
+  const zeros = g.mul(u.table, g.scalar(0, 'zero'));
+  const gradSum = g.node('ScatterElements', [zeros, idx, g.reshape(u.dEmb, [-1, u.D])], { axis: 0, reduction: 'add' })[0];
+  const r = optimizer.graphUpdate(g, scalars, u.table, gradSum, u.state);
+  return { table: r.param, state: r.state };
+}
+
 /** Evaluation: inputs dense, cat, the flat parameters and the table; outputs logit [B, 1] and prob [B]. */
-export function buildResidentEvalGraph(shape: DlrmShape): Uint8Array {
+export function buildResidentEvalGraph(shape: DlrmShape, variant?: GraphVariant): Uint8Array {
   const g = new GraphBuilder('dlrm_eval_resident');
-  const { tape } = forwardInputs(g, shape, denseLayout(shape));
-  g.output(tape.logit, OUT.logit, ['B', 1]);
-  g.output(g.reshape(g.sigmoid(tape.logit), [-1]), OUT.prob, ['B']);
+  const dense = g.input(IN.dense, ['B', shape.numDense]);
+  const cat = g.input(IN.cat, ['B', shape.tableSizes.length], 'int32');
+  const m = model(g, shape, residentLayout(shape, variant), dense, cat, variant, []);
+  g.output(m.logit, OUT.logit, ['B', 1]);
+  g.output(g.reshape(g.sigmoid(m.logit), [-1]), OUT.prob, ['B']);
   return g.build();
 }
 

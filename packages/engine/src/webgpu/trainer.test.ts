@@ -52,6 +52,20 @@ describe('resident trainer on the CPU execution provider = the CPU engine', () =
     });
   }
 
+  test("batch 512: the weight gradients split over 4 batch chunks give the CPU engine's result", () => {
+    const params = initParams(shape, 9);
+    const cpu = createTrainer({ params, threads: 1 });
+    const res = createResidentTrainer({ params, threads: 1, executionProvider: 'cpu' });
+    for (const b of batches(3, 512, 300)) assert.ok(Math.abs(cpu.trainStep(b) - res.trainStep(b)) < 1e-6);
+    assertSameState(cpu, res, 1e-5);
+    // A short last batch (not a multiple of 4) gets its own graph, without the split.
+    const short = makeBatch(shape, 37, 5);
+    assert.ok(Math.abs(cpu.trainStep(short) - res.trainStep(short)) < 1e-6);
+    assertSameState(cpu, res, 1e-5);
+    cpu.dispose();
+    res.dispose();
+  });
+
   test('ids repeated within a batch get one update with the summed gradient (as the CPU engine coalesces)', () => {
     const params = initParams(shape, 4);
     const data = batches(5, 64).map((b) => {
@@ -67,6 +81,21 @@ describe('resident trainer on the CPU execution provider = the CPU engine', () =
     assert.deepEqual(untouched, params.embeddings.subarray(3 * 4, 20 * 4));
     cpu.dispose();
     res.dispose();
+  });
+
+  test("the benchmark's slower graph variants (per-tensor dense update, full-table embedding update) compute the same", () => {
+    const params = initParams(shape, 8);
+    const data = batches(5, 32);
+    const ref = createResidentTrainer({ params, threads: 1, executionProvider: 'cpu' });
+    const losses = data.map((b) => ref.trainStep(b));
+    const variants = [{ denseUpdate: 'per-tensor' as const }, { embeddingUpdate: 'full-table' as const }, { formulation: 'plain' as const }, { hostInputs: 'separate' as const }];
+    for (const graphVariant of variants) {
+      const v = createResidentTrainer({ params, threads: 1, executionProvider: 'cpu', graphVariant });
+      assert.ok(relErr(data.map((b) => v.trainStep(b)), losses) < 1e-6, JSON.stringify(graphVariant));
+      assertSameState(ref, v, 1e-6);
+      v.dispose();
+    }
+    ref.dispose();
   });
 
   test('masks and Taylor scores: the same as the CPU engine; masked weights stay zero', () => {

@@ -21,8 +21,20 @@ import { validateParams } from '../params.js';
 import { architectureKey } from '../session-cache.js';
 import type { DenseLayer, DlrmShape, LayerScores, ModelParams } from '../types.js';
 import { checkBatch } from './batch.js';
-import { denseLayout, packDense, unpackDense, type DenseLayout } from './layout.js';
-import { buildReadbackGraph, buildResidentEvalGraph, buildResidentTrainGraph, residentStateNames, STATE } from './resident-graph.js';
+import { packDense, unpackDense, type DenseLayout } from './layout.js';
+import {
+  buildReadbackGraph,
+  buildResidentEvalGraph,
+  buildResidentTrainGraph,
+  HOST_INPUT,
+  hostInputLength,
+  packedInputsFit,
+  residentLayout,
+  residentStateNames,
+  scalarNames,
+  STATE,
+  type GraphVariant,
+} from './resident-graph.js';
 import { acquireResidentSession, releaseResidentSession } from './sessions.js';
 
 export interface ResidentTrainerOptions extends TrainerOptions {
@@ -32,6 +44,8 @@ export interface ResidentTrainerOptions extends TrainerOptions {
   webgpuOptions?: Record<string, string>;
   /** Profile the training session (onnxruntime writes `<prefix>_<date>.json`); `endProfiling()` returns the path. */
   profileFilePrefix?: string;
+  /** Slower graph formulations, for measuring what the defaults buy (bench-gpu). */
+  graphVariant?: GraphVariant;
 }
 
 export interface ResidentTrainer extends Trainer {
@@ -63,12 +77,19 @@ class DeviceResidentTrainer implements ResidentTrainer {
   private state = new Map<string, Tensor>();
   private stateNames: string[] = [];
   private sessions: { key: string; session: OrtSession }[] = [];
-  private train!: OrtSession;
+  /** Training graphs are built per batch size (a stream has one, plus a shorter last batch per window). */
+  private trainSessions = new Map<number, { key: string; session: OrtSession }>();
+  private lastTrain: OrtSession | undefined;
+  private trainKey = '';
+  private trainOptions!: SessionOptions;
+  private masked = false;
+  private host = new Map<number, Float32Array>();
   private evalSession!: OrtSession;
   private readback!: [OrtSession, OrtSession];
   private scalars = new Map<string, Tensor>();
   private readonly sessionOptions: SessionOptions;
   private readonly profiling: boolean;
+  private readonly variant: GraphVariant | undefined;
   private disposed = false;
 
   constructor(o: ResidentTrainerOptions) {
@@ -84,6 +105,7 @@ class DeviceResidentTrainer implements ResidentTrainer {
       executionProviders: ep === 'webgpu' ? [{ name: 'webgpu', ...(o.webgpuOptions ?? {}) }] : ['cpu'],
     };
     this.profiling = !!o.profileFilePrefix;
+    this.variant = o.graphVariant;
     if (o.taylor) {
       if (!(o.taylor.decay >= 0 && o.taylor.decay < 1)) throw new EngineError('BAD_OPTIMIZER', `taylor.decay must be in [0, 1), got ${o.taylor.decay}`);
       this.taylorDecay = o.taylor.decay;
@@ -119,7 +141,7 @@ class DeviceResidentTrainer implements ResidentTrainer {
   /** Takes `params` (validated) as the current state; optimizer slots come from `saved` where shapes match. */
   private install(params: ModelParams, saved: OptimizerState | undefined, step: number, scores?: LayerScores, profileFilePrefix?: string): void {
     const shape = structuredClone(params.shape);
-    const layout = denseLayout(shape);
+    const layout = residentLayout(shape, this.variant);
     const layers = [...params.bottom, ...params.top];
     const byName = new Map(layers.map((l) => [l.name, l]));
     const init = this.opt.initialState(this.optConfig);
@@ -172,28 +194,55 @@ class DeviceResidentTrainer implements ResidentTrainer {
   }
 
   private releaseSessions(): void {
-    for (const s of this.sessions) releaseResidentSession(s.key);
+    for (const s of [...this.sessions, ...this.trainSessions.values()]) releaseResidentSession(s.key);
     this.sessions = [];
+    this.trainSessions.clear();
+    this.lastTrain = undefined;
+    this.host.clear();
   }
 
   private bindSessions(masked: boolean, taylor: boolean, profileFilePrefix?: string): void {
     this.releaseSessions();
     const shape = this.shape;
-    const arch = `${architectureKey(shape)}|${JSON.stringify(shape.tableSizes)}`;
-    const trainKey = `resident-train|${arch}|${this.opt.kind}|masked=${masked}|taylor=${taylor}`;
+    const arch = `${architectureKey(shape)}|${JSON.stringify(shape.tableSizes)}|${JSON.stringify(this.variant ?? {})}`;
+    this.masked = masked;
+    this.trainKey = `resident-train|${arch}|${this.opt.kind}|masked=${masked}|taylor=${taylor}${profileFilePrefix ? `|profile=${profileFilePrefix}` : ''}`;
     const gpu = this.executionProvider === 'webgpu';
     // Every updated state tensor stays on the device; only the loss comes back.
     const location = gpu ? { preferredOutputLocation: { [OUT.loss]: 'cpu' as const, ...Object.fromEntries(this.stateNames.map((n) => [next(n), 'gpu-buffer' as const])) } } : {};
-    const trainOptions: SessionOptions = { ...this.sessionOptions, ...location, ...(profileFilePrefix ? { profileFilePrefix } : {}) };
-    const spec = { shape, optimizer: this.opt, masked, taylor };
-    const t = acquireResidentSession(trainKey + (profileFilePrefix ? `|profile=${profileFilePrefix}` : ''), trainOptions, () => buildResidentTrainGraph(spec));
-    const e = acquireResidentSession(`resident-eval|${arch}`, this.sessionOptions, () => buildResidentEvalGraph(shape));
+    this.trainOptions = { ...this.sessionOptions, ...location, ...(profileFilePrefix ? { profileFilePrefix } : {}) };
+    const e = acquireResidentSession(`resident-eval|${arch}`, this.sessionOptions, () => buildResidentEvalGraph(shape, this.variant));
     const r1 = acquireResidentSession('resident-readback|1', this.sessionOptions, () => buildReadbackGraph(1));
     const r2 = acquireResidentSession('resident-readback|2', this.sessionOptions, () => buildReadbackGraph(2));
-    this.sessions = [t, e, r1, r2];
-    this.train = t.session;
+    this.sessions = [e, r1, r2];
     this.evalSession = e.session;
     this.readback = [r1.session, r2.session];
+  }
+
+  /** The training session for batch size B (built on first use; the four most recent sizes are kept). */
+  private trainFor(B: number): OrtSession {
+    let t = this.trainSessions.get(B);
+    if (t) {
+      this.trainSessions.delete(B); // re-insert: most recent last
+    } else {
+      const spec = { shape: this.shape, optimizer: this.opt, masked: this.masked, taylor: this.taylorDecay !== undefined, batch: B, variant: this.packedVariant() };
+      t = acquireResidentSession(`${this.trainKey}|B=${B}`, this.trainOptions, () => buildResidentTrainGraph(spec));
+      if (this.trainSessions.size >= 4) {
+        const [oldB, old] = this.trainSessions.entries().next().value!;
+        releaseResidentSession(old.key);
+        this.trainSessions.delete(oldB);
+        this.host.delete(oldB);
+      }
+    }
+    this.trainSessions.set(B, t);
+    this.lastTrain = t.session;
+    return t.session;
+  }
+
+  /** The variant with host inputs unpacked where ids could not travel exactly as float32. */
+  private packedVariant(): GraphVariant {
+    const v = this.variant ?? {};
+    return (v.hostInputs ?? 'packed') === 'packed' && !packedInputsFit(this.shape) ? { ...v, hostInputs: 'separate' } : v;
   }
 
   /** The host value of a resident tensor (a fresh copy the caller owns). */
@@ -233,24 +282,44 @@ class DeviceResidentTrainer implements ResidentTrainer {
     this.check();
     const B = checkBatch(this.shape, batch, true);
     const t = this.step + 1;
-    const feeds = this.batchFeeds(batch, B);
-    feeds[IN.labels] = f32(batch.labels.length === B ? batch.labels : batch.labels.subarray(0, B), [B]);
-    feeds[IN.invBatch] = this.scalar(IN.invBatch, 1 / B);
-    const values = this.opt.scalarValues(this.optConfig, t);
-    this.opt.scalars.forEach((s, i) => (feeds[s] = this.scalar(s, values[i])));
-    if (this.taylorDecay !== undefined) {
-      feeds[IN.taylorDecay] = this.scalar(IN.taylorDecay, this.taylorDecay);
-      feeds[IN.taylorKeep] = this.scalar(IN.taylorKeep, 1 - this.taylorDecay);
+    const session = this.trainFor(B);
+    const taylor = this.taylorDecay !== undefined;
+    const values = [1 / B, ...this.opt.scalarValues(this.optConfig, t), ...(taylor ? [this.taylorDecay!, 1 - this.taylorDecay!] : [])];
+    const feeds: Record<string, Tensor> = {};
+    if ((this.packedVariant().hostInputs ?? 'packed') === 'packed') feeds[HOST_INPUT] = this.packHost(batch, B, values);
+    else {
+      const nd = this.shape.numDense;
+      const F = this.shape.tableSizes.length;
+      feeds[IN.dense] = f32(batch.dense.length === B * nd ? batch.dense : batch.dense.subarray(0, B * nd), [B, nd]);
+      feeds[IN.cat] = i32(batch.cat.length === B * F ? batch.cat : batch.cat.subarray(0, B * F), [B, F]);
+      feeds[IN.labels] = f32(batch.labels.length === B ? batch.labels : batch.labels.subarray(0, B), [B]);
+      scalarNames(this.opt, taylor).forEach((n, i) => (feeds[n] = this.scalar(n, values[i])));
     }
     const fetches: Record<string, null> = { [OUT.loss]: null };
     for (const n of this.stateNames) {
       feeds[n] = this.state.get(n)!;
       fetches[next(n)] = null;
     }
-    const out = this.train.run(feeds, fetches);
+    const out = session.run(feeds, fetches);
     for (const n of this.stateNames) this.setState(n, out[next(n)]);
     this.step = t;
     return (out[OUT.loss].data as Float32Array)[0];
+  }
+
+  /** The batch and the step's scalars as one float32 vector: one host→device copy per step. */
+  private packHost(batch: Batch, B: number, scalars: number[]): Tensor {
+    const nd = this.shape.numDense;
+    const F = this.shape.tableSizes.length;
+    const n = hostInputLength(this.shape, B, scalars.length);
+    let buf = this.host.get(B);
+    if (!buf) this.host.set(B, (buf = new Float32Array(n)));
+    buf.set(batch.dense.length === B * nd ? batch.dense : batch.dense.subarray(0, B * nd), 0);
+    const cat = batch.cat;
+    const o = B * nd;
+    for (let i = 0; i < B * F; i++) buf[o + i] = cat[i];
+    buf.set(batch.labels.length === B ? batch.labels : batch.labels.subarray(0, B), B * (nd + F));
+    buf.set(scalars, B * (nd + F + 1));
+    return f32(buf, [n]);
   }
 
   private forward(batch: Batch, output: 'prob' | 'logit'): Float32Array {
@@ -359,8 +428,8 @@ class DeviceResidentTrainer implements ResidentTrainer {
   }
 
   endProfiling(): string {
-    if (!this.profiling) throw new EngineError('BAD_DEVICE', 'endProfiling needs a trainer created with profileFilePrefix');
-    return this.train.endProfiling();
+    if (!this.profiling || !this.lastTrain) throw new EngineError('BAD_DEVICE', 'endProfiling needs a trainer created with profileFilePrefix that has trained');
+    return this.lastTrain.endProfiling();
   }
 
   dispose(): void {
