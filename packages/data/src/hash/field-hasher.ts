@@ -2,6 +2,7 @@
 // where fieldSeed = murmur3(fieldName, 0), so equal values in different fields land in unrelated buckets.
 import { murmur3Bytes, murmur3Int, murmur3String } from './murmur3.js';
 import { CollisionCounter, type FieldCollisions } from './collisions.js';
+import { DataError } from '../errors.js';
 
 export function fieldSeed(fieldName: string): number {
   return murmur3String(fieldName, 0);
@@ -11,7 +12,7 @@ export function fieldSeed(fieldName: string): number {
 export function resolveTableSizes(hashSize: number | number[], numFields: number, what = 'data.hashSize'): number[] {
   if (typeof hashSize === 'number') return new Array<number>(numFields).fill(hashSize);
   if (hashSize.length !== numFields)
-    throw new Error(`${what} has ${hashSize.length} entries but the source has ${numFields} categorical fields`);
+    throw new DataError('BAD_OPTIONS', `${what} has ${hashSize.length} entries but the source has ${numFields} categorical fields`);
   return hashSize.slice();
 }
 

@@ -128,6 +128,12 @@ export class SyntheticGenerator {
         `window ${rule.kind} needs synthetic.hoursPerWindow = ${hoursFor[rule.kind]} (it is ${o.hoursPerWindow}); set one to match, or use window rows:N`,
       );
     this.rule = rule;
+    // Each window freezes a rank table of numFields × vocabPerField entries (about 8 bytes each, more for ids born).
+    if (o.numFields * o.vocabPerField > 1 << 24)
+      throw new DataError(
+        'BAD_OPTIONS',
+        `synthetic.numFields × synthetic.vocabPerField = ${o.numFields * o.vocabPerField} exceeds ${1 << 24}; lower vocabPerField (the Zipf tail beyond a few thousand ranks is rarely drawn)`,
+      );
     const perWindow = rule.kind === 'rows' ? rule.rows : o.rowsPerWindow;
     this.rowsPerWindow = Math.min(perWindow, config.maxRowsPerWindow ?? Infinity);
     this.numWindows = Math.min(o.windows, config.maxWindows ?? Infinity);
