@@ -123,6 +123,10 @@ test('synthetic: window rules — rows:N sets the rows per window, time rules mu
     openStream({ source: 'synthetic', window: 'week', synthetic: small }),
     (e: unknown) => e instanceof DataError && /window week needs synthetic\.hoursPerWindow = 168 \(it is 24\)/.test(e.message),
   );
+  await assert.rejects(
+    openStream({ source: 'synthetic', synthetic: { numFields: 256, vocabPerField: 100_000 } }),
+    (e: unknown) => e instanceof DataError && e.code === 'BAD_OPTIONS' && /lower vocabPerField/.test(e.message),
+  );
 });
 
 /** Log loss of a model fitted on early windows vs one fitted on the previous window, window by window. */
