@@ -30,9 +30,13 @@ export function toRunRow(r: ApiRun): RunRow {
     const v = summary[m.key];
     metrics[m.key] = typeof v === 'number' && Number.isFinite(v) ? v : null;
   }
+  // A sweep's runs share a name: their swept parameters tell them apart.
+  const swept = Object.entries((r.params ?? {}) as Record<string, unknown>)
+    .filter(([k]) => k !== 'seed')
+    .map(([k, v]) => `${k.split('.').pop()}=${String(v)}`);
   return {
     id: r.id,
-    name: `${typeof cfg.name === 'string' ? cfg.name : 'run'} · seed ${r.seed}`,
+    name: [typeof cfg.name === 'string' ? cfg.name : 'run', ...swept, `seed ${r.seed}`].join(' · '),
     status: r.status,
     params: { ...flattenConfig(cfg), seed: r.seed },
     metrics,

@@ -55,3 +55,12 @@ test('configDiff lists exactly the paths whose values differ', () => {
     { path: 'e', values: [null, 'x'] },
   ]);
 });
+
+test('a sweep run is named after its swept parameters', async () => {
+  const { toRunRow } = await import('../../components/runs/run-rows.js');
+  const r = toRunRow({ id: 'x', status: 'queued', progress: 0, seed: 2, config: { name: 'sweep' }, params: { 'pruning.budget': 0.5, seed: 2 }, summary: { meanDeltaNEPct: 1.5 } });
+  assert.equal(r.name, 'sweep · budget=0.5 · seed 2');
+  assert.equal(r.metrics.meanDeltaNEPct, 1.5);
+  assert.equal(r.metrics.maxDeltaNEPct, null);
+  assert.equal(r.params['pruning.budget'], undefined, 'params come from the resolved config, which has no budget here');
+});

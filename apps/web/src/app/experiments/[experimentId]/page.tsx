@@ -26,7 +26,7 @@ export default function ExperimentPage() {
   const live = useLiveRuns(
     e?.projectId,
     async (after, token) => {
-      const d = await request(apiUrl, token, ExperimentRunsDocument, { id: experimentId, first: 100, after });
+      const d = await request(apiUrl, token, ExperimentRunsDocument, { id: experimentId, first: 200, after });
       if (!d.experiment) throw new Error(`experiment ${experimentId} not found`);
       return d.experiment.runs;
     },
@@ -34,6 +34,11 @@ export default function ExperimentPage() {
     experimentId,
   );
   const rows = useMemo(() => live.runs.map(toRunRow), [live.runs]);
+  // The sweeps' counts follow their runs: fetch them again when a run changes status.
+  const statusKey = live.runs.map((r) => r.status).join(',');
+  useEffect(() => {
+    if (statusKey) void exp.refetch();
+  }, [statusKey]); // eslint-disable-line react-hooks/exhaustive-deps
   const [cancelRun] = useMutation(CancelRunDocument);
   const [cancelSweep] = useMutation(CancelSweepDocument);
 

@@ -18,7 +18,7 @@ export default function ProjectRunsPage() {
   const { apiUrl } = useApi();
   const live = useLiveRuns(
     projectId,
-    async (after, token) => (await request(apiUrl, token, ProjectRunsDocument, { projectId, first: 100, after })).runs,
+    async (after, token) => (await request(apiUrl, token, ProjectRunsDocument, { projectId, first: 200, after })).runs,
     () => true,
     projectId,
   );
