@@ -63,6 +63,24 @@ async function chartPoints(title: string): Promise<number> {
   return Number(await fig.getAttribute('data-points'));
 }
 
+/** Pixels of the chart's canvas close to a series colour: proof that uPlot drew the line, not just the frame. */
+async function drawnPixels(title: string, hex: string): Promise<number> {
+  const fig = page.locator(`figure[data-chart="${title}"]`);
+  return fig.evaluate((el, color) => {
+    const canvas = el.querySelector('canvas');
+    if (!canvas || canvas.width === 0) return 0;
+    const [r, g, b] = [1, 3, 5].map((i) => parseInt(color.slice(i, i + 2), 16));
+    const d = canvas.getContext('2d')!.getImageData(0, 0, canvas.width, canvas.height).data;
+    let n = 0;
+    for (let i = 0; i < d.length; i += 4) if (d[i + 3] > 200 && Math.abs(d[i] - r) + Math.abs(d[i + 1] - g) + Math.abs(d[i + 2] - b) < 60) n++;
+    return n;
+  }, hex);
+}
+
+async function expectDrawn(title: string, hex: string): Promise<void> {
+  await pollUntil(`a ${hex} line in "${title}"`, async () => (await drawnPixels(title, hex)) > 30, 10_000, 250);
+}
+
 describe('dashboard', { timeout: 15 * 60_000 }, () => {
   before(async () => {
     stack = await startStack('dashboard');
@@ -162,8 +180,16 @@ describe('dashboard', { timeout: 15 * 60_000 }, () => {
     assert.ok((await page.locator('table.heatmap tbody td').count()) > 0, 'the width heatmap has cells');
     assert.ok((await chartPoints('Serving throughput, batch 64: dense vs sparse')) > 0, 'serving throughput has data');
     assert.ok((await chartPoints('Training throughput')) > 0, 'training throughput has data');
+    await expectDrawn('NE per window: dense vs serving', '#1f5fa8');
+    await expectDrawn('NE per window: dense vs serving', '#d9480f');
+    await expectDrawn('ΔNE % (serving vs dense) with refreshes', '#7b2cbf');
+    await expectDrawn('Serving throughput, batch 64: dense vs sparse', '#d9480f');
+    await expectDrawn('Training throughput', '#0b7285');
     await stack.screenshot('06-run');
-    await page.getByRole('tab', { name: /Refresh log/ }).click();
+    // Keyboard: arrow keys move between the tabs.
+    await page.getByRole('tab', { name: 'Charts' }).focus();
+    await page.keyboard.press('ArrowRight');
+    assert.equal(await page.getByRole('tab', { name: /Refresh log/ }).getAttribute('aria-selected'), 'true');
     assert.ok((await page.getByTestId('refresh-log').locator('tbody tr').count()) > 0, 'refreshes are logged');
     await stack.screenshot('07-run-refresh-log');
     await page.getByRole('tab', { name: /Artifacts/ }).click();
@@ -188,6 +214,8 @@ describe('dashboard', { timeout: 15 * 60_000 }, () => {
     assert.match(diff, /pruning\.budget/);
     // Two runs of 5 windows, serving evaluated after the 1 warm-up window: 4 points each.
     assert.ok((await chartPoints('Serving NE per window')) >= 8, 'both runs are drawn');
+    await expectDrawn('Serving NE per window', '#0072B2');
+    await expectDrawn('Serving NE per window', '#D55E00');
     await stack.screenshot('08-compare');
   });
 
@@ -201,6 +229,8 @@ describe('dashboard', { timeout: 15 * 60_000 }, () => {
     await page.getByRole('button', { name: 'Register dataset' }).click();
     await page.getByRole('heading', { name: /synthetic drift \(e2e\)/ }).waitFor();
     assert.ok((await chartPoints('Drift per window (PSI vs previous window)')) > 0);
+    await expectDrawn('Drift per window (PSI vs previous window)', '#7b2cbf');
+    await expectDrawn('Label rate and new-id share per window', '#1f5fa8');
     await stack.screenshot('09-datasets');
   });
 
@@ -232,5 +262,22 @@ describe('dashboard', { timeout: 15 * 60_000 }, () => {
     await page.goto(`${stack.webUrl}/projects/${projectId}`);
     await page.getByRole('link', { name: 'e2e budget sweep' }).waitFor();
     await stack.screenshot('15-experiments');
+  });
+
+  test('narrow screens: the navigation wraps and the pages stay usable', async () => {
+    await page.setViewportSize({ width: 390, height: 844 });
+    try {
+      await page.goto(experimentUrl);
+      await page.getByTestId('runs-table').locator('tbody tr').first().waitFor();
+      await stack.screenshot('16-experiment-narrow');
+      await page.getByTestId('runs-table').locator('tbody tr').first().getByRole('link').first().click();
+      await page.waitForURL(/\/runs\//);
+      await expectDrawn('NE per window: dense vs serving', '#1f5fa8');
+      const width = await page.locator('figure[data-chart="NE per window: dense vs serving"] canvas').first().evaluate((c) => c.getBoundingClientRect().width);
+      assert.ok(width <= 390, `the chart fits the screen (${width}px)`);
+      await stack.screenshot('17-run-narrow');
+    } finally {
+      await page.setViewportSize({ width: 1360, height: 900 });
+    }
   });
 });

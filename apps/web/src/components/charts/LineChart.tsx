@@ -32,12 +32,16 @@ export interface LineChartProps {
 }
 
 const NO_MARKERS: readonly ChartMarker[] = [];
+const WHOLE_STEPS = [1, 2, 5, 10, 20, 25, 50, 100, 200, 250, 500, 1_000, 2_000, 2_500, 5_000, 10_000, 20_000, 50_000, 100_000, 1_000_000];
 
 export function LineChart({ title, series, xLabel, yLabel, markers = NO_MARKERS, height = 260, maxPoints = 10_000, description }: LineChartProps) {
   const hostRef = useRef<HTMLDivElement>(null);
   const plotRef = useRef<uPlot | null>(null);
   const drawn = useMemo(() => series.map((s) => ({ ...s, points: decimate(s.points, maxPoints) })), [series, maxPoints]);
   const data = useMemo(() => alignSeries(drawn.map((s) => s.points)), [drawn]);
+  // uPlot loads asynchronously; the plot is created with the data current by then, not the data of the first render.
+  const dataRef = useRef(data);
+  dataRef.current = data;
   const totalPoints = drawn.reduce((n, s) => n + s.points.length, 0);
   const markerXs = useMemo(() => markers.map((m) => m.x), [markers]);
   // Read by the draw hook, so new markers need no rebuild.
@@ -84,7 +88,8 @@ export function LineChart({ title, series, xLabel, yLabel, markers = NO_MARKERS,
         legend: { live: true },
         cursor: { drag: { x: true, y: false } },
         axes: [
-          { label: xLabel, stroke: '#444', grid: { stroke: '#eee' } },
+          // x is a window index: ticks on whole windows only.
+          { label: xLabel, stroke: '#444', grid: { stroke: '#eee' }, incrs: WHOLE_STEPS },
           { label: yLabel, stroke: '#444', grid: { stroke: '#eee' }, size: 64, values: (_u, vals) => vals.map((v) => formatNumber(v, 3)) },
         ],
         series: [
@@ -102,7 +107,7 @@ export function LineChart({ title, series, xLabel, yLabel, markers = NO_MARKERS,
       };
       // No redraw right after construction: uPlot's first layout pass runs in a microtask, and drawing before it
       // finds axes without ticks computed.
-      const plot = new UPlot(opts, data as uPlot.AlignedData, host);
+      const plot = new UPlot(opts, dataRef.current as uPlot.AlignedData, host);
       plotRef.current = plot;
       observer = new ResizeObserver(() => plot.setSize({ width: Math.max(280, host.clientWidth), height }));
       observer.observe(host);

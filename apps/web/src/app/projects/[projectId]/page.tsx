@@ -50,7 +50,7 @@ export default function ExperimentsPage() {
         </Link>
       </div>
       {counts.data ? (
-        <section aria-label="Runs by status" className="cards" style={{ marginBottom: '1rem' }}>
+        <section aria-label="Runs by status" className="cards stats" style={{ marginBottom: '1rem' }}>
           {(['all', 'queued', 'running', 'succeeded', 'failed', 'cancelled'] as const).map((s) => (
             <div className="card" key={s}>
               <div className="muted">{s === 'all' ? 'runs' : s}</div>

@@ -190,7 +190,7 @@ export default function RunPage() {
           </dd>
         </dl>
         {summary ? (
-          <div className="cards" style={{ marginTop: '0.75rem' }} aria-label="Summary">
+          <div className="cards stats" style={{ marginTop: '0.75rem' }} aria-label="Summary">
             {(
               [
                 ['mean ΔNE %', summary.meanDeltaNEPct],
