@@ -123,6 +123,8 @@ export async function startApiServer(opts: ApiServerOptions = {}): Promise<ApiSe
     schema,
     introspection: true,
     includeStacktraceInErrorResponses: false,
+    // main.ts owns SIGINT/SIGTERM (Apollo's own handler would re-raise the signal into ours and never exit)
+    stopOnTerminationSignals: false,
     formatError: formatError(log),
     plugins: [
       ApolloServerPluginDrainHttpServer({ httpServer: http }),
