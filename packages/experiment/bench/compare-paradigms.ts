@@ -9,7 +9,7 @@ import { appendFile, mkdir, readFile, writeFile, rm } from 'node:fs/promises';
 import { existsSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { experimentConfig, parseConfig, type ExperimentConfig } from '@driftprune/config';
-import { runExperiment, type RunSummary } from '../src/index.js';
+import { deltaNEPct, runExperiment, speedups, type RunSummary, type ServingEval, type WindowMetric } from '../src/index.js';
 
 const args = process.argv.slice(2);
 const opt = (name: string, dflt: string) => {
@@ -41,6 +41,8 @@ const PARADIGMS: { label: string; paradigm: Record<string, unknown> }[] = [
   { label: 'd2s r=2', paradigm: { kind: 'd2s', r: 2, refresh: REFRESH } },
   { label: 'd2s r=4', paradigm: { kind: 'd2s', r: 4, refresh: REFRESH } },
   { label: 'adaptive_d2s', paradigm: { kind: 'adaptive_d2s', tau: 1.0, jaccardBound: 0.7, rMin: 1, rMax: 4, refresh: REFRESH } },
+  // The trigger without requireGrowingGap: any gap above tau fires, the pruning shock included.
+  { label: 'adaptive_d2s any-gap', paradigm: { kind: 'adaptive_d2s', tau: 1.0, jaccardBound: 0.7, rMin: 1, rMax: 4, requireGrowingGap: false, refresh: REFRESH } },
 ];
 
 function baseConfig(dataset: string): Record<string, unknown> {
@@ -89,6 +91,8 @@ interface Row {
   budget: number | null;
   label: string;
   summary: RunSummary;
+  /** Mean ΔNE% over the second half of the evaluation windows (is the gap growing as the data drifts?). */
+  lateDeltaNEPct?: number;
 }
 
 const key = (r: Pick<Row, 'dataset' | 'seed' | 'budget' | 'label'>) => `${r.dataset}|${r.seed}|${r.budget}|${r.label}`;
@@ -112,7 +116,7 @@ async function main(): Promise<void> {
   let ran = 0;
   for (const [i, p] of plan.entries()) {
     if (done.has(key(p))) continue;
-    const dir = join(outDir, 'runs', `${p.dataset}-s${p.seed}-b${p.budget ?? 0}-${p.label.replace(/[^a-z0-9]+/gi, '_')}`);
+    const dir = runDir(p);
     const summary = await runExperiment({ config: makeConfig(p.dataset, p.seed, p.paradigm, p.budget), outDir: dir, maxWindows });
     await rm(join(dir, 'models'), { recursive: true, force: true });
     const row: Row = { dataset: p.dataset, seed: p.seed, budget: p.budget, label: p.label, summary };
@@ -126,8 +130,32 @@ async function main(): Promise<void> {
         `FLOPs ${(summary.servingFlopsRatio * 100).toFixed(1)} %, ${summary.wallSec.toFixed(1)} s (ETA ${Math.round((el / ran) * left)} s)`,
     );
   }
+  // Speed-ups from each run's serving log (median latencies; see speedups()).
+  for (const row of done.values()) {
+    const log = join(runDir(row), 'serving.jsonl');
+    if (!existsSync(log)) continue;
+    const evals = (await readFile(log, 'utf8')).split('\n').filter(Boolean).map((l) => JSON.parse(l) as ServingEval);
+    if (row.label !== 'dense') row.summary.speedupByBatch = speedups(evals);
+    const metrics = (await readFile(join(runDir(row), 'metrics.jsonl'), 'utf8')).split('\n').filter(Boolean).map((l) => JSON.parse(l) as WindowMetric);
+    row.lateDeltaNEPct = lateGap(metrics);
+  }
   await writeFile(join(outDir, 'results.md'), table([...done.values()]));
   console.log(table([...done.values()]));
+}
+
+/** Mean ΔNE% over the second half of the evaluation windows (dense reference: 0). */
+function lateGap(metrics: WindowMetric[]): number {
+  const gaps: number[] = [];
+  for (const d of metrics.filter((m) => m.model === 'dense' && !m.warmup)) {
+    const s = metrics.find((m) => m.model === 'serving' && m.window === d.window);
+    gaps.push(s ? deltaNEPct(s.ne, d.ne) : 0);
+  }
+  const late = gaps.slice(Math.floor(gaps.length / 2));
+  return late.length ? late.reduce((a, b) => a + b, 0) / late.length : NaN;
+}
+
+function runDir(p: Pick<Row, 'dataset' | 'seed' | 'budget' | 'label'>): string {
+  return join(outDir, 'runs', `${p.dataset}-s${p.seed}-b${p.budget ?? 0}-${p.label.replace(/[^a-z0-9]+/gi, '_')}`);
 }
 
 const mean = (xs: number[]) => xs.reduce((a, b) => a + b, 0) / xs.length;
@@ -142,19 +170,25 @@ export function table(rows: Row[]): string {
     const denseCompute = new Map(rs.filter((r) => r.label === 'dense').map((r) => [r.seed, r.summary.trainingFlops]));
     const n = new Set(rs.map((r) => r.seed)).size;
     out.push(`### ${dataset} (${n} seeds: mean ± std)`, '');
-    out.push('| budget | paradigm | mean ΔNE % | max ΔNE % | refreshes | serving FLOPs / dense | training compute / dense-only | serving speed-up b=512 | b=64 |');
-    out.push('|---|---|---|---|---|---|---|---|---|');
+    out.push('| budget | paradigm | mean ΔNE % | max ΔNE % | ΔNE % 2nd half | refreshes | serving FLOPs / dense | training compute / dense-only | speed-up b=512 | b=64 |');
+    out.push('|---|---|---|---|---|---|---|---|---|---|');
     const groups = new Map<string, Row[]>();
     for (const r of rs) {
       const k = `${r.budget ?? 0}|${r.label}`;
       groups.set(k, [...(groups.get(k) ?? []), r]);
     }
-    for (const [k, g] of groups) {
+    const order = ['dense', ...PARADIGMS.map((p) => p.label)];
+    const sorted = [...groups].sort(([a], [b]) => {
+      const [ba, la] = a.split('|');
+      const [bb, lb] = b.split('|');
+      return Number(ba) - Number(bb) || order.indexOf(la) - order.indexOf(lb);
+    });
+    for (const [k, g] of sorted) {
       const [budget, label] = k.split('|');
       const s = g.map((r) => r.summary);
       const compute = g.map((r) => r.summary.trainingFlops / (denseCompute.get(r.seed) ?? NaN));
       out.push(
-        `| ${budget === '0' ? '—' : `${Math.round(Number(budget) * 100)} %`} | ${label} | ${pm(s.map((x) => x.meanDeltaNEPct))} | ${pm(s.map((x) => x.maxDeltaNEPct))} | ${pm(s.map((x) => x.refreshes), 1)} | ` +
+        `| ${budget === '0' ? '—' : `${Math.round(Number(budget) * 100)} %`} | ${label} | ${pm(s.map((x) => x.meanDeltaNEPct))} | ${pm(s.map((x) => x.maxDeltaNEPct))} | ${pm(g.map((r) => r.lateDeltaNEPct ?? NaN))} | ${pm(s.map((x) => x.refreshes), 1)} | ` +
           `${pm(s.map((x) => x.servingFlopsRatio), 3)} | ${pm(compute)} | ${pm(s.map((x) => x.speedupByBatch?.[512] ?? NaN))} | ${pm(s.map((x) => x.speedupByBatch?.[64] ?? NaN))} |`,
       );
     }

@@ -87,12 +87,15 @@ export async function evaluateServing(
   return evals;
 }
 
-/** Speed-up of the serving model over dense, by batch size (throughput ratio). */
+/**
+ * Speed-up of the serving model over dense, by batch size: dense p50 latency / serving p50 latency. The median
+ * is used rather than mean throughput because on a shared machine a few preempted iterations dominate the mean.
+ */
 export function speedups(evals: ServingEval[]): Record<number, number> {
   const out: Record<number, number> = {};
   for (const s of evals.filter((e) => e.model === 'serving')) {
     const d = evals.find((e) => e.model === 'dense' && e.batchSize === s.batchSize && e.window === s.window);
-    if (d) out[s.batchSize] = s.samplesPerSec / d.samplesPerSec;
+    if (d) out[s.batchSize] = d.p50Ms / s.p50Ms;
   }
   return out;
 }
