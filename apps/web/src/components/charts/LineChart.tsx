@@ -119,7 +119,6 @@ export function LineChart({ title, series, xLabel, yLabel, markers = NO_MARKERS,
       plotRef.current = null;
     };
     // data and markers are pushed by the effect below; rebuilding on every point would flicker.
-    // eslint-disable-next-line react-hooks/exhaustive-deps
   }, [shapeKey]);
 
   useEffect(() => {

@@ -39,7 +39,6 @@ function ListInput({ id, value, onChange, parse, describedBy, invalid, placehold
   useEffect(() => {
     // Follow outside changes (a loaded YAML file) without fighting the person's typing.
     if (parse(text) === null || JSON.stringify(parse(text)) !== JSON.stringify(value)) setText(show(value));
-    // eslint-disable-next-line react-hooks/exhaustive-deps
   }, [JSON.stringify(value)]);
   return (
     <>

@@ -47,7 +47,6 @@ export function useQuery<TResult, TVariables>(
       }
     },
     // The variables are compared by their JSON (key), not by identity.
-    // eslint-disable-next-line react-hooks/exhaustive-deps
     [apiUrl, token, document, key, skip, signOut],
   );
 

@@ -38,7 +38,7 @@ export default function ExperimentPage() {
   const statusKey = live.runs.map((r) => r.status).join(',');
   useEffect(() => {
     if (statusKey) void exp.refetch();
-  }, [statusKey]); // eslint-disable-line react-hooks/exhaustive-deps
+  }, [statusKey]);
   const [cancelRun] = useMutation(CancelRunDocument);
   const [cancelSweep] = useMutation(CancelSweepDocument);
 

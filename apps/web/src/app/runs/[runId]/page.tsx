@@ -48,10 +48,10 @@ export default function RunPage() {
 
   useEffect(() => {
     if (run) rememberProject(run.projectId);
-  }, [run?.projectId]); // eslint-disable-line react-hooks/exhaustive-deps
+  }, [run?.projectId]);
   useEffect(() => {
     if (run) setPoints(run.metrics.points);
-  }, [run?.metrics]); // eslint-disable-line react-hooks/exhaustive-deps
+  }, [run?.metrics]);
 
   const active = run?.status === 'queued' || run?.status === 'running';
   const downsampled = run?.metrics.downsampled ?? false;
@@ -91,7 +91,7 @@ export default function RunPage() {
     if (!active) return;
     const t = setInterval(() => void q.refetch(), 15_000);
     return () => clearInterval(t);
-  }, [active]); // eslint-disable-line react-hooks/exhaustive-deps
+  }, [active]);
 
   const denseWidths = useMemo(() => denseLayerWidths(run?.config), [run?.config]);
   const info = (run?.progressInfo ?? null) as ProgressInfo | null;

@@ -70,7 +70,7 @@ export function SubmitSweepForm() {
   const seedList = parseNumberList(seeds);
   const sweep = { name, method, base, parameters: buildParameters(rows), seeds: seedList ?? seeds, samples, searchSeed };
   const baseCheck = useMemo(() => validateExperiment(base), [base]);
-  const preview = useMemo(() => previewSweep(sweep), [JSON.stringify(sweep)]); // eslint-disable-line react-hooks/exhaustive-deps
+  const preview = useMemo(() => previewSweep(sweep), [JSON.stringify(sweep)]);
   const baseIssues = baseCheck.ok ? {} : baseCheck.issues;
   const sweepIssues: Issues = { ...(preview.ok ? {} : preview.issues), ...serverIssues };
 
