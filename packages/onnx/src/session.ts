@@ -39,6 +39,8 @@ export interface SessionOptions {
   profileFilePrefix?: string;
   /** onnxruntime's log level for this session: 0 verbose … 4 fatal (default 2, warnings). */
   logSeverityLevel?: 0 | 1 | 2 | 3 | 4;
+  /** Session config entries, e.g. { 'optimization.disable_specified_optimizers': 'GemmTransposeFusion' }. */
+  config?: Record<string, string>;
 }
 
 export class OrtSession {
@@ -59,6 +61,7 @@ export class OrtSession {
       ...(options.preferredOutputLocation ? { preferredOutputLocation: options.preferredOutputLocation } : {}),
       ...(options.profileFilePrefix ? { enableProfiling: true, profileFilePrefix: options.profileFilePrefix } : {}),
       ...(options.logSeverityLevel !== undefined ? { logSeverityLevel: options.logSeverityLevel } : {}),
+      ...(options.config ? { extra: options.config } : {}),
     });
     this.session = s;
     this.inputNames = s.inputMetadata.map((m) => m.name);
