@@ -158,6 +158,11 @@ const refreshOptions = z
     warmStart: z.boolean().default(true),
     /** Fine-tune steps on the latest window right after a refresh. */
     fineTuneSteps: z.number().int().min(0).default(0),
+    /**
+     * Windows a new sparse model trains alongside the serving one before it takes over (ours; 0 = it serves at
+     * once). Keeps a freshly pruned, unrecovered model from serving; costs one more model's training meanwhile.
+     */
+    shadowWindows: z.number().int().min(0).max(8).default(0),
   })
   .strict();
 

@@ -39,7 +39,12 @@ async function lines<T>(path: string): Promise<T[]> {
   return (await readFile(path, 'utf8')).split('\n').filter(Boolean).map((l) => JSON.parse(l) as T);
 }
 
-for (const paradigm of [{ kind: 'adaptive_d2s', rMin: 1, rMax: 2, tau: 0.2 }, { kind: 'sparse_regrow', r: 1, regrowFraction: 0.25 }, { kind: 'gradual', rampWindows: 2, everySteps: 2 }])
+for (const paradigm of [
+  { kind: 'adaptive_d2s', rMin: 1, rMax: 2, tau: 0.2 },
+  { kind: 'sparse_regrow', r: 1, regrowFraction: 0.25 },
+  { kind: 'gradual', rampWindows: 2, everySteps: 2 },
+  { kind: 'd2s', r: 1, refresh: { shadowWindows: 1 } },
+])
   test(`${paradigm.kind}: a run stopped mid-window and resumed gives the uninterrupted run's metrics bit for bit`, async () => {
     const config = tinyConfig(paradigm);
     const a = await tmp();
@@ -134,6 +139,23 @@ test('prune_once refreshes once; dense never; unstructured masks keep the shape'
     const serving = metrics.filter((m) => m.model === 'serving');
     for (const m of serving) assert.ok(Math.abs(m.sparsity - 0.5) < 0.02, `sparsity ${m.sparsity}`);
     assert.ok(existsSync(join(dir, 'checkpoint', 'state.json')));
+  } finally {
+    await rm(dir, { recursive: true, force: true });
+  }
+});
+
+test('d2s with shadowWindows trains the new model alongside before it serves', async () => {
+  const dir = await tmp();
+  try {
+    const config = tinyConfig({ kind: 'd2s', r: 2, refresh: { shadowWindows: 1 } });
+    const shadow = await runExperiment({ config, outDir: dir });
+    const refreshes = await lines<RefreshEvent>(join(dir, 'refreshes.jsonl'));
+    // The first sparse model serves at once; later ones one window after they were generated.
+    assert.deepEqual(refreshes.map((r) => [r.window, r.servesFromWindow ?? null]), [[0, null], [2, 4], [4, 6]]);
+    const plain = await runExperiment({ config: tinyConfig({ kind: 'd2s', r: 2 }), outDir: dir });
+    // Same dense model and schedule; the shadow costs one more sparse model's training per refresh.
+    assert.ok(shadow.trainingFlops > plain.trainingFlops);
+    assert.equal(shadow.refreshes, plain.refreshes);
   } finally {
     await rm(dir, { recursive: true, force: true });
   }

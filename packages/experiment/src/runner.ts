@@ -58,6 +58,8 @@ interface RunState {
   /** sparse_regrow: the last in-weights of every dense neuron, so a regrown neuron starts from them. */
   reservoir: EncodedParams | null;
   hasServing: boolean;
+  /** d2s/adaptive_d2s with refresh.shadowWindows: the next sparse model, training before it serves. */
+  shadow: { windowsLeft: number; mask: EncodedMask } | null;
 }
 
 /** Forward + backward ≈ 3 forward passes: the usual training-compute estimate per sample. */
@@ -114,7 +116,9 @@ export async function runExperiment(options: RunOptions): Promise<RunSummary> {
     sparsityReached: 0,
     reservoir: null,
     hasServing: false,
+    shadow: null,
   };
+  let shadowTrainer: Trainer | null = null;
 
   if (options.resume && existsSync(join(ckptDir, 'state.json'))) {
     st = JSON.parse(await readFile(join(ckptDir, 'state.json'), 'utf8')) as RunState;
@@ -122,6 +126,10 @@ export async function runExperiment(options: RunOptions): Promise<RunSummary> {
     if (st.hasServing) {
       serving = createTrainer({ ...trainerBase, shape, seed: cfg.seed });
       serving.loadCheckpoint(join(ckptDir, 'serving.ckpt'));
+    }
+    if (st.shadow) {
+      shadowTrainer = createTrainer({ ...trainerBase, shape, seed: cfg.seed });
+      shadowTrainer.loadCheckpoint(join(ckptDir, 'shadow.ckpt'));
     }
     mask = st.mask ? decodeMask(st.mask) : null;
     reservoir = st.reservoir ? decodeParams(st.reservoir) : null;
@@ -144,16 +152,20 @@ export async function runExperiment(options: RunOptions): Promise<RunSummary> {
     st.hasServing = true;
   };
 
-  const logRefresh = async (t: number, trigger: string, next: PruneMask, flopsRatio: number) => {
+  /** Logs a new mask; it becomes the serving mask now, or `shadowWindows` windows later (servesFromWindow). */
+  const logRefresh = async (t: number, trigger: string, next: PruneMask, flopsRatio: number, shadowWindows = 0) => {
     const refresh: RefreshEvent = {
       window: t,
       trigger,
       widths: next.granularity === 'structured' ? maskWidths(next.neurons) : weightMaskCounts(next.weights),
       jaccard: mask ? maskJaccard(mask, next) : 1,
       flopsRatio,
+      ...(shadowWindows > 0 ? { servesFromWindow: t + shadowWindows + 1 } : {}),
     };
-    mask = next;
-    st.mask = encodeMask(next);
+    if (shadowWindows === 0) {
+      mask = next;
+      st.mask = encodeMask(next);
+    }
     st.refreshes.push(refresh);
     await appendFile(join(outDir, 'refreshes.jsonl'), JSON.stringify(refresh) + '\n');
     await emit({ type: 'refresh', refresh });
@@ -176,18 +188,29 @@ export async function runExperiment(options: RunOptions): Promise<RunSummary> {
       if (res.mask.granularity === 'unstructured') [...fresh.bottom, ...fresh.top].forEach((l, i) => (l.mask = [...res.params.bottom, ...res.params.top][i].mask));
       params = fresh;
     }
-    installServing(params, optState);
-    await logRefresh(t, trigger, res.mask, res.flopsRatio);
+    // A shadow model replaces an existing serving model only after training alongside it (the first one serves at once).
+    const shadowWindows = (paradigm.kind === 'd2s' || paradigm.kind === 'adaptive_d2s') && serving ? paradigm.refresh.shadowWindows : 0;
+    let target: Trainer;
+    if (shadowWindows > 0) {
+      shadowTrainer?.dispose();
+      shadowTrainer = createTrainer({ ...trainerBase, params, ...(optState ? { optimizerState: optState } : {}) });
+      st.shadow = { windowsLeft: shadowWindows, mask: encodeMask(res.mask) };
+      target = shadowTrainer;
+    } else {
+      installServing(params, optState);
+      target = serving!;
+    }
+    await logRefresh(t, trigger, res.mask, res.flopsRatio, shadowWindows);
     const fineTune = paradigm.kind === 'd2s' || paradigm.kind === 'adaptive_d2s' ? paradigm.refresh.fineTuneSteps : 0;
     if (fineTune > 0) {
       let steps = 0;
-      const f = servingFlopsNow();
+      const f = paramsFlops(target.getParams());
       while (steps < fineTune) {
         let any = false;
         for await (const b of batchesOf(win)) {
           checkAbort();
           if (steps >= fineTune) break;
-          serving!.trainStep(b);
+          target.trainStep(b);
           countTrain(f, b.size);
           steps++;
           any = true;
@@ -195,6 +218,20 @@ export async function runExperiment(options: RunOptions): Promise<RunSummary> {
         if (!any) break;
       }
     }
+    if (shadowWindows === 0) {
+      st.lastRefreshWindow = t;
+      st.pendingServingEval = cfg.evaluation.serving.enabled && cfg.evaluation.serving.everyRefresh;
+    }
+  };
+
+  /** The shadow model has trained its windows: it becomes the serving model. */
+  const promoteShadow = (t: number) => {
+    serving?.dispose();
+    serving = shadowTrainer;
+    shadowTrainer = null;
+    mask = decodeMask(st.shadow!.mask);
+    st.mask = st.shadow!.mask;
+    st.shadow = null;
     st.lastRefreshWindow = t;
     st.pendingServingEval = cfg.evaluation.serving.enabled && cfg.evaluation.serving.everyRefresh;
   };
@@ -347,6 +384,10 @@ export async function runExperiment(options: RunOptions): Promise<RunSummary> {
           serving.trainStep(b);
           countTrain(servingFlopsNow(), b.size);
         }
+        if (shadowTrainer) {
+          shadowTrainer.trainStep(b);
+          countTrain(paramsFlops(shadowTrainer.getParams()), b.size);
+        }
         stepInWindow++;
         st.samplesTrained += b.size;
         if (paradigm.kind === 'gradual' && serving && gradualPruneNow(paradigm, t, stepInWindow))
@@ -358,7 +399,8 @@ export async function runExperiment(options: RunOptions): Promise<RunSummary> {
         }
       }
 
-      // 3. The paradigm acts.
+      // 3. The paradigm acts (a shadow model that has trained its windows takes over first).
+      if (shadowTrainer && st.shadow && --st.shadow.windowsLeft <= 0) promoteShadow(t);
       if (pruneOpts && isWarmupEnd(paradigm, t)) {
         if (paradigm.kind === 'gradual') {
           installServing(dense.getParams(), dense.getOptimizerState());
@@ -378,7 +420,7 @@ export async function runExperiment(options: RunOptions): Promise<RunSummary> {
         await generateFromDense(t, 'schedule', win);
       } else if (paradigm.kind === 'sparse_regrow' && serving && periodicDue(paradigm, t)) {
         await regrow(t, win);
-      } else if (paradigm.kind === 'adaptive_d2s' && serving) {
+      } else if (paradigm.kind === 'adaptive_d2s' && serving && !shadowTrainer) {
         const since = t - st.lastRefreshWindow;
         const d = metrics.find((m) => m.model === 'dense');
         const s = metrics.find((m) => m.model === 'serving');
@@ -403,7 +445,7 @@ export async function runExperiment(options: RunOptions): Promise<RunSummary> {
       // 4. Checkpoint at the window boundary.
       st.nextWindow = t + 1;
       if (cfg.checkpoint.everyWindows > 0 && (t + 1) % cfg.checkpoint.everyWindows === 0) {
-        await saveCheckpoint(ckptDir, st, dense, serving);
+        await saveCheckpoint(ckptDir, st, dense, serving, shadowTrainer);
         await emit({ type: 'checkpoint', window: t, path: ckptDir });
       }
       await emit({ type: 'progress', progress: progress(t, 1) });
@@ -420,6 +462,7 @@ export async function runExperiment(options: RunOptions): Promise<RunSummary> {
   } finally {
     dense.dispose();
     (serving as Trainer | null)?.dispose();
+    (shadowTrainer as Trainer | null)?.dispose();
   }
 
   function progress(t: number, within: number): Progress {
@@ -442,12 +485,13 @@ async function firstBatchOf(batches: AsyncIterable<Batch>): Promise<Batch | null
 }
 
 /** Writes the checkpoint next to the old one, then swaps: a crash mid-write leaves the previous one intact. */
-async function saveCheckpoint(dir: string, st: RunState, dense: Trainer, serving: Trainer | null): Promise<void> {
+async function saveCheckpoint(dir: string, st: RunState, dense: Trainer, serving: Trainer | null, shadow: Trainer | null): Promise<void> {
   const tmp = `${dir}.tmp`;
   await rm(tmp, { recursive: true, force: true });
   await mkdir(tmp, { recursive: true });
   await writeFile(join(tmp, 'dense.ckpt'), dense.saveCheckpoint());
   if (serving) await writeFile(join(tmp, 'serving.ckpt'), serving.saveCheckpoint());
+  if (shadow) await writeFile(join(tmp, 'shadow.ckpt'), shadow.saveCheckpoint());
   await writeFile(join(tmp, 'state.json'), JSON.stringify(st));
   await rm(dir, { recursive: true, force: true });
   await rename(tmp, dir);

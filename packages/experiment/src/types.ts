@@ -32,6 +32,8 @@ export interface RefreshEvent {
   /** Jaccard index between the new mask and the previous one (1 for the first). */
   jaccard: number;
   flopsRatio: number;
+  /** With refresh.shadowWindows: the first window the new model serves (it trains alongside until then). */
+  servesFromWindow?: number;
 }
 
 export interface ServingEval {

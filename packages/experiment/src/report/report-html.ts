@@ -26,7 +26,7 @@ export function reportHtml(r: ReportInput): string {
       { name: 'dense', points: byModel('dense'), color: PALETTE[0] },
       { name: 'serving', points: byModel('serving'), color: PALETTE[1] },
     ],
-    markers: r.refreshes.map((f) => ({ x: f.window + 1, label: `refresh after window ${f.window} (${f.trigger})` })),
+    markers: r.refreshes.map((f) => ({ x: f.servesFromWindow ?? f.window + 1, label: `refresh after window ${f.window} (${f.trigger})` })),
   });
   const deltas: { x: number; y: number }[] = [];
   for (const s of r.metrics.filter((m) => m.model === 'serving')) {
@@ -38,7 +38,7 @@ export function reportHtml(r: ReportInput): string {
     xLabel: 'window',
     yLabel: 'ΔNE %',
     series: [{ name: 'ΔNE %', points: deltas, color: PALETTE[1] }],
-    markers: r.refreshes.map((f) => ({ x: f.window + 1, label: `refresh after window ${f.window} (${f.trigger}), Jaccard ${num(f.jaccard)}` })),
+    markers: r.refreshes.map((f) => ({ x: f.servesFromWindow ?? f.window + 1, label: `refresh after window ${f.window} (${f.trigger}), Jaccard ${num(f.jaccard)}` })),
   });
   const layers = [...new Set(r.refreshes.flatMap((f) => Object.keys(f.widths)))];
   const widths = lineChart({
