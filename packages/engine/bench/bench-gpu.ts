@@ -13,11 +13,12 @@ import { cpus } from 'node:os';
 import { join, resolve } from 'node:path';
 import { createInterface } from 'node:readline';
 import type { Batch } from '@driftprune/data/types';
-import { initParams } from '../src/init.js';
+import type { Trainer } from '../src/api.js';
+import { cloneParams, initParams } from '../src/init.js';
 import { resolveShape } from '../src/shape.js';
 import { makeBatch, relErr } from '../src/test-support.js';
 import { createTrainer } from '../src/trainer.js';
-import type { DlrmShape } from '../src/types.js';
+import type { DlrmShape, ModelParams } from '../src/types.js';
 import { checkBatch } from '../src/webgpu/batch.js';
 import { probeWebGpu } from '../src/webgpu/probe.js';
 import type { GraphVariant } from '../src/webgpu/resident-graph.js';
@@ -33,7 +34,7 @@ const paritySteps = Number(arg('parity-steps', '100'));
 const rounds = Number(arg('rounds', '3'));
 const secondsPerRound = Number(arg('seconds', '1.5'));
 const phases = new Set(arg('phases', 'parity,profile,throughput').split(','));
-const variantNames = arg('variants', 'default,novalidate,pertensor,fulltable,prototype').split(',');
+const variantNames = arg('variants', 'default,fused,plain,separate,pertensor,fulltable,prototype,novalidate').split(',');
 const python = arg('python', 'python3');
 // --ep cpu --small: a dry run of every phase on this machine (CPU execution provider, a small model, no PyTorch).
 const ep = arg('ep', 'webgpu') as 'webgpu' | 'cpu';
@@ -44,12 +45,16 @@ mkdirSync(outDir, { recursive: true });
 const log = (...a: unknown[]) => console.error(`[${new Date().toISOString().slice(11, 19)}]`, ...a);
 
 // What each formulation buys: the engine's default graph, and the slower ones it replaced.
-const VARIANTS: Record<string, { webgpuOptions?: Record<string, string>; graphVariant?: GraphVariant }> = {
+const VARIANTS: Record<string, { webgpuOptions?: Record<string, string>; graphVariant?: GraphVariant; keepTransposes?: boolean }> = {
   default: {},
+  fused: { keepTransposes: false },
   novalidate: { webgpuOptions: { validationMode: 'disabled' } },
+  cachesimple: { webgpuOptions: { storageBufferCacheMode: 'simple' } },
+  plain: { graphVariant: { formulation: 'plain' } },
+  separate: { graphVariant: { hostInputs: 'separate' } },
   pertensor: { graphVariant: { denseUpdate: 'per-tensor' } },
   fulltable: { graphVariant: { embeddingUpdate: 'full-table' } },
-  prototype: { graphVariant: { denseUpdate: 'per-tensor', embeddingUpdate: 'full-table' } },
+  prototype: { graphVariant: { formulation: 'plain', hostInputs: 'separate', denseUpdate: 'per-tensor', embeddingUpdate: 'full-table' } },
 };
 
 const results: Record<string, unknown> = { date: new Date().toISOString(), argv: process.argv.slice(2), node: process.version, cores: cpus().length };
@@ -68,48 +73,88 @@ function gpuName(): string {
   return r.status === 0 ? r.stdout.trim() : `nvidia-smi failed: ${r.error?.message ?? r.stderr}`;
 }
 
+function normRelErr(a: ArrayLike<number>, b: ArrayLike<number>): number {
+  let num = 0;
+  let den = 0;
+  for (let i = 0; i < b.length; i++) {
+    num += (a[i] - b[i]) ** 2;
+    den += b[i] ** 2;
+  }
+  return Math.sqrt(num / Math.max(den, 1e-30));
+}
+const share = (a: ArrayLike<number>, b: ArrayLike<number>, tol: number) => {
+  let k = 0;
+  for (let i = 0; i < b.length; i++) if (Math.abs(a[i] - b[i]) > tol) k++;
+  return k / b.length;
+};
+
 // ---- 1. parity ------------------------------------------------------------------------------------------------
+
+type OptimizerSetting = { kind: 'adagrad'; lr: number; eps: number; initialAccumulator?: number };
+
+/** Loss trajectories of two engines on the same batches, and how far their parameters ended apart. */
+function trajectories(name: string, a: () => Trainer, b: () => Trainer, data: Batch[], held: Batch) {
+  const run = (make: () => Trainer) => {
+    const t = make();
+    const t0 = performance.now();
+    const loss = data.map((x) => t.trainStep(x));
+    const seconds = (performance.now() - t0) / 1000;
+    const params = t.getParams();
+    const heldOut = t.evalLoss(held);
+    t.dispose();
+    return { loss, seconds, params, heldOut };
+  };
+  const x = run(a);
+  const y = run(b);
+  let maxAbs = 0;
+  let maxRel = 0;
+  let firstOff = -1;
+  x.loss.forEach((c, i) => {
+    const d = Math.abs(y.loss[i] - c);
+    maxAbs = Math.max(maxAbs, d);
+    maxRel = Math.max(maxRel, d / Math.abs(c));
+    if (firstOff < 0 && d / Math.abs(c) > 1e-4) firstOff = i;
+  });
+  const layers = Object.fromEntries([...x.params.bottom, ...x.params.top].map((l, i) => [l.name, normRelErr([...y.params.bottom, ...y.params.top][i].W, l.W)]));
+  const r = {
+    steps: data.length,
+    lossMaxAbsDiff: maxAbs,
+    lossMaxRelDiff: maxRel,
+    firstStepOffBy1e4: firstOff,
+    firstLoss: [x.loss[0], y.loss[0]],
+    lastLoss: [x.loss.at(-1), y.loss.at(-1)],
+    heldOutLoss: [x.heldOut, y.heldOut],
+    // ‖a − b‖ / ‖b‖ per tensor, and the share of embedding entries more than 1e-4 apart.
+    paramNormRelErr: { embeddings: normRelErr(y.params.embeddings, x.params.embeddings), ...layers },
+    embeddingEntriesOff: share(y.params.embeddings, x.params.embeddings, 1e-4),
+    seconds: [x.seconds, y.seconds],
+    loss: [x.loss, y.loss],
+  };
+  log(`${name}: loss ${x.loss[0].toFixed(5)} → ${x.loss.at(-1)!.toFixed(5)} vs ${y.loss[0].toFixed(5)} → ${y.loss.at(-1)!.toFixed(5)}; max rel Δloss ${maxRel.toExponential(2)} (first step off by > 1e-4: ${firstOff}); embeddings ‖Δ‖/‖·‖ ${r.paramNormRelErr.embeddings.toExponential(2)}`);
+  return r;
+}
 
 function parity() {
   log(`parity: ${paritySteps} steps at batch ${parityBatch}, CPU engine (${cpus().length} threads) vs webgpu`);
   const params = initParams(shape, 1);
   const data = Array.from({ length: paritySteps }, (_, i) => labelled(parityBatch, 1000 + i));
-  const gpu = createResidentTrainer({ params, optimizer, threads: 1, executionProvider: ep });
-  let t0 = performance.now();
-  const gpuLoss = data.map((b) => gpu.trainStep(b));
-  const gpuSeconds = (performance.now() - t0) / 1000;
-  const gpuParams = gpu.getParams();
   const held = labelled(parityBatch, 99);
-  const gpuEval = gpu.evalLoss(held);
-  gpu.dispose();
-  const cpu = createTrainer({ params, optimizer, threads: cpus().length });
-  t0 = performance.now();
-  const cpuLoss = data.map((b) => cpu.trainStep(b));
-  const cpuSeconds = (performance.now() - t0) / 1000;
-  const cpuParams = cpu.getParams();
-  const cpuEval = cpu.evalLoss(held);
-  cpu.dispose();
-  let maxAbs = 0;
-  let maxRel = 0;
-  cpuLoss.forEach((c, i) => {
-    maxAbs = Math.max(maxAbs, Math.abs(gpuLoss[i] - c));
-    maxRel = Math.max(maxRel, Math.abs(gpuLoss[i] - c) / Math.abs(c));
-  });
-  const layers = Object.fromEntries([...cpuParams.bottom, ...cpuParams.top].map((l, i) => [l.name, relErr([...gpuParams.bottom, ...gpuParams.top][i].W, l.W)]));
+  // overlap off: its worker thread is a separate module file, which this one-file bundle does not carry.
+  const cpu = (p: ModelParams, o: OptimizerSetting) => () => createTrainer({ params: p, optimizer: o, threads: cpus().length, overlap: false });
+  const gpu = (p: ModelParams, o: OptimizerSetting) => () => createResidentTrainer({ params: p, optimizer: o, threads: 1, executionProvider: ep });
+  // The reference setting (Adagrad, initial accumulator 0) moves every weight by ±lr on its first update,
+  // whatever the size of its gradient: float-order differences in near-zero gradients flip such steps, and
+  // the trajectories separate. The control measures that sensitivity on the CPU engine alone: the same run from
+  // parameters perturbed by one part in 10^7 (about one float32 ulp).
+  const perturbed = cloneParams(params);
+  for (const l of [...perturbed.bottom, ...perturbed.top]) for (let k = 0; k < l.W.length; k++) l.W[k] *= 1 + 1e-7;
   results.parity = {
     batch: parityBatch,
-    steps: paritySteps,
-    lossMaxAbsDiff: maxAbs,
-    lossMaxRelDiff: maxRel,
-    firstLoss: { cpu: cpuLoss[0], webgpu: gpuLoss[0] },
-    lastLoss: { cpu: cpuLoss.at(-1), webgpu: gpuLoss.at(-1) },
-    heldOutLoss: { cpu: cpuEval, webgpu: gpuEval },
-    paramRelErr: { embeddings: relErr(gpuParams.embeddings, cpuParams.embeddings), ...layers },
-    seconds: { cpu: cpuSeconds, webgpu: gpuSeconds },
-    cpuLoss,
-    webgpuLoss: gpuLoss,
+    reference: trajectories('parity (reference Adagrad, cpu vs webgpu)', cpu(params, optimizer), gpu(params, optimizer), data, held),
+    controlCpuVsPerturbedCpu: trajectories('control (cpu vs cpu from params × (1 + 1e-7))', cpu(params, optimizer), cpu(perturbed, optimizer), data, held),
+    // A smooth setting (initial accumulator 0.1): no ±lr first steps, so float noise stays float noise.
+    smooth: trajectories('parity (Adagrad, initial accumulator 0.1, cpu vs webgpu)', cpu(params, { ...optimizer, initialAccumulator: 0.1 }), gpu(params, { ...optimizer, initialAccumulator: 0.1 }), data, held),
   };
-  log(`parity: loss ${cpuLoss[0].toFixed(5)} → ${cpuLoss.at(-1)!.toFixed(5)} (cpu) vs ${gpuLoss[0].toFixed(5)} → ${gpuLoss.at(-1)!.toFixed(5)} (webgpu); max |Δloss| ${maxAbs.toExponential(2)}, max rel ${maxRel.toExponential(2)}; embeddings rel err ${relErr(gpuParams.embeddings, cpuParams.embeddings).toExponential(2)}`);
   save();
 }
 
@@ -166,11 +211,18 @@ function profile(B: number, steps: number) {
   }
   const n = Math.max(1, steadyRuns.length);
   const runUs = steadyRuns.reduce((a, e) => a + e.dur, 0) / n;
+  // Host time between one run's end and the next run's start (JS, input conversion, output hand-back).
+  const gaps = steadyRuns.slice(1).map((e, i) => e.ts - (steadyRuns[i].ts + steadyRuns[i].dur));
+  const gapMs = gaps.length ? gaps.reduce((a, b) => a + b, 0) / gaps.length / 1000 : null;
   results[`profile_b${B}`] = {
     file: path,
     runs: runs.length,
     steadyRuns: steadyRuns.length,
     meanRunMs: runUs / 1000,
+    meanGapBetweenRunsMs: gapMs,
+    // The WebGPU EP's GPU timestamps ('Api' events): kernel time on the card per step.
+    gpuKernelMsPerStep: events.filter((e) => e.cat === 'Api' && e.ts >= from).reduce((a, e) => a + e.dur, 0) / n / 1000,
+    gpuKernelsPerStep: events.filter((e) => e.cat === 'Api' && e.ts >= from).length / n,
     kernelsPerStep: steady.length / n,
     nodesPerStepByProvider: Object.fromEntries(Object.entries(byProvider).map(([k, v]) => [k, v / n])),
     nonWebGpuNodes: [...cpuNodes],
@@ -181,6 +233,7 @@ function profile(B: number, steps: number) {
     // Events that are neither nodes nor session phases (the WebGPU EP's GPU timestamps, where it records them).
     otherEventsByTime: aggregateOther(events.filter((e) => e.ts >= from && e.cat !== 'Node' && e.cat !== 'Session'), n),
   };
+  log(`profile: GPU kernel time ${(events.filter((e) => e.cat === 'Api' && e.ts >= from).reduce((a, e) => a + e.dur, 0) / n / 1000).toFixed(2)} ms per step, host gap between runs ${gapMs?.toFixed(2)} ms`);
   log(`profile: ${(steady.length / n).toFixed(0)} nodes per step, by provider ${JSON.stringify(byProvider)}; non-WebGPU: ${[...cpuNodes].join(', ') || 'none'}; model_run ${(runUs / 1000).toFixed(2)} ms`);
   save();
 }
@@ -223,19 +276,28 @@ async function throughput(B: number) {
   const checkMs = (performance.now() - t0) / data.length;
   const trainers: Record<string, ResidentTrainer> = {};
   const setup: Record<string, number> = {};
+  const failed: Record<string, string> = {};
   for (const v of variantNames) {
     t0 = performance.now();
-    trainers[v] = createResidentTrainer({ shape, seed: 1, optimizer, threads: 1, ...VARIANTS[v], executionProvider: ep });
-    for (let i = 0; i < 10; i++) trainers[v].trainStep(data[i % data.length]);
-    setup[v] = (performance.now() - t0) / 1000;
+    try {
+      trainers[v] = createResidentTrainer({ shape, seed: 1, optimizer, threads: 1, ...VARIANTS[v], executionProvider: ep, timeSteps: true });
+      for (let i = 0; i < 10; i++) trainers[v].trainStep(data[i % data.length]);
+      setup[v] = (performance.now() - t0) / 1000;
+    } catch (e) {
+      failed[v] = e instanceof Error ? e.message.split('\n')[0] : String(e);
+      log(`variant ${v} failed: ${failed[v]}`);
+      trainers[v]?.dispose();
+      delete trainers[v];
+    }
   }
+  const live = variantNames.filter((v) => trainers[v]);
   let k = 0;
   const steps = (t: ResidentTrainer, n: number) => {
     const s = performance.now();
     for (let i = 0; i < n; i++) t.trainStep(data[k++ % data.length]);
     return (performance.now() - s) / 1000;
   };
-  const probe = steps(trainers[variantNames[0]], 5) / 5;
+  const probe = steps(trainers[live[0]], 5) / 5;
   const n = Math.max(5, Math.round(secondsPerRound / probe));
   let torch: { ref: TorchReference; info: Record<string, unknown> } | undefined;
   try {
@@ -245,7 +307,7 @@ async function throughput(B: number) {
   } catch (e) {
     log(`NO PyTorch reference: ${e instanceof Error ? e.message : e}`);
   }
-  const ours: Record<string, number[]> = Object.fromEntries(variantNames.map((v) => [v, []]));
+  const ours: Record<string, number[]> = Object.fromEntries(live.map((v) => [v, []]));
   const theirs: number[] = [];
   const torchSteps = Math.max(5, n);
   for (let r = 0; r < rounds; r++) {
@@ -253,10 +315,15 @@ async function throughput(B: number) {
       const t = await torch.ref.run(torchSteps);
       theirs.push((t.steps * B) / t.seconds);
     }
-    for (const v of variantNames) ours[v].push((n * B) / steps(trainers[v], n));
-    log(`round ${r + 1}/${rounds}: ${variantNames.map((v) => `${v} ${ours[v][r].toFixed(0)}`).join(', ')}${torch ? `, PyTorch ${theirs[r].toFixed(0)}` : ''} samples/s (${n} steps each)`);
+    for (const v of live) ours[v].push((n * B) / steps(trainers[v], n));
+    log(`round ${r + 1}/${rounds}: ${live.map((v) => `${v} ${ours[v][r].toFixed(0)}`).join(', ')}${torch ? `, PyTorch ${theirs[r].toFixed(0)}` : ''} samples/s (${n} steps each)`);
   }
   torch?.ref.stop();
+  const stepTimes = Object.fromEntries(live.map((v) => {
+    const st = trainers[v].stepTimes!;
+    return [v, { prepareMs: st.prepareMs / st.steps, runMs: st.runMs / st.steps, afterMs: st.afterMs / st.steps }];
+  }));
+  log(`step time split (ms: prepare / run / after): ${live.map((v) => `${v} ${stepTimes[v].prepareMs.toFixed(2)} / ${stepTimes[v].runMs.toFixed(2)} / ${stepTimes[v].afterMs.toFixed(2)}`).join(', ')}`);
   for (const t of Object.values(trainers)) t.dispose();
   const pt = theirs.length ? median(theirs) : null;
   results[`throughput_b${B}`] = {
@@ -266,8 +333,10 @@ async function throughput(B: number) {
     pytorch: pt === null ? null : Math.round(pt),
     pytorchRounds: theirs.map(Math.round),
     pytorchInfo: torch?.info ?? null,
+    failedVariants: failed,
+    stepTimes,
     variants: Object.fromEntries(
-      variantNames.map((v) => [v, { samplesPerSec: Math.round(median(ours[v])), rounds: ours[v].map(Math.round), ratio: pt === null ? null : Number((median(ours[v].map((o, i) => o / theirs[i]))).toFixed(3)), setupSeconds: setup[v], stepMs: (B / median(ours[v])) * 1000 }]),
+      live.map((v) => [v, { samplesPerSec: Math.round(median(ours[v])), rounds: ours[v].map(Math.round), ratio: pt === null ? null : Number((median(ours[v].map((o, i) => o / theirs[i]))).toFixed(3)), setupSeconds: setup[v], stepMs: (B / median(ours[v])) * 1000 }]),
     ),
     hostCheckMsPerStep: checkMs,
     uploadBytesPerStep: B * (shape.numDense * 4 + shape.tableSizes.length * 4 + 4),

@@ -20,7 +20,7 @@ import { resolveOptimizer, type Optimizer } from '../optim/index.js';
 import { validateParams } from '../params.js';
 import { architectureKey } from '../session-cache.js';
 import type { DenseLayer, DlrmShape, LayerScores, ModelParams } from '../types.js';
-import { checkBatch } from './batch.js';
+import { badId, checkBatch } from './batch.js';
 import { packDense, unpackDense, type DenseLayout } from './layout.js';
 import {
   buildReadbackGraph,
@@ -46,13 +46,31 @@ export interface ResidentTrainerOptions extends TrainerOptions {
   profileFilePrefix?: string;
   /** Slower graph formulations, for measuring what the defaults buy (bench-gpu). */
   graphVariant?: GraphVariant;
+  /** Accumulate where each training step's wall time goes (`stepTimes`). */
+  timeSteps?: boolean;
+  /** Keep the explicit weight transposes out of onnxruntime's Transpose→Gemm fusion (default true). */
+  keepTransposes?: boolean;
+}
+
+/** Cumulative milliseconds of training steps: host preparation, onnxruntime's run, state hand-over. */
+export interface StepTimes {
+  steps: number;
+  prepareMs: number;
+  runMs: number;
+  afterMs: number;
 }
 
 export interface ResidentTrainer extends Trainer {
   readonly executionProvider: 'webgpu' | 'cpu';
   /** Stops profiling the training session and returns the profile's path (needs `profileFilePrefix`). */
   endProfiling(): string;
+  /** Where step time went so far (with `timeSteps`). */
+  readonly stepTimes: StepTimes | undefined;
 }
+
+// onnxruntime folds Transpose into Gemm/MatMul (transB), and its WebGPU Gemm with a transposed operand ran ~3×
+// slower than the plain product on an H100: the tuned formulation keeps its explicit weight transposes.
+const KEEP_TRANSPOSES = { 'optimization.disable_specified_optimizers': 'GemmTransposeFusion;MatmulTransposeFusion' };
 
 export function createResidentTrainer(opts: ResidentTrainerOptions): ResidentTrainer {
   return new DeviceResidentTrainer(opts);
@@ -84,12 +102,14 @@ class DeviceResidentTrainer implements ResidentTrainer {
   private trainOptions!: SessionOptions;
   private masked = false;
   private host = new Map<number, Float32Array>();
+  private tableSizes = new Int32Array(0);
   private evalSession!: OrtSession;
   private readback!: [OrtSession, OrtSession];
   private scalars = new Map<string, Tensor>();
   private readonly sessionOptions: SessionOptions;
   private readonly profiling: boolean;
   private readonly variant: GraphVariant | undefined;
+  readonly stepTimes: StepTimes | undefined;
   private disposed = false;
 
   constructor(o: ResidentTrainerOptions) {
@@ -100,8 +120,10 @@ class DeviceResidentTrainer implements ResidentTrainer {
     const threads = o.threads ?? 0;
     if (!Number.isInteger(threads) || threads < 0 || threads > 256) throw new EngineError('BAD_DEVICE', `threads must be an integer in 0..256 (0 = one per core), got ${threads}`);
     this.threads = threads;
+    this.stepTimes = o.timeSteps ? { steps: 0, prepareMs: 0, runMs: 0, afterMs: 0 } : undefined;
     this.sessionOptions = {
       threads,
+      ...(o.keepTransposes === false ? {} : { config: KEEP_TRANSPOSES }),
       executionProviders: ep === 'webgpu' ? [{ name: 'webgpu', ...(o.webgpuOptions ?? {}) }] : ['cpu'],
     };
     this.profiling = !!o.profileFilePrefix;
@@ -165,6 +187,7 @@ class DeviceResidentTrainer implements ResidentTrainer {
 
     this.clearState();
     this.shape = shape;
+    this.tableSizes = Int32Array.from(shape.tableSizes);
     this.layout = layout;
     this.layerNames = layers.map((l) => l.name);
     this.stateNames = residentStateNames({ optimizer: this.opt, masked, taylor });
@@ -280,13 +303,15 @@ class DeviceResidentTrainer implements ResidentTrainer {
 
   trainStep(batch: Batch): number {
     this.check();
-    const B = checkBatch(this.shape, batch, true);
+    const t0 = this.stepTimes ? performance.now() : 0;
+    const packed = (this.packedVariant().hostInputs ?? 'packed') === 'packed';
+    const B = checkBatch(this.shape, batch, true, !packed);
     const t = this.step + 1;
     const session = this.trainFor(B);
     const taylor = this.taylorDecay !== undefined;
     const values = [1 / B, ...this.opt.scalarValues(this.optConfig, t), ...(taylor ? [this.taylorDecay!, 1 - this.taylorDecay!] : [])];
     const feeds: Record<string, Tensor> = {};
-    if ((this.packedVariant().hostInputs ?? 'packed') === 'packed') feeds[HOST_INPUT] = this.packHost(batch, B, values);
+    if (packed) feeds[HOST_INPUT] = this.packHost(batch, B, values);
     else {
       const nd = this.shape.numDense;
       const F = this.shape.tableSizes.length;
@@ -300,10 +325,20 @@ class DeviceResidentTrainer implements ResidentTrainer {
       feeds[n] = this.state.get(n)!;
       fetches[next(n)] = null;
     }
+    const t1 = this.stepTimes ? performance.now() : 0;
     const out = session.run(feeds, fetches);
+    const t2 = this.stepTimes ? performance.now() : 0;
     for (const n of this.stateNames) this.setState(n, out[next(n)]);
     this.step = t;
-    return (out[OUT.loss].data as Float32Array)[0];
+    const loss = (out[OUT.loss].data as Float32Array)[0];
+    if (this.stepTimes) {
+      const st = this.stepTimes;
+      st.steps++;
+      st.prepareMs += t1 - t0;
+      st.runMs += t2 - t1;
+      st.afterMs += performance.now() - t2;
+    }
+    return loss;
   }
 
   /** The batch and the step's scalars as one float32 vector: one host→device copy per step. */
@@ -314,9 +349,15 @@ class DeviceResidentTrainer implements ResidentTrainer {
     let buf = this.host.get(B);
     if (!buf) this.host.set(B, (buf = new Float32Array(n)));
     buf.set(batch.dense.length === B * nd ? batch.dense : batch.dense.subarray(0, B * nd), 0);
+    // Ids travel as float32 (exact below 2^24, see packedInputsFit) and are range-checked on the way.
     const cat = batch.cat;
-    const o = B * nd;
-    for (let i = 0; i < B * F; i++) buf[o + i] = cat[i];
+    const sizes = this.tableSizes;
+    for (let r = 0, i = 0, o = B * nd; r < B; r++)
+      for (let f = 0; f < F; f++, i++) {
+        const id = cat[i];
+        if (!(id >= 0 && id < sizes[f])) throw badId(this.shape, i, id);
+        buf[o + i] = id;
+      }
     buf.set(batch.labels.length === B ? batch.labels : batch.labels.subarray(0, B), B * (nd + F));
     buf.set(scalars, B * (nd + F + 1));
     return f32(buf, [n]);
