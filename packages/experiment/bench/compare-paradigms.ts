@@ -31,6 +31,7 @@ const maxWindows = args.includes('--max-windows') ? Number(opt('max-windows', '0
  */
 const FINE_TUNE = Number(opt('fine-tune', '0'));
 const REFRESH = { warmStart: true, fineTuneSteps: FINE_TUNE };
+const SHADOW = { ...REFRESH, shadowWindows: 1 };
 
 /** The paradigms compared, as config fragments (d2s at three periods). */
 const PARADIGMS: { label: string; paradigm: Record<string, unknown> }[] = [
@@ -43,6 +44,11 @@ const PARADIGMS: { label: string; paradigm: Record<string, unknown> }[] = [
   { label: 'adaptive_d2s', paradigm: { kind: 'adaptive_d2s', tau: 1.0, jaccardBound: 0.7, rMin: 1, rMax: 4, refresh: REFRESH } },
   // The trigger without requireGrowingGap: any gap above tau fires, the pruning shock included.
   { label: 'adaptive_d2s any-gap', paradigm: { kind: 'adaptive_d2s', tau: 1.0, jaccardBound: 0.7, rMin: 1, rMax: 4, requireGrowingGap: false, refresh: REFRESH } },
+  // Shadow refreshes: the new sparse model trains one window alongside the serving one before it takes over.
+  { label: 'd2s r=1 shadow', paradigm: { kind: 'd2s', r: 1, refresh: SHADOW } },
+  { label: 'd2s r=2 shadow', paradigm: { kind: 'd2s', r: 2, refresh: SHADOW } },
+  { label: 'd2s r=4 shadow', paradigm: { kind: 'd2s', r: 4, refresh: SHADOW } },
+  { label: 'adaptive_d2s shadow', paradigm: { kind: 'adaptive_d2s', tau: 1.0, jaccardBound: 0.7, rMin: 1, rMax: 4, refresh: SHADOW } },
 ];
 
 function baseConfig(dataset: string): Record<string, unknown> {
