@@ -200,6 +200,11 @@ describe('dashboard', { timeout: 15 * 60_000 }, () => {
     assert.ok(saved, 'the artifact downloaded');
     await page.getByRole('tab', { name: 'Config' }).click();
     assert.match(await page.getByTestId('run-config').innerText(), /adaptive_d2s/);
+    await page.getByRole('tab', { name: 'Logs' }).click();
+    const runLog = await page.getByTestId('run-log').innerText();
+    assert.match(runLog, /refresh at window \d+/);
+    assert.match(runLog, /succeeded/);
+    await stack.screenshot('07b-run-log');
   });
 
   test('compare two runs: overlaid curves and the config diff', async () => {

@@ -84,7 +84,8 @@ export function LineChart({ title, series, xLabel, yLabel, markers = NO_MARKERS,
         width: Math.max(280, host.clientWidth),
         height,
         plugins: [markerPlugin],
-        scales: { x: { time: false } },
+        // One window alone would get uPlot's default 0–100 range: widen it around the point instead.
+        scales: { x: { time: false, range: (_u, min, max) => (min == null || max == null ? [0, 1] : min === max ? [min - 1, max + 1] : [min, max]) } },
         legend: { live: true },
         cursor: { drag: { x: true, y: false } },
         axes: [

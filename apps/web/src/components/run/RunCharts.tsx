@@ -16,12 +16,18 @@ export interface RunChartsProps {
   servingEvals: readonly ServingEvalLike[];
   /** Training throughput over the run: x = window, y = samples/s. */
   trainThroughput: readonly Point[];
+  /** What the throughput series is: live progress samples, or the finished run's average. */
+  trainThroughputLabel?: string;
   denseWidths: Record<string, number>;
   downsampled?: { bucketSize: number; totalPoints: number } | null;
 }
 
-export function RunCharts({ points, refreshes, servingEvals, trainThroughput, denseWidths, downsampled }: RunChartsProps) {
-  const ne = useMemo(() => neSeries(points), [points]);
+export function RunCharts({ points, refreshes, servingEvals, trainThroughput, trainThroughputLabel = 'training samples/s', denseWidths, downsampled }: RunChartsProps) {
+  // Warm-up windows (dense only, untrained at first) are excluded from headline figures; hidden by default so the
+  // first window's untrained NE does not flatten the rest of the curve.
+  const [showWarmup, setShowWarmup] = useState(false);
+  const warmupCount = useMemo(() => new Set(points.filter((p) => p.warmup).map((p) => p.window)).size, [points]);
+  const ne = useMemo(() => neSeries(showWarmup ? points : points.filter((p) => !p.warmup)), [points, showWarmup]);
   const markers: ChartMarker[] = useMemo(() => refreshes.map((r) => ({ x: r.window, label: r.trigger })), [refreshes]);
   const heat = useMemo(
     () => widthHeatmap(refreshes.map((r) => ({ window: r.window, widths: (r.widths ?? {}) as Record<string, number> })), denseWidths),
@@ -41,6 +47,12 @@ export function RunCharts({ points, refreshes, servingEvals, trainThroughput, de
         <p className="muted">
           {downsampled.totalPoints} stored metric rows shown as buckets of {downsampled.bucketSize} windows (averaged on the server).
         </p>
+      ) : null}
+      {warmupCount > 0 ? (
+        <label className="field-inline" style={{ marginBottom: '0.5rem' }}>
+          <input type="checkbox" checked={showWarmup} onChange={(e) => setShowWarmup(e.target.checked)} /> Show the {warmupCount} warm-up window
+          {warmupCount === 1 ? '' : 's'} (dense only, excluded from headline figures)
+        </label>
       ) : null}
       <div className="grid">
         <LineChart
@@ -143,7 +155,7 @@ export function RunCharts({ points, refreshes, servingEvals, trainThroughput, de
         title="Training throughput"
         xLabel="window"
         yLabel="samples/s"
-        series={[{ label: 'training samples/s', points: trainThroughput, color: COLORS.train }]}
+        series={[{ label: trainThroughputLabel, points: trainThroughput, color: COLORS.train }]}
         markers={markers}
         height={220}
       />

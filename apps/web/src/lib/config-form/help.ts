@@ -73,6 +73,8 @@ export const FIELD_HELP: Record<string, string> = {
   'paradigm.warmupWindows': 'Windows of dense-only training at the start; excluded from headline figures.',
   'paradigm.refresh.warmStart': 'A new sparse model starts from the dense weights (on) or from scratch (off).',
   'paradigm.refresh.fineTuneSteps': 'Fine-tune steps on the latest window right after each refresh.',
+  'paradigm.refresh.shadowWindows':
+    'Windows a new sparse model trains alongside the serving one before it takes over (0 = it serves at once): a freshly pruned, unrecovered model does not serve, at the cost of training one more model meanwhile.',
   pruning: 'How the sparse model is cut from the dense one. Required for every paradigm but dense.',
   'pruning.granularity': 'structured removes whole neurons (faster ONNX serving); unstructured removes single weights (smaller files, no speed-up).',
   'pruning.budget': 'Fraction of prunable MLP FLOPs (or parameters) removed: 0.75 means 75 % fewer. A fraction, not a percentage.',

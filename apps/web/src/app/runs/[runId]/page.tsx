@@ -24,6 +24,7 @@ import { ArtifactList } from '../../../components/run/ArtifactList.js';
 import { denseLayerWidths, mergeMetricPoints } from '../../../lib/charts/run-series.js';
 import type { Point } from '../../../lib/charts/series.js';
 import { formatNumber } from '../../../lib/runs/stats.js';
+import { runTimeline } from '../../../lib/runs/timeline.js';
 
 const MAX_POINTS = 2000;
 
@@ -228,6 +229,7 @@ export default function RunPage() {
                 refreshes={run.refreshes}
                 servingEvals={run.servingEvals}
                 trainThroughput={trainSeries}
+                trainThroughputLabel={throughput.length > 0 ? 'training samples/s (live)' : 'average training samples/s'}
                 denseWidths={denseWidths}
                 downsampled={downsampled ? { bucketSize: run.metrics.bucketSize, totalPoints: run.metrics.totalPoints } : null}
               />
@@ -241,7 +243,13 @@ export default function RunPage() {
             label: 'Logs',
             content: (
               <>
-                {run.error ? <pre>{run.error}</pre> : <p className="muted">No error reported.</p>}
+                <ol className="log" data-testid="run-log" aria-label="Run log">
+                  {runTimeline(run).map((e, i) => (
+                    <li key={i} className={`log-${e.level}`}>
+                      <time dateTime={e.at}>{new Date(e.at).toLocaleTimeString()}</time> {e.message}
+                    </li>
+                  ))}
+                </ol>
                 <ArtifactList artifacts={run.artifacts.filter((a) => a.kind === 'log' || a.kind === 'report')} />
               </>
             ),
