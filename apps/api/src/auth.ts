@@ -18,10 +18,32 @@ export function bearerToken(header: string | undefined | null): string | null {
   return m ? m[1] : null;
 }
 
+/**
+ * Principals by token hash for a few seconds: a busy dashboard sends many requests per second with one token.
+ * This process clears it on revocation and membership changes; other API processes see those within PRINCIPAL_TTL_MS.
+ */
+const PRINCIPAL_TTL_MS = 5_000;
+const principalCache = new Map<string, { principal: Principal | null; until: number }>();
+
+export function clearPrincipalCache(): void {
+  principalCache.clear();
+}
+
 /** Resolves a token to its user and project roles; null for unknown, revoked or expired tokens. */
 export async function authenticate(db: Db, token: string | null): Promise<Principal | null> {
   if (!token) return null;
-  const row = await db.apiToken.findUnique({ where: { tokenHash: hashApiToken(token) }, include: { user: { include: { members: true } } } });
+  const hash = hashApiToken(token);
+  const hit = principalCache.get(hash);
+  const now = Date.now();
+  if (hit && hit.until > now) return hit.principal;
+  const principal = await lookupPrincipal(db, hash);
+  if (principalCache.size > 10_000) principalCache.clear();
+  principalCache.set(hash, { principal, until: now + PRINCIPAL_TTL_MS });
+  return principal;
+}
+
+async function lookupPrincipal(db: Db, hash: string): Promise<Principal | null> {
+  const row = await db.apiToken.findUnique({ where: { tokenHash: hash }, include: { user: { include: { members: true } } } });
   if (!row || row.revokedAt || (row.expiresAt && row.expiresAt < new Date())) return null;
   // lastUsedAt is informational: at most one write per token per minute
   if (!row.lastUsedAt || Date.now() - row.lastUsedAt.getTime() > 60_000)

@@ -7,6 +7,7 @@ import cors from 'cors';
 import { ApolloServer, type ApolloServerPlugin } from '@apollo/server';
 import { expressMiddleware } from '@as-integrations/express5';
 import { ApolloServerPluginDrainHttpServer } from '@apollo/server/plugin/drainHttpServer';
+import { ApolloServerPluginCacheControlDisabled } from '@apollo/server/plugin/disabled';
 import { makeExecutableSchema } from '@graphql-tools/schema';
 import { WebSocketServer } from 'ws';
 import { useServer } from 'graphql-ws/use/ws';
@@ -128,6 +129,8 @@ export async function startApiServer(opts: ApiServerOptions = {}): Promise<ApiSe
     formatError: formatError(log),
     plugins: [
       ApolloServerPluginDrainHttpServer({ httpServer: http }),
+      // no HTTP caching of GraphQL responses here; the plugin costs a hook per resolved field
+      ApolloServerPluginCacheControlDisabled(),
       limitsPlugin(limits),
       { async serverWillStart() { return { async drainServer() { await wsCleanup.dispose(); } }; } },
     ],

@@ -2,7 +2,7 @@ import { csvMapping, parseConfig, SOURCE_KINDS, syntheticOptions, experimentConf
 import { newApiToken, runArtifactPrefix, Prisma } from '@driftprune/db';
 import { channels, publishJson } from '@driftprune/worker/events';
 import type { MutationResolvers } from '../resolvers-types.js';
-import { requireProject, requireUser } from '../auth.js';
+import { clearPrincipalCache, requireProject, requireUser } from '../auth.js';
 import type { ApiContext } from '../context.js';
 import { badInput, forbidden, isUuid, notFound, validated } from '../errors.js';
 import { seedDemo } from '../seed.js';
@@ -30,6 +30,7 @@ export const Mutation: MutationResolvers = {
     try {
       const project = await ctx.db.project.create({ data: { name, slug, members: { create: { userId: p.user.id, role: 'admin' } } } });
       p.roles.set(project.id, 'admin');
+      clearPrincipalCache();
       return { ...project, role: 'admin' as const };
     } catch (e) {
       if (isUnique(e)) throw badInput(`a project with slug "${slug}" already exists`);
@@ -41,6 +42,7 @@ export const Mutation: MutationResolvers = {
     const user = await ctx.db.user.findUnique({ where: { email } });
     if (!user) throw notFound('user', email);
     await ctx.db.membership.upsert({ where: { userId_projectId: { userId: user.id, projectId } }, create: { userId: user.id, projectId, role }, update: { role } });
+    clearPrincipalCache();
     const project = (await ctx.db.project.findUnique({ where: { id: projectId } }))!;
     return { role, project: { ...project, role: ctx.principal!.roles.get(projectId)! } };
   },
@@ -134,6 +136,8 @@ export const Mutation: MutationResolvers = {
     const p = requireUser(ctx.principal);
     const row = isUuid(id) ? await ctx.db.apiToken.findUnique({ where: { id } }) : null;
     if (!row || row.userId !== p.user.id) throw notFound('API token', id);
-    return ctx.db.apiToken.update({ where: { id }, data: { revokedAt: row.revokedAt ?? new Date() } });
+    const revoked = await ctx.db.apiToken.update({ where: { id }, data: { revokedAt: row.revokedAt ?? new Date() } });
+    clearPrincipalCache();
+    return revoked;
   },
 };
