@@ -1,8 +1,8 @@
 // Random bytes into every parser: each must either read them or fail with a DataError (file, line, reason) —
 // never throw anything else, never hang, never take the process down.
-import { test } from 'node:test';
+import { after, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, writeFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
@@ -17,6 +17,7 @@ import { avazuMapping, AVAZU_CATEGORICAL } from './sources/avazu.js';
 import type { ParsedRow } from './sources/file-windows.js';
 
 const tmp = mkdtempSync(join(tmpdir(), 'driftprune-fuzz-'));
+after(() => rmSync(tmp, { recursive: true, force: true }));
 let n = 0;
 
 /** Bytes that look a little like data: random bytes mixed with separators, digits and newlines. */

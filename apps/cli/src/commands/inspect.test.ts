@@ -1,7 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { main } from '../main.js';
@@ -94,6 +94,7 @@ test('driftprune inspect: csv mapping, rows:N windows, JSON last line', async ()
   );
   assert.equal(j.totals.labelRate, 5 / 25);
   assert.equal(j.timeUnit, 'row');
+  rmSync(dir, { recursive: true, force: true });
 });
 
 test('driftprune inspect: bad usage and bad data give exit code 2 and a clear message', async () => {

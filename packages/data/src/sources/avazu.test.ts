@@ -1,6 +1,6 @@
-import { test } from 'node:test';
+import { after, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, writeFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { openStream } from '../open-stream.js';
@@ -11,6 +11,7 @@ import { AVAZU_CATEGORICAL } from './avazu.js';
 
 const skip = skipUnlessShared('avazu-kaggle-head');
 const tmp = mkdtempSync(join(tmpdir(), 'driftprune-avazu-'));
+after(() => rmSync(tmp, { recursive: true, force: true }));
 
 test('avazu head (gzip, with header): 8,087 rows in hour 14102100, click rate 17.3 %', { skip }, async () => {
   const s = await openStream({ source: 'avazu', path: shared('avazu-kaggle-head', 'train.csv.gz'), window: 'hour', hashSize: 10_000 });

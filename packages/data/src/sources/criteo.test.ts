@@ -1,6 +1,6 @@
-import { test } from 'node:test';
+import { after, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdtempSync, readFileSync, writeFileSync, mkdirSync } from 'node:fs';
+import { mkdtempSync, readFileSync, writeFileSync, mkdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
@@ -14,6 +14,7 @@ import { shared, skipUnlessShared } from '../testing/shared-data.js';
 
 const skip = skipUnlessShared('criteo-kaggle-head');
 const tmp = mkdtempSync(join(tmpdir(), 'driftprune-criteo-'));
+after(() => rmSync(tmp, { recursive: true, force: true }));
 
 test('criteo head (gzip): 7,200 rows, CTR 21.5 %, rows:N windows', { skip }, async () => {
   const s = await openStream({ source: 'criteo', path: shared('criteo-kaggle-head', 'train.csv.gz'), window: 'rows:1000', hashSize: 1000 });

@@ -1,6 +1,6 @@
-import { test } from 'node:test';
+import { after, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, writeFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { openStream } from '../open-stream.js';
@@ -10,6 +10,7 @@ import { fieldSeed } from '../hash/field-hasher.js';
 import { collect } from '../testing/collect.js';
 
 const tmp = mkdtempSync(join(tmpdir(), 'driftprune-csv-'));
+after(() => rmSync(tmp, { recursive: true, force: true }));
 const file = (name: string, text: string) => {
   const f = join(tmp, name);
   writeFileSync(f, text);

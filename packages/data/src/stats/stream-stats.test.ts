@@ -1,6 +1,6 @@
-import { test } from 'node:test';
+import { after, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, writeFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import fc from 'fast-check';
@@ -10,6 +10,7 @@ import { computeStats } from './stream-stats.js';
 import { psi } from './psi.js';
 
 const tmp = mkdtempSync(join(tmpdir(), 'driftprune-stats-'));
+after(() => rmSync(tmp, { recursive: true, force: true }));
 
 test('stats agree with a brute-force count on random streams (rows, label rate, distinct and new ids, PSI)', async () => {
   let run = 0;
