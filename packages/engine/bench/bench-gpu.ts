@@ -31,10 +31,10 @@ function arg(name: string, fallback: string): string {
 const batches = arg('batch', '4096,32768').split(',').map(Number);
 const parityBatch = Number(arg('parity-batch', '4096'));
 const paritySteps = Number(arg('parity-steps', '100'));
-const rounds = Number(arg('rounds', '3'));
+const rounds = Number(arg('rounds', '5'));
 const secondsPerRound = Number(arg('seconds', '1.5'));
 const phases = new Set(arg('phases', 'parity,profile,throughput').split(','));
-const variantNames = arg('variants', 'default,fused,plain,separate,pertensor,fulltable,prototype,novalidate').split(',');
+const variantNames = arg('variants', 'default,sparse,fulltable,fused,plain,separate,pertensor,prototype,novalidate,cachesimple').split(',');
 const python = arg('python', 'python3');
 // --ep cpu --small: a dry run of every phase on this machine (CPU execution provider, a small model, no PyTorch).
 const ep = arg('ep', 'webgpu') as 'webgpu' | 'cpu';
@@ -54,6 +54,7 @@ const VARIANTS: Record<string, { webgpuOptions?: Record<string, string>; graphVa
   separate: { graphVariant: { hostInputs: 'separate' } },
   pertensor: { graphVariant: { denseUpdate: 'per-tensor' } },
   fulltable: { graphVariant: { embeddingUpdate: 'full-table' } },
+  sparse: { graphVariant: { embeddingUpdate: 'sparse' } },
   prototype: { graphVariant: { formulation: 'plain', hostInputs: 'separate', denseUpdate: 'per-tensor', embeddingUpdate: 'full-table' } },
 };
 

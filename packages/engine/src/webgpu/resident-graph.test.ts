@@ -9,7 +9,7 @@ import { OPTIMIZERS } from '../optim/index.js';
 import { resolveShape } from '../shape.js';
 import { denseLayout, packDense, unpackDense } from './layout.js';
 import { splitKFor } from './dlrm-tuned.js';
-import { buildResidentEvalGraph, buildResidentTrainGraph, HOST_INPUT, hostInputLength, residentLayout, residentStateNames, scalarNames, STATE } from './resident-graph.js';
+import { buildResidentEvalGraph, buildResidentTrainGraph, HOST_INPUT, hostInputLength, resolveEmbeddingUpdate, residentLayout, residentStateNames, scalarNames, STATE } from './resident-graph.js';
 
 const shape = resolveShape({ embeddingDim: 4, bottomMlp: [16, 8], topMlp: [16, 8], interaction: 'dot' }, { numDense: 4, tableSizes: [20, 30, 40] });
 
@@ -53,7 +53,7 @@ describe('resident training graph', () => {
   }
 
   test('one optimizer update covers all dense parameters; the embedding update is sparse (no full-table arithmetic)', () => {
-    const g = decode(buildResidentTrainGraph({ shape, optimizer: OPTIMIZERS.adagrad, masked: false, taylor: false, batch: 64 }));
+    const g = decode(buildResidentTrainGraph({ shape, optimizer: OPTIMIZERS.adagrad, masked: false, taylor: false, batch: 64, variant: { embeddingUpdate: 'sparse' } }));
     // Adagrad has one Sqrt per update: one for the flat dense vector, one for the gathered embedding rows.
     assert.equal(g.count('Sqrt'), 2);
     // The parameters and the host input arrive in one Split each (+ the dot interaction's backward splits twice).
@@ -61,6 +61,15 @@ describe('resident training graph', () => {
     // Three scatters: the gradient sum, the table and its accumulator; no ConstantOfShape (it would run on the CPU).
     assert.equal(g.count('ScatterElements'), 3);
     assert.equal(g.count('ConstantOfShape'), 0);
+  });
+
+  test("the embedding update's 'auto': full-table once a batch touches 1/8 of the rows (never for Adam's lazy update)", () => {
+    assert.equal(resolveEmbeddingUpdate('auto', 'adagrad', 106_496, 2_600_000), 'sparse');
+    assert.equal(resolveEmbeddingUpdate(undefined, 'adagrad', 851_968, 2_600_000), 'full-table');
+    assert.equal(resolveEmbeddingUpdate('auto', 'adam', 851_968, 2_600_000), 'sparse');
+    assert.equal(resolveEmbeddingUpdate('sparse', 'sgd', 851_968, 2_600_000), 'sparse');
+    const full = decode(buildResidentTrainGraph({ shape, optimizer: OPTIMIZERS.adagrad, masked: false, taylor: false, batch: 64 }));
+    assert.equal(full.count('ScatterElements'), 1, 'full-table: only the gradient sum is scattered');
   });
 
   test('tuned formulation: no transposed Gemm operands, weight gradients split over the batch, widths padded to 4', () => {

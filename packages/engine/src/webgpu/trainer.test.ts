@@ -73,7 +73,7 @@ describe('resident trainer on the CPU execution provider = the CPU engine', () =
       return b;
     });
     const cpu = createTrainer({ params, optimizer: { kind: 'adagrad', lr: 0.1 }, threads: 1 });
-    const res = createResidentTrainer({ params, optimizer: { kind: 'adagrad', lr: 0.1 }, threads: 1, executionProvider: 'cpu' });
+    const res = createResidentTrainer({ params, optimizer: { kind: 'adagrad', lr: 0.1 }, threads: 1, executionProvider: 'cpu', graphVariant: { embeddingUpdate: 'sparse' } });
     for (const b of data) assert.ok(Math.abs(cpu.trainStep(b) - res.trainStep(b)) < 1e-6);
     assertSameState(cpu, res, 1e-5);
     // Rows never hit keep their initial values exactly.
@@ -88,7 +88,7 @@ describe('resident trainer on the CPU execution provider = the CPU engine', () =
     const data = batches(5, 32);
     const ref = createResidentTrainer({ params, threads: 1, executionProvider: 'cpu' });
     const losses = data.map((b) => ref.trainStep(b));
-    const variants = [{ denseUpdate: 'per-tensor' as const }, { embeddingUpdate: 'full-table' as const }, { formulation: 'plain' as const }, { hostInputs: 'separate' as const }];
+    const variants = [{ denseUpdate: 'per-tensor' as const }, { embeddingUpdate: 'full-table' as const }, { embeddingUpdate: 'sparse' as const }, { formulation: 'plain' as const }, { hostInputs: 'separate' as const }];
     for (const graphVariant of variants) {
       const v = createResidentTrainer({ params, threads: 1, executionProvider: 'cpu', graphVariant });
       assert.ok(relErr(data.map((b) => v.trainStep(b)), losses) < 1e-6, JSON.stringify(graphVariant));

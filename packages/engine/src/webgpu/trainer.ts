@@ -29,6 +29,7 @@ import {
   HOST_INPUT,
   hostInputLength,
   packedInputsFit,
+  resolveEmbeddingUpdate,
   residentLayout,
   residentStateNames,
   scalarNames,
@@ -248,7 +249,7 @@ class DeviceResidentTrainer implements ResidentTrainer {
     if (t) {
       this.trainSessions.delete(B); // re-insert: most recent last
     } else {
-      const spec = { shape: this.shape, optimizer: this.opt, masked: this.masked, taylor: this.taylorDecay !== undefined, batch: B, variant: this.packedVariant() };
+      const spec = { shape: this.shape, optimizer: this.opt, masked: this.masked, taylor: this.taylorDecay !== undefined, batch: B, variant: this.graphVariantFor(B) };
       t = acquireResidentSession(`${this.trainKey}|B=${B}`, this.trainOptions, () => buildResidentTrainGraph(spec));
       if (this.trainSessions.size >= 4) {
         const [oldB, old] = this.trainSessions.entries().next().value!;
@@ -266,6 +267,13 @@ class DeviceResidentTrainer implements ResidentTrainer {
   private packedVariant(): GraphVariant {
     const v = this.variant ?? {};
     return (v.hostInputs ?? 'packed') === 'packed' && !packedInputsFit(this.shape) ? { ...v, hostInputs: 'separate' } : v;
+  }
+
+  /** The training graph's variant at batch size B (the embedding update's 'auto' resolved). */
+  private graphVariantFor(B: number): GraphVariant {
+    const v = this.packedVariant();
+    const rows = this.shape.tableSizes.reduce((a, b) => a + b, 0);
+    return { ...v, embeddingUpdate: resolveEmbeddingUpdate(v.embeddingUpdate, this.opt.kind, B * this.shape.tableSizes.length, rows) };
   }
 
   /** The host value of a resident tensor (a fresh copy the caller owns). */
@@ -349,15 +357,16 @@ class DeviceResidentTrainer implements ResidentTrainer {
     let buf = this.host.get(B);
     if (!buf) this.host.set(B, (buf = new Float32Array(n)));
     buf.set(batch.dense.length === B * nd ? batch.dense : batch.dense.subarray(0, B * nd), 0);
-    // Ids travel as float32 (exact below 2^24, see packedInputsFit) and are range-checked on the way.
-    const cat = batch.cat;
+    // Ids travel as float32 (exact below 2^24, see packedInputsFit): TypedArray.set converts natively; then one
+    // pass checks every id against its field's table.
+    const cat = batch.cat.length === B * F ? batch.cat : batch.cat.subarray(0, B * F);
+    buf.set(cat, B * nd);
     const sizes = this.tableSizes;
-    for (let r = 0, i = 0, o = B * nd; r < B; r++)
-      for (let f = 0; f < F; f++, i++) {
-        const id = cat[i];
-        if (!(id >= 0 && id < sizes[f])) throw badId(this.shape, i, id);
-        buf[o + i] = id;
-      }
+    for (let i = 0, f = 0; i < cat.length; i++) {
+      const id = cat[i];
+      if (id < 0 || id >= sizes[f]) throw badId(this.shape, i, id);
+      if (++f === F) f = 0;
+    }
     buf.set(batch.labels.length === B ? batch.labels : batch.labels.subarray(0, B), B * (nd + F));
     buf.set(scalars, B * (nd + F + 1));
     return f32(buf, [n]);
