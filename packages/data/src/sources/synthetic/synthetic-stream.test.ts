@@ -39,7 +39,10 @@ test('synthetic: a window is re-iterable (same batches), batch size does not cha
   for await (const w of s.windows()) windows.push(w);
   const w0 = windows[0];
   const first = await collectWindow(w0);
+  // Collisions are counted once per row and field, on a window's first read only.
+  assert.ok(s.hashCollisions!().every((c) => c.lookups === 3000));
   assert.deepEqual(await collectWindow(w0), first, 'second pass');
+  assert.ok(s.hashCollisions!().every((c) => c.lookups === 3000));
   assert.deepEqual(await collectWindow(w0, { batchSize: 7 }), first, 'other batch size');
   const sh = await collectWindow(w0, { shuffleSeed: 11 });
   assert.notDeepEqual(sh.labels, first.labels);

@@ -36,6 +36,8 @@ export interface SyntheticWindowState {
   startHour: number;
   /** Field-major, numFields × vocabPerField: the bucket and the teacher weight of the id at each rank. */
   bucketByRank: Int32Array;
+  /** Field-major: the full murmur3 hash of the id at each rank (for collision counting). */
+  hashByRank: Int32Array;
   weightByRank: Float32Array;
   /** min(numFields, 3) × vocabPerField × 4: the interaction vectors of the first fields' ids, by rank. */
   interactionByRank: Float32Array;
@@ -164,6 +166,7 @@ export class SyntheticGenerator {
     // Per-field caches indexed by raw id (ids are born in order, so these only grow).
     const latent: Float32Array[] = Array.from({ length: F }, () => new Float32Array(V * K));
     const buckets: Int32Array[] = Array.from({ length: F }, () => new Int32Array(V));
+    const fullHashes: Int32Array[] = Array.from({ length: F }, () => new Int32Array(V));
     const inter: Float32Array[] = Array.from({ length: Math.min(F, INTERACTION_FIELDS) }, () => new Float32Array(V * INTERACTION_DIMS));
     const filled = new Array<number>(F).fill(0);
     for (let t = 0; t < this.numWindows; t++) {
@@ -182,6 +185,7 @@ export class SyntheticGenerator {
         windowSeed: mixSeed(this.seed, t, 0x5eed),
         startHour: t * o.hoursPerWindow,
         bucketByRank: new Int32Array(F * V),
+        hashByRank: new Int32Array(F * V),
         weightByRank: new Float32Array(F * V),
         interactionByRank: new Float32Array(inter.length * V * INTERACTION_DIMS),
         numInteractionFields: inter.length,
@@ -191,10 +195,13 @@ export class SyntheticGenerator {
         const born = vocab.idsBorn(f);
         latent[f] = ensure(latent[f], born * K);
         buckets[f] = ensure(buckets[f], born);
+        fullHashes[f] = ensure(fullHashes[f], born);
         if (f < inter.length) inter[f] = ensure(inter[f], born * INTERACTION_DIMS);
         for (let id = filled[f]; id < born; id++) {
           for (let k = 0; k < K; k++) latent[f][id * K + k] = idLatent(this.seed, f, id, k);
-          buckets[f][id] = this.hasher.int(f, id); // counted once per id, when it is born
+          const h = murmur3Int(id, this.fieldSeeds[f]);
+          fullHashes[f][id] = h;
+          buckets[f][id] = modU32(h, this.sizes[f]);
           if (f < inter.length)
             for (let k = 0; k < INTERACTION_DIMS; k++) inter[f][id * INTERACTION_DIMS + k] = idInteraction(this.seed, f, id, k);
         }
@@ -204,6 +211,7 @@ export class SyntheticGenerator {
         for (let r = 0; r < V; r++) {
           const id = ranks[r];
           st.bucketByRank[f * V + r] = buckets[f][id];
+          st.hashByRank[f * V + r] = fullHashes[f][id];
           let dot = 0;
           for (let k = 0; k < K; k++) dot += latent[f][id * K + k] * u.v[k];
           st.weightByRank[f * V + r] = s * dot;
@@ -217,8 +225,8 @@ export class SyntheticGenerator {
   }
 
   /**
-   * Writes row i of a window at position `at` of the output arrays; returns its label. `count` records one-off ids
-   * in the collision counters (done on a window's first pass only, so re-iterating does not count twice).
+   * Writes row i of a window at position `at` of the output arrays; returns its label. `count` records every id of
+   * the row in the collision counters (done on a window's first read only, so re-reading does not count twice).
    */
   row(st: SyntheticWindowState, i: number, rng: Rng, dense: Float32Array, cat: Int32Array, at: number, count: boolean): number {
     const o = this.o;
@@ -245,6 +253,7 @@ export class SyntheticGenerator {
     const alias = this.alias;
     const byRank = st.bucketByRank;
     const weights = st.weightByRank;
+    const collisions = this.hasher.collisions;
     for (let f = 0; f < F; f++) {
       let bucket: number;
       let w: number;
@@ -259,6 +268,7 @@ export class SyntheticGenerator {
         rank = alias.sample(rng);
         bucket = byRank[f * V + rank];
         w = weights[f * V + rank];
+        if (count) collisions[f].record(bucket, st.hashByRank[f * V + rank] >>> 0);
       }
       cat[cOff + f] = bucket;
       logit += w;
