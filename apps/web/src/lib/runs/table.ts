@@ -39,7 +39,7 @@ export function varyingParams(rows: readonly RunRow[]): string[] {
     for (const [k, v] of Object.entries(r.params)) {
       let s = seen.get(k);
       if (!s) seen.set(k, (s = new Set()));
-      s.add(JSON.stringify(v));
+      s.add(v === null ? 'null' : `${typeof v}:${String(v)}`);
     }
   // A key missing from some rows also varies.
   return [...seen.entries()]
