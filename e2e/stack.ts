@@ -82,7 +82,7 @@ function ensureWebBuild(): void {
   if (existsSync(buildId) && statSync(buildId).mtimeMs > sources) return;
   log('building the dashboard (next build --webpack); this takes a few minutes on 2 cores');
   const t0 = Date.now();
-  const r = spawnSync('npm', ['run', '--silent', 'build', '-w', '@driftprune/web'], { cwd: repoRoot, stdio: ['ignore', 'ignore', 'inherit'], env: { ...process.env, NEXT_TELEMETRY_DISABLED: '1' } });
+  const r = spawnSync('npm', ['run', '--silent', 'build', '-w', '@driftprune/web'], { cwd: repoRoot, stdio: ['ignore', 'ignore', 'inherit'], env: { ...process.env, NODE_ENV: 'production', NEXT_TELEMETRY_DISABLED: '1' } });
   if (r.status !== 0) throw new Error(`next build failed (exit ${r.status})`);
   log(`dashboard built in ${((Date.now() - t0) / 1000).toFixed(0)} s`);
 }

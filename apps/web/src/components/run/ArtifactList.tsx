@@ -90,7 +90,7 @@ export function ArtifactList({ artifacts }: { artifacts: readonly ArtifactRow[] 
         </tbody>
       </table>
       <p className="muted" style={{ padding: '0 0.6rem' }}>
-        {artifacts.length} files, {formatBytes(artifacts.reduce((n, a) => n + a.sizeBytes, 0))} in all
+        {artifacts.length} file{artifacts.length === 1 ? '' : 's'}, {formatBytes(artifacts.reduce((n, a) => n + a.sizeBytes, 0))} in all
       </p>
     </div>
   );
