@@ -158,8 +158,14 @@ class CpuTrainer implements Trainer {
       this.deferred = undefined;
     }
     if (overlap) {
-      this.deferred ??= new DeferredRowUpdates(this.opt, params.shape.embeddingDim);
-      this.deferred.setup(this.embeddings, this.embState, this.deferred.capacity);
+      try {
+        this.deferred ??= new DeferredRowUpdates(this.opt, params.shape.embeddingDim);
+        this.deferred.setup(this.embeddings, this.embState, this.deferred.capacity);
+      } catch (e) {
+        // 'auto' trains sequentially (same results) when no worker can start, e.g. a bundle without the worker file.
+        if (this.overlap === true) throw new EngineError('BAD_DEVICE', `overlap: true, but the embedding-update worker could not start: ${e instanceof Error ? e.message : e}`);
+        this.deferred = undefined;
+      }
     }
     this.offsets = tableOffsets(this.shape);
     if (!sameTables || !this.coalescer || this.coalescer.D !== this.shape.embeddingDim)
