@@ -5,7 +5,7 @@
 //   3. memory over synthetic streams of two lengths (1M and 5M rows) and a Criteo file stream of two lengths, each
 //      in its own child process: peak RSS and heap (sampled), and the live heap after a forced GC at each window end
 //      (what the stream holds), to show memory is flat in the stream's length.
-// Options: --rows N (Criteo file rows, default 1,000,000), --repeat N (best of N timed runs, default 3: the machine is
+// Options: --sections criteo,synthetic,memory (default all), --rows N (Criteo file rows, default 1,000,000), --repeat N (best of N timed runs, default 3: the machine is
 // shared, and the best run is the least disturbed one), --quick (smaller sizes), --memory-only, --json (one JSON line
 // at the end).
 import { spawnSync } from 'node:child_process';
@@ -66,8 +66,11 @@ if (args[0] === '--child') {
 }
 
 const quick = args.includes('--quick');
-/** Skip the speed runs (sections 1 and 2). */
-const memoryOnly = args.includes('--memory-only');
+/** Which sections run: --sections criteo,synthetic,memory (default all); --memory-only is --sections memory. */
+const sectionsArg = args.indexOf('--sections');
+const sections = new Set(
+  args.includes('--memory-only') ? ['memory'] : sectionsArg >= 0 ? args[sectionsArg + 1].split(',') : ['criteo', 'synthetic', 'memory'],
+);
 const json = args.includes('--json');
 const repeatArg = args.indexOf('--repeat');
 const repeat = repeatArg >= 0 ? Number(args[repeatArg + 1]) : quick ? 1 : 3;
@@ -126,9 +129,10 @@ try {
   await new Promise<void>((r) => out.end(r));
   const bytes = statSync(file).size;
   const gz = join(dir, 'criteo.txt.gz');
-  writeFileSync(gz, gzipSync(readFileSync(file), { level: 6 }));
+  if (sections.has('criteo')) writeFileSync(gz, gzipSync(readFileSync(file), { level: 6 }));
   log(
-    `Criteo-format file: ${criteoRows.toLocaleString('en-US')} rows, ${(bytes / 2 ** 20).toFixed(0)} MiB plain, ${(statSync(gz).size / 2 ** 20).toFixed(0)} MiB gzip`,
+    `Criteo-format file: ${criteoRows.toLocaleString('en-US')} rows, ${(bytes / 2 ** 20).toFixed(0)} MiB plain` +
+      (existsSync(gz) ? `, ${(statSync(gz).size / 2 ** 20).toFixed(0)} MiB gzip` : ''),
   );
 
   const parseOnly = async (path: string, track = true) => {
@@ -153,7 +157,7 @@ try {
     return n;
   };
   // Warm-up (JIT), then the timed runs.
-  if (!memoryOnly) await parseOnly(file);
+  if (sections.has('criteo')) await parseOnly(file);
   for (const [name, fn, path, track] of [
     ['parser, plain text, collisions counted', parseOnly, file, true],
     ['parser, plain text, collisions not counted', parseOnly, file, false],
@@ -162,7 +166,7 @@ try {
     ['parser, gzip, counted', parseOnly, gz, true],
     ['stream API, gzip, counted', viaStream, gz, true],
   ] as const) {
-    if (memoryOnly) break;
+    if (!sections.has('criteo')) break;
     const r = await timed(() => fn(path, track));
     if (r.value !== criteoRows) throw new Error(`${name}: read ${r.value} rows, expected ${criteoRows}`);
     const perSec = r.value / r.wallSec;
@@ -194,12 +198,12 @@ try {
     // A fresh stream each time: the first read of a window also counts the collisions of its one-off ids.
     ['first pass (counts collisions)', async () => readAll(await firstWindow())],
   ];
-  const again = memoryOnly ? null : await firstWindow();
+  const again = sections.has('synthetic') ? await firstWindow() : null;
   if (again) {
     await readAll(again);
     passes.push(['re-iteration', () => readAll(again)]);
   }
-  for (const [pass, fn] of memoryOnly ? [] : passes) {
+  for (const [pass, fn] of sections.has('synthetic') ? passes : []) {
     const r = await timed(fn);
     log(
       `  synthetic (26 fields, 13 dense), ${pass.padEnd(31)} ${(r.value / r.wallSec / 1e3).toFixed(0).padStart(5)}k rows/s wall, ${(r.value / r.cpuSec / 1e3).toFixed(0).padStart(5)}k rows/s per CPU-second`,
@@ -223,7 +227,7 @@ try {
       liveAfterGcMiB: number;
     };
   };
-  const lengths = quick ? [200_000, 1_000_000] : [1_000_000, 5_000_000];
+  const lengths = !sections.has('memory') ? [] : quick ? [200_000, 1_000_000] : [1_000_000, 5_000_000];
   for (const n of lengths) {
     const r = child('synthetic', String(n), '100000');
     log(
@@ -232,11 +236,16 @@ try {
     results[`memory: synthetic ${n} rows`] = r;
   }
   const half = join(dir, 'criteo-first-fifth.txt');
-  writeFileSync(half, readFileSync(file).subarray(0, readFileSync(file).indexOf(10, Math.floor(bytes / 5)) + 1));
-  for (const [name, path] of [
-    ['first fifth', half],
-    ['whole file', file],
-  ] as const) {
+  if (sections.has('memory')) {
+    const all = readFileSync(file);
+    writeFileSync(half, all.subarray(0, all.indexOf(10, Math.floor(bytes / 5)) + 1));
+  }
+  for (const [name, path] of !sections.has('memory')
+    ? []
+    : ([
+        ['first fifth', half],
+        ['whole file', file],
+      ] as const)) {
     const r = child('criteo', path, '100000');
     log(
       `  memory, criteo ${name.padEnd(11)} ${r.rows.toLocaleString('en-US').padStart(9)} rows (100k-row windows): peak RSS ${r.peakRssMiB.toFixed(0)} MiB, peak heap+buffers ${r.peakHeapMiB.toFixed(0)} MiB, live after GC ${r.liveAfterGcMiB.toFixed(1)} MiB`,
