@@ -264,7 +264,9 @@ describe('bad configs are rejected with clear errors', () => {
 });
 
 describe('resources', () => {
-  test('the thread setting is honoured (onnxruntime starts threads − 1 pool threads)', () => {
+  test('the thread setting is honoured (onnxruntime starts threads − 1 pool threads)', async () => {
+    // Threads of earlier tests (a terminated worker) may still be exiting: wait until the count is steady.
+    await settle();
     const tasks = () => readdirCount('/proc/self/task');
     const shape = resolveShape({ embeddingDim: 4, bottomMlp: [7], topMlp: [9], interaction: 'cat' }, { numDense: 3, tableSizes: [5] });
     const counts: Record<number, number> = {};
@@ -295,4 +297,14 @@ describe('resources', () => {
 
 function readdirCount(dir: string): number {
   return readdirSync(dir).length;
+}
+
+async function settle(): Promise<void> {
+  let last = -1;
+  for (let i = 0; i < 40; i++) {
+    const n = readdirCount('/proc/self/task');
+    if (n === last) return;
+    last = n;
+    await new Promise((r) => setTimeout(r, 50));
+  }
 }
