@@ -252,6 +252,16 @@ describe('dashboard', { timeout: 15 * 60_000 }, () => {
     await pollUntil('the run to start', async () => (await page.locator('.page-head .badge-running').count()) > 0, 120_000);
     await pollUntil('progress above 0 %', async () => Number(await page.getByRole('progressbar', { name: 'run progress' }).getAttribute('aria-valuenow')) > 0, 120_000);
     await stack.screenshot('11-run-live');
+    // Server-side downsampling, live: with 2 points per model the series comes back as buckets, and it is fetched
+    // again as new windows stream in over the subscription.
+    await pollUntil('three windows', async () => Number(await page.getByRole('progressbar', { name: 'run progress' }).getAttribute('aria-valuenow')) >= 5, 180_000);
+    await page.goto(`${page.url()}?maxPoints=2`);
+    const note = page.getByTestId('downsampled-note');
+    await note.waitFor();
+    const before = Number(await note.getAttribute('data-total-points'));
+    assert.ok((await chartPoints('NE per window: dense vs serving')) <= 4, 'at most 2 points per model');
+    await pollUntil('the downsampled series to follow new windows', async () => Number(await note.getAttribute('data-total-points')) > before, 90_000);
+    await stack.screenshot('11b-run-live-downsampled');
     await page.getByRole('button', { name: 'Cancel run' }).click();
     await pollUntil('the run to be cancelled', async () => (await page.locator('.page-head .badge-cancelled').count()) > 0, 120_000);
     await stack.screenshot('12-run-cancelled');

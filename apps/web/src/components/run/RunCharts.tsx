@@ -44,7 +44,7 @@ export function RunCharts({ points, refreshes, servingEvals, trainThroughput, tr
   return (
     <>
       {downsampled ? (
-        <p className="muted">
+        <p className="muted" data-testid="downsampled-note" data-total-points={downsampled.totalPoints}>
           {downsampled.totalPoints} stored metric rows shown as buckets of {downsampled.bucketSize} windows (averaged on the server).
         </p>
       ) : null}

@@ -2,9 +2,11 @@
 // One run, live: status and progress from runUpdated, new window metrics from windowMetricAdded, and the charts,
 // refresh log, serving numbers, artifacts, config and logs.
 import Link from 'next/link';
-import { useParams } from 'next/navigation';
-import { useEffect, useMemo, useState } from 'react';
+import { useParams, useSearchParams } from 'next/navigation';
+import { Suspense, useEffect, useMemo, useRef, useState } from 'react';
+import { request } from '../../../lib/api/client.js';
 import { useMutation, useQuery, useSubscription } from '../../../lib/api/hooks.js';
+import { useApi } from '../../../lib/api/provider.js';
 import { rememberProject } from '../../../lib/current-project.js';
 import {
   CancelRunDocument,
@@ -26,7 +28,14 @@ import type { Point } from '../../../lib/charts/series.js';
 import { formatNumber } from '../../../lib/runs/stats.js';
 import { runTimeline } from '../../../lib/runs/timeline.js';
 
+/** Points per model asked of the server (it averages buckets of windows beyond that); `?maxPoints=` overrides. */
 const MAX_POINTS = 2000;
+
+interface SeriesMeta {
+  totalPoints: number;
+  downsampled: boolean;
+  bucketSize: number;
+}
 
 interface ProgressInfo {
   window?: number;
@@ -37,13 +46,16 @@ interface ProgressInfo {
   etaSec?: number | null;
 }
 
-export default function RunPage() {
+function RunPage() {
   const { runId } = useParams<{ runId: string }>();
-  const q = useQuery(RunDocument, { id: runId, maxPoints: MAX_POINTS });
+  const asked = Number(useSearchParams().get('maxPoints'));
+  const maxPoints = Number.isInteger(asked) && asked > 0 ? Math.min(asked, MAX_POINTS) : MAX_POINTS;
+  const q = useQuery(RunDocument, { id: runId, maxPoints });
   const run = q.data?.run;
   const [points, setPoints] = useState<MetricPointFieldsFragment[]>([]);
+  const [meta, setMeta] = useState<SeriesMeta | null>(null);
   const [throughput, setThroughput] = useState<Point[]>([]);
-  const metricsQ = useQuery(RunMetricsDocument, { runId, maxPoints: MAX_POINTS }, { skip: true });
+  const { apiUrl, token } = useApi();
   const [cancel, cancelling] = useMutation(CancelRunDocument);
   const [retry, retrying] = useMutation(RetryRunDocument);
 
@@ -51,11 +63,28 @@ export default function RunPage() {
     if (run) rememberProject(run.projectId);
   }, [run?.projectId]);
   useEffect(() => {
-    if (run) setPoints(run.metrics.points);
+    if (!run) return;
+    setPoints(run.metrics.points);
+    setMeta({ totalPoints: run.metrics.totalPoints, downsampled: run.metrics.downsampled, bucketSize: run.metrics.bucketSize });
   }, [run?.metrics]);
 
   const active = run?.status === 'queued' || run?.status === 'running';
-  const downsampled = run?.metrics.downsampled ?? false;
+  // At most one series refetch every 2 s however fast windows stream in (a trailing call catches the last ones).
+  const refetchTimer = useRef<ReturnType<typeof setTimeout> | null>(null);
+  const refetchSeriesSoon = () => {
+    if (refetchTimer.current) return;
+    refetchTimer.current = setTimeout(() => {
+      refetchTimer.current = null;
+      void request(apiUrl, token, RunMetricsDocument, { runId, maxPoints })
+        .then(({ runMetrics: m }) => {
+          setPoints(m.points);
+          setMeta({ totalPoints: m.totalPoints, downsampled: m.downsampled, bucketSize: m.bucketSize });
+        })
+        .catch(() => undefined); // the next window or the 15 s poll tries again
+    }, 2000);
+  };
+  useEffect(() => () => void (refetchTimer.current && clearTimeout(refetchTimer.current)), []);
+  const downsampled = meta?.downsampled ?? false;
 
   const runLive = useSubscription(
     RunUpdatedDocument,
@@ -79,14 +108,11 @@ export default function RunPage() {
     (d) => {
       const m = d.windowMetricAdded;
       // Downsampled series are buckets: a raw window doesn't fit them, so fetch the series again instead.
-      if (downsampled) return void metricsQ.refetch().then(() => undefined);
+      if (downsampled || points.length >= 2 * maxPoints) return refetchSeriesSoon();
       setPoints((ps) => mergeMetricPoints(ps, [{ ...m, windowEnd: m.window, count: 1, rows: m.rows }]));
     },
     { skip: !run || !active },
   );
-  useEffect(() => {
-    if (metricsQ.data) setPoints(metricsQ.data.runMetrics.points);
-  }, [metricsQ.data]);
   // Refreshes and serving numbers arrive with new windows; poll them lightly while the run is live.
   useEffect(() => {
     if (!active) return;
@@ -231,7 +257,7 @@ export default function RunPage() {
                 trainThroughput={trainSeries}
                 trainThroughputLabel={throughput.length > 0 ? 'training samples/s (live)' : 'average training samples/s'}
                 denseWidths={denseWidths}
-                downsampled={downsampled ? { bucketSize: run.metrics.bucketSize, totalPoints: run.metrics.totalPoints } : null}
+                downsampled={meta?.downsampled ? { bucketSize: meta.bucketSize, totalPoints: meta.totalPoints } : null}
               />
             ),
           },
@@ -257,5 +283,13 @@ export default function RunPage() {
         ]}
       />
     </>
+  );
+}
+
+export default function RunPageWithParams() {
+  return (
+    <Suspense>
+      <RunPage />
+    </Suspense>
   );
 }
