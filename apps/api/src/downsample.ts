@@ -50,21 +50,26 @@ export async function metricSeries(db: Db, q: SeriesQuery): Promise<MetricSeries
   if (q.fromWindow != null) conds.push(Prisma.sql`"window" >= ${q.fromWindow}`);
   if (q.toWindow != null) conds.push(Prisma.sql`"window" <= ${q.toWindow}`);
   const where = Prisma.join(conds, ' AND ');
-  const [stats] = await db.$queryRaw<{ n: bigint; lo: number | null; hi: number | null; perModel: bigint | null }[]>`
-    SELECT count(*) AS n, min("window") AS lo, max("window") AS hi,
-           (SELECT max(c) FROM (SELECT count(*) AS c FROM "WindowMetric" WHERE ${where} GROUP BY "model") t) AS "perModel"
-    FROM "WindowMetric" WHERE ${where}`;
-  const total = Number(stats.n);
-  if (total === 0) return { runId: q.runId, totalPoints: 0, downsampled: false, bucketSize: 1, points: [] };
-  const span = stats.hi! - stats.lo! + 1;
-  const bucket = Number(stats.perModel) <= maxPoints ? 1 : bucketSizeFor(span, maxPoints);
-  const rows = await db.$queryRaw<Record<string, unknown>[]>`
+  // One statement: the span and per-model counts decide the bucket width, then rows are averaged per bucket.
+  const rows = await db.$queryRaw<(MetricPoint & { total: bigint; bucket: number })[]>`
+    WITH m AS (SELECT * FROM "WindowMetric" WHERE ${where}),
+    stats AS (
+      SELECT (SELECT count(*) FROM m) AS total, (SELECT min("window") FROM m) AS lo, (SELECT max("window") FROM m) AS hi,
+             (SELECT max(c) FROM (SELECT count(*) AS c FROM m GROUP BY "model") t) AS per_model
+    ),
+    b AS (
+      SELECT total, lo, CASE WHEN per_model <= ${maxPoints}::int THEN 1 ELSE ceil((hi - lo + 1)::float8 / ${maxPoints}::int)::int END AS bucket FROM stats
+    )
     SELECT "model"::text AS model, min("window") AS window, max("window") AS "windowEnd", count(*)::int AS count,
            avg("rows")::float8 AS rows, avg("ne") AS ne, avg("logLoss") AS "logLoss", avg("auc") AS auc,
            avg("calibration") AS calibration, avg("sparsity") AS sparsity, avg("flops") AS flops, avg("params") AS params,
-           bool_and("warmup") AS warmup
-    FROM "WindowMetric" WHERE ${where}
-    GROUP BY "model", ("window" - ${stats.lo}::int) / ${bucket}::int
+           bool_and("warmup") AS warmup, min(b.total) AS total, min(b.bucket) AS bucket
+    FROM m CROSS JOIN b
+    GROUP BY "model", ("window" - b.lo) / b.bucket
     ORDER BY "model", min("window")`;
-  return { runId: q.runId, totalPoints: total, downsampled: bucket > 1, bucketSize: bucket, points: rows as unknown as MetricPoint[] };
+  if (rows.length === 0) return { runId: q.runId, totalPoints: 0, downsampled: false, bucketSize: 1, points: [] };
+  const total = Number(rows[0].total);
+  const bucket = rows[0].bucket;
+  const points = rows.map(({ total: _t, bucket: _b, ...p }) => p);
+  return { runId: q.runId, totalPoints: total, downsampled: bucket > 1, bucketSize: bucket, points };
 }
