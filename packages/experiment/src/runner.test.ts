@@ -160,3 +160,34 @@ test('d2s with shadowWindows trains the new model alongside before it serves', a
     await rm(dir, { recursive: true, force: true });
   }
 });
+
+test('every paradigm runs with both granularities and every criterion/allocation pair it is given', async () => {
+  const dir = await tmp();
+  try {
+    const paradigms = [
+      { kind: 'prune_once' },
+      { kind: 'gradual', rampWindows: 1, everySteps: 2 },
+      { kind: 'sparse_regrow', r: 1 },
+      { kind: 'd2s', r: 1, refresh: { warmStart: false, fineTuneSteps: 2 } },
+      { kind: 'adaptive_d2s', rMin: 1, rMax: 2, refresh: { shadowWindows: 1 } },
+    ];
+    const prunings = [
+      { granularity: 'structured', criterion: 'hybrid', allocation: 'global' },
+      { granularity: 'unstructured', criterion: 'taylor', allocation: 'learned' },
+      { granularity: 'unstructured', criterion: 'magnitude', allocation: 'uniform' },
+    ];
+    for (const p of paradigms)
+      for (const pr of prunings) {
+        const config = tinyConfig(p, { pruning: { budget: 0.5, minWidth: 2, ...pr } });
+        const s = await runExperiment({ config, outDir: dir, maxWindows: 4 });
+        const what = `${p.kind} ${JSON.stringify(pr)}`;
+        assert.ok(s.refreshes >= 1, what);
+        assert.ok(Number.isFinite(s.meanDeltaNEPct), what);
+        const metrics = await lines<WindowMetric>(join(dir, 'metrics.jsonl'));
+        const last = metrics.filter((m) => m.model === 'serving').at(-1)!;
+        assert.ok(Math.abs(last.sparsity - 0.5) < 0.06, `${what}: sparsity ${last.sparsity}`);
+      }
+  } finally {
+    await rm(dir, { recursive: true, force: true });
+  }
+});
