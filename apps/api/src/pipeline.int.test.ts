@@ -201,3 +201,26 @@ test('kill -9 of a worker mid-run: a new worker resumes and every (window, model
   second.kill('SIGTERM');
   await new Promise((r) => second.once('exit', r));
 });
+
+test('SIGTERM to a worker mid-run puts the run back in the queue without using an attempt; the next worker resumes it', async () => {
+  await worker?.close();
+  worker = null;
+  const expId = await experiment('stop me', tinyConfig({ windows: 10, rows: 1000, seed: 11 }));
+  const first = h.spawnWorker();
+  const runId = await submit(expId, { maxAttempts: 1 });
+  await waitFor('a checkpoint after window 1', async () => (await runStatus(runId)).checkpointWindow >= 1, 90_000, 25);
+  first.kill('SIGTERM');
+  const code = await new Promise((r) => first.once('exit', (c) => r(c)));
+  assert.equal(code, 0, 'the worker exits cleanly');
+  const stopped = await runStatus(runId);
+  assert.equal(stopped.status, 'queued');
+  const second = h.spawnWorker();
+  const done = await waitFor('the run to finish on the next worker', async () => {
+    const r = await runStatus(runId);
+    return r.status === 'succeeded' || r.status === 'failed' ? r : null;
+  }, 120_000, 100);
+  assert.equal(done.status, 'succeeded', `maxAttempts 1 and still succeeded: the stop did not count as a failure (${done.error ?? ''})`);
+  assert.equal((await metricKeys(runId)).length, 10 * 2 - 1);
+  second.kill('SIGTERM');
+  await new Promise((r) => second.once('exit', r));
+});

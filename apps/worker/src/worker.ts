@@ -4,7 +4,7 @@ import { randomBytes } from 'node:crypto';
 import { existsSync } from 'node:fs';
 import { hostname } from 'node:os';
 import { join, resolve } from 'node:path';
-import { Worker as BullWorker, type Job } from 'bullmq';
+import { DelayedError, Worker as BullWorker, type Job } from 'bullmq';
 import { Redis } from 'ioredis';
 import { experimentConfig, loadEnv, parseConfig, type Env } from '@driftprune/config';
 import { createArtifactStore, createDb, Prisma, refreshSweepStatus, type ArtifactStore, type Db, type Run } from '@driftprune/db';
@@ -92,7 +92,7 @@ export async function startWorker(opts: WorkerOptions = {}): Promise<WorkerHandl
   };
   const beat = setInterval(() => heartbeat().catch((e) => log(`heartbeat failed: ${(e as Error).message}`)), env.WORKER_HEARTBEAT_MS);
 
-  async function processRun(job: Job<RunJobData>): Promise<{ runId: string; outcome: string }> {
+  async function processRun(job: Job<RunJobData>, token?: string): Promise<{ runId: string; outcome: string }> {
     const { runId } = job.data;
     const run = await db.run.findUnique({ where: { id: runId } });
     if (!run) return { runId, outcome: 'deleted' };
@@ -182,10 +182,11 @@ export async function startWorker(opts: WorkerOptions = {}): Promise<WorkerHandl
         return { runId, outcome: 'cancelled' };
       }
       if (ac.signal.aborted && closing) {
-        // Graceful shutdown: back to the queue; the next worker resumes from the checkpoint.
+        // Graceful shutdown: back to the queue without using up an attempt; the next worker resumes from the checkpoint.
         const q = await db.run.update({ where: { id: runId }, data: { status: 'queued', error: 'worker stopped; the run will resume' } });
         await announce(q);
-        throw new Error('worker stopped while the run was in progress');
+        await job.moveToDelayed(Date.now() + 1_000, token);
+        throw new DelayedError();
       }
       const attempts = job.opts.attempts ?? 1;
       const final = job.attemptsMade + 1 >= attempts;
@@ -216,7 +217,23 @@ export async function startWorker(opts: WorkerOptions = {}): Promise<WorkerHandl
         maxStalledCount: 5,
       }),
   );
-  for (const w of bullWorkers) w.on('error', (e) => log(`bullmq: ${e.message}`));
+  for (const w of bullWorkers) {
+    w.on('error', (e) => log(`bullmq: ${e.message}`));
+    // A job that stalled too often (its workers kept dying) is failed by BullMQ without calling the processor.
+    w.on('failed', (job, err) => {
+      if (!job || !/stalled more than allowable limit/.test(err.message)) return;
+      const runId = job.data.runId;
+      db.run
+        .updateMany({ where: { id: runId, status: { in: ['queued', 'running'] } }, data: { status: 'failed', error: `${err.message} (its workers kept dying)`, finishedAt: new Date() } })
+        .then(async (r) => {
+          if (!r.count) return;
+          const run = await db.run.findUnique({ where: { id: runId } });
+          if (run) await announce(run);
+          if (run?.sweepId) await refreshSweepStatus(db, run.sweepId);
+        })
+        .catch((e) => log(`could not mark run ${runId} failed: ${(e as Error).message}`));
+    });
+  }
   await Promise.all(bullWorkers.map((w) => w.waitUntilReady()));
   log(`${id} ready: backend ${backend}, queues ${queueNamesForBackend(backend).join(', ')}, concurrency ${env.WORKER_CONCURRENCY}`);
 
