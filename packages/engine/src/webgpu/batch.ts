@@ -25,8 +25,3 @@ export function checkBatch(shape: DlrmShape, batch: Batch, needLabels: boolean, 
   return B;
 }
 
-export function badId(shape: DlrmShape, i: number, id: number): EngineError {
-  const F = shape.tableSizes.length;
-  const f = i % F;
-  return new EngineError('BAD_BATCH', `batch row ${Math.floor(i / F)}, field ${f}: id ${id} is outside the table (0 ≤ id < ${shape.tableSizes[f]})`);
-}

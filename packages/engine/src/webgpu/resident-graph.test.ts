@@ -9,7 +9,7 @@ import { OPTIMIZERS } from '../optim/index.js';
 import { resolveShape } from '../shape.js';
 import { denseLayout, packDense, unpackDense } from './layout.js';
 import { splitKFor } from './dlrm-tuned.js';
-import { buildResidentEvalGraph, buildResidentTrainGraph, HOST_INPUT, hostInputLength, resolveEmbeddingUpdate, residentLayout, residentStateNames, scalarNames, STATE } from './resident-graph.js';
+import { BAD_IDS, buildResidentEvalGraph, buildResidentTrainGraph, HOST_INPUT, hostInputLength, resolveEmbeddingUpdate, residentLayout, residentStateNames, scalarNames, STATE } from './resident-graph.js';
 
 const shape = resolveShape({ embeddingDim: 4, bottomMlp: [16, 8], topMlp: [16, 8], interaction: 'dot' }, { numDense: 4, tableSizes: [20, 30, 40] });
 
@@ -18,7 +18,7 @@ const shape = resolveShape({ embeddingDim: 4, bottomMlp: [16, 8], topMlp: [16, 8
 const WEBGPU_OPS = new Set([
   'Gemm', 'MatMul', 'Add', 'Sub', 'Mul', 'Div', 'Sqrt', 'Relu', 'Greater', 'Where', 'Sigmoid', 'Exp', 'Log', 'Abs', 'Neg',
   'ReduceSum', 'ReduceMean', 'Gather', 'Concat', 'Split', 'Pad', 'Transpose', 'Reshape', 'Unsqueeze', 'Squeeze', 'Identity',
-  'Expand', 'ScatterElements', 'Cast',
+  'Expand', 'ScatterElements', 'Cast', 'ReduceMax',
 ]);
 
 function decode(bytes: Uint8Array) {
@@ -46,7 +46,7 @@ describe('resident training graph', () => {
               assert.equal(state.length, 2 + 2 * optimizer.slots + (masked ? 1 : 0) + (taylor ? 1 : 0));
               const host = hostInputs === 'packed' ? [HOST_INPUT] : [IN.dense, IN.cat, IN.labels, ...scalarNames(optimizer, taylor)];
               assert.deepEqual(new Set(g.inputs), new Set([...state, ...host]));
-              assert.deepEqual(new Set(g.outputs), new Set([OUT.loss, ...state.map(next)]));
+              assert.deepEqual(new Set(g.outputs), new Set([OUT.loss, ...state.map(next), ...(hostInputs === 'packed' ? [BAD_IDS] : [])]));
               for (const op of g.ops) assert.ok(WEBGPU_OPS.has(op), `op ${op} has no WebGPU kernel`);
             }
     });

@@ -29,6 +29,8 @@ export const STATE = {
   tableSlot: (s: number) => `embeddings.s${s}`,
 } as const;
 export const HOST_INPUT = 'host';
+/** Output of the packed training graph: > 0 when some id lies outside its field's table (the step must not count). */
+export const BAD_IDS = 'bad_ids';
 
 export interface GraphVariant {
   /** 'tuned' (default): batch-major, padded, split-K weight gradients (dlrm-tuned.ts); 'plain': the CPU engine's formulation. */
@@ -162,7 +164,13 @@ export function buildResidentTrainGraph(spec: ResidentGraphSpec): Uint8Array {
     const host = g.input(HOST_INPUT, [hostInputLength(shape, B, names.length)]);
     const parts = g.split(host, [B * shape.numDense, B * F, B, ...names.map(() => 1)], 0);
     dense = g.reshape(parts[0], [B, shape.numDense]);
-    cat = g.node('Cast', [g.reshape(parts[1], [B, F])], { to: 6 /* int32 */ })[0];
+    const catF = g.reshape(parts[1], [B, F]);
+    cat = g.node('Cast', [catF], { to: 6 /* int32 */ })[0];
+    // The id range check runs here rather than on the host (2.4 ms of JS per step at batch 32768):
+    // |id − c_f| − h_f > 0 exactly when id ∉ [0, n_f − 1], with c_f = h_f = (n_f − 1)/2 (exact in float32).
+    const half = g.initializer('id_half_range', 'float32', [F], Float32Array.from(shape.tableSizes, (n) => (n - 1) / 2));
+    const outside = g.sub(g.abs(g.sub(catF, half)), half);
+    g.output(g.node('ReduceMax', [outside], { keepdims: 0 })[0], BAD_IDS, []);
     labels2d = g.reshape(parts[2], [B, 1]);
     names.forEach((n, i) => (scalars[n] = parts[3 + i]));
   } else {

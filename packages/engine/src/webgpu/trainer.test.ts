@@ -153,7 +153,16 @@ describe('resident trainer on the CPU execution provider = the CPU engine', () =
     const b = makeBatch(shape, 8, 1);
     b.cat[5] = 30; // row 1, field 2 (40 rows): in range
     b.cat[4] = 30; // row 1, field 1 (30 rows): out of range
+    const before = res.getParams();
     assert.throws(() => res.trainStep(b), (e: unknown) => e instanceof EngineError && e.code === 'BAD_BATCH' && /row 1, field 1: id 30/.test(e.message));
+    // The device-side check rolled the step back: same parameters, same step count, and training goes on.
+    assert.equal(res.step, 0);
+    assert.deepEqual(res.getParams(), before);
+    b.cat[4] = -1;
+    assert.throws(() => res.trainStep(b), /row 1, field 1: id -1/);
+    b.cat[4] = 29;
+    assert.ok(Number.isFinite(res.trainStep(b)));
+    assert.equal(res.step, 1);
     res.dispose();
     assert.throws(() => res.predict(b), (e: unknown) => e instanceof EngineError && e.code === 'DISPOSED');
   });

@@ -20,12 +20,13 @@ import { resolveOptimizer, type Optimizer } from '../optim/index.js';
 import { validateParams } from '../params.js';
 import { architectureKey } from '../session-cache.js';
 import type { DenseLayer, DlrmShape, LayerScores, ModelParams } from '../types.js';
-import { badId, checkBatch } from './batch.js';
+import { checkBatch } from './batch.js';
 import { packDense, unpackDense, type DenseLayout } from './layout.js';
 import {
   buildReadbackGraph,
   buildResidentEvalGraph,
   buildResidentTrainGraph,
+  BAD_IDS,
   HOST_INPUT,
   hostInputLength,
   packedInputsFit,
@@ -103,7 +104,6 @@ class DeviceResidentTrainer implements ResidentTrainer {
   private trainOptions!: SessionOptions;
   private masked = false;
   private host = new Map<number, Float32Array>();
-  private tableSizes = new Int32Array(0);
   private evalSession!: OrtSession;
   private readback!: [OrtSession, OrtSession];
   private scalars = new Map<string, Tensor>();
@@ -188,7 +188,6 @@ class DeviceResidentTrainer implements ResidentTrainer {
 
     this.clearState();
     this.shape = shape;
-    this.tableSizes = Int32Array.from(shape.tableSizes);
     this.layout = layout;
     this.layerNames = layers.map((l) => l.name);
     this.stateNames = residentStateNames({ optimizer: this.opt, masked, taylor });
@@ -313,6 +312,7 @@ class DeviceResidentTrainer implements ResidentTrainer {
     this.check();
     const t0 = this.stepTimes ? performance.now() : 0;
     const packed = (this.packedVariant().hostInputs ?? 'packed') === 'packed';
+    // Packed steps check ids on the device (BAD_IDS) and roll back below; the others check them here.
     const B = checkBatch(this.shape, batch, true, !packed);
     const t = this.step + 1;
     const session = this.trainFor(B);
@@ -328,7 +328,7 @@ class DeviceResidentTrainer implements ResidentTrainer {
       feeds[IN.labels] = f32(batch.labels.length === B ? batch.labels : batch.labels.subarray(0, B), [B]);
       scalarNames(this.opt, taylor).forEach((n, i) => (feeds[n] = this.scalar(n, values[i])));
     }
-    const fetches: Record<string, null> = { [OUT.loss]: null };
+    const fetches: Record<string, null> = { [OUT.loss]: null, ...(packed ? { [BAD_IDS]: null } : {}) };
     for (const n of this.stateNames) {
       feeds[n] = this.state.get(n)!;
       fetches[next(n)] = null;
@@ -336,6 +336,12 @@ class DeviceResidentTrainer implements ResidentTrainer {
     const t1 = this.stepTimes ? performance.now() : 0;
     const out = session.run(feeds, fetches);
     const t2 = this.stepTimes ? performance.now() : 0;
+    if (packed && (out[BAD_IDS].data as Float32Array)[0] > 0) {
+      // Some id was out of range: drop this step's outputs (the state stays as it was) and name the culprit.
+      for (const n of this.stateNames) if (onDevice(out[next(n)])) out[next(n)].dispose();
+      checkBatch(this.shape, batch, true, true);
+      throw new EngineError('BAD_BATCH', 'an id lies outside its table');
+    }
     for (const n of this.stateNames) this.setState(n, out[next(n)]);
     this.step = t;
     const loss = (out[OUT.loss].data as Float32Array)[0];
@@ -357,16 +363,9 @@ class DeviceResidentTrainer implements ResidentTrainer {
     let buf = this.host.get(B);
     if (!buf) this.host.set(B, (buf = new Float32Array(n)));
     buf.set(batch.dense.length === B * nd ? batch.dense : batch.dense.subarray(0, B * nd), 0);
-    // Ids travel as float32 (exact below 2^24, see packedInputsFit): TypedArray.set converts natively; then one
-    // pass checks every id against its field's table.
-    const cat = batch.cat.length === B * F ? batch.cat : batch.cat.subarray(0, B * F);
-    buf.set(cat, B * nd);
-    const sizes = this.tableSizes;
-    for (let i = 0, f = 0; i < cat.length; i++) {
-      const id = cat[i];
-      if (id < 0 || id >= sizes[f]) throw badId(this.shape, i, id);
-      if (++f === F) f = 0;
-    }
+    // Ids travel as float32 (exact below 2^24, see packedInputsFit); TypedArray.set converts natively. The graph
+    // checks their ranges (BAD_IDS).
+    buf.set(batch.cat.length === B * F ? batch.cat : batch.cat.subarray(0, B * F), B * nd);
     buf.set(batch.labels.length === B ? batch.labels : batch.labels.subarray(0, B), B * (nd + F));
     buf.set(scalars, B * (nd + F + 1));
     return f32(buf, [n]);
