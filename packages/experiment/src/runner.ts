@@ -2,17 +2,16 @@
 // For each window: a pending serving evaluation runs on its first batch, every live model is evaluated on the
 // window before training on it, every trained model takes one pass over it, then the paradigm acts. State is
 // checkpointed at window boundaries so that a resumed run reproduces an uninterrupted one bit for bit.
-import { mkdir, writeFile, appendFile, readFile, rename, rm } from 'node:fs/promises';
+import { mkdir, writeFile, appendFile, readFile, rm } from 'node:fs/promises';
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
-import type { ExperimentConfig } from '@driftprune/config';
 import { openStream } from '@driftprune/data';
 import type { Batch, Window } from '@driftprune/data';
 import { createTrainer } from '@driftprune/engine/trainer';
 import { resolveShape } from '@driftprune/engine/shape';
 import { initParams } from '@driftprune/engine/init';
 import type { Trainer, TrainerOptions } from '@driftprune/engine/api';
-import type { DlrmShape, ModelParams } from '@driftprune/engine/types';
+import type { ModelParams } from '@driftprune/engine/types';
 import {
   applyNeuronMask,
   expandToShape,
@@ -37,30 +36,12 @@ import { PredictionLog, deltaNEPct } from './metrics/metrics.js';
 import { adaptiveNeedsJaccard, adaptiveTrigger, gradualPruneNow, gradualTarget, isWarmupEnd, periodicDue } from './paradigms/triggers.js';
 import { expandOptimizerState, sliceOptimizerState } from './models/optimizer-state.js';
 import { neuronGrowth, probeGradients, structuredProbeParams, unstructuredProbeParams } from './models/growth.js';
-import { abortError, evaluateServing, speedups } from './serving/serving-eval.js';
-import { decodeMask, decodeParams, encodeMask, encodeParams, type EncodedMask, type EncodedParams } from './checkpoint/codec.js';
-import type { ModelRole, Progress, RefreshEvent, RunEvent, RunOptions, RunSummary, ServingEval, WindowMetric } from './types.js';
+import { abortError, evaluateServing } from './serving/serving-eval.js';
+import { decodeMask, decodeParams, encodeMask, encodeParams } from './checkpoint/codec.js';
+import { rewriteLogs, saveCheckpoint, type RunState } from './checkpoint/run-state.js';
+import { summarise } from './summary.js';
+import type { ModelRole, Progress, RefreshEvent, RunEvent, RunOptions, RunSummary, WindowMetric } from './types.js';
 
-/** Everything besides the trainers that a resumed run needs; written as JSON at window boundaries. */
-interface RunState {
-  version: 1;
-  nextWindow: number;
-  metrics: WindowMetric[];
-  refreshes: RefreshEvent[];
-  serving: ServingEval[];
-  trainingFlops: number;
-  samplesTrained: number;
-  mask: EncodedMask | null;
-  lastRefreshWindow: number;
-  pendingServingEval: boolean;
-  /** gradual: the sparsity reached so far. */
-  sparsityReached: number;
-  /** sparse_regrow: the last in-weights of every dense neuron, so a regrown neuron starts from them. */
-  reservoir: EncodedParams | null;
-  hasServing: boolean;
-  /** d2s/adaptive_d2s with refresh.shadowWindows: the next sparse model, training before it serves. */
-  shadow: { windowsLeft: number; mask: EncodedMask } | null;
-}
 
 /** Forward + backward ≈ 3 forward passes: the usual training-compute estimate per sample. */
 const TRAIN_FLOPS_FACTOR = 3;
@@ -483,66 +464,3 @@ async function firstBatchOf(batches: AsyncIterable<Batch>): Promise<Batch | null
   }
   return null;
 }
-
-/** Writes the checkpoint next to the old one, then swaps: a crash mid-write leaves the previous one intact. */
-async function saveCheckpoint(dir: string, st: RunState, dense: Trainer, serving: Trainer | null, shadow: Trainer | null): Promise<void> {
-  const tmp = `${dir}.tmp`;
-  await rm(tmp, { recursive: true, force: true });
-  await mkdir(tmp, { recursive: true });
-  await writeFile(join(tmp, 'dense.ckpt'), dense.saveCheckpoint());
-  if (serving) await writeFile(join(tmp, 'serving.ckpt'), serving.saveCheckpoint());
-  if (shadow) await writeFile(join(tmp, 'shadow.ckpt'), shadow.saveCheckpoint());
-  await writeFile(join(tmp, 'state.json'), JSON.stringify(st));
-  await rm(dir, { recursive: true, force: true });
-  await rename(tmp, dir);
-}
-
-/** Log files always reflect the state: rewritten from it on start and resume, appended to while running. */
-async function rewriteLogs(outDir: string, st: RunState): Promise<void> {
-  const lines = (xs: unknown[]) => xs.map((x) => JSON.stringify(x) + '\n').join('');
-  await writeFile(join(outDir, 'metrics.jsonl'), lines(st.metrics));
-  await writeFile(join(outDir, 'refreshes.jsonl'), lines(st.refreshes));
-  await writeFile(join(outDir, 'serving.jsonl'), lines(st.serving));
-}
-
-/** Headline figures over the evaluation windows (warm-up excluded). */
-export function summarise(cfg: ExperimentConfig, st: Pick<RunState, 'metrics' | 'refreshes' | 'serving' | 'trainingFlops'>, servingFlopsRatio: number, servingParamsRatio: number, wallSec: number): RunSummary {
-  const deltas: number[] = [];
-  const neDense: number[] = [];
-  const neServing: number[] = [];
-  const windows = new Set(st.metrics.map((m) => m.window));
-  for (const w of windows) {
-    const d = st.metrics.find((m) => m.window === w && m.model === 'dense');
-    if (!d || d.warmup) continue;
-    const s = st.metrics.find((m) => m.window === w && m.model === 'serving') ?? (cfg.paradigm.kind === 'dense' ? d : undefined);
-    if (!s) continue;
-    deltas.push(deltaNEPct(s.ne, d.ne));
-    neDense.push(d.ne);
-    neServing.push(s.ne);
-  }
-  const mean = (xs: number[]) => (xs.length ? xs.reduce((a, b) => a + b, 0) / xs.length : NaN);
-  const lastWindow = st.serving.length ? Math.max(...st.serving.map((e) => e.window)) : -1;
-  const last = st.serving.filter((e) => e.window === lastWindow);
-  const byBatch = speedups(last);
-  const sizes = Object.keys(byBatch).map(Number).sort((a, b) => a - b);
-  const speedupByBatch = cfg.paradigm.kind === 'dense' ? Object.fromEntries(last.map((e) => [e.batchSize, 1])) : byBatch;
-  return {
-    paradigm: cfg.paradigm.kind,
-    windows: windows.size,
-    meanDeltaNEPct: mean(deltas),
-    maxDeltaNEPct: deltas.length ? Math.max(...deltas) : NaN,
-    servingFlopsRatio,
-    servingParamsRatio,
-    servingSpeedup: cfg.paradigm.kind === 'dense' ? (last.length ? 1 : null) : sizes.length ? byBatch[sizes[sizes.length - 1]] : null,
-    refreshes: st.refreshes.length,
-    trainingFlops: st.trainingFlops,
-    wallSec,
-    evaluationWindows: deltas.length,
-    meanNEDense: mean(neDense),
-    meanNEServing: mean(neServing),
-    speedupByBatch,
-    parityMaxAbsDiff: st.serving.length ? Math.max(...st.serving.map((e) => e.parityMaxAbsDiff)) : null,
-  };
-}
-
-export type { DlrmShape };
