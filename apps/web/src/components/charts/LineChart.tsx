@@ -100,7 +100,9 @@ export function LineChart({ title, series, xLabel, yLabel, markers = NO_MARKERS,
             stroke: s.color,
             width: s.width ?? 1.5,
             dash: s.dash,
-            spanGaps: false,
+            // Series of one chart may be sampled at different windows (serving starts after warm-up, buckets differ):
+            // a window missing from one series is not a hole in it.
+            spanGaps: true,
             points: { show: s.points.length <= 60 },
             value: (_u: uPlot, v: number | null) => (v === null ? '—' : formatNumber(v, 4)),
           })),
