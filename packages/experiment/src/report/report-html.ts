@@ -80,7 +80,7 @@ export function reportHtml(r: ReportInput): string {
     .map((e) => `<tr><td>${e.window}</td><td>${e.model}</td><td>${e.batchSize}</td><td>${num(e.p50Ms, 4)}</td><td>${num(e.p99Ms, 4)}</td><td>${Math.round(e.samplesPerSec)}</td><td>${e.parityMaxAbsDiff.toExponential(2)}</td></tr>`)
     .join('');
   const refreshTable = r.refreshes
-    .map((f) => `<tr><td>${f.window}</td><td>${esc(f.trigger)}</td><td>${num(f.jaccard)}</td><td>${num(f.flopsRatio)}</td><td>${esc(Object.entries(f.widths).map(([k, v]) => `${k}:${v}`).join(' '))}</td></tr>`)
+    .map((f) => `<tr><td>${f.window}</td><td>${f.servesFromWindow ?? f.window + 1}</td><td>${esc(f.trigger)}</td><td>${num(f.jaccard)}</td><td>${num(f.flopsRatio)}</td><td>${esc(Object.entries(f.widths).map(([k, v]) => `${k}:${v}`).join(' '))}</td></tr>`)
     .join('');
   return `<!doctype html>
 <html lang="en"><head><meta charset="utf-8"><title>${esc(r.title)}</title>
@@ -100,7 +100,7 @@ ${delta}
 ${widths}
 ${latency}
 <h2>Refreshes</h2>
-<table><tr><th>window</th><th>trigger</th><th>Jaccard to previous</th><th>FLOPs ratio</th><th>widths</th></tr>${refreshTable}</table>
+<table><tr><th>window</th><th>serves from window</th><th>trigger</th><th>Jaccard to previous</th><th>FLOPs ratio</th><th>widths</th></tr>${refreshTable}</table>
 <h2>Serving evaluations</h2>
 <table><tr><th>window</th><th>model</th><th>batch</th><th>p50 ms</th><th>p99 ms</th><th>samples/s</th><th>parity</th></tr>${servingTable}</table>
 <h2>Configuration</h2>
