@@ -30,3 +30,12 @@ test('RowBlock keeps rows in order across growth; batches cover every row once, 
     { numRuns: 30 },
   );
 });
+
+test('a window too large to hold is a WINDOW_TOO_LARGE error, not an allocation failure', () => {
+  const block = new RowBlock(1, 1, 4, 100);
+  for (let r = 0; r < 8; r++) block.push(Float32Array.of(r), Int32Array.of(r), 0);
+  assert.throws(
+    () => block.push(Float32Array.of(9), Int32Array.of(9), 0),
+    (e: Error & { code?: string }) => e.code === 'WINDOW_TOO_LARGE' && /use window rows:N or data\.maxRowsPerWindow/.test(e.message),
+  );
+});

@@ -2,6 +2,10 @@
 // order, or gathered through a keyed permutation when shuffled.
 import type { Batch } from '../types.js';
 import { Permutation } from '../random/permutation.js';
+import { DataError } from '../errors.js';
+
+/** Largest window held in memory (whole-file Criteo day_N windows are streamed instead). */
+export const MAX_BLOCK_BYTES = 8 * 2 ** 30;
 
 export class RowBlock {
   rows = 0;
@@ -13,6 +17,7 @@ export class RowBlock {
     readonly numDense: number,
     readonly numFields: number,
     private capacity = 1024,
+    private readonly maxBytes = MAX_BLOCK_BYTES,
   ) {
     this.dense = new Float32Array(capacity * numDense);
     this.cat = new Int32Array(capacity * numFields);
@@ -21,6 +26,12 @@ export class RowBlock {
 
   private grow(): void {
     const cap = this.capacity * 2;
+    const bytes = cap * (this.numDense + this.numFields + 1) * 4;
+    if (bytes > this.maxBytes)
+      throw new DataError(
+        'WINDOW_TOO_LARGE',
+        `a window holds more than ${this.capacity} rows (${(bytes / 2 ** 30).toFixed(1)} GiB to grow further): use window rows:N or data.maxRowsPerWindow`,
+      );
     const dense = new Float32Array(cap * this.numDense);
     dense.set(this.dense);
     const cat = new Int32Array(cap * this.numFields);

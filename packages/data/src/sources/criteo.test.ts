@@ -10,6 +10,7 @@ import { DataError } from '../errors.js';
 import { murmur3String } from '../hash/murmur3.js';
 import { fieldSeed } from '../hash/field-hasher.js';
 import { collect, collectWindow } from '../testing/collect.js';
+import type { Window } from '../types.js';
 import { shared, skipUnlessShared } from '../testing/shared-data.js';
 
 const skip = skipUnlessShared('criteo-kaggle-head');
@@ -249,4 +250,87 @@ test('criteo: the one-pass parser agrees with the field-by-field parser on any l
     { numRuns: 3000 },
   );
   assert.ok(valid > 300 && valid < 2700, `${valid} of 3000 lines valid: both paths must be exercised`);
+});
+
+test('criteo day_N windows are streamed from disk: counted once, re-readable, any batch size, shuffled on request', async () => {
+  const dir = join(tmp, 'stream-days');
+  mkdirSync(dir, { recursive: true });
+  // I1 holds the row number, so rows can be told apart.
+  const line = (i: number) => [i % 2, i, ...Array(12).fill(''), ...Array(26).fill(`t${i % 97}`)].join('\t');
+  const day0 = Array.from({ length: 2500 }, (_, i) => line(i));
+  day0.splice(1000, 0, 'broken line');
+  writeFileSync(join(dir, 'day_0'), day0.join('\n') + '\n');
+  writeFileSync(join(dir, 'day_1.gz'), gzipSync(Array.from({ length: 1200 }, (_, i) => line(10_000 + i)).join('\n')));
+  const s = await openStream({ source: 'criteo', path: dir, window: 'day', batchSize: 128, errorBudget: 0.01 });
+  const windows: Window[] = [];
+  for await (const w of s.windows()) windows.push(w);
+  assert.deepEqual(
+    windows.map((w) => [w.id, w.rows, w.badRows]),
+    [
+      ['day_0', 2500, 1],
+      ['day_1', 1200, 0],
+    ],
+  );
+  assert.deepEqual(windows[0].badRowSamples, [
+    { file: join(dir, 'day_0'), line: 1001, reason: 'expected 40 tab-separated fields, found 1' },
+  ]);
+  const ids = (x: { dense: number[] }) => x.dense.filter((_, i) => i % 13 === 0).map((v) => Math.round(Math.expm1(v)));
+  const a = await collectWindow(windows[0]);
+  assert.deepEqual(
+    ids(a),
+    Array.from({ length: 2500 }, (_, i) => i),
+  );
+  assert.deepEqual(await collectWindow(windows[0]), a, 're-read');
+  assert.deepEqual(await collectWindow(windows[0], { batchSize: 7 }), a, 'other batch size');
+  const sh = await collectWindow(windows[0], { shuffleSeed: 5 });
+  assert.notDeepEqual(ids(sh), ids(a));
+  assert.deepEqual(
+    ids(sh).sort((x, y) => x - y),
+    ids(a),
+  );
+  assert.deepEqual(await collectWindow(windows[0], { shuffleSeed: 5 }), sh);
+  assert.deepEqual(
+    ids(await collectWindow(windows[1])),
+    Array.from({ length: 1200 }, (_, i) => 10_000 + i),
+  );
+  // Collisions were counted by the first read of each file only.
+  assert.ok(s.hashCollisions!().every((c) => c.lookups === 3700));
+  const capped = await openStream({ source: 'criteo', path: dir, window: 'day', maxRowsPerWindow: 300, errorBudget: 0.01 });
+  const firsts: number[][] = [];
+  for await (const w of capped.windows()) firsts.push(ids(await collectWindow(w, { shuffleSeed: 1 })).sort((x, y) => x - y));
+  assert.deepEqual(firsts, [Array.from({ length: 300 }, (_, i) => i), Array.from({ length: 300 }, (_, i) => 10_000 + i)]);
+});
+
+test('streamed windows larger than the shuffle buffer are still shuffled into a permutation of their rows', async () => {
+  const { streamedFileWindow } = await import('./streamed-window.js');
+  const { CriteoParser } = await import('./criteo.js');
+  const { FieldHasher } = await import('../hash/field-hasher.js');
+  const f = join(tmp, 'day_big');
+  writeFileSync(f, Array.from({ length: 1000 }, (_, i) => [i % 2, i, ...Array(12).fill(''), ...Array(26).fill('x')].join('\t')).join('\n'));
+  const parser = new CriteoParser(
+    new FieldHasher(
+      Array.from({ length: 26 }, (_, i) => `C${i + 1}`),
+      new Array(26).fill(10),
+      false,
+    ),
+  );
+  const spec = {
+    file: f,
+    parser,
+    replayParser: parser,
+    numDense: 13,
+    numFields: 26,
+    maxRows: Infinity,
+    batchSize: 64,
+    shuffleBufferRows: 100,
+  };
+  const w = streamedFileWindow({ index: 0, id: 'day_big', start: 0, end: 1, rows: 1000, badRows: 0, badRowSamples: [] }, spec);
+  const ids = (x: { dense: number[] }) => x.dense.filter((_, i) => i % 13 === 0).map((v) => Math.round(Math.expm1(v)));
+  const sh = ids(await collectWindow(w, { shuffleSeed: 9 }));
+  assert.deepEqual(
+    [...sh].sort((x, y) => x - y),
+    Array.from({ length: 1000 }, (_, i) => i),
+  );
+  assert.deepEqual(ids(await collectWindow(w, { shuffleSeed: 9 })), sh);
+  assert.ok(sh.filter((x, i) => x === i).length < 50, 'rows moved');
 });

@@ -201,6 +201,8 @@ export async function openCriteo(config: DataConfig, options: { seed: number; tr
   const schema: StreamSchema = { denseNames: CRITEO_DENSE, fieldNames: CRITEO_FIELDS, tableSizes: resolveTableSizes(config.hashSize, 26) };
   const hasher = new FieldHasher(CRITEO_FIELDS, schema.tableSizes, options.trackCollisions ?? true);
   const parser = new CriteoParser(hasher);
+  // Whole day_N windows are streamed from disk on each read; re-reads hash without recording collisions again.
+  const replayParser = new CriteoParser(new FieldHasher(CRITEO_FIELDS, schema.tableSizes, false));
   const DAY = 86_400_000;
   return {
     schema,
@@ -211,6 +213,7 @@ export async function openCriteo(config: DataConfig, options: { seed: number; tr
           file: f.file,
           parser,
           fixedWindow: rule.kind === 'day' ? { key: f.day!, id: `day_${f.day}`, start: f.day! * DAY, end: (f.day! + 1) * DAY } : undefined,
+          replayParser: rule.kind === 'day' ? replayParser : undefined,
         })),
         rule,
         numDense: 13,

@@ -7,6 +7,7 @@ import { LineSplitter } from '../io/lines.js';
 import { RowBlock } from '../rows/row-block.js';
 import { BadRowBudget, WindowBadRows } from '../rows/bad-rows.js';
 import { type ParsedWindowRule, timeWindowId, timeWindowKey, timeWindowRange } from '../windows/window-rule.js';
+import { countFileWindow, streamedFileWindow, type StreamedFileSpec } from './streamed-window.js';
 
 /** One parsed row, written by a LineParser into reused arrays. */
 export interface ParsedRow {
@@ -28,7 +29,13 @@ export interface FileWindowOptions {
   files: {
     file: string;
     parser: LineParser;
-    /** All rows of this file form one window (Criteo day_N). */ fixedWindow?: { key: number; id: string; start: number; end: number };
+    /** All rows of this file form one window (Criteo day_N). */
+    fixedWindow?: { key: number; id: string; start: number; end: number };
+    /**
+     * With a fixed window: a parser giving the same buckets without recording collisions. The window is then
+     * streamed from the file on every read instead of held in memory (see streamed-window.ts).
+     */
+    replayParser?: LineParser;
   }[];
   rule: ParsedWindowRule;
   numDense: number;
@@ -104,6 +111,33 @@ export async function* fileWindows(o: FileWindowOptions): AsyncGenerator<Window>
 
   for (const spec of o.files) {
     const { file, parser } = spec;
+    if (spec.fixedWindow && spec.replayParser) {
+      close();
+      while (ready.length) {
+        yield ready.shift()!;
+        if (o.maxWindows !== undefined && index - ready.length >= o.maxWindows) return;
+      }
+      const streamed: StreamedFileSpec = {
+        file,
+        parser,
+        replayParser: spec.replayParser,
+        numDense,
+        numFields,
+        maxRows,
+        batchSize: o.batchSize,
+      };
+      const { rows, bad: fileBad } = await countFileWindow(streamed, budget);
+      budget.check();
+      if (rows > 0) {
+        const f = spec.fixedWindow;
+        yield streamedFileWindow(
+          { index: index++, id: f.id, start: f.start, end: f.end, rows, badRows: fileBad.count, badRowSamples: fileBad.samples },
+          streamed,
+        );
+        if (o.maxWindows !== undefined && index >= o.maxWindows) return;
+      }
+      continue;
+    }
     if (spec.fixedWindow) {
       close();
       fixed = spec.fixedWindow;
