@@ -1,6 +1,6 @@
 // Training throughput of the engine vs the PyTorch reference (packages/engine/reference/dlrm_reference.py) on
 // the same machine, in one invocation, alternating rounds A B A B so that background load hits both alike.
-//   npm run bench:train -- --device cpu --threads 2 --batch 512 [--rounds 5] [--seconds 2] [--overlap auto|true|false] [--json] [--no-torch]
+//   npm run bench:train -- --device cpu --threads 2 --batch 512 [--rounds 5] [--seconds 2] [--overlap auto|true|false] [--ort-threads N] [--json] [--no-torch]
 // With --json the last stdout line is { samplesPerSec, pytorchSamplesPerSec, ratio, threads, batch, ... }.
 import { spawn, spawnSync, type ChildProcessWithoutNullStreams } from 'node:child_process';
 import { cpus, loadavg } from 'node:os';
@@ -22,6 +22,9 @@ const rounds = Number(arg('rounds', '5'));
 const secondsPerRound = Number(arg('seconds', '2'));
 const json = flag('json');
 const overlapArg = arg('overlap', 'auto')!;
+// onnxruntime's intra-op threads for the engine (default: --threads). With the row-update worker running
+// beside it, --ort-threads 1 keeps the engine's busy threads at 2 on a 2-core machine.
+const ortThreads = Number(arg('ort-threads', String(threads)));
 const overlap = overlapArg === 'auto' ? 'auto' : overlapArg === 'true';
 const log = (...a: unknown[]) => console.error(...a); // progress on stderr; stdout stays parseable
 if (device !== 'cpu') throw new Error(`--device ${device}: this benchmark runs the CPU engine (the WebGPU path is issue 8)`);
@@ -74,8 +77,8 @@ const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.len
 
 async function main() {
   const shape = resolveShape({ embeddingDim: 16, bottomMlp: [512, 256, 64], topMlp: [512, 256], interaction: 'dot' }, { numDense: 13, tableSizes: Array(26).fill(100_000) });
-  log(`reference DLRM: 26 × 100,000 × 16, bottom ${shape.bottom.join('-')}, top ${shape.top.join('-')}, Adagrad lr 0.01; batch ${batch}, ${threads} threads, ${cpus().length} cores, load ${loadavg()[0].toFixed(2)}`);
-  const trainer = createTrainer({ shape, seed: 1, optimizer: { kind: 'adagrad', lr: 0.01, eps: 1e-10 }, threads, overlap });
+  log(`reference DLRM: 26 × 100,000 × 16, bottom ${shape.bottom.join('-')}, top ${shape.top.join('-')}, Adagrad lr 0.01; batch ${batch}, ${threads} threads (engine: onnxruntime ${ortThreads} + row-update worker ${overlap}), ${cpus().length} cores, load ${loadavg()[0].toFixed(2)}`);
+  const trainer = createTrainer({ shape, seed: 1, optimizer: { kind: 'adagrad', lr: 0.01, eps: 1e-10 }, threads: ortThreads, overlap });
   const batches = Array.from({ length: 8 }, (_, i) => makeBatch(shape, batch, 100 + i));
   let k = 0;
   const engineSteps = (n: number) => {
@@ -120,6 +123,7 @@ async function main() {
     threads,
     batch,
     overlap,
+    ortThreads,
     rounds,
     stepsPerRound: steps,
     engineRounds: ours.map(Math.round),
