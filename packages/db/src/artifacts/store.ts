@@ -105,7 +105,8 @@ export class S3Store implements ArtifactStore {
     await writeFile(localPath, await this.get(key));
   }
   async deletePrefix(prefix: string): Promise<number> {
-    const keys = await this.s3.listKeys(this.bucket, this.full(prefix));
+    // a folder-like prefix: runs/r1 must not also match runs/r10
+    const keys = await this.s3.listKeys(this.bucket, this.full(prefix.replace(/\/+$/, '')) + '/');
     for (const k of keys) await this.s3.deleteObject(this.bucket, k);
     return keys.length;
   }
