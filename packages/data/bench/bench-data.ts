@@ -9,7 +9,7 @@
 // shared, and the best run is the least disturbed one), --quick (smaller sizes), --memory-only, --json (one JSON line
 // at the end).
 import { spawnSync } from 'node:child_process';
-import { createWriteStream, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync, existsSync } from 'node:fs';
+import { createWriteStream, existsSync, linkSync, mkdirSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { gunzipSync, gzipSync } from 'node:zlib';
@@ -43,7 +43,9 @@ if (args[0] === '--child') {
   const stream =
     kind === 'synthetic'
       ? await openStream({ source: 'synthetic', window: `rows:${b}`, synthetic: { windows: Number(a) / Number(b) } })
-      : await openStream({ source: 'criteo', path: a, window: `rows:${b}` });
+      : kind === 'criteo-day'
+        ? await openStream({ source: 'criteo', path: a, window: 'day' })
+        : await openStream({ source: 'criteo', path: a, window: `rows:${b}` });
   // Live memory: after a forced GC at each window's end, what the stream still holds (max over windows).
   let peakLive = 0;
   const gc = (globalThis as { gc?: () => void }).gc!;
@@ -251,6 +253,17 @@ try {
       `  memory, criteo ${name.padEnd(11)} ${r.rows.toLocaleString('en-US').padStart(9)} rows (100k-row windows): peak RSS ${r.peakRssMiB.toFixed(0)} MiB, peak heap+buffers ${r.peakHeapMiB.toFixed(0)} MiB, live after GC ${r.liveAfterGcMiB.toFixed(1)} MiB`,
     );
     results[`memory: criteo ${r.rows} rows`] = r;
+  }
+  if (sections.has('memory')) {
+    // The whole file as one day_N window: streamed from disk, never held.
+    const days = join(dir, 'days');
+    mkdirSync(days);
+    linkSync(file, join(days, 'day_0'));
+    const r = child('criteo-day', days);
+    log(
+      `  memory, criteo day_0 as one streamed window ${r.rows.toLocaleString('en-US').padStart(9)} rows: peak RSS ${r.peakRssMiB.toFixed(0)} MiB, peak heap+buffers ${r.peakHeapMiB.toFixed(0)} MiB, live after GC ${r.liveAfterGcMiB.toFixed(1)} MiB (${(r.rows / r.sec / 1e3).toFixed(0)}k rows/s, counting read included)`,
+    );
+    results[`memory: criteo day_0 streamed, ${r.rows} rows`] = r;
   }
 } finally {
   rmSync(dir, { recursive: true, force: true });
