@@ -34,7 +34,7 @@ const paritySteps = Number(arg('parity-steps', '100'));
 const rounds = Number(arg('rounds', '5'));
 const secondsPerRound = Number(arg('seconds', '1.5'));
 const phases = new Set(arg('phases', 'parity,profile,throughput').split(','));
-const variantNames = arg('variants', 'default,sparse,fulltable,fused,plain,separate,pertensor,prototype,novalidate,cachesimple').split(',');
+const variantNames = arg('variants', 'default,fused,unfused,sparse,fulltable,plain,separate,pertensor,prototype').split(',');
 const python = arg('python', 'python3');
 // --ep cpu --small: a dry run of every phase on this machine (CPU execution provider, a small model, no PyTorch).
 const ep = arg('ep', 'webgpu') as 'webgpu' | 'cpu';
@@ -45,9 +45,10 @@ mkdirSync(outDir, { recursive: true });
 const log = (...a: unknown[]) => console.error(`[${new Date().toISOString().slice(11, 19)}]`, ...a);
 
 // What each formulation buys: the engine's default graph, and the slower ones it replaced.
-const VARIANTS: Record<string, { webgpuOptions?: Record<string, string>; graphVariant?: GraphVariant; keepTransposes?: boolean }> = {
+const VARIANTS: Record<string, { webgpuOptions?: Record<string, string>; graphVariant?: GraphVariant; keepTransposes?: boolean | 'auto' }> = {
   default: {},
   fused: { keepTransposes: false },
+  unfused: { keepTransposes: true },
   novalidate: { webgpuOptions: { validationMode: 'disabled' } },
   cachesimple: { webgpuOptions: { storageBufferCacheMode: 'simple' } },
   plain: { graphVariant: { formulation: 'plain' } },

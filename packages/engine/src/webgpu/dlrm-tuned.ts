@@ -76,14 +76,17 @@ export function tunedForward(g: GraphBuilder, shape: DlrmShape, dense: string, e
   return tape;
 }
 
-/** dW [outPad, inPad] = Σ over batch chunks of dyᵀ·x; db = Σ_batch dy. */
+/**
+ * dW [outPad, inPad] = Σ over batch chunks of dyᵀ·x; db = Σ_batch dy, summed from the transposed chunks along
+ * their contiguous last axis (a ReduceSum down the batch axis of [B, out] ran ~5× slower).
+ */
 function weightGrads(g: GraphBuilder, x: string, dy: string, l: TunedLayer): { dW: string; db: string } {
   const [outPad, inPad] = l.tensor.dims;
   const C = l.splitK;
   const dyT = g.transpose(g.reshape(dy, [C, -1, outPad]), [0, 2, 1]); // [C, outPad, B/C]
   const parts = g.matmul(dyT, g.reshape(x, [C, -1, inPad])); // [C, outPad, inPad]
   const dW = C === 1 ? g.reshape(parts, [outPad, inPad]) : g.reduceSum(parts, [0]);
-  return { dW, db: g.reduceSum(dy, [0]) };
+  return { dW, db: g.reduceSum(dyT, [0, 2]) };
 }
 
 const reluBackward = (g: GraphBuilder, h: string, dy: string) => {
