@@ -4,7 +4,7 @@ import { after, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { mkdirSync, mkdtempSync, writeFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { gzipSync } from 'node:zlib';
 import fc from 'fast-check';
 import { openStream } from './open-stream.js';
@@ -53,6 +53,7 @@ async function readAll(config: Record<string, unknown>): Promise<void> {
 
 const cases: [string, (bytes: Buffer) => Record<string, unknown>][] = [
   ['criteo', (b) => ({ source: 'criteo', path: write('x.txt', b), window: 'rows:50' })],
+  ['criteo day_N (streamed)', (b) => ({ source: 'criteo', path: dirname(write('day_0', b)), window: 'day' })],
   ['avazu', (b) => ({ source: 'avazu', path: write('train.csv', b), window: 'hour' })],
   [
     'csv',
