@@ -35,6 +35,7 @@ import {
 import { PredictionLog, deltaNEPct } from './metrics/metrics.js';
 import { adaptiveNeedsJaccard, adaptiveTrigger, gradualPruneNow, gradualTarget, isWarmupEnd, periodicDue } from './paradigms/triggers.js';
 import { expandOptimizerState, sliceOptimizerState } from './models/optimizer-state.js';
+import { fineTune } from './models/fine-tune.js';
 import { neuronGrowth, probeGradients, structuredProbeParams, unstructuredProbeParams } from './models/growth.js';
 import { abortError, evaluateServing } from './serving/serving-eval.js';
 import { decodeMask, decodeParams, encodeMask, encodeParams } from './checkpoint/codec.js';
@@ -171,33 +172,24 @@ export async function runExperiment(options: RunOptions): Promise<RunSummary> {
     }
     // A shadow model replaces an existing serving model only after training alongside it (the first one serves at once).
     const shadowWindows = (paradigm.kind === 'd2s' || paradigm.kind === 'adaptive_d2s') && serving ? paradigm.refresh.shadowWindows : 0;
-    let target: Trainer;
+    let newModel: Trainer;
     if (shadowWindows > 0) {
       shadowTrainer?.dispose();
       shadowTrainer = createTrainer({ ...trainerBase, params, ...(optState ? { optimizerState: optState } : {}) });
       st.shadow = { windowsLeft: shadowWindows, mask: encodeMask(res.mask) };
-      target = shadowTrainer;
+      newModel = shadowTrainer;
     } else {
       installServing(params, optState);
-      target = serving!;
+      newModel = serving!;
     }
     await logRefresh(t, trigger, res.mask, res.flopsRatio, shadowWindows);
-    const fineTune = paradigm.kind === 'd2s' || paradigm.kind === 'adaptive_d2s' ? paradigm.refresh.fineTuneSteps : 0;
-    if (fineTune > 0) {
-      let steps = 0;
-      const f = paramsFlops(target.getParams());
-      while (steps < fineTune) {
-        let any = false;
-        for await (const b of batchesOf(win)) {
-          checkAbort();
-          if (steps >= fineTune) break;
-          target.trainStep(b);
-          countTrain(f, b.size);
-          steps++;
-          any = true;
-        }
-        if (!any) break;
-      }
+    const refresh = paradigm.kind === 'd2s' || paradigm.kind === 'adaptive_d2s' ? paradigm.refresh : null;
+    if (refresh && refresh.fineTuneSteps > 0) {
+      const target = refresh.fineTuneTarget;
+      const tuned = await fineTune(newModel, () => batchesOf(win), { steps: refresh.fineTuneSteps, target, teacher: dense, beforeStep: checkAbort });
+      // 3 forward passes of the sparse model per row, plus the dense model's forward pass for the soft labels.
+      countTrain(paramsFlops(newModel.getParams()), tuned.rows);
+      if (target === 'dense') st.trainingFlops += denseFlops * tuned.rows;
     }
     if (shadowWindows === 0) {
       st.lastRefreshWindow = t;
