@@ -50,26 +50,22 @@ export async function metricSeries(db: Db, q: SeriesQuery): Promise<MetricSeries
   if (q.fromWindow != null) conds.push(Prisma.sql`"window" >= ${q.fromWindow}`);
   if (q.toWindow != null) conds.push(Prisma.sql`"window" <= ${q.toWindow}`);
   const where = Prisma.join(conds, ' AND ');
-  // One statement: the span and per-model counts decide the bucket width, then rows are averaged per bucket.
-  const rows = await db.$queryRaw<(MetricPoint & { total: bigint; bucket: number })[]>`
-    WITH m AS (SELECT * FROM "WindowMetric" WHERE ${where}),
-    stats AS (
-      SELECT (SELECT count(*) FROM m) AS total, (SELECT min("window") FROM m) AS lo, (SELECT max("window") FROM m) AS hi,
-             (SELECT max(c) FROM (SELECT count(*) AS c FROM m GROUP BY "model") t) AS per_model
-    ),
-    b AS (
-      SELECT total, lo, CASE WHEN per_model <= ${maxPoints}::int THEN 1 ELSE ceil((hi - lo + 1)::float8 / ${maxPoints}::int)::int END AS bucket FROM stats
-    )
+  // Per-model counts and the window span first (index-only on (runId, window, model)), then one GROUP BY pass.
+  const stats = await db.$queryRaw<{ n: bigint; lo: number; hi: number }[]>`
+    SELECT count(*) AS n, min("window") AS lo, max("window") AS hi FROM "WindowMetric" WHERE ${where} GROUP BY "model"`;
+  const total = stats.reduce((a, s) => a + Number(s.n), 0);
+  if (total === 0) return { runId: q.runId, totalPoints: 0, downsampled: false, bucketSize: 1, points: [] };
+  const lo = Math.min(...stats.map((s) => s.lo));
+  const hi = Math.max(...stats.map((s) => s.hi));
+  const perModel = Math.max(...stats.map((s) => Number(s.n)));
+  const bucket = perModel <= maxPoints ? 1 : bucketSizeFor(hi - lo + 1, maxPoints);
+  const rows = await db.$queryRaw<Record<string, unknown>[]>`
     SELECT "model"::text AS model, min("window") AS window, max("window") AS "windowEnd", count(*)::int AS count,
            avg("rows")::float8 AS rows, avg("ne") AS ne, avg("logLoss") AS "logLoss", avg("auc") AS auc,
            avg("calibration") AS calibration, avg("sparsity") AS sparsity, avg("flops") AS flops, avg("params") AS params,
-           bool_and("warmup") AS warmup, min(b.total) AS total, min(b.bucket) AS bucket
-    FROM m CROSS JOIN b
-    GROUP BY "model", ("window" - b.lo) / b.bucket
+           bool_and("warmup") AS warmup
+    FROM "WindowMetric" WHERE ${where}
+    GROUP BY "model", ("window" - ${lo}::int) / ${bucket}::int
     ORDER BY "model", min("window")`;
-  if (rows.length === 0) return { runId: q.runId, totalPoints: 0, downsampled: false, bucketSize: 1, points: [] };
-  const total = Number(rows[0].total);
-  const bucket = rows[0].bucket;
-  const points = rows.map(({ total: _t, bucket: _b, ...p }) => p);
-  return { runId: q.runId, totalPoints: total, downsampled: bucket > 1, bucketSize: bucket, points };
+  return { runId: q.runId, totalPoints: total, downsampled: bucket > 1, bucketSize: bucket, points: rows as unknown as MetricPoint[] };
 }
