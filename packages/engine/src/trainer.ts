@@ -111,6 +111,8 @@ class CpuTrainer implements Trainer {
 
   /** Takes `params` (already validated) as the current state; optimizer slots come from `state` where shapes match. */
   private install(params: ModelParams, state: OptimizerState | undefined, step: number, scores?: LayerScores): void {
+    // The tables are replaced below, so a pending row update of the old ones is dropped (callers that keep
+    // the tables pass them in through getParams(), which flushes first).
     this.deferred?.wait();
     this.pendingStep = undefined;
     const init = this.opt.initialState(this.optConfig);
