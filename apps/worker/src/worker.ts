@@ -11,6 +11,7 @@ import { createArtifactStore, createDb, Prisma, refreshSweepStatus, type Artifac
 import type { RunEvent, RunOptions, RunSummary } from '@driftprune/experiment';
 import { channels, publishJson, type CancelMessage } from './events.js';
 import { filesUnder, restoreCheckpoint, storeArtifact, upsertMetrics, upsertRefresh, upsertServing } from './persist.js';
+import { selectBackend } from './device.js';
 import { queueNamesForBackend, redisConnection, type Backend, type RunJobData } from './queue.js';
 
 export type Runner = (options: RunOptions) => Promise<RunSummary>;
@@ -49,7 +50,8 @@ export async function startWorker(opts: WorkerOptions = {}): Promise<WorkerHandl
   const db = opts.db ?? createDb({ url: env.DATABASE_URL, poolSize: Math.max(4, env.WORKER_CONCURRENCY * 2) });
   const store: ArtifactStore = createArtifactStore(env);
   const runner = opts.runner ?? (await realRunner());
-  const backend = resolveBackend(env.DRIFTPRUNE_DEVICE);
+  // The configured device, checked against the hardware: no WebGPU adapter → cpu, with a log line.
+  const backend = selectBackend(env.DRIFTPRUNE_DEVICE, log);
   const id = `${hostname()}-${process.pid}-${randomBytes(3).toString('hex')}`;
   const workDir = resolve(env.WORKER_DIR);
   const ch = channels(env.QUEUE_PREFIX);
