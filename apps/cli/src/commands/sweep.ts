@@ -20,7 +20,8 @@ options:
   --api URL           GraphQL endpoint, e.g. http://localhost:4000/graphql
   --token T           API token (Bearer)
   --project ID        with --api: create an experiment from the sweep's base in this project, then submit
-  --experiment ID     with --api: submit against this existing experiment instead`;
+  --experiment ID     with --api: submit against this existing experiment instead; the
+                      sweep's base then defaults to that experiment's config`;
 
 /** A readable, filesystem-safe name for a point: its overridden values. */
 export function pointSlug(i: number, params: Record<string, unknown>): string {
@@ -63,9 +64,14 @@ export const command: Command = {
       throw new UsageError(`cannot read sweep file ${positional[0]}`);
     }
     const raw = parseYamlText(text, positional[0]);
-    const sweep = parseConfig(sweepConfig, raw, positional[0]);
-    const points = expandSweep(raw);
+    // Submitted against an existing experiment, a sweep may leave out `base`: the API expands it on that
+    // experiment's config, which only the server has. Everything else is still checked here.
+    const serverBase =
+      flags.api !== undefined && typeof flags.experiment === 'string' && raw !== null && typeof raw === 'object' && !Array.isArray(raw) && !('base' in raw);
+    const sweep = parseConfig(sweepConfig, serverBase ? { ...(raw as Record<string, unknown>), base: {} } : raw, positional[0]);
+    const points = serverBase ? [] : expandSweep(raw);
     if (flags['dry-run']) {
+      if (serverBase) throw new UsageError('--dry-run needs the sweep file to have a `base` (without it, only the API knows the experiment config)');
       points.forEach((p, i) => console.log(`${pointSlug(i, p.params)}  ${JSON.stringify(p.params)}`));
       console.error(`${points.length} runs`);
       return 0;
