@@ -40,7 +40,7 @@ export function validateShape(s: DlrmShape): void {
     throw new EngineError('BAD_SHAPE', msg);
   };
   if (!s || typeof s !== 'object') bad('shape must be an object');
-  if (!(Number.isInteger(s.numDense) && s.numDense > 0)) bad(`numDense must be a positive integer (the bottom MLP needs dense features), got ${s.numDense}`);
+  if (!(Number.isInteger(s.numDense) && s.numDense >= 0)) bad(`numDense must be an integer ≥ 0, got ${s.numDense}`);
   if (!isPosInt(s.embeddingDim)) bad(`embeddingDim must be a positive integer, got ${s.embeddingDim}`);
   if (!Array.isArray(s.tableSizes) || s.tableSizes.length === 0) bad('tableSizes must list at least one embedding table');
   s.tableSizes.forEach((n, i) => {
@@ -50,6 +50,8 @@ export function validateShape(s: DlrmShape): void {
   for (const [mlp, widths] of [['bottom', s.bottom], ['top', s.top]] as const) {
     if (!Array.isArray(widths) || widths.length < 2) bad(`${mlp} must list at least an input and an output width, got ${JSON.stringify(widths)}`);
     widths.forEach((w, i) => {
+      // The bottom MLP's input width is numDense, which may be 0 (no dense features: it then learns a constant).
+      if (mlp === 'bottom' && i === 0 && w === 0) return;
       if (!isPosInt(w)) bad(`${mlp}[${i}] must be a positive integer width, got ${w}${w === 0 ? ' (a layer cannot be pruned to zero width)' : ''}`);
     });
   }

@@ -149,6 +149,18 @@ describe('serving export', () => {
     assert.ok(parity(c, batches[1]) < 1e-6);
     for (const x of [t, s, c]) x.dispose();
   });
+
+  test('a stream without dense features (numDense 0) trains and exports', () => {
+    const shape = resolveShape({ embeddingDim: 4, bottomMlp: [8], topMlp: [8], interaction: 'dot' }, { numDense: 0, tableSizes: [10, 20] });
+    const t = createTrainer({ shape, seed: 1, threads: 1, optimizer: { lr: 0.1 } });
+    const b = makeBatch(shape, 32, 5, (_d, cat, r) => (cat[r * 2] < 5 ? 1 : 0));
+    const first = t.trainStep(b);
+    let last = first;
+    for (let i = 0; i < 30; i++) last = t.trainStep(b);
+    assert.ok(last < first / 2, `loss ${first} → ${last}`);
+    assert.ok(parity(t, b) < 1e-6);
+    t.dispose();
+  });
 });
 
 /** Structured pruning by hand: keep the first k neurons of `layer` (rows of W, b, and columns of the next W). */
