@@ -16,7 +16,7 @@ import type { Batch } from '@driftprune/data/types';
 import type { Trainer } from '../src/api.js';
 import { cloneParams, initParams } from '../src/init.js';
 import { resolveShape } from '../src/shape.js';
-import { makeBatch, relErr } from '../src/test-support.js';
+import { makeBatch } from '../src/test-support.js';
 import { createTrainer } from '../src/trainer.js';
 import type { DlrmShape, ModelParams } from '../src/types.js';
 import { checkBatch } from '../src/webgpu/batch.js';
