@@ -73,6 +73,8 @@ export const FIELD_HELP: Record<string, string> = {
   'paradigm.warmupWindows': 'Windows of dense-only training at the start; excluded from headline figures.',
   'paradigm.refresh.warmStart': 'A new sparse model starts from the dense weights (on) or from scratch (off).',
   'paradigm.refresh.fineTuneSteps': 'Fine-tune steps on the latest window right after each refresh.',
+  'paradigm.refresh.fineTuneTarget':
+    'What fine-tuning fits: dense distils the dense model’s predictions (default); labels refits the window’s labels, which the new model’s starting weights have already seen, and overfits it.',
   'paradigm.refresh.shadowWindows':
     'Windows a new sparse model trains alongside the serving one before it takes over (0 = it serves at once): a freshly pruned, unrecovered model does not serve, at the cost of training one more model meanwhile.',
   pruning: 'How the sparse model is cut from the dense one. Required for every paradigm but dense.',
