@@ -10,7 +10,7 @@ import { decodeCheckpoint, encodeCheckpoint } from './checkpoint.js';
 import { EngineError } from './errors.js';
 import { buildPredictGraph, buildServingModel } from './graph/forward-graph.js';
 import { IN, OUT, biasName, maskName, next, scoreName, stateName, weightName } from './graph/names.js';
-import { buildTrainGraph, layerDims } from './graph/train-graph.js';
+import { buildTrainGraph } from './graph/train-graph.js';
 import { initParams } from './init.js';
 import { checkIds, gatherRows, RowGradCoalescer, RowSet } from './layers/embedding.js';
 import { DeferredRowUpdates, sharedF32 } from './overlap/deferred-rows.js';
@@ -136,7 +136,6 @@ class CpuTrainer implements Trainer {
         score,
       };
     });
-    const sameTables = this.shape && JSON.stringify(this.shape.tableSizes) === JSON.stringify(params.shape.tableSizes);
     this.shape = structuredClone(params.shape);
     // Worth a thread only when the tables are big enough for their row updates to cost more than a message.
     const overlap = this.overlap === 'auto' ? params.embeddings.length >= 1 << 20 : this.overlap;
@@ -170,8 +169,8 @@ class CpuTrainer implements Trainer {
       }
     }
     this.offsets = tableOffsets(this.shape);
-    if (!sameTables || !this.coalescer || this.coalescer.D !== this.shape.embeddingDim)
-      this.coalescer = new RowGradCoalescer(this.embeddings.length / this.shape.embeddingDim, this.shape.embeddingDim);
+    if (!this.coalescer || this.coalescer.D !== this.shape.embeddingDim)
+      this.coalescer = new RowGradCoalescer(this.shape.embeddingDim);
     this.step = usable ? usable.step : step;
     this.parity = 0;
     this.bindSessions();
@@ -461,4 +460,3 @@ function withMask(l: DenseLayer, masks: Record<string, Float32Array>): DenseLaye
   return Object.hasOwn(masks, l.name) ? { ...l, mask: masks[l.name] } : l;
 }
 
-export { layerDims };

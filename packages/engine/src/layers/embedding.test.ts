@@ -23,7 +23,7 @@ test('coalesced gradients equal a naive per-row sum, in first-seen order (proper
       const offsets = Int32Array.from({ length: F }, (_, f) => f * rows);
       const cat = Int32Array.from({ length: B * F }, () => Math.floor(rnd() * rows));
       const grad = Float32Array.from({ length: B * F * D }, () => rnd() - 0.5);
-      const c = new RowGradCoalescer(F * rows, D);
+      const c = new RowGradCoalescer(D);
       c.coalesce(offsets, cat, B, grad);
       const naive = new Map<number, number[]>();
       for (let i = 0; i < B * F; i++) {

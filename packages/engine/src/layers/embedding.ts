@@ -71,7 +71,6 @@ export class RowGradCoalescer {
   count = 0;
 
   constructor(
-    _totalRows: number,
     readonly D: number,
     /** Allocates the output arrays (shared memory when a worker reads them). */
     private readonly alloc: (rows: number, D: number) => { rows: Int32Array; grads: Float32Array } = (n, d) => ({ rows: new Int32Array(n), grads: new Float32Array(n * d) }),

@@ -34,7 +34,7 @@ export async function createTfjsTrainer(o: { params?: ModelParams; shape?: DlrmS
   const D = shape.embeddingDim;
   const F = shape.tableSizes.length;
   const offsets = tableOffsets(shape);
-  const coalescer = new RowGradCoalescer(params.embeddings.length / D, D);
+  const coalescer = new RowGradCoalescer(D);
   let step = 0;
   const allRows = (n: number) => Int32Array.from({ length: n }, (_, i) => i);
 
