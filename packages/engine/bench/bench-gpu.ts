@@ -13,6 +13,7 @@ import { cpus } from 'node:os';
 import { join, resolve } from 'node:path';
 import { createInterface } from 'node:readline';
 import type { Batch } from '@driftprune/data/types';
+import { f32, GraphBuilder, OrtSession } from '@driftprune/onnx';
 import type { Trainer } from '../src/api.js';
 import { cloneParams, initParams } from '../src/init.js';
 import { resolveShape } from '../src/shape.js';
@@ -33,7 +34,7 @@ const parityBatch = Number(arg('parity-batch', '4096'));
 const paritySteps = Number(arg('parity-steps', '100'));
 const rounds = Number(arg('rounds', '5'));
 const secondsPerRound = Number(arg('seconds', '1.5'));
-const phases = new Set(arg('phases', 'parity,profile,throughput').split(','));
+const phases = new Set(arg('phases', 'upload,parity,profile,throughput').split(','));
 const variantNames = arg('variants', 'default,fused,unfused,sparse,fulltable,plain,separate,pertensor,prototype').split(',');
 const python = arg('python', 'python3');
 // --ep cpu --small: a dry run of every phase on this machine (CPU execution provider, a small model, no PyTorch).
@@ -240,6 +241,28 @@ function profile(B: number, steps: number) {
   save();
 }
 
+// ---- upload: what one host input of n floats costs a WebGPU run ----------------------------------------------
+
+/** A one-input graph (x [n] → ReduceSum → cpu): run time by input size isolates the host→device copy. */
+function upload() {
+  const sizes = [4, 163_840, 1_310_720, 2_621_440]; // 16 B, 0.66 MB (batch 4096), 5.2 MB (32768), 10.5 MB
+  const out: Record<string, number> = {};
+  for (const n of sizes) {
+    const g = new GraphBuilder(`upload_${n}`);
+    g.output(g.reduceSum(g.input('x', [n]), [0]), 'y', []);
+    const s = new OrtSession(g.build(), { executionProviders: [ep], threads: 1 });
+    const x = f32(new Float32Array(n).fill(1), [n]);
+    for (let i = 0; i < 5; i++) s.run({ x }, { y: null });
+    const t0 = performance.now();
+    for (let i = 0; i < 50; i++) s.run({ x }, { y: null });
+    out[`${n * 4} bytes`] = (performance.now() - t0) / 50;
+    s.dispose();
+  }
+  results.upload = { msPerRunByInputBytes: out };
+  log(`upload: ms per run by host input size ${JSON.stringify(out)}`);
+  save();
+}
+
 // ---- 3. throughput vs PyTorch ---------------------------------------------------------------------------------
 
 class TorchReference {
@@ -362,6 +385,7 @@ async function main() {
       save();
     }
   };
+  if (phases.has('upload')) await run('upload', upload);
   if (phases.has('profile')) for (const B of batches) await run(`profile_b${B}`, () => profile(B, 30));
   if (phases.has('parity')) await run('parity', parity);
   if (phases.has('throughput')) for (const B of batches) await run(`throughput_b${B}`, () => throughput(B));
