@@ -26,19 +26,18 @@ export const adam: Optimizer = {
     return { param: g.sub(p, g.mul(s['opt.step_size'], g.div(m2, denom))), state: [m2, v2] };
   },
   sparseUpdate(cfg, step, table, [m, v], D, rows, grads, count) {
-    const f = Math.fround;
-    const c = corrections(cfg, step);
-    const [ss, ib, eps, b1, omb1, b2, omb2] = [c.stepSize, c.invSqrtBc2, cfg.eps, cfg.beta1, 1 - cfg.beta1, cfg.beta2, 1 - cfg.beta2].map(f);
+    // Intermediates in double, results stored as float32 (as in adagrad.ts).
+    const { stepSize, invSqrtBc2 } = corrections(cfg, step);
+    const { eps, beta1, beta2 } = cfg;
     for (let k = 0; k < count; k++) {
       const base = rows[k] * D;
+      const src = k * D;
       for (let d = 0; d < D; d++) {
-        const gr = grads[k * D + d];
+        const gr = grads[src + d];
         const i = base + d;
-        const mi = f(f(b1 * m[i]) + f(omb1 * gr));
-        const vi = f(f(b2 * v[i]) + f(omb2 * f(gr * gr)));
-        m[i] = mi;
-        v[i] = vi;
-        table[i] = f(table[i] - f(ss * f(mi / f(f(f(Math.sqrt(vi)) * ib) + eps))));
+        m[i] = beta1 * m[i] + (1 - beta1) * gr;
+        v[i] = beta2 * v[i] + (1 - beta2) * gr * gr;
+        table[i] -= (stepSize * m[i]) / (Math.sqrt(v[i]) * invSqrtBc2 + eps);
       }
     }
   },

@@ -11,10 +11,11 @@ export const sgd: Optimizer = {
     return { param: g.sub(p, g.mul(s['opt.lr'], grad)), state: [] };
   },
   sparseUpdate(cfg, _step, table, _state, D, rows, grads, count) {
-    const lr = Math.fround(cfg.lr);
+    const lr = cfg.lr;
     for (let k = 0; k < count; k++) {
       const base = rows[k] * D;
-      for (let d = 0; d < D; d++) table[base + d] = Math.fround(table[base + d] - Math.fround(lr * grads[k * D + d]));
+      const src = k * D;
+      for (let d = 0; d < D; d++) table[base + d] -= lr * grads[src + d];
     }
   },
 };
