@@ -4,7 +4,7 @@
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { existsSync } from 'node:fs';
-import { mkdtemp } from 'node:fs/promises';
+import { mkdtemp, rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import { experimentConfig } from '@driftprune/config';
 import { DirectoryStore, sha256File } from '@driftprune/db';
@@ -119,9 +119,14 @@ test('cancel stops a running run within a mini-batch; retry resumes it to the en
   assert.equal(await h.db.windowMetric.count({ where: { runId } }), n, 'nothing is written after the cancel');
   assert.ok(n < 800, 'the run did not finish');
   assert.ok(stopMs < 5_000, `cancelled in ${stopMs} ms`);
-  // retry resumes from the checkpoint; it is cancelled again after two more windows to keep the test short
+  // retry resumes from the checkpoint; it is cancelled again after two more windows to keep the test short.
+  // The worker's local folder is wiped first, so the checkpoint must come back from the artifact store.
   const before = (await runStatus(runId)).checkpointWindow;
   assert.ok(before >= 0);
+  const ckpts = await h.db.artifact.findMany({ where: { runId, kind: 'checkpoint' } });
+  assert.ok(ckpts.length > 0 && ckpts.every((a) => a.window === before), 'only the latest checkpoint is kept in the store');
+  await rm(join(h.env.WORKER_DIR, 'runs', runId), { recursive: true, force: true });
+  const retriedAt = new Date();
   const r = await h.gql('mutation($id: ID!) { retryRun(id: $id) { status } }', { id: runId });
   assert.equal(r.data.retryRun.status, 'queued');
   await waitFor('the retried run to make progress past its checkpoint', async () => (await runStatus(runId)).checkpointWindow > before + 1, 30_000, 50);
@@ -130,6 +135,8 @@ test('cancel stops a running run within a mini-batch; retry resumes it to the en
   const rows = await metricKeys(runId);
   const windows = rows.map((m) => m.window);
   assert.deepEqual(windows, Array.from({ length: windows.length }, (_, i) => i), 'no window lost across cancel and retry');
+  assert.ok(rows.filter((m) => m.window <= before).every((m) => m.createdAt < retriedAt), 'resumed from the stored checkpoint, not from scratch');
+  assert.ok(rows.some((m) => m.window > before + 1 && m.createdAt > retriedAt));
   assert.equal((await runStatus(runId)).attempts, 2);
 });
 

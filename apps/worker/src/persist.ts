@@ -39,13 +39,30 @@ export async function upsertServing(db: Db, runId: string, evals: ServingEval[])
   }
 }
 
-/** Copies one file of the run's output folder to the store and records it (sha256, size) under its relative name. */
-export async function storeArtifact(db: Db, store: ArtifactStore, run: { id: string; projectId: string }, outDir: string, path: string, kind: ArtifactKind, window: number | null): Promise<void> {
-  const name = relative(outDir, path).split('\\').join('/');
+/**
+ * Copies one file of the run's output folder to the store and records it (sha256, size) under `name` (by default
+ * its path relative to outDir).
+ */
+export async function storeArtifact(db: Db, store: ArtifactStore, run: { id: string; projectId: string }, outDir: string, path: string, kind: ArtifactKind, window: number | null, name = relative(outDir, path).split('\\').join('/')): Promise<void> {
   const key = runArtifactKey(run.projectId, run.id, name);
   const put = await store.putFile(key, path);
   const data = { kind, key, sha256: put.sha256, sizeBytes: BigInt(put.sizeBytes), window };
   await db.artifact.upsert({ where: { runId_name: { runId: run.id, name } }, create: { projectId: run.projectId, runId: run.id, name, ...data }, update: data });
+}
+
+/** Checkpoints are stored per window (checkpoints/w0005/<path in outDir>), so a half-copied one never mixes windows. */
+export function checkpointName(window: number, relPath: string): string {
+  return `checkpoints/w${String(window).padStart(6, '0')}/${relPath}`;
+}
+
+/** Copies a checkpoint folder to the store; only once every file is there does it become the run's resume point. */
+export async function storeCheckpoint(db: Db, store: ArtifactStore, run: { id: string; projectId: string }, outDir: string, dir: string, window: number): Promise<void> {
+  for (const f of await filesUnder(dir)) await storeArtifact(db, store, run, outDir, f, 'checkpoint', window, checkpointName(window, relative(outDir, f).split('\\').join('/')));
+  await db.run.update({ where: { id: run.id }, data: { checkpointWindow: window } });
+  // older checkpoints are no longer needed
+  const old = await db.artifact.findMany({ where: { runId: run.id, kind: 'checkpoint', window: { lt: window } }, select: { window: true } });
+  for (const w of new Set(old.map((a) => a.window!))) await store.deletePrefix(runArtifactKey(run.projectId, run.id, `checkpoints/w${String(w).padStart(6, '0')}`));
+  await db.artifact.deleteMany({ where: { runId: run.id, kind: 'checkpoint', window: { lt: window } } });
 }
 
 export async function filesUnder(dir: string): Promise<string[]> {
@@ -53,9 +70,9 @@ export async function filesUnder(dir: string): Promise<string[]> {
   return entries.filter((e) => e.isFile()).map((e) => join(e.parentPath ?? (e as unknown as { path: string }).path, e.name));
 }
 
-/** The run's last checkpoint, from the store into outDir (a worker on another host, or a wiped local folder). */
-export async function restoreCheckpoint(db: Db, store: ArtifactStore, runId: string, outDir: string): Promise<number> {
-  const files = await db.artifact.findMany({ where: { runId, kind: 'checkpoint' } });
-  for (const f of files) await store.download(f.key, join(outDir, ...f.name.split('/')));
+/** The run's last complete checkpoint, from the store into outDir (a worker on another host, or a wiped folder). */
+export async function restoreCheckpoint(db: Db, store: ArtifactStore, runId: string, window: number, outDir: string): Promise<number> {
+  const files = await db.artifact.findMany({ where: { runId, kind: 'checkpoint', window } });
+  for (const f of files) await store.download(f.key, join(outDir, ...f.name.split('/').slice(2)));
   return files.length;
 }

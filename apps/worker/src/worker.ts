@@ -10,7 +10,7 @@ import { experimentConfig, loadEnv, parseConfig, type Env } from '@driftprune/co
 import { createArtifactStore, createDb, Prisma, refreshSweepStatus, type ArtifactStore, type Db, type Run } from '@driftprune/db';
 import type { RunEvent, RunOptions, RunSummary } from '@driftprune/experiment';
 import { channels, publishJson, type CancelMessage } from './events.js';
-import { filesUnder, restoreCheckpoint, storeArtifact, upsertMetrics, upsertRefresh, upsertServing } from './persist.js';
+import { restoreCheckpoint, storeArtifact, storeCheckpoint, upsertMetrics, upsertRefresh, upsertServing } from './persist.js';
 import { selectBackend } from './device.js';
 import { queueNamesForBackend, redisConnection, type Backend, type RunJobData } from './queue.js';
 
@@ -113,7 +113,7 @@ export async function startWorker(opts: WorkerOptions = {}): Promise<WorkerHandl
     const outDir = join(workDir, 'runs', runId);
     const localCheckpoint = existsSync(join(outDir, 'checkpoint', 'state.json'));
     let resume = localCheckpoint;
-    if (!localCheckpoint && run.checkpointWindow >= 0) resume = (await restoreCheckpoint(db, store, runId, outDir)) > 0;
+    if (!localCheckpoint && run.checkpointWindow >= 0) resume = (await restoreCheckpoint(db, store, runId, run.checkpointWindow, outDir)) > 0;
     if (resume) log(`run ${runId}: resuming after window ${run.checkpointWindow} (attempt ${run.attempts + 1})`);
     else log(`run ${runId}: starting (${run.paradigm}, attempt ${run.attempts + 1})`);
 
@@ -140,8 +140,7 @@ export async function startWorker(opts: WorkerOptions = {}): Promise<WorkerHandl
           break;
         }
         case 'checkpoint': {
-          for (const f of await filesUnder(e.path)) await storeArtifact(db, store, run, outDir, f, 'checkpoint', e.window);
-          await db.run.update({ where: { id: runId }, data: { checkpointWindow: e.window } });
+          await storeCheckpoint(db, store, run, outDir, e.path, e.window);
           break;
         }
         case 'progress': {
