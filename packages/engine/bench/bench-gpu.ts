@@ -48,6 +48,8 @@ const log = (...a: unknown[]) => console.error(`[${new Date().toISOString().slic
 // What each formulation buys: the engine's default graph, and the slower ones it replaced.
 const VARIANTS: Record<string, { webgpuOptions?: Record<string, string>; graphVariant?: GraphVariant; keepTransposes?: boolean | 'auto' }> = {
   default: {},
+  onechunk: { graphVariant: { hostChunkBytes: Infinity } },
+  chunk1mb: { graphVariant: { hostChunkBytes: 1024 * 1024 } },
   fused: { keepTransposes: false },
   unfused: { keepTransposes: true },
   novalidate: { webgpuOptions: { validationMode: 'disabled' } },
@@ -243,23 +245,40 @@ function profile(B: number, steps: number) {
 
 // ---- upload: what one host input of n floats costs a WebGPU run ----------------------------------------------
 
-/** A one-input graph (x [n] → ReduceSum → cpu): run time by input size isolates the host→device copy. */
+/**
+ * A graph of k host inputs (Concat → ReduceSum → cpu): run time by input size isolates the host→device copy, and
+ * the same bytes in several pieces show whether the cost is per byte or per large staging buffer (Dawn's Vulkan
+ * backend sub-allocates buffers up to 4 MiB and gives larger ones their own device-memory allocation).
+ */
 function upload() {
-  const sizes = [4, 163_840, 1_310_720, 2_621_440]; // 16 B, 0.66 MB (batch 4096), 5.2 MB (32768), 10.5 MB
+  const MB = 1024 * 1024;
+  const cases: [string, number[]][] = [
+    ['16 B', [4]],
+    ['0.66 MB (batch 4096)', [163_840]],
+    ['2 MiB', [MB / 2]],
+    ['3.9 MiB', [998_400]],
+    ['4.1 MiB', [1_075_200]],
+    ['5.2 MB (batch 32768)', [1_310_720]],
+    ['5.2 MB as 2 pieces', [655_360, 655_360]],
+    ['5.2 MB as 4 pieces', Array(4).fill(327_680)],
+    ['10.5 MB', [2_621_440]],
+    ['10.5 MB as 4 pieces', Array(4).fill(655_360)],
+  ];
   const out: Record<string, number> = {};
-  for (const n of sizes) {
-    const g = new GraphBuilder(`upload_${n}`);
-    g.output(g.reduceSum(g.input('x', [n]), [0]), 'y', []);
+  for (const [label, pieces] of cases) {
+    const g = new GraphBuilder(`upload_${pieces.join('_')}`);
+    const xs = pieces.map((n, i) => g.input(`x${i}`, [n]));
+    g.output(g.reduceSum(xs.length === 1 ? xs[0] : g.concat(xs, 0), [0]), 'y', []);
     const s = new OrtSession(g.build(), { executionProviders: [ep], threads: 1 });
-    const x = f32(new Float32Array(n).fill(1), [n]);
-    for (let i = 0; i < 5; i++) s.run({ x }, { y: null });
+    const feeds = Object.fromEntries(pieces.map((n, i) => [`x${i}`, f32(new Float32Array(n).fill(1), [n])]));
+    for (let i = 0; i < 5; i++) s.run(feeds, { y: null });
     const t0 = performance.now();
-    for (let i = 0; i < 50; i++) s.run({ x }, { y: null });
-    out[`${n * 4} bytes`] = (performance.now() - t0) / 50;
+    for (let i = 0; i < 50; i++) s.run(feeds, { y: null });
+    out[label] = (performance.now() - t0) / 50;
     s.dispose();
   }
-  results.upload = { msPerRunByInputBytes: out };
-  log(`upload: ms per run by host input size ${JSON.stringify(out)}`);
+  results.upload = { msPerRunByHostInput: out };
+  log(`upload: ms per run by host input ${JSON.stringify(out)}`);
   save();
 }
 

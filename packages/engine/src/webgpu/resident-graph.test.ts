@@ -9,7 +9,7 @@ import { OPTIMIZERS } from '../optim/index.js';
 import { resolveShape } from '../shape.js';
 import { denseLayout, packDense, unpackDense } from './layout.js';
 import { splitKFor } from './dlrm-tuned.js';
-import { BAD_IDS, buildResidentEvalGraph, buildResidentTrainGraph, HOST_INPUT, hostInputLength, resolveEmbeddingUpdate, residentLayout, residentStateNames, scalarNames, STATE } from './resident-graph.js';
+import { BAD_IDS, buildResidentEvalGraph, buildResidentTrainGraph, HOST_CHUNK_BYTES, HOST_INPUT, hostChunks, hostInputLength, resolveEmbeddingUpdate, residentLayout, residentStateNames, scalarNames, STATE } from './resident-graph.js';
 
 const shape = resolveShape({ embeddingDim: 4, bottomMlp: [16, 8], topMlp: [16, 8], interaction: 'dot' }, { numDense: 4, tableSizes: [20, 30, 40] });
 
@@ -84,6 +84,25 @@ describe('resident training graph', () => {
     assert.ok(C.some((c) => c > 1));
     assert.deepEqual(splitKFor(1001, layout.tensors), C.map(() => 1));
     assert.equal(hostInputLength(shape, 10, 3), 10 * (4 + 3 + 1) + 3);
+  });
+
+  test('a long host vector travels in pieces of at most hostChunkBytes, joined on the device', () => {
+    for (const [length, maxBytes] of [[1000, 1024], [1023, 1028], [1028, 1028], [5, 1024], [5, Infinity], [1_310_755, HOST_CHUNK_BYTES], [163_843, HOST_CHUNK_BYTES]] as const) {
+      const pieces = hostChunks(length, maxBytes);
+      assert.equal(pieces.reduce((a, c) => a + c.length, 0), length, `${length} / ${maxBytes}`);
+      assert.ok(pieces.every((c) => c.length > 0 && c.length * 4 <= maxBytes), `${length} / ${maxBytes}: ${pieces.map((c) => c.length)}`);
+      assert.deepEqual(pieces.map((c) => c.name), pieces.map((_, i) => (i === 0 ? HOST_INPUT : `${HOST_INPUT}.${i}`)));
+      assert.ok(pieces.slice(0, -1).every((c) => c.length % 4 === 0));
+    }
+    // The reference DLRM's host vector (40 floats per sample + 3 scalars): one input at 4096, two at 32768.
+    assert.equal(hostChunks(4096 * 40 + 3).length, 1);
+    assert.equal(hostChunks(32768 * 40 + 3).length, 2);
+    const n = hostInputLength(shape, 64, scalarNames(OPTIMIZERS.adagrad, false).length);
+    const g = decode(buildResidentTrainGraph({ shape, optimizer: OPTIMIZERS.adagrad, masked: false, taylor: false, batch: 64, variant: { hostChunkBytes: 1024 } }));
+    const host = hostChunks(n, 1024).map((c) => c.name);
+    assert.ok(host.length >= 2);
+    assert.deepEqual(g.inputs.filter((x) => x.startsWith(HOST_INPUT)), host);
+    assert.equal(g.count('Concat'), decode(buildResidentTrainGraph({ shape, optimizer: OPTIMIZERS.adagrad, masked: false, taylor: false, batch: 64 })).count('Concat') + 1);
   });
 
   test('the evaluation graph takes the batch, the flat parameters and the table', () => {

@@ -44,8 +44,29 @@ export interface GraphVariant {
    * table: 29.0 vs 30.8 ms per step at batch 32768 on an H100), else sparse.
    */
   embeddingUpdate?: 'auto' | 'sparse' | 'full-table';
-  /** 'packed' (default): batch and scalars in one host input; 'separate': dense, cat, labels and each scalar as inputs. */
+  /** 'packed' (default): batch and scalars in one host vector; 'separate': dense, cat, labels and each scalar as inputs. */
   hostInputs?: 'packed' | 'separate';
+  /**
+   * Largest piece of the packed host vector, in bytes (default HOST_CHUNK_BYTES): a longer vector travels as
+   * several inputs (`host`, `host.1`, ...) joined on the device. Infinity sends one input whatever its size.
+   */
+  hostChunkBytes?: number;
+}
+
+/**
+ * Default largest host input: 3 MiB. At batch 32768 one 5.2 MB input spent ~5 ms outside the executor against
+ * 0.3 ms for 0.66 MB at 4096 (docs/performance.md, "GPU (WebGPU)"); pieces stay below the 4 MiB up to which
+ * Dawn's Vulkan backend sub-allocates (a larger staging buffer gets its own device-memory allocation each step).
+ */
+export const HOST_CHUNK_BYTES = 3 * 1024 * 1024;
+
+/** Names and lengths (float32 elements) of the packed host vector's pieces, in order. */
+export function hostChunks(length: number, maxBytes = HOST_CHUNK_BYTES): { name: string; length: number }[] {
+  // Near-equal pieces, each a multiple of 4 elements (16 bytes) but the last, none above maxBytes.
+  const per = Math.max(4, Math.floor(maxBytes / 16) * 4);
+  const k = Math.max(1, Math.ceil(length / per));
+  const size = Math.min(length, Math.ceil(length / k / 4) * 4);
+  return Array.from({ length: k }, (_, i) => ({ name: i === 0 ? HOST_INPUT : `${HOST_INPUT}.${i}`, length: Math.min(size, length - i * size) })).filter((c) => c.length > 0);
 }
 
 export interface ResidentGraphSpec {
@@ -161,7 +182,8 @@ export function buildResidentTrainGraph(spec: ResidentGraphSpec): Uint8Array {
   let cat: string;
   let labels2d: string;
   if ((variant?.hostInputs ?? 'packed') === 'packed') {
-    const host = g.input(HOST_INPUT, [hostInputLength(shape, B, names.length)]);
+    const pieces = hostChunks(hostInputLength(shape, B, names.length), variant?.hostChunkBytes);
+    const host = pieces.length === 1 ? g.input(HOST_INPUT, [pieces[0].length]) : g.concat(pieces.map((c) => g.input(c.name, [c.length])), 0);
     const parts = g.split(host, [B * shape.numDense, B * F, B, ...names.map(() => 1)], 0);
     dense = g.reshape(parts[0], [B, shape.numDense]);
     const catF = g.reshape(parts[1], [B, F]);
@@ -170,7 +192,9 @@ export function buildResidentTrainGraph(spec: ResidentGraphSpec): Uint8Array {
     // |id − c_f| − h_f > 0 exactly when id ∉ [0, n_f − 1], with c_f = h_f = (n_f − 1)/2 (exact in float32).
     const half = g.initializer('id_half_range', 'float32', [F], Float32Array.from(shape.tableSizes, (n) => (n - 1) / 2));
     const outside = g.sub(g.abs(g.sub(catF, half)), half);
-    g.output(g.node('ReduceMax', [outside], { keepdims: 0 })[0], BAD_IDS, []);
+    // Per row first, then over rows: one ReduceMax of all B·F values ran in one workgroup (0.17 ms at 32768).
+    const perRow = g.node('ReduceMax', [outside], { axes: [1], keepdims: 0 })[0];
+    g.output(g.node('ReduceMax', [perRow], { keepdims: 0 })[0], BAD_IDS, []);
     labels2d = g.reshape(parts[2], [B, 1]);
     names.forEach((n, i) => (scalars[n] = parts[3 + i]));
   } else {

@@ -27,7 +27,7 @@ import {
   buildResidentEvalGraph,
   buildResidentTrainGraph,
   BAD_IDS,
-  HOST_INPUT,
+  hostChunks,
   hostInputLength,
   packedInputsFit,
   resolveEmbeddingUpdate,
@@ -327,7 +327,7 @@ class DeviceResidentTrainer implements ResidentTrainer {
     const taylor = this.taylorDecay !== undefined;
     const values = [1 / B, ...this.opt.scalarValues(this.optConfig, t), ...(taylor ? [this.taylorDecay!, 1 - this.taylorDecay!] : [])];
     const feeds: Record<string, Tensor> = {};
-    if (packed) feeds[HOST_INPUT] = this.packHost(batch, B, values);
+    if (packed) Object.assign(feeds, this.packHost(batch, B, values));
     else {
       const nd = this.shape.numDense;
       const F = this.shape.tableSizes.length;
@@ -363,8 +363,8 @@ class DeviceResidentTrainer implements ResidentTrainer {
     return loss;
   }
 
-  /** The batch and the step's scalars as one float32 vector: one host→device copy per step. */
-  private packHost(batch: Batch, B: number, scalars: number[]): Tensor {
+  /** The batch and the step's scalars as one float32 vector, fed as one input or a few pieces (hostChunks). */
+  private packHost(batch: Batch, B: number, scalars: number[]): Record<string, Tensor> {
     const nd = this.shape.numDense;
     const F = this.shape.tableSizes.length;
     const n = hostInputLength(this.shape, B, scalars.length);
@@ -376,7 +376,13 @@ class DeviceResidentTrainer implements ResidentTrainer {
     buf.set(batch.cat.length === B * F ? batch.cat : batch.cat.subarray(0, B * F), B * nd);
     buf.set(batch.labels.length === B ? batch.labels : batch.labels.subarray(0, B), B * (nd + F));
     buf.set(scalars, B * (nd + F + 1));
-    return f32(buf, [n]);
+    const feeds: Record<string, Tensor> = {};
+    let at = 0;
+    for (const c of hostChunks(n, this.variant?.hostChunkBytes)) {
+      feeds[c.name] = f32(at === 0 && c.length === n ? buf : buf.subarray(at, at + c.length), [c.length]);
+      at += c.length;
+    }
+    return feeds;
   }
 
   private forward(batch: Batch, output: 'prob' | 'logit'): Float32Array {
