@@ -111,11 +111,6 @@ export async function startWorker(opts: WorkerOptions = {}): Promise<WorkerHandl
     const ac = new AbortController();
     active.set(runId, ac);
     const outDir = join(workDir, 'runs', runId);
-    const localCheckpoint = existsSync(join(outDir, 'checkpoint', 'state.json'));
-    let resume = localCheckpoint;
-    if (!localCheckpoint && run.checkpointWindow >= 0) resume = (await restoreCheckpoint(db, store, runId, run.checkpointWindow, outDir)) > 0;
-    if (resume) log(`run ${runId}: resuming after window ${run.checkpointWindow} (attempt ${run.attempts + 1})`);
-    else log(`run ${runId}: starting (${run.paradigm}, attempt ${run.attempts + 1})`);
 
     // Refresh events are keyed by (window, seq); seq counts refreshes within a window in this execution, which a
     // deterministic replay reproduces.
@@ -162,6 +157,11 @@ export async function startWorker(opts: WorkerOptions = {}): Promise<WorkerHandl
     };
 
     try {
+      const localCheckpoint = existsSync(join(outDir, 'checkpoint', 'state.json'));
+      let resume = localCheckpoint;
+      if (!localCheckpoint && run.checkpointWindow >= 0) resume = (await restoreCheckpoint(db, store, runId, run.checkpointWindow, outDir)) > 0;
+      if (resume) log(`run ${runId}: resuming after window ${run.checkpointWindow} (attempt ${run.attempts + 1})`);
+      else log(`run ${runId}: starting (${run.paradigm}, attempt ${run.attempts + 1})`);
       const config = parseConfig(experimentConfig, run.config, `run ${runId} config`);
       const summary = await runner({ config, outDir, resume, signal: ac.signal, onEvent });
       for (const f of ['summary.json', 'report.html']) if (existsSync(join(outDir, f))) await storeArtifact(db, store, run, outDir, join(outDir, f), 'report', null);
