@@ -3,7 +3,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { createHash } from 'node:crypto';
-import { mkdtemp, readFile, writeFile } from 'node:fs/promises';
+import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import S3rver from 's3rver';
@@ -35,5 +35,6 @@ test('s3 store: put (sha256, size), get, download, delete by prefix; an unknown 
     await assert.rejects(wrong.putBytes('x', new Uint8Array([1])), /HTTP 403.*InvalidAccessKeyId/s);
   } finally {
     await server.close();
+    await rm(dir, { recursive: true, force: true });
   }
 });

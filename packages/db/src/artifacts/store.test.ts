@@ -1,15 +1,16 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { createHash } from 'node:crypto';
-import { mkdtemp, readFile, writeFile } from 'node:fs/promises';
+import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { existsSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createArtifactStore, DirectoryStore } from './store.js';
 import { signV4 } from './s3.js';
 
-test('directory store records sha256 and size, downloads and deletes a prefix', async () => {
+test('directory store records sha256 and size, downloads and deletes a prefix', async (t) => {
   const root = await mkdtemp(join(tmpdir(), 'dp-store-'));
+  t.after(() => rm(root, { recursive: true, force: true }));
   const store = createArtifactStore({ ARTIFACT_STORE: `file:${root}`, S3_REGION: 'us-east-1' });
   assert.ok(store instanceof DirectoryStore);
   const src = join(root, 'src.bin');

@@ -1,13 +1,14 @@
 // Slow (wasm schema engine + in-memory PGlite, ~5-15 s per diff), so it runs with the integration tier.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { cp, mkdtemp, readFile, writeFile } from 'node:fs/promises';
+import { cp, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createMigration, migrationsDir, schemaPath } from './migrations.js';
 
-test('the committed migrations match prisma/schema.prisma, and a schema change becomes a new migration', async () => {
+test('the committed migrations match prisma/schema.prisma, and a schema change becomes a new migration', async (t) => {
   const dir = await mkdtemp(join(tmpdir(), 'dp-mig-'));
+  t.after(() => rm(dir, { recursive: true, force: true }));
   await cp(migrationsDir, dir, { recursive: true });
   assert.equal(await createMigration('drift_check', { dir }), null, 'schema.prisma has changes without a migration: run npm run db:migrate:create -- NAME');
   const schema = join(dir, 'schema.prisma');
