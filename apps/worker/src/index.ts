@@ -1,3 +1,4 @@
 export * from './queue.js';
 export * from './events.js';
-export { startWorker, resolveBackend, type WorkerHandle, type WorkerOptions, type Runner } from './worker.js';
+export { selectBackend } from './device.js';
+export { startWorker, type WorkerHandle, type WorkerOptions, type Runner } from './worker.js';

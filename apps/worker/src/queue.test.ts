@@ -1,7 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { bullPriority, queueNameForDevice, queueNamesForBackend, redisConnection, runJobOptions } from './queue.js';
-import { resolveBackend } from './worker.js';
 
 test('runs are routed by device and workers consume only queues they can run', () => {
   assert.equal(queueNameForDevice('cpu'), 'runs-cpu');
@@ -9,8 +8,6 @@ test('runs are routed by device and workers consume only queues they can run', (
   assert.equal(queueNameForDevice('webgpu'), 'runs-webgpu');
   assert.deepEqual(queueNamesForBackend('cpu'), ['runs-cpu']);
   assert.deepEqual(queueNamesForBackend('webgpu'), ['runs-webgpu', 'runs-cpu']);
-  assert.equal(resolveBackend('auto'), 'cpu');
-  assert.equal(resolveBackend('webgpu'), 'webgpu');
 });
 
 test('API priority (higher first) maps onto BullMQ priority (1 first)', () => {

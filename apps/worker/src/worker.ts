@@ -31,11 +31,6 @@ export interface WorkerHandle {
   close(): Promise<void>;
 }
 
-/** cpu | webgpu. `auto` means cpu here: Node has no WebGPU adapter unless a GPU build provides one. */
-export function resolveBackend(device: Env['DRIFTPRUNE_DEVICE']): Backend {
-  return device === 'webgpu' ? 'webgpu' : 'cpu';
-}
-
 async function realRunner(): Promise<Runner> {
   const mod = await import('@driftprune/experiment');
   return mod.runExperiment;
