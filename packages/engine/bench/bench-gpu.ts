@@ -50,6 +50,8 @@ const VARIANTS: Record<string, { webgpuOptions?: Record<string, string>; graphVa
   default: {},
   onechunk: { graphVariant: { hostChunkBytes: Infinity } },
   chunk1mb: { graphVariant: { hostChunkBytes: 1024 * 1024 } },
+  chunk3mb: { graphVariant: { hostChunkBytes: 3 * 1024 * 1024 } },
+  separateout: { graphVariant: { hostOutputs: 'separate' } },
   fused: { keepTransposes: false },
   unfused: { keepTransposes: true },
   novalidate: { webgpuOptions: { validationMode: 'disabled' } },
@@ -275,6 +277,20 @@ function upload() {
     const t0 = performance.now();
     for (let i = 0; i < 50; i++) s.run(feeds, { y: null });
     out[label] = (performance.now() - t0) / 50;
+    s.dispose();
+  }
+  // What a second host-bound output costs (the training step returned the loss and the bad-id flag separately).
+  for (const outputs of [1, 2, 3]) {
+    const g = new GraphBuilder(`download_${outputs}`);
+    const x = g.input('x', [4]);
+    for (let k = 0; k < outputs; k++) g.output(g.reduceSum(g.mul(x, g.scalar(k + 1, `c${k}`)), [0]), `y${k}`, []);
+    const s = new OrtSession(g.build(), { executionProviders: [ep], threads: 1 });
+    const feeds = { x: f32(new Float32Array(4).fill(1), [4]) };
+    const fetches = Object.fromEntries(Array.from({ length: outputs }, (_, k) => [`y${k}`, null]));
+    for (let i = 0; i < 5; i++) s.run(feeds, fetches);
+    const t0 = performance.now();
+    for (let i = 0; i < 50; i++) s.run(feeds, fetches);
+    out[`16 B in, ${outputs} scalar output${outputs > 1 ? 's' : ''}`] = (performance.now() - t0) / 50;
     s.dispose();
   }
   results.upload = { msPerRunByHostInput: out };

@@ -118,9 +118,22 @@ export function tunedBackward(g: GraphBuilder, shape: DlrmShape, tape: TunedTape
   if (shape.interaction === 'dot') {
     const n = F + 1;
     const T = (n * (n - 1)) / 2;
-    const [dBotDirect, dDots] = inTop > D + T ? g.split(dOut, [D, T, inTop - D - T], 1) : g.split(dOut, [D, T], 1);
-    const inv = g.initializer(g.fresh('sym_idx'), 'int64', [n * n], BigInt64Array.from(symmetricScatterIndices(n).map(BigInt)));
-    const G = g.reshape(g.gather(g.pad(dDots, [0, 0, 0, 1]), inv, 1), [0, n, n]); // [B, N, N], symmetric
+    // The symmetric gradient G [B, N, N] gathers each pair's gradient twice and a zero on the diagonal. When the
+    // top input is padded, dOut's column D + T is such a zero (the pad columns of top.0's W stay exactly zero):
+    // G gathers straight from dOut and only the first D columns are cut out (no Split + Pad of [B, 368]).
+    const sym = symmetricScatterIndices(n);
+    let dBotDirect: string;
+    let G: string;
+    if (inTop > D + T) {
+      const inv = g.initializer(g.fresh('sym_idx'), 'int64', [n * n], BigInt64Array.from(sym.map((k) => BigInt(D + k))));
+      dBotDirect = g.node('Slice', [dOut, g.ints([0], 'starts'), g.ints([D], 'ends'), g.ints([1], 'axes')])[0];
+      G = g.reshape(g.gather(dOut, inv, 1), [0, n, n]);
+    } else {
+      const [direct, dDots] = g.split(dOut, [D, T], 1);
+      const inv = g.initializer(g.fresh('sym_idx'), 'int64', [n * n], BigInt64Array.from(sym.map(BigInt)));
+      dBotDirect = direct;
+      G = g.reshape(g.gather(g.pad(dDots, [0, 0, 0, 1]), inv, 1), [0, n, n]);
+    }
     const [dZbot, dE] = g.split(g.matmul(G, tape.Z!), [1, n - 1], 1);
     dBot = g.add(g.squeeze(dZbot, [1]), dBotDirect);
     dEmb = dE;

@@ -9,7 +9,7 @@ import { OPTIMIZERS } from '../optim/index.js';
 import { resolveShape } from '../shape.js';
 import { denseLayout, packDense, unpackDense } from './layout.js';
 import { splitKFor } from './dlrm-tuned.js';
-import { BAD_IDS, buildResidentEvalGraph, buildResidentTrainGraph, HOST_CHUNK_BYTES, HOST_INPUT, hostChunks, hostInputLength, resolveEmbeddingUpdate, residentLayout, residentStateNames, scalarNames, STATE } from './resident-graph.js';
+import { BAD_IDS, buildResidentEvalGraph, HOST_OUTPUT, buildResidentTrainGraph, HOST_INPUT, hostChunks, hostInputLength, resolveEmbeddingUpdate, residentLayout, residentStateNames, scalarNames, STATE } from './resident-graph.js';
 
 const shape = resolveShape({ embeddingDim: 4, bottomMlp: [16, 8], topMlp: [16, 8], interaction: 'dot' }, { numDense: 4, tableSizes: [20, 30, 40] });
 
@@ -18,7 +18,7 @@ const shape = resolveShape({ embeddingDim: 4, bottomMlp: [16, 8], topMlp: [16, 8
 const WEBGPU_OPS = new Set([
   'Gemm', 'MatMul', 'Add', 'Sub', 'Mul', 'Div', 'Sqrt', 'Relu', 'Greater', 'Where', 'Sigmoid', 'Exp', 'Log', 'Abs', 'Neg',
   'ReduceSum', 'ReduceMean', 'Gather', 'Concat', 'Split', 'Pad', 'Transpose', 'Reshape', 'Unsqueeze', 'Squeeze', 'Identity',
-  'Expand', 'ScatterElements', 'Cast', 'ReduceMax',
+  'Expand', 'ScatterElements', 'Cast', 'ReduceMax', 'Slice',
 ]);
 
 function decode(bytes: Uint8Array) {
@@ -46,7 +46,8 @@ describe('resident training graph', () => {
               assert.equal(state.length, 2 + 2 * optimizer.slots + (masked ? 1 : 0) + (taylor ? 1 : 0));
               const host = hostInputs === 'packed' ? [HOST_INPUT] : [IN.dense, IN.cat, IN.labels, ...scalarNames(optimizer, taylor)];
               assert.deepEqual(new Set(g.inputs), new Set([...state, ...host]));
-              assert.deepEqual(new Set(g.outputs), new Set([OUT.loss, ...state.map(next), ...(hostInputs === 'packed' ? [BAD_IDS] : [])]));
+              // Packed: the loss and the bad-id flag come back as one vector.
+              assert.deepEqual(new Set(g.outputs), new Set([...(hostInputs === 'packed' ? [HOST_OUTPUT] : [OUT.loss]), ...state.map(next)]));
               for (const op of g.ops) assert.ok(WEBGPU_OPS.has(op), `op ${op} has no WebGPU kernel`);
             }
     });
@@ -56,8 +57,8 @@ describe('resident training graph', () => {
     const g = decode(buildResidentTrainGraph({ shape, optimizer: OPTIMIZERS.adagrad, masked: false, taylor: false, batch: 64, variant: { embeddingUpdate: 'sparse' } }));
     // Adagrad has one Sqrt per update: one for the flat dense vector, one for the gathered embedding rows.
     assert.equal(g.count('Sqrt'), 2);
-    // The parameters and the host input arrive in one Split each (+ the dot interaction's backward splits twice).
-    assert.equal(g.count('Split'), 2 + 2);
+    // The parameters and the host input arrive in one Split each (+ the dot interaction's backward splits G·Z once).
+    assert.equal(g.count('Split'), 2 + 1);
     // Three scatters: the gradient sum, the table and its accumulator; no ConstantOfShape (it would run on the CPU).
     assert.equal(g.count('ScatterElements'), 3);
     assert.equal(g.count('ConstantOfShape'), 0);
@@ -87,22 +88,39 @@ describe('resident training graph', () => {
   });
 
   test('a long host vector travels in pieces of at most hostChunkBytes, joined on the device', () => {
-    for (const [length, maxBytes] of [[1000, 1024], [1023, 1028], [1028, 1028], [5, 1024], [5, Infinity], [1_310_755, HOST_CHUNK_BYTES], [163_843, HOST_CHUNK_BYTES]] as const) {
+    for (const [length, maxBytes] of [[1000, 1024], [1023, 1028], [1028, 1028], [5, 1024], [5, Infinity], [1_310_755, 3 * 1024 * 1024], [163_843, 3 * 1024 * 1024]] as const) {
       const pieces = hostChunks(length, maxBytes);
       assert.equal(pieces.reduce((a, c) => a + c.length, 0), length, `${length} / ${maxBytes}`);
       assert.ok(pieces.every((c) => c.length > 0 && c.length * 4 <= maxBytes), `${length} / ${maxBytes}: ${pieces.map((c) => c.length)}`);
       assert.deepEqual(pieces.map((c) => c.name), pieces.map((_, i) => (i === 0 ? HOST_INPUT : `${HOST_INPUT}.${i}`)));
       assert.ok(pieces.slice(0, -1).every((c) => c.length % 4 === 0));
     }
-    // The reference DLRM's host vector (40 floats per sample + 3 scalars): one input at 4096, two at 32768.
-    assert.equal(hostChunks(4096 * 40 + 3).length, 1);
-    assert.equal(hostChunks(32768 * 40 + 3).length, 2);
+    // By default one input whatever the size (the reference DLRM's host vector at batch 32768: 5.2 MB).
+    assert.equal(hostChunks(32768 * 40 + 3).length, 1);
+    assert.equal(hostChunks(32768 * 40 + 3, 3 * 1024 * 1024).length, 2);
     const n = hostInputLength(shape, 64, scalarNames(OPTIMIZERS.adagrad, false).length);
     const g = decode(buildResidentTrainGraph({ shape, optimizer: OPTIMIZERS.adagrad, masked: false, taylor: false, batch: 64, variant: { hostChunkBytes: 1024 } }));
     const host = hostChunks(n, 1024).map((c) => c.name);
     assert.ok(host.length >= 2);
     assert.deepEqual(g.inputs.filter((x) => x.startsWith(HOST_INPUT)), host);
     assert.equal(g.count('Concat'), decode(buildResidentTrainGraph({ shape, optimizer: OPTIMIZERS.adagrad, masked: false, taylor: false, batch: 64 })).count('Concat') + 1);
+  });
+
+  test("hostOutputs 'separate': the loss and the bad-id flag as two outputs", () => {
+    const g = decode(buildResidentTrainGraph({ shape, optimizer: OPTIMIZERS.sgd, masked: false, taylor: false, batch: 64, variant: { hostOutputs: 'separate' } }));
+    assert.ok(g.outputs.includes(OUT.loss) && g.outputs.includes(BAD_IDS) && !g.outputs.includes(HOST_OUTPUT));
+  });
+
+  test('dot interaction backward: with a padded top input the pair gradients are gathered from dOut (no Pad in the backward)', () => {
+    // 4 + 6 = 10 → 12: padded. The forward pads the dense input (4 → 4: none) and the top input once.
+    const padded = decode(buildResidentTrainGraph({ shape, optimizer: OPTIMIZERS.sgd, masked: false, taylor: false, batch: 64 }));
+    assert.equal(padded.count('Pad'), 1);
+    assert.equal(padded.count('Slice'), 1);
+    // embeddingDim 4, 5 fields: 4 + 15 = 19 → 20 padded too; embeddingDim 6, 3 fields: 6 + 6 = 12, no pad column.
+    const unpaddedShape = resolveShape({ embeddingDim: 6, bottomMlp: [16, 6], topMlp: [8], interaction: 'dot' }, { numDense: 4, tableSizes: [20, 30, 40] });
+    const unpadded = decode(buildResidentTrainGraph({ shape: unpaddedShape, optimizer: OPTIMIZERS.sgd, masked: false, taylor: false, batch: 64 }));
+    assert.equal(unpadded.count('Slice'), 0);
+    assert.equal(unpadded.count('Pad'), 1, 'the zero column for the diagonal');
   });
 
   test('the evaluation graph takes the batch, the flat parameters and the table', () => {

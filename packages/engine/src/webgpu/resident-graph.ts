@@ -31,6 +31,8 @@ export const STATE = {
 export const HOST_INPUT = 'host';
 /** Output of the packed training graph: > 0 when some id lies outside its field's table (the step must not count). */
 export const BAD_IDS = 'bad_ids';
+/** Output of the packed training graph with `hostOutputs: 'one'`: [loss, bad_ids] (one device→host copy). */
+export const HOST_OUTPUT = 'host_out';
 
 export interface GraphVariant {
   /** 'tuned' (default): batch-major, padded, split-K weight gradients (dlrm-tuned.ts); 'plain': the CPU engine's formulation. */
@@ -47,21 +49,18 @@ export interface GraphVariant {
   /** 'packed' (default): batch and scalars in one host vector; 'separate': dense, cat, labels and each scalar as inputs. */
   hostInputs?: 'packed' | 'separate';
   /**
-   * Largest piece of the packed host vector, in bytes (default HOST_CHUNK_BYTES): a longer vector travels as
-   * several inputs (`host`, `host.1`, ...) joined on the device. Infinity sends one input whatever its size.
+   * Largest piece of the packed host vector, in bytes (default Infinity: one input). A longer vector travels as
+   * several inputs (`host`, `host.1`, ...) joined on the device. Measured slower (H100, batch 32768: 5.2 MB as
+   * one input 4.6 ms per run, as 2 pieces 5.2 ms, as 4 pieces 6.8 ms; docs/performance.md): the copy costs per
+   * byte and per input, not per large staging buffer. Kept to show that in bench-gpu.
    */
   hostChunkBytes?: number;
+  /** Packed graphs only: 'one' (default) returns [loss, bad_ids] as HOST_OUTPUT; 'separate' returns each on its own. */
+  hostOutputs?: 'one' | 'separate';
 }
 
-/**
- * Default largest host input: 3 MiB. At batch 32768 one 5.2 MB input spent ~5 ms outside the executor against
- * 0.3 ms for 0.66 MB at 4096 (docs/performance.md, "GPU (WebGPU)"); pieces stay below the 4 MiB up to which
- * Dawn's Vulkan backend sub-allocates (a larger staging buffer gets its own device-memory allocation each step).
- */
-export const HOST_CHUNK_BYTES = 3 * 1024 * 1024;
-
 /** Names and lengths (float32 elements) of the packed host vector's pieces, in order. */
-export function hostChunks(length: number, maxBytes = HOST_CHUNK_BYTES): { name: string; length: number }[] {
+export function hostChunks(length: number, maxBytes = Infinity): { name: string; length: number }[] {
   // Near-equal pieces, each a multiple of 4 elements (16 bytes) but the last, none above maxBytes.
   const per = Math.max(4, Math.floor(maxBytes / 16) * 4);
   const k = Math.max(1, Math.ceil(length / per));
@@ -181,6 +180,7 @@ export function buildResidentTrainGraph(spec: ResidentGraphSpec): Uint8Array {
   let dense: string;
   let cat: string;
   let labels2d: string;
+  let badIds: string | undefined;
   if ((variant?.hostInputs ?? 'packed') === 'packed') {
     const pieces = hostChunks(hostInputLength(shape, B, names.length), variant?.hostChunkBytes);
     const host = pieces.length === 1 ? g.input(HOST_INPUT, [pieces[0].length]) : g.concat(pieces.map((c) => g.input(c.name, [c.length])), 0);
@@ -194,7 +194,7 @@ export function buildResidentTrainGraph(spec: ResidentGraphSpec): Uint8Array {
     const outside = g.sub(g.abs(g.sub(catF, half)), half);
     // Per row first, then over rows: one ReduceMax of all B·F values ran in one workgroup (0.17 ms at 32768).
     const perRow = g.node('ReduceMax', [outside], { axes: [1], keepdims: 0 })[0];
-    g.output(g.node('ReduceMax', [perRow], { keepdims: 0 })[0], BAD_IDS, []);
+    badIds = g.node('ReduceMax', [perRow], { keepdims: 0 })[0];
     labels2d = g.reshape(parts[2], [B, 1]);
     names.forEach((n, i) => (scalars[n] = parts[3 + i]));
   } else {
@@ -211,7 +211,13 @@ export function buildResidentTrainGraph(spec: ResidentGraphSpec): Uint8Array {
   const score = spec.taylor ? g.input(STATE.score, [layout.size]) : undefined;
   const tableState = slots.map((s) => g.input(STATE.tableSlot(s), ['R', D]));
 
-  g.output(bceForward(g, m.logit, labels2d), OUT.loss, []);
+  const loss = bceForward(g, m.logit, labels2d);
+  if (badIds === undefined) g.output(loss, OUT.loss, []);
+  else if ((variant?.hostOutputs ?? 'one') === 'one') g.output(g.concat([g.reshape(loss, [1]), g.reshape(badIds, [1])], 0), HOST_OUTPUT, [2]);
+  else {
+    g.output(loss, OUT.loss, []);
+    g.output(badIds, BAD_IDS, []);
+  }
   const { flat, dEmb } = m.backward(labels2d, scalars[IN.invBatch]);
 
   // Dense parameters: one flat gradient (a single Concat), one optimizer update over all of it.

@@ -27,6 +27,7 @@ import {
   buildResidentEvalGraph,
   buildResidentTrainGraph,
   BAD_IDS,
+  HOST_OUTPUT,
   hostChunks,
   hostInputLength,
   packedInputsFit,
@@ -237,8 +238,8 @@ class DeviceResidentTrainer implements ResidentTrainer {
     this.masked = masked;
     this.trainKey = `resident-train|${arch}|${this.opt.kind}|masked=${masked}|taylor=${taylor}${profileFilePrefix ? `|profile=${profileFilePrefix}` : ''}`;
     const gpu = this.executionProvider === 'webgpu';
-    // Every updated state tensor stays on the device; only the loss comes back.
-    const location = gpu ? { preferredOutputLocation: { [OUT.loss]: 'cpu' as const, ...Object.fromEntries(this.stateNames.map((n) => [next(n), 'gpu-buffer' as const])) } } : {};
+    // Every updated state tensor stays on the device; the outputs not named here (loss, bad-id flag) come back.
+    const location = gpu ? { preferredOutputLocation: { ...Object.fromEntries(this.stateNames.map((n) => [next(n), 'gpu-buffer' as const])) } } : {};
     this.trainOptions = { ...this.sessionOptions, ...location, ...(profileFilePrefix ? { profileFilePrefix } : {}) };
     const e = acquireResidentSession(`resident-eval|${arch}`, this.sessionOptions, () => buildResidentEvalGraph(shape, this.variant));
     const r1 = acquireResidentSession('resident-readback|1', this.sessionOptions, () => buildReadbackGraph(1));
@@ -336,7 +337,9 @@ class DeviceResidentTrainer implements ResidentTrainer {
       feeds[IN.labels] = f32(batch.labels.length === B ? batch.labels : batch.labels.subarray(0, B), [B]);
       scalarNames(this.opt, taylor).forEach((n, i) => (feeds[n] = this.scalar(n, values[i])));
     }
-    const fetches: Record<string, null> = { [OUT.loss]: null, ...(packed ? { [BAD_IDS]: null } : {}) };
+    // Packed graphs return the loss and the bad-id flag in one vector (one device→host copy) unless asked not to.
+    const one = packed && (this.variant?.hostOutputs ?? 'one') === 'one';
+    const fetches: Record<string, null> = one ? { [HOST_OUTPUT]: null } : { [OUT.loss]: null, ...(packed ? { [BAD_IDS]: null } : {}) };
     for (const n of this.stateNames) {
       feeds[n] = this.state.get(n)!;
       fetches[next(n)] = null;
@@ -344,7 +347,8 @@ class DeviceResidentTrainer implements ResidentTrainer {
     const t1 = this.stepTimes ? performance.now() : 0;
     const out = session.run(feeds, fetches);
     const t2 = this.stepTimes ? performance.now() : 0;
-    if (packed && (out[BAD_IDS].data as Float32Array)[0] > 0) {
+    const [loss, badIds] = one ? (out[HOST_OUTPUT].data as Float32Array) : [(out[OUT.loss].data as Float32Array)[0], packed ? (out[BAD_IDS].data as Float32Array)[0] : 0];
+    if (badIds > 0) {
       // Some id was out of range: drop this step's outputs (the state stays as it was) and name the culprit.
       for (const n of this.stateNames) if (onDevice(out[next(n)])) out[next(n)].dispose();
       checkBatch(this.shape, batch, true, true);
@@ -352,7 +356,6 @@ class DeviceResidentTrainer implements ResidentTrainer {
     }
     for (const n of this.stateNames) this.setState(n, out[next(n)]);
     this.step = t;
-    const loss = (out[OUT.loss].data as Float32Array)[0];
     if (this.stepTimes) {
       const st = this.stepTimes;
       st.steps++;
