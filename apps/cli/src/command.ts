@@ -10,6 +10,9 @@ export interface Command {
 /** Exit codes: 0 ok, 1 failure while running, 2 bad usage or bad input. */
 export class UsageError extends Error {}
 
+/** A failure whose message says it all (e.g. an API error code and message): exit 1, printed without a stack trace. */
+export class CommandError extends Error {}
+
 /** Minimal flag parser: `--key value`, `--key=value`, `--flag`; positionals kept in order. */
 export function parseFlags(argv: string[], booleans: string[] = []): { flags: Record<string, string | true>; positional: string[] } {
   const flags: Record<string, string | true> = {};

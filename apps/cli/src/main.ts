@@ -1,6 +1,6 @@
 // The driftprune CLI: `driftprune <command> [options]`.
 import type { Command } from './command.js';
-import { UsageError } from './command.js';
+import { CommandError, UsageError } from './command.js';
 import { ConfigError } from '@driftprune/config';
 
 const commands: Command[] = [];
@@ -39,6 +39,7 @@ export async function main(argv: string[]): Promise<number> {
   } catch (e) {
     if (e instanceof UsageError) { console.error(`driftprune ${name}: ${e.message}\n\n${cmd.usage}`); return 2; }
     if (e instanceof ConfigError) { console.error(`driftprune ${name}: ${e.message}`); return 2; }
+    if (e instanceof CommandError) { console.error(`driftprune ${name}: ${e.message}`); return 1; }
     console.error(`driftprune ${name}: ${e instanceof Error ? (e.stack ?? e.message) : String(e)}`);
     return 1;
   }

@@ -154,5 +154,6 @@ test('sweep --api: a viewer token or a bad token fails with the API error code a
   const bad = await driftprune(['sweep', file, '--api', h.api.url, '--token', 'dp_not-a-token', '--project', h.projectId]);
   assert.equal(bad.code, 1, bad.err);
   assert.match(bad.err, /UNAUTHENTICATED/);
+  for (const r of [viewer, bad]) assert.doesNotMatch(r.err, /^\s+at /m, `the API's message, not a stack trace: ${r.err}`);
   assert.deepEqual({ experiments: await h.db.experiment.count(), sweeps: await h.db.sweep.count(), runs: await h.db.run.count() }, before);
 });

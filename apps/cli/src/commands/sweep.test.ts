@@ -4,6 +4,7 @@ import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { existsSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { createServer, type AddressInfo } from 'node:net';
 import { buildSchema, parse, validate } from 'graphql';
 import { main } from '../main.js';
 import { CREATE_EXPERIMENT, SUBMIT_SWEEP, pointSlug } from './sweep.js';
@@ -83,6 +84,25 @@ test('--api needs a token and a project or experiment', async () => {
     r = await quiet(() => main(['sweep', join(dir, 's.yaml'), '--api', 'http://127.0.0.1:9/graphql', '--token', 't']));
     assert.equal(r.value, 2);
     assert.match(r.err, /--project ID/);
+  } finally {
+    await rm(dir, { recursive: true, force: true });
+  }
+});
+
+test('--api to an address where nothing listens: exit 1 with the reason, no stack trace', async () => {
+  const dir = await mkdtemp(join(tmpdir(), 'dp-sweep-'));
+  try {
+    await writeFile(join(dir, 's.yaml'), sweep);
+    // A port that was free a moment ago: bound, then released.
+    const server = createServer();
+    await new Promise<void>((ok) => server.listen(0, '127.0.0.1', ok));
+    const port = (server.address() as AddressInfo).port;
+    await new Promise((ok) => server.close(ok));
+    const api = `http://127.0.0.1:${port}/graphql`;
+    const r = await quiet(() => main(['sweep', join(dir, 's.yaml'), '--api', api, '--token', 't', '--project', 'p']));
+    assert.equal(r.value, 1);
+    assert.match(r.err, new RegExp(`cannot reach ${api.replace(/[.:/]/g, '\\$&')}: .*ECONNREFUSED`));
+    assert.doesNotMatch(r.err, /^\s+at /m);
   } finally {
     await rm(dir, { recursive: true, force: true });
   }

@@ -4,7 +4,7 @@ import { readFile, writeFile, mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import { expandSweep, parseConfig, parseYamlText, experimentConfig, sweepConfig } from '@driftprune/config';
 import { runExperiment } from '@driftprune/experiment';
-import { parseFlags, UsageError, type Command } from '../command.js';
+import { CommandError, parseFlags, UsageError, type Command } from '../command.js';
 import { progressPrinter, writeReport } from './run.js';
 
 const usage = `usage: driftprune sweep SWEEP.yaml [options]
@@ -34,16 +34,22 @@ export function pointSlug(i: number, params: Record<string, unknown>): string {
 
 /** One GraphQL request; errors carry the server's messages and codes. */
 export async function graphql<T>(api: string, token: string, query: string, variables: Record<string, unknown>): Promise<T> {
-  const res = await fetch(api, { method: 'POST', headers: { 'content-type': 'application/json', authorization: `Bearer ${token}` }, body: JSON.stringify({ query, variables }) });
+  let res: Response;
+  try {
+    res = await fetch(api, { method: 'POST', headers: { 'content-type': 'application/json', authorization: `Bearer ${token}` }, body: JSON.stringify({ query, variables }) });
+  } catch (e) {
+    const cause = e instanceof Error && e.cause instanceof Error ? e.cause.message : String(e);
+    throw new CommandError(`cannot reach ${api}: ${cause}`);
+  }
   const text = await res.text();
   let body: { data?: T; errors?: { message: string; extensions?: { code?: string } }[] };
   try {
     body = JSON.parse(text);
   } catch {
-    throw new Error(`${api} answered HTTP ${res.status} with non-JSON: ${text.slice(0, 200)}`);
+    throw new CommandError(`${api} answered HTTP ${res.status} with non-JSON: ${text.slice(0, 200)}`);
   }
-  if (body.errors?.length) throw new Error(body.errors.map((e) => `${e.extensions?.code ?? 'ERROR'}: ${e.message}`).join('; '));
-  if (!body.data) throw new Error(`${api} answered HTTP ${res.status} without data`);
+  if (body.errors?.length) throw new CommandError(body.errors.map((e) => `${e.extensions?.code ?? 'ERROR'}: ${e.message}`).join('; '));
+  if (!body.data) throw new CommandError(`${api} answered HTTP ${res.status} without data`);
   return body.data;
 }
 
