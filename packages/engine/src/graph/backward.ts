@@ -10,7 +10,7 @@ export interface Gradients {
   dEmb: string;
 }
 
-export function dlrmBackward(g: GraphBuilder, shape: DlrmShape, tape: Tape, labels2d: string, invBatch: string, o: { reluGrad?: ReluGradForm } = {}): Gradients {
+export function dlrmBackward(g: GraphBuilder, shape: DlrmShape, tape: Tape, labels2d: string, invBatch: string, o: { reluGrad?: ReluGradForm; transposeDy?: boolean } = {}): Gradients {
   const F = shape.tableSizes.length;
   const D = shape.embeddingDim;
   const topGrads: { dW: string; db: string }[] = [];
@@ -18,7 +18,7 @@ export function dlrmBackward(g: GraphBuilder, shape: DlrmShape, tape: Tape, labe
   for (let i = tape.top.length - 1; i >= 0; i--) {
     const t = tape.top[i];
     const dy = t.h === undefined ? dOut : reluBackward(g, t.h, dOut, o.reluGrad);
-    const r = linearBackward(g, t.lin, dy, { needDx: true, dxFeatureMajor: t.lin.featureMajor });
+    const r = linearBackward(g, t.lin, dy, { needDx: true, dxFeatureMajor: t.lin.featureMajor, transposeDy: o.transposeDy });
     topGrads.unshift({ dW: r.dW, db: r.db });
     dOut = r.dx!;
   }
@@ -28,7 +28,7 @@ export function dlrmBackward(g: GraphBuilder, shape: DlrmShape, tape: Tape, labe
   for (let i = tape.bottom.length - 1; i >= 0; i--) {
     const t = tape.bottom[i];
     const dy = reluBackward(g, t.h, dOut, o.reluGrad);
-    const r = linearBackward(g, t.lin, dy, { needDx: i > 0 });
+    const r = linearBackward(g, t.lin, dy, { needDx: i > 0, transposeDy: o.transposeDy });
     bottomGrads.unshift({ dW: r.dW, db: r.db });
     if (r.dx) dOut = r.dx;
   }

@@ -18,6 +18,8 @@ export interface TrainGraphSpec {
   masked: ReadonlySet<string>;
   taylor: boolean;
   float?: 'float32' | 'float64';
+  /** dW through an explicit Transpose of dy instead of Gemm's transA (default true: faster on onnxruntime's CPU). */
+  transposeDy?: boolean;
   /** Also output raw gradients (`<param>.grad`) — used by gradient checks. */
   exposeGradients?: boolean;
 }
@@ -62,7 +64,7 @@ export function buildTrainGraph(spec: TrainGraphSpec): Uint8Array {
   const labels2d = g.unsqueeze(labels, [1]);
   const loss = bceForward(g, tape.logit, labels2d);
   g.output(loss, OUT.loss, []);
-  const grads = dlrmBackward(g, shape, tape, labels2d, invBatch, { reluGrad: 'mul' });
+  const grads = dlrmBackward(g, shape, tape, labels2d, invBatch, { reluGrad: 'mul', transposeDy: spec.transposeDy ?? true });
   g.output(grads.dEmb, OUT.embGrad, ['B', F, D]);
 
   layers.forEach((l, i) => {

@@ -22,9 +22,14 @@ export interface LinearGrads {
   dx?: string;
 }
 
-/** dW = dyᵀ·x, db = Σ_batch dy, dx = dy·W. */
-export function linearBackward(g: GraphBuilder, v: LinearInput, dy: string, o: { needDx: boolean; dxFeatureMajor?: boolean }): LinearGrads {
-  const dW = g.gemm(dy, v.x, undefined, { transA: true, transB: v.featureMajor });
+/**
+ * dW = dyᵀ·x, db = Σ_batch dy, dx = dy·W. With `transposeDy`, dW is an explicit Transpose of dy followed by a
+ * Gemm without transA: onnxruntime's CPU Gemm is markedly slower with transA than without.
+ */
+export function linearBackward(g: GraphBuilder, v: LinearInput, dy: string, o: { needDx: boolean; dxFeatureMajor?: boolean; transposeDy?: boolean }): LinearGrads {
+  const dW = o.transposeDy
+    ? g.gemm(g.transpose(dy, [1, 0]), v.x, undefined, { transB: v.featureMajor })
+    : g.gemm(dy, v.x, undefined, { transA: true, transB: v.featureMajor });
   const db = g.reduceSum(dy, [0]);
   if (!o.needDx) return { dW, db };
   const dx = o.dxFeatureMajor ? g.gemm(v.W, dy, undefined, { transA: true, transB: true }) : g.gemm(dy, v.W, undefined);
