@@ -31,8 +31,11 @@ export const envSchema = z.object({
   /** Worker: how often the worker row and its runs' heartbeatAt are refreshed. */
   WORKER_HEARTBEAT_MS: z.coerce.number().int().min(100).max(600_000).default(5_000),
   DRIFTPRUNE_DEVICE: z.enum(['cpu', 'webgpu', 'auto']).default('cpu'),
-  /** Local mode: the dashboard offers a dev login as the demo user. */
-  LOCAL_MODE: bool.default(true),
+  /**
+   * Local mode: the dashboard offers a dev login that hands out a demo admin token without credentials.
+   * Off unless asked for: `npm start` turns it on for a single-user machine; never turn it on in a deployment.
+   */
+  LOCAL_MODE: bool.default(false),
   LOG_LEVEL: z.enum(['debug', 'info', 'warn', 'error']).default('info'),
   /** Largest GraphQL request body accepted, in bytes. */
   MAX_REQUEST_BYTES: z.coerce.number().int().positive().default(1_000_000),
