@@ -12,6 +12,10 @@ test('gatherRows reads row offsets[f] + id of the concatenated table', () => {
   const out = new Float32Array(2 * 2 * D);
   gatherRows(table, D, offsets, cat, 2, out);
   assert.deepEqual(Array.from(out), [4, 5, 6, 7, 2, 3, 12, 13]);
+  // odd D takes the element-wise path
+  const out3 = new Float32Array(2 * 2 * 3);
+  gatherRows(Float32Array.from({ length: 7 * 3 }, (_, i) => i), 3, offsets, cat, 2, out3);
+  assert.deepEqual(Array.from(out3), [6, 7, 8, 9, 10, 11, 3, 4, 5, 18, 19, 20]);
 });
 
 test('coalesced gradients equal a naive per-row sum, in first-seen order (property)', () => {
