@@ -81,6 +81,7 @@ class CpuTrainer implements Trainer {
   /** Optimizer step whose embedding update is still pending in the coalescer (overlap mode). */
   private pendingStep: number | undefined;
   private batchRows = new RowSet();
+  private coalescerShared = false;
   private urgent: { rows: Int32Array; grads: Float32Array } = { rows: new Int32Array(0), grads: new Float32Array(0) };
 
   constructor(o: TrainerOptions) {
@@ -161,7 +162,7 @@ class CpuTrainer implements Trainer {
     if (overlap) {
       try {
         this.deferred ??= new DeferredRowUpdates(this.opt, params.shape.embeddingDim);
-        this.deferred.setup(this.embeddings, this.embState, this.deferred.capacity);
+        this.deferred.setup(this.embeddings, this.embState);
       } catch (e) {
         // 'auto' trains sequentially (same results) when no worker can start, e.g. a bundle without the worker file.
         if (this.overlap === true) throw new EngineError('BAD_DEVICE', `overlap: true, but the embedding-update worker could not start: ${e instanceof Error ? e.message : e}`);
@@ -169,8 +170,14 @@ class CpuTrainer implements Trainer {
       }
     }
     this.offsets = tableOffsets(this.shape);
-    if (!this.coalescer || this.coalescer.D !== this.shape.embeddingDim)
-      this.coalescer = new RowGradCoalescer(this.shape.embeddingDim);
+    // With a worker, coalesced rows live in shared memory: the worker reads them in place.
+    const shared = this.deferred !== undefined;
+    if (!this.coalescer || this.coalescer.D !== this.shape.embeddingDim || this.coalescerShared !== shared) {
+      this.coalescer = shared
+        ? new RowGradCoalescer(this.shape.embeddingDim, (n, d) => ({ rows: new Int32Array(new SharedArrayBuffer(n * 4)), grads: sharedF32(n * d) }))
+        : new RowGradCoalescer(this.shape.embeddingDim);
+      this.coalescerShared = shared;
+    }
     this.step = usable ? usable.step : step;
     this.parity = 0;
     this.bindSessions();
@@ -294,9 +301,10 @@ class CpuTrainer implements Trainer {
     fetches[OUT.embGrad] = buf.embGradT;
     const out = train.session.run(feeds, fetches);
     const loss = (out[OUT.loss].data as Float32Array)[0];
+    // The worker reads the coalescer's arrays: it must be done before they are overwritten.
+    this.deferred?.wait();
     this.coalescer.coalesce(this.offsets, batch.cat, B, buf.embGrad);
     if (this.deferred) {
-      this.deferred.wait();
       this.pendingStep = t;
     } else {
       this.opt.sparseUpdate(this.optConfig, t, this.embeddings, this.embState, D, this.coalescer.rows, this.coalescer.grads, this.coalescer.count);
@@ -313,8 +321,6 @@ class CpuTrainer implements Trainer {
   private applyPending(batch: Batch, B: number): void {
     const deferred = this.deferred!;
     const c = this.coalescer;
-    const n = B * this.shape.tableSizes.length;
-    if (deferred.capacity < c.count) deferred.setup(this.embeddings, this.embState, Math.max(c.count, n));
     if (this.urgent.rows.length < c.count) this.urgent = { rows: new Int32Array(c.rows.length), grads: new Float32Array(c.grads.length) };
     this.batchRows.addBatch(this.offsets, batch.cat, B);
     const rows = this.batchRows;

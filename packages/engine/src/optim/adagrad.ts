@@ -19,6 +19,7 @@ export const adagrad: Optimizer = {
     const lr = cfg.lr;
     const eps = cfg.eps;
     for (let k = 0; k < count; k++) {
+      if (rows[k] < 0) continue; // an entry already applied elsewhere (overlap/deferred-rows.ts)
       const base = rows[k] * D;
       const src = k * D;
       for (let d = 0; d < D; d++) {

@@ -30,6 +30,7 @@ export const adam: Optimizer = {
     const { stepSize, invSqrtBc2 } = corrections(cfg, step);
     const { eps, beta1, beta2 } = cfg;
     for (let k = 0; k < count; k++) {
+      if (rows[k] < 0) continue; // an entry already applied elsewhere (overlap/deferred-rows.ts)
       const base = rows[k] * D;
       const src = k * D;
       for (let d = 0; d < D; d++) {

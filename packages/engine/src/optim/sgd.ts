@@ -13,6 +13,7 @@ export const sgd: Optimizer = {
   sparseUpdate(cfg, _step, table, _state, D, rows, grads, count) {
     const lr = cfg.lr;
     for (let k = 0; k < count; k++) {
+      if (rows[k] < 0) continue; // an entry already applied elsewhere (overlap/deferred-rows.ts)
       const base = rows[k] * D;
       const src = k * D;
       for (let d = 0; d < D; d++) table[base + d] -= lr * grads[src + d];

@@ -15,7 +15,7 @@ export interface Optimizer {
   scalarValues(cfg: OptimizerConfig, step: number): number[];
   /** Emits the update of one parameter; `s` maps scalar names to graph values. Returns the new param and state. */
   graphUpdate(g: GraphBuilder, s: Record<string, string>, param: string, grad: string, state: string[]): { param: string; state: string[] };
-  /** Updates rows `rows[0..count)` of `table` with their coalesced gradients `grads` ([count, D]). */
+  /** Updates rows `rows[0..count)` of `table` with their coalesced gradients `grads` ([count, D]); entries with a negative row are skipped. */
   sparseUpdate(cfg: OptimizerConfig, step: number, table: Float32Array, state: Float32Array[], D: number, rows: Int32Array, grads: Float32Array, count: number): void;
   /** Initial value of each state slot. */
   initialState(cfg: OptimizerConfig): number[];

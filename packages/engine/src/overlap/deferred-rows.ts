@@ -32,8 +32,6 @@ export class DeferredRowUpdates {
   private seq = 0;
   private busy = false;
   private error: string | undefined;
-  private rows: Int32Array = new Int32Array(0);
-  private grads: Float32Array = new Float32Array(0);
   private table!: Float32Array;
   private state!: Float32Array[];
 
@@ -47,43 +45,38 @@ export class DeferredRowUpdates {
     this.worker.on('error', (e) => (this.error = e.message));
   }
 
-  /** Points the worker at (shared) tables; `capacity` is the most rows one batch can touch. */
-  setup(table: Float32Array, state: Float32Array[], capacity: number): void {
+  /** Points the worker at (shared) tables. */
+  setup(table: Float32Array, state: Float32Array[]): void {
     this.wait();
     this.table = table;
     this.state = state;
-    if (this.rows.length < capacity) {
-      this.rows = new Int32Array(new SharedArrayBuffer(capacity * 4));
-      this.grads = sharedF32(capacity * this.D);
-    }
-    this.worker.postMessage({ type: 'setup', kind: this.opt.kind, table, state, D: this.D, rows: this.rows, grads: this.grads, done: this.done });
-  }
-
-  get capacity(): number {
-    return this.rows.length;
+    this.worker.postMessage({ type: 'setup', kind: this.opt.kind, table, state, D: this.D, done: this.done });
   }
 
   /**
    * Applies the coalesced update (`rows`, `grads`, `count`) of optimizer step `step`: entries whose row is in
-   * `urgent` now, on this thread; the others on the worker, in the background, until `wait()`.
+   * `urgent` now, on this thread (their `rows` entry is then set to −1); the others on the worker, in the
+   * background, until `wait()`. `rows` and `grads` should live in shared memory (otherwise they are copied to
+   * the worker) and must not be written before `wait()`.
    */
   apply(cfg: OptimizerConfig, step: number, rows: Int32Array, grads: Float32Array, count: number, urgent: (row: number) => boolean, scratch: { rows: Int32Array; grads: Float32Array }): void {
     this.wait();
     const D = this.D;
     let nNow = 0;
-    let nLater = 0;
     for (let k = 0; k < count; k++) {
       const r = rows[k];
-      const [dstRows, dstGrads, at] = urgent(r) ? [scratch.rows, scratch.grads, nNow++] : [this.rows, this.grads, nLater++];
-      dstRows[at] = r;
+      if (!urgent(r)) continue;
+      scratch.rows[nNow] = r;
       const src = k * D;
-      const dst = at * D;
-      for (let d = 0; d < D; d++) dstGrads[dst + d] = grads[src + d];
+      const dst = nNow * D;
+      for (let d = 0; d < D; d++) scratch.grads[dst + d] = grads[src + d];
+      rows[k] = -1;
+      nNow++;
     }
     this.opt.sparseUpdate(cfg, step, this.table, this.state, D, scratch.rows, scratch.grads, nNow);
-    if (nLater === 0) return;
+    if (nNow === count) return;
     this.busy = true;
-    this.worker.postMessage({ type: 'job', seq: ++this.seq, count: nLater, step, cfg });
+    this.worker.postMessage({ type: 'job', seq: ++this.seq, rows, grads, count, step, cfg });
   }
 
   /** Blocks until the worker has finished its job (if any). */

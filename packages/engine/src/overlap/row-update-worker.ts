@@ -10,14 +10,14 @@ interface Setup {
   table: Float32Array;
   state: Float32Array[];
   D: number;
-  rows: Int32Array;
-  grads: Float32Array;
   /** [0]: sequence number of the last finished job; [1]: 1 after a failure. */
   done: Int32Array;
 }
 interface Job {
   type: 'job';
   seq: number;
+  rows: Int32Array;
+  grads: Float32Array;
   count: number;
   step: number;
   cfg: OptimizerConfig;
@@ -31,7 +31,7 @@ parentPort!.on('message', (m: Setup | Job) => {
   }
   const done = s!.done;
   try {
-    OPTIMIZERS[s!.kind].sparseUpdate(m.cfg, m.step, s!.table, s!.state, s!.D, s!.rows, s!.grads, m.count);
+    OPTIMIZERS[s!.kind].sparseUpdate(m.cfg, m.step, s!.table, s!.state, s!.D, m.rows, m.grads, m.count);
   } catch (e) {
     Atomics.store(done, 1, 1);
     parentPort!.postMessage({ error: e instanceof Error ? e.message : String(e) });
