@@ -50,8 +50,12 @@ async function metricKeys(runId: string) {
 test('submitSweep → jobs → worker → metrics visible through queries and subscriptions', async () => {
   const expId = await experiment('sweep e2e', tinyConfig({ windows: 4 }));
   const ws = h.ws(h.tokens.viewer);
-  const runEvents: { id: string; status: string }[] = [];
-  const runSub = ws.iterate<{ runUpdated: { id: string; status: string } }>({ query: 'subscription($p: ID!) { runUpdated(projectId: $p) { id status progress } }', variables: { p: h.projectId } });
+  type SweepCounts = { status: string; queued: number; running: number; succeeded: number };
+  const runEvents: { id: string; status: string; sweep: SweepCounts | null }[] = [];
+  const runSub = ws.iterate<{ runUpdated: { id: string; status: string; sweep: SweepCounts | null } }>({
+    query: 'subscription($p: ID!) { runUpdated(projectId: $p) { id status progress sweep { status queued running succeeded } } }',
+    variables: { p: h.projectId },
+  });
   (async () => {
     for await (const e of runSub) runEvents.push(e.data!.runUpdated);
   })().catch(() => {});
@@ -101,6 +105,12 @@ test('submitSweep → jobs → worker → metrics visible through queries and su
   await waitFor('subscription events', async () => metricEvents.length >= 7 && runEvents.some((e) => e.id === runIds[1] && e.status === 'succeeded'), 5_000);
   assert.deepEqual(metricEvents.map((e) => `${e.window}:${e.model}`).sort(), ['0:dense', '1:dense', '1:serving', '2:dense', '2:serving', '3:dense', '3:serving']);
   assert.ok(runEvents.some((e) => e.status === 'running'));
+  // The sweep is recounted before each run event goes out: every "succeeded" event already counts its run, and the
+  // last one shows the finished sweep (a dashboard refreshing on runUpdated never shows a stale "running" sweep).
+  await waitFor('both succeeded events', async () => runEvents.filter((e) => e.status === 'succeeded').length >= 2, 5_000);
+  const succeededEvents = runEvents.filter((e) => e.status === 'succeeded');
+  assert.ok(succeededEvents.every((e) => e.sweep && e.sweep.succeeded >= 1), JSON.stringify(succeededEvents));
+  assert.deepEqual(succeededEvents.at(-1)!.sweep, { status: 'succeeded', queued: 0, running: 0, succeeded: 2 });
   await runSub.return?.();
   await mSub.return?.();
 });

@@ -76,6 +76,12 @@ export async function startWorker(opts: WorkerOptions = {}): Promise<WorkerHandl
   });
 
   const announce = (run: Pick<Run, 'id' | 'projectId' | 'status'>) => publishJson(pub, ch.run, { projectId: run.projectId, runId: run.id, status: run.status });
+  // A status change: the sweep's counts first, then the event, so that a dashboard re-reading the run's sweep on
+  // runUpdated sees counts that include this transition.
+  const transitioned = async (run: Pick<Run, 'id' | 'projectId' | 'status' | 'sweepId'>) => {
+    if (run.sweepId) await refreshSweepStatus(db, run.sweepId);
+    await announce(run);
+  };
 
   const heartbeat = async () => {
     const now = new Date();
@@ -100,8 +106,7 @@ export async function startWorker(opts: WorkerOptions = {}): Promise<WorkerHandl
       data: { status: 'running', attempts: { increment: 1 }, workerId: id, startedAt: run.startedAt ?? now, heartbeatAt: now, error: null },
     });
     if (!claimed.count) return { runId, outcome: 'skipped (changed meanwhile)' };
-    await announce({ ...run, status: 'running' });
-    if (run.sweepId) await refreshSweepStatus(db, run.sweepId);
+    await transitioned({ ...run, status: 'running' });
 
     const ac = new AbortController();
     active.set(runId, ac);
@@ -165,7 +170,7 @@ export async function startWorker(opts: WorkerOptions = {}): Promise<WorkerHandl
         data: { status: 'succeeded', progress: 1, summary: summary as unknown as Prisma.InputJsonValue, finishedAt: new Date(), error: null },
       });
       log(`run ${runId}: succeeded in ${summary.wallSec.toFixed(1)} s`);
-      await announce(done);
+      await transitioned(done);
       return { runId, outcome: 'succeeded' };
     } catch (err) {
       const e = err as Error;
@@ -174,13 +179,13 @@ export async function startWorker(opts: WorkerOptions = {}): Promise<WorkerHandl
       if (ac.signal.aborted && current.cancelRequested) {
         const c = await db.run.update({ where: { id: runId }, data: { status: 'cancelled', finishedAt: new Date() } });
         log(`run ${runId}: cancelled`);
-        await announce(c);
+        await transitioned(c);
         return { runId, outcome: 'cancelled' };
       }
       if (ac.signal.aborted && closing) {
         // Graceful shutdown: back to the queue without using up an attempt; the next worker resumes from the checkpoint.
         const q = await db.run.update({ where: { id: runId }, data: { status: 'queued', error: 'worker stopped; the run will resume' } });
-        await announce(q);
+        await transitioned(q);
         await job.moveToDelayed(Date.now() + 1_000, token);
         throw new DelayedError();
       }
@@ -192,7 +197,7 @@ export async function startWorker(opts: WorkerOptions = {}): Promise<WorkerHandl
         data: { status: final ? 'failed' : 'queued', error: message.slice(0, 4_000), finishedAt: final ? new Date() : null },
       });
       log(`run ${runId}: ${final ? 'failed' : 'will retry'}: ${message}`);
-      await announce(r);
+      await transitioned(r);
       throw e;
     } finally {
       active.delete(runId);
@@ -224,8 +229,7 @@ export async function startWorker(opts: WorkerOptions = {}): Promise<WorkerHandl
         .then(async (r) => {
           if (!r.count) return;
           const run = await db.run.findUnique({ where: { id: runId } });
-          if (run) await announce(run);
-          if (run?.sweepId) await refreshSweepStatus(db, run.sweepId);
+          if (run) await transitioned(run);
         })
         .catch((e) => log(`could not mark run ${runId} failed: ${(e as Error).message}`));
     });

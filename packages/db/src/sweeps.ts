@@ -23,18 +23,26 @@ export function sweepStatusOf(c: SweepCounts): SweepStatus {
   return 'partial';
 }
 
+/**
+ * Recounts a sweep's runs and stores the counts and status. Call it after every run transition has committed.
+ * Concurrent refreshes of one sweep (two workers finishing its runs at once) are serialised on the sweep's row:
+ * each counts only after taking the row lock, so the last one to write has seen every committed transition. (Counting
+ * first and writing after, as before, let an older count overwrite a newer one: a sweep could stay "running" with
+ * all its runs succeeded.)
+ */
 export async function refreshSweepStatus(db: PrismaClient, sweepId: string): Promise<{ status: SweepStatus; counts: SweepCounts } | null> {
-  const groups = await db.run.groupBy({ by: ['status'], where: { sweepId }, _count: { _all: true } });
-  const counts: SweepCounts = { total: 0, queued: 0, running: 0, succeeded: 0, failed: 0, cancelled: 0 };
-  for (const g of groups) {
-    counts[g.status] = g._count._all;
-    counts.total += g._count._all;
-  }
-  const status = sweepStatusOf(counts);
-  const finished = !['queued', 'running'].includes(status);
-  const r = await db.sweep.updateMany({
-    where: { id: sweepId },
-    data: { ...counts, status, finishedAt: finished ? new Date() : null },
+  return db.$transaction(async (tx) => {
+    const locked = await tx.$queryRaw<{ id: string }[]>`SELECT id FROM "Sweep" WHERE id = ${sweepId}::uuid FOR UPDATE`;
+    if (!locked.length) return null;
+    const groups = await tx.run.groupBy({ by: ['status'], where: { sweepId }, _count: { _all: true } });
+    const counts: SweepCounts = { total: 0, queued: 0, running: 0, succeeded: 0, failed: 0, cancelled: 0 };
+    for (const g of groups) {
+      counts[g.status] = g._count._all;
+      counts.total += g._count._all;
+    }
+    const status = sweepStatusOf(counts);
+    const finished = !['queued', 'running'].includes(status);
+    await tx.sweep.update({ where: { id: sweepId }, data: { ...counts, status, finishedAt: finished ? new Date() : null } });
+    return { status, counts };
   });
-  return r.count ? { status, counts } : null;
 }
