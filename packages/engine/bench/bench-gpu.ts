@@ -298,6 +298,65 @@ function upload() {
   save();
 }
 
+// ---- overlap: does a run without host outputs return before the GPU is done? -----------------------------------
+
+/**
+ * A run whose only output stays in a GPU buffer might return as soon as its work is recorded, so that the next
+ * run's host→device copy overlaps the GPU (the split the docs name as the way past the upload at batch 32768).
+ * Heavy: four [8192, 2048] × [2048, 2048] products (~275 GFLOP). Timed: heavy with a GPU-only output, heavy with a
+ * scalar host output, and each followed by a 5.2 MB upload run (the batch-32768 host vector).
+ */
+function overlap() {
+  const build = (hostOutput: boolean) => {
+    const g = new GraphBuilder(`overlap_heavy_${hostOutput}`);
+    const x = g.input('x', [1, 2048]);
+    const W = g.initializer('W', 'float32', [2048, 2048], Float32Array.from({ length: 2048 * 2048 }, (_, i) => ((i % 7) - 3) * 1e-3));
+    const rows = small ? 64 : 8192; // --small: a dry run on the CPU
+    let y = g.node('Expand', [x, g.ints([rows, 2048], 'rows')])[0];
+    for (let k = 0; k < 4; k++) y = g.matmul(y, W);
+    g.output(y, 'y', [rows, 2048]);
+    if (hostOutput) g.output(g.reduceSum(y, [0, 1]), 's', []);
+    const location = ep === 'webgpu' ? { preferredOutputLocation: { y: 'gpu-buffer' as const } } : {};
+    return new OrtSession(g.build(), { executionProviders: [ep], threads: 1, ...location });
+  };
+  const heavy = build(false);
+  const heavyHost = build(true);
+  const u = new GraphBuilder('overlap_upload');
+  u.output(u.reduceSum(u.input('b', [1_310_720]), [0]), 'r', []);
+  const upload = new OrtSession(u.build(), { executionProviders: [ep], threads: 1 });
+  const feeds = { x: f32(new Float32Array(2048).fill(0.01), [1, 2048]) };
+  const bFeeds = { b: f32(new Float32Array(1_310_720).fill(1), [1_310_720]) };
+  const time = (label: string, fn: () => void, n = 20) => {
+    for (let i = 0; i < 3; i++) fn();
+    const t0 = performance.now();
+    for (let i = 0; i < n; i++) fn();
+    out[label] = (performance.now() - t0) / n;
+  };
+  const out: Record<string, number> = {};
+  const gpuOnly = () => heavy.run(feeds, { y: null }).y.dispose();
+  const withHost = () => {
+    const r = heavyHost.run(feeds, { y: null, s: null });
+    r.y.dispose();
+  };
+  time('heavy, GPU-only output', gpuOnly);
+  time('heavy, GPU output + scalar host output', withHost);
+  time('5.2 MB upload run alone', () => upload.run(bFeeds, { r: null }));
+  time('heavy GPU-only, then the upload run', () => {
+    gpuOnly();
+    upload.run(bFeeds, { r: null });
+  });
+  time('heavy with host output, then the upload run', () => {
+    withHost();
+    upload.run(bFeeds, { r: null });
+  });
+  heavy.dispose();
+  heavyHost.dispose();
+  upload.dispose();
+  results.overlap = { msPerRun: out };
+  log(`overlap: ms per run ${JSON.stringify(out)}`);
+  save();
+}
+
 // ---- 3. throughput vs PyTorch ---------------------------------------------------------------------------------
 
 class TorchReference {
@@ -421,6 +480,7 @@ async function main() {
     }
   };
   if (phases.has('upload')) await run('upload', upload);
+  if (phases.has('overlap')) await run('overlap', overlap);
   if (phases.has('profile')) for (const B of batches) await run(`profile_b${B}`, () => profile(B, 30));
   if (phases.has('parity')) await run('parity', parity);
   if (phases.has('throughput')) for (const B of batches) await run(`throughput_b${B}`, () => throughput(B));
