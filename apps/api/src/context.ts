@@ -4,6 +4,7 @@ import type { RunQueues } from '@driftprune/worker/queue';
 import type { Redis } from 'ioredis';
 import type { Principal } from './auth.js';
 import type { EventHub } from './pubsub.js';
+import type { MetricSeriesCache } from './metric-cache.js';
 
 export interface ApiServices {
   db: Db;
@@ -16,6 +17,8 @@ export interface ApiServices {
   version: string;
   /** LOCAL_MODE: the dev login (a demo user's token without credentials) is allowed. */
   localMode?: boolean;
+  /** Downsampled series of finished runs (see metric-cache.ts). */
+  metricCache: MetricSeriesCache;
 }
 
 export interface ApiContext extends ApiServices {

@@ -59,6 +59,7 @@ export async function metricSeries(db: Db, q: SeriesQuery): Promise<MetricSeries
   const hi = Math.max(...stats.map((s) => s.hi));
   const perModel = Math.max(...stats.map((s) => Number(s.n)));
   const bucket = perModel <= maxPoints ? 1 : bucketSizeFor(hi - lo + 1, maxPoints);
+  // Sorted by the enum column rather than its text (output) alias: an integer compare instead of a collation sort.
   const rows = await db.$queryRaw<Record<string, unknown>[]>`
     SELECT "model"::text AS model, min("window") AS window, max("window") AS "windowEnd", count(*)::int AS count,
            avg("rows")::float8 AS rows, avg("ne") AS ne, avg("logLoss") AS "logLoss", avg("auc") AS auc,
@@ -66,6 +67,6 @@ export async function metricSeries(db: Db, q: SeriesQuery): Promise<MetricSeries
            bool_and("warmup") AS warmup
     FROM "WindowMetric" WHERE ${where}
     GROUP BY "model", ("window" - ${lo}::int) / ${bucket}::int
-    ORDER BY "model", min("window")`;
+    ORDER BY "WindowMetric"."model", 2`;
   return { runId: q.runId, totalPoints: total, downsampled: bucket > 1, bucketSize: bucket, points: rows as unknown as MetricPoint[] };
 }

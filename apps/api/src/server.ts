@@ -22,6 +22,7 @@ import type { ApiContext, ApiServices } from './context.js';
 import { checkHealth } from './health.js';
 import { DEFAULT_LIMITS, enforceLimits, type Limits } from './limits.js';
 import { EventHub } from './pubsub.js';
+import { MetricSeriesCache } from './metric-cache.js';
 import { resolvers } from './resolvers/index.js';
 
 export const typeDefs = readFileSync(new URL('./schema.graphql', import.meta.url), 'utf8');
@@ -92,6 +93,7 @@ export async function startApiServer(opts: ApiServerOptions = {}): Promise<ApiSe
     prefix: env.QUEUE_PREFIX,
     version: VERSION,
     localMode: env.LOCAL_MODE,
+    metricCache: new MetricSeriesCache(),
   };
 
   const schema = makeExecutableSchema({ typeDefs, resolvers: resolvers as never });

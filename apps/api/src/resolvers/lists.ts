@@ -24,11 +24,22 @@ export async function listExperiments(ctx: ApiContext, projectId: string, args: 
   if (args.filter?.nameContains) base.name = { contains: args.filter.nameContains, mode: 'insensitive' };
   if (args.filter?.paradigm) base.paradigm = args.filter.paradigm;
   const where = args.after ? { AND: [base, keysetWhere(field, dir, decodeCursor(args.after), field === 'createdAt')] } : base;
-  const [rows, total] = await Promise.all([
-    ctx.db.experiment.findMany({ where, orderBy: [{ [field]: dir }, { id: dir }], take: take + 1, include: { _count: { select: { runs: true } } } }),
-    ctx.db.experiment.count({ where: base }),
-  ]);
+  const [page, total] = await Promise.all([ctx.db.experiment.findMany({ where, orderBy: [{ [field]: dir }, { id: dir }], take: take + 1 }), ctx.db.experiment.count({ where: base })]);
+  const rows = await withRunCounts(ctx, page);
   return connection(rows, take, total, (r) => encodeCursor([field === 'name' ? r.name : r.createdAt.toISOString(), r.id]));
+}
+
+/**
+ * Each experiment's run count (Experiment.runCount) in one grouped query over the page, answered from the
+ * (experimentId, createdAt) index of Run: no query per experiment.
+ */
+async function withRunCounts<E extends { id: string }>(ctx: ApiContext, experiments: E[]): Promise<(E & { _count: { runs: number } })[]> {
+  if (!experiments.length) return [];
+  const ids = experiments.map((e) => e.id);
+  const counts = await ctx.db.$queryRaw<{ id: string; n: number }[]>`
+    SELECT "experimentId"::text AS id, count(*)::int AS n FROM "Run" WHERE "experimentId" = ANY(${ids}::uuid[]) GROUP BY "experimentId"`;
+  const byId = new Map(counts.map((c) => [c.id, c.n]));
+  return experiments.map((e) => ({ ...e, _count: { runs: byId.get(e.id) ?? 0 } }));
 }
 
 export function runWhere(projectId: string, filter: RunFilter | null | undefined): Prisma.RunWhereInput {

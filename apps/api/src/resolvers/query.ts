@@ -2,7 +2,7 @@ import type { QueryResolvers } from '../resolvers-types.js';
 import { requireProject, requireUser } from '../auth.js';
 import { metricSeries } from '../downsample.js';
 import { notFound } from '../errors.js';
-import { loadExperiment, loadRun, loadSweep } from '../services/access.js';
+import { loadExperiment, loadRun, loadRunVersion, loadSweep } from '../services/access.js';
 import { listExperiments, listRuns, listSweeps } from './lists.js';
 import { checkHealth } from '../health.js';
 
@@ -33,8 +33,8 @@ export const Query: QueryResolvers = {
   runs: (_p, args, ctx) => listRuns(ctx, args.projectId, args),
   run: (_p, { id }, ctx) => loadRun(ctx, id),
   runMetrics: async (_p, { runId, ...q }, ctx) => {
-    await loadRun(ctx, runId);
-    return metricSeries(ctx.db, { runId, ...q });
+    const run = await loadRunVersion(ctx, runId);
+    return ctx.metricCache.get(run, q, () => metricSeries(ctx.db, { runId, ...q }));
   },
   sweeps: (_p, args, ctx) => listSweeps(ctx, args.projectId, args),
   sweep: (_p, { id }, ctx) => loadSweep(ctx, id),

@@ -20,7 +20,7 @@ export const typeResolvers: Resolvers = {
   Run: {
     experiment: async (r, _a, ctx) => (await ctx.db.experiment.findUnique({ where: { id: r.experimentId } }))!,
     sweep: (r, _a, ctx) => (r.sweepId ? ctx.db.sweep.findUnique({ where: { id: r.sweepId } }) : null),
-    metrics: (r, args, ctx) => metricSeries(ctx.db, { runId: r.id, ...args }),
+    metrics: (r, args, ctx) => ctx.metricCache.get(r, args, () => metricSeries(ctx.db, { runId: r.id, ...args })),
     refreshes: (r, _a, ctx) => ctx.db.refreshEvent.findMany({ where: { runId: r.id }, orderBy: [{ window: 'asc' }, { seq: 'asc' }] }),
     servingEvals: (r, _a, ctx) => ctx.db.servingEvaluation.findMany({ where: { runId: r.id }, orderBy: [{ window: 'asc' }, { model: 'asc' }, { batchSize: 'asc' }] }),
     artifacts: (r, _a, ctx) => ctx.db.artifact.findMany({ where: { runId: r.id }, orderBy: { createdAt: 'asc' } }),

@@ -20,6 +20,14 @@ export async function loadRun(ctx: ApiContext, id: string, min: Role = 'viewer')
   return row;
 }
 
+/** The access check of loadRun without the run's config and summary (JSON that the metric queries do not need). */
+export async function loadRunVersion(ctx: ApiContext, id: string) {
+  requireUser(ctx.principal);
+  const row = isUuid(id) ? await ctx.db.run.findUnique({ where: { id }, select: { id: true, projectId: true, status: true, updatedAt: true } }) : null;
+  if (!row || !ctx.principal!.roles.has(row.projectId)) throw notFound('run', id);
+  return row;
+}
+
 export async function loadSweep(ctx: ApiContext, id: string, min: Role = 'viewer') {
   requireUser(ctx.principal);
   const row = isUuid(id) ? await ctx.db.sweep.findUnique({ where: { id } }) : null;
