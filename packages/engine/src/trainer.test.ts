@@ -3,6 +3,8 @@ import { OrtSession, i32, f32 } from '@driftprune/onnx';
 import assert from 'node:assert/strict';
 import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
+import { spawnSync } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
 import { join } from 'node:path';
 import { describe, test } from 'node:test';
 import { createTrainer, EngineError, initParams, resolveShape, type ModelParams, type Trainer } from './index.js';
@@ -84,6 +86,14 @@ describe('deferred embedding updates on a worker thread', () => {
       ovl.dispose();
     });
   }
+});
+
+test('a trainer with the worker that is never disposed does not keep the process alive', () => {
+  const fixture = fileURLToPath(new URL('./overlap/undisposed-fixture.ts', import.meta.url));
+  const r = spawnSync(process.execPath, ['--import', 'tsx', fixture], { encoding: 'utf8', timeout: 60_000 });
+  assert.equal(r.signal, null, 'the child was killed at the timeout: something kept it alive');
+  assert.equal(r.status, 0, r.stderr);
+  assert.match(r.stdout, /trained/);
 });
 
 describe('checkpoints', () => {

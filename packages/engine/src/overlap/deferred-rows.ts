@@ -40,9 +40,11 @@ export class DeferredRowUpdates {
     readonly D: number,
   ) {
     this.worker = startWorker();
-    this.worker.unref();
     this.worker.on('message', (m: { error?: string }) => (this.error = m.error));
     this.worker.on('error', (e) => (this.error = e.message));
+    // After the listeners: attaching a 'message' listener refs the worker's port again, and a trainer that is
+    // never disposed must not keep the process alive.
+    this.worker.unref();
   }
 
   /** Points the worker at (shared) tables. */
