@@ -12,7 +12,8 @@ import type { RunEvent, RunOptions, RunSummary } from '@driftprune/experiment';
 import { channels, publishJson, type CancelMessage } from './events.js';
 import { restoreCheckpoint, storeArtifact, storeCheckpoint, upsertMetrics, upsertRefresh, upsertServing } from './persist.js';
 import { selectBackend } from './device.js';
-import { queueNamesForBackend, redisConnection, type Backend, type RunJobData } from './queue.js';
+import { queueNamesForBackend, redisConnection, RunQueues, type Backend, type RunJobData } from './queue.js';
+import { reconcileRuns } from './reconcile.js';
 
 export type Runner = (options: RunOptions) => Promise<RunSummary>;
 
@@ -22,6 +23,13 @@ export interface WorkerOptions {
   /** The experiment runner; the real one from @driftprune/experiment by default. */
   runner?: Runner;
   log?: (msg: string) => void;
+  /**
+   * How often to re-enqueue runs that are queued/running in Postgres but lost their BullMQ job (reconcile.ts); also
+   * done once at start. 0 turns the periodic pass off. Default 30 s.
+   */
+  reconcileEveryMs?: number;
+  /** A queued run younger than this is not re-enqueued (it may be between the API's insert and enqueue). Default 10 s. */
+  reconcileGraceMs?: number;
 }
 
 export interface WorkerHandle {
@@ -235,6 +243,23 @@ export async function startWorker(opts: WorkerOptions = {}): Promise<WorkerHandl
     });
   }
   await Promise.all(bullWorkers.map((w) => w.waitUntilReady()));
+
+  // Runs whose job vanished from Redis: enqueued again (they resume from their checkpoint).
+  const producer = new RunQueues(connection, env.QUEUE_PREFIX);
+  const reconcile = async () => {
+    const r = await reconcileRuns(db, producer, {
+      staleMs: Math.max(3 * env.WORKER_HEARTBEAT_MS, 1_000),
+      graceMs: opts.reconcileGraceMs ?? 10_000,
+      log,
+    });
+    for (const runId of [...r.requeued, ...r.cancelled]) {
+      const run = await db.run.findUnique({ where: { id: runId } });
+      if (run) await transitioned(run);
+    }
+  };
+  await reconcile().catch((e) => log(`reconcile failed: ${(e as Error).message}`));
+  const reconcileEveryMs = opts.reconcileEveryMs ?? 30_000;
+  const reconciler = reconcileEveryMs > 0 ? setInterval(() => reconcile().catch((e) => log(`reconcile failed: ${(e as Error).message}`)), reconcileEveryMs) : null;
   log(`${id} ready: backend ${backend}, queues ${queueNamesForBackend(backend).join(', ')}, concurrency ${env.WORKER_CONCURRENCY}`);
 
   return {
@@ -243,8 +268,10 @@ export async function startWorker(opts: WorkerOptions = {}): Promise<WorkerHandl
     async close() {
       closing = true;
       clearInterval(beat);
+      if (reconciler) clearInterval(reconciler);
       for (const ac of active.values()) ac.abort(new Error('worker stopping'));
       await Promise.all(bullWorkers.map((w) => w.close()));
+      await producer.close();
       await db.worker.update({ where: { id }, data: { stoppedAt: new Date(), activeRuns: [] } }).catch(() => null);
       sub.disconnect();
       pub.disconnect();
