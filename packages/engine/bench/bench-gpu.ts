@@ -37,6 +37,8 @@ const secondsPerRound = Number(arg('seconds', '1.5'));
 const phases = new Set(arg('phases', 'upload,parity,profile,throughput').split(','));
 const variantNames = arg('variants', 'default,fused,unfused,sparse,fulltable,plain,separate,pertensor,prototype').split(',');
 const python = arg('python', 'python3');
+// The graph variant the parity phase checks against the CPU engine (default: the engine's default graph).
+const parityVariant = arg('parity-variant', 'default');
 // --ep cpu --small: a dry run of every phase on this machine (CPU execution provider, a small model, no PyTorch).
 const ep = arg('ep', 'webgpu') as 'webgpu' | 'cpu';
 const small = process.argv.includes('--small');
@@ -52,6 +54,7 @@ const VARIANTS: Record<string, { webgpuOptions?: Record<string, string>; graphVa
   chunk1mb: { graphVariant: { hostChunkBytes: 1024 * 1024 } },
   chunk3mb: { graphVariant: { hostChunkBytes: 3 * 1024 * 1024 } },
   separateout: { graphVariant: { hostOutputs: 'separate' } },
+  tworuns: { graphVariant: { stepRuns: 2 } },
   fused: { keepTransposes: false },
   unfused: { keepTransposes: true },
   novalidate: { webgpuOptions: { validationMode: 'disabled' } },
@@ -148,7 +151,7 @@ function parity() {
   const held = labelled(parityBatch, 99);
   // overlap off: its worker thread is a separate module file, which this one-file bundle does not carry.
   const cpu = (p: ModelParams, o: OptimizerSetting) => () => createTrainer({ params: p, optimizer: o, threads: cpus().length, overlap: false });
-  const gpu = (p: ModelParams, o: OptimizerSetting) => () => createResidentTrainer({ params: p, optimizer: o, threads: 1, executionProvider: ep });
+  const gpu = (p: ModelParams, o: OptimizerSetting) => () => createResidentTrainer({ params: p, optimizer: o, threads: 1, ...VARIANTS[parityVariant], executionProvider: ep });
   // The reference setting (Adagrad, initial accumulator 0) moves every weight by ±lr on its first update,
   // whatever the size of its gradient: float-order differences in near-zero gradients flip such steps, and
   // the trajectories separate. The control measures that sensitivity on the CPU engine alone: the same run from
@@ -157,6 +160,7 @@ function parity() {
   for (const l of [...perturbed.bottom, ...perturbed.top]) for (let k = 0; k < l.W.length; k++) l.W[k] *= 1 + 1e-7;
   results.parity = {
     batch: parityBatch,
+    variant: parityVariant,
     reference: trajectories('parity (reference Adagrad, cpu vs webgpu)', cpu(params, optimizer), gpu(params, optimizer), data, held),
     controlCpuVsPerturbedCpu: trajectories('control (cpu vs cpu from params × (1 + 1e-7))', cpu(params, optimizer), cpu(perturbed, optimizer), data, held),
     // A smooth setting (initial accumulator 0.1): no ±lr first steps, so float noise stays float noise.

@@ -57,6 +57,11 @@ export interface GraphVariant {
   hostChunkBytes?: number;
   /** Packed graphs only: 'one' (default) returns [loss, bad_ids] as HOST_OUTPUT; 'separate' returns each on its own. */
   hostOutputs?: 'one' | 'separate';
+  /**
+   * 1 (default): one run per step. 2: the step cut in a forward run (host outputs) and an update run whose outputs
+   * all stay on the device (split-step.ts), so that the next batch's copy can overlap the GPU's backward pass.
+   */
+  stepRuns?: 1 | 2;
 }
 
 /** Names and lengths (float32 elements) of the packed host vector's pieces, in order. */

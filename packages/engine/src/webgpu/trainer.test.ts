@@ -88,7 +88,7 @@ describe('resident trainer on the CPU execution provider = the CPU engine', () =
     const data = batches(5, 32);
     const ref = createResidentTrainer({ params, threads: 1, executionProvider: 'cpu' });
     const losses = data.map((b) => ref.trainStep(b));
-    const variants = [{ denseUpdate: 'per-tensor' as const }, { embeddingUpdate: 'full-table' as const }, { embeddingUpdate: 'sparse' as const }, { formulation: 'plain' as const }, { hostInputs: 'separate' as const }, { hostChunkBytes: 512 }, { hostChunkBytes: Infinity }, { hostOutputs: 'separate' as const }];
+    const variants = [{ denseUpdate: 'per-tensor' as const }, { embeddingUpdate: 'full-table' as const }, { embeddingUpdate: 'sparse' as const }, { formulation: 'plain' as const }, { hostInputs: 'separate' as const }, { hostChunkBytes: 512 }, { hostChunkBytes: Infinity }, { hostOutputs: 'separate' as const }, { stepRuns: 2 as const }, { stepRuns: 2 as const, hostOutputs: 'separate' as const }];
     for (const graphVariant of variants) {
       const v = createResidentTrainer({ params, threads: 1, executionProvider: 'cpu', graphVariant });
       assert.ok(relErr(data.map((b) => v.trainStep(b)), losses) < 1e-6, JSON.stringify(graphVariant));
@@ -148,8 +148,9 @@ describe('resident trainer on the CPU execution provider = the CPU engine', () =
     for (const t of [cpu, res, back, cpuPruned]) t.dispose();
   });
 
-  test('bad batches and a disposed trainer are rejected with clear errors', () => {
-    const res = createResidentTrainer({ shape, threads: 1, executionProvider: 'cpu' });
+  for (const stepRuns of [1, 2] as const)
+  test(`bad batches and a disposed trainer are rejected with clear errors (${stepRuns} run${stepRuns > 1 ? 's' : ''} per step)`, () => {
+    const res = createResidentTrainer({ shape, threads: 1, executionProvider: 'cpu', graphVariant: { stepRuns } });
     const b = makeBatch(shape, 8, 1);
     b.cat[5] = 30; // row 1, field 2 (40 rows): in range
     b.cat[4] = 30; // row 1, field 1 (30 rows): out of range

@@ -8,7 +8,7 @@
 // provider: that is how the unit suite checks this trainer on machines without a GPU.
 import type { OptimizerConfig } from '@driftprune/config';
 import type { Batch } from '@driftprune/data/types';
-import { f32, i32, type OrtSession, type SessionOptions, type Tensor } from '@driftprune/onnx';
+import { f32, i32, type OrtSession, type SessionOptions, type Tensor, type TensorMap } from '@driftprune/onnx';
 import { readFileSync, writeFileSync } from 'node:fs';
 import type { OptimizerState, Trainer, TrainerOptions } from '../api.js';
 import { decodeCheckpoint, encodeCheckpoint } from '../checkpoint.js';
@@ -39,6 +39,7 @@ import {
   type GraphVariant,
 } from './resident-graph.js';
 import { acquireResidentSession, releaseResidentSession } from './sessions.js';
+import { splitTrainGraph } from './split-step.js';
 
 export interface ResidentTrainerOptions extends TrainerOptions {
   /** 'webgpu' (default): state in GPU buffers. 'cpu': the same graphs on the CPU execution provider. */
@@ -86,6 +87,13 @@ export function createResidentTrainer(opts: ResidentTrainerOptions): ResidentTra
 const filled = (n: number, v: number) => (v === 0 ? new Float32Array(n) : new Float32Array(n).fill(v));
 const onDevice = (t: Tensor) => t.location === 'gpu-buffer';
 
+/** The training step's session, or its two halves (GraphVariant.stepRuns 2; split-step.ts). */
+interface TrainSessions {
+  key: string;
+  session: OrtSession;
+  update?: { key: string; session: OrtSession; carried: string[]; forwardInputs: Set<string>; updateInputs: Set<string> };
+}
+
 class DeviceResidentTrainer implements ResidentTrainer {
   readonly device: 'webgpu' | 'cpu';
   readonly executionProvider: 'webgpu' | 'cpu';
@@ -103,7 +111,7 @@ class DeviceResidentTrainer implements ResidentTrainer {
   private stateNames: string[] = [];
   private sessions: { key: string; session: OrtSession }[] = [];
   /** Training graphs are built per batch size (a stream has one, plus a shorter last batch per window). */
-  private trainSessions = new Map<number, { key: string; session: OrtSession }>();
+  private trainSessions = new Map<number, TrainSessions>();
   private lastTrain: OrtSession | undefined;
   private trainKey = '';
   private trainOptions!: SessionOptions;
@@ -225,6 +233,7 @@ class DeviceResidentTrainer implements ResidentTrainer {
 
   private releaseSessions(): void {
     for (const s of [...this.sessions, ...this.trainSessions.values()]) releaseResidentSession(s.key);
+    for (const s of this.trainSessions.values()) if (s.update) releaseResidentSession(s.update.key);
     this.sessions = [];
     this.trainSessions.clear();
     this.lastTrain = undefined;
@@ -250,7 +259,7 @@ class DeviceResidentTrainer implements ResidentTrainer {
   }
 
   /** The training session for batch size B (built on first use; the four most recent sizes are kept). */
-  private trainFor(B: number): OrtSession {
+  private trainFor(B: number, hostOutputs: string[]): TrainSessions {
     let t = this.trainSessions.get(B);
     if (t) {
       this.trainSessions.delete(B); // re-insert: most recent last
@@ -258,17 +267,26 @@ class DeviceResidentTrainer implements ResidentTrainer {
       const spec = { shape: this.shape, optimizer: this.opt, masked: this.masked, taylor: this.taylorDecay !== undefined, batch: B, variant: this.graphVariantFor(B) };
       const keep = this.keepTransposes === 'auto' ? B >= 16384 : this.keepTransposes;
       const options = keep ? { ...this.trainOptions, config: KEEP_TRANSPOSES } : this.trainOptions;
-      t = acquireResidentSession(`${this.trainKey}|B=${B}`, options, () => buildResidentTrainGraph(spec));
+      if (this.variant?.stepRuns === 2) {
+        const cut = splitTrainGraph(buildResidentTrainGraph(spec), hostOutputs);
+        const gpu = this.executionProvider === 'webgpu';
+        // Carried values stay on the device between the two runs; the update run's outputs are all state.
+        const fwdOptions = gpu ? { ...options, preferredOutputLocation: Object.fromEntries(cut.carried.map((c) => [c, 'gpu-buffer' as const])) } : options;
+        const f = acquireResidentSession(`${this.trainKey}|B=${B}|forward`, fwdOptions, () => cut.forward);
+        const u = acquireResidentSession(`${this.trainKey}|B=${B}|update`, options, () => cut.update);
+        t = { ...f, update: { ...u, carried: cut.carried, forwardInputs: new Set(cut.forwardInputs), updateInputs: new Set(cut.updateInputs) } };
+      } else t = acquireResidentSession(`${this.trainKey}|B=${B}`, options, () => buildResidentTrainGraph(spec));
       if (this.trainSessions.size >= 4) {
         const [oldB, old] = this.trainSessions.entries().next().value!;
         releaseResidentSession(old.key);
+        if (old.update) releaseResidentSession(old.update.key);
         this.trainSessions.delete(oldB);
         this.host.delete(oldB);
       }
     }
     this.trainSessions.set(B, t);
     this.lastTrain = t.session;
-    return t.session;
+    return t;
   }
 
   /** The variant with host inputs unpacked where ids could not travel exactly as float32. */
@@ -324,7 +342,6 @@ class DeviceResidentTrainer implements ResidentTrainer {
     // Packed steps check ids on the device (BAD_IDS) and roll back below; the others check them here.
     const B = checkBatch(this.shape, batch, true, !packed);
     const t = this.step + 1;
-    const session = this.trainFor(B);
     const taylor = this.taylorDecay !== undefined;
     const values = [1 / B, ...this.opt.scalarValues(this.optConfig, t), ...(taylor ? [this.taylorDecay!, 1 - this.taylorDecay!] : [])];
     const feeds: Record<string, Tensor> = {};
@@ -339,18 +356,20 @@ class DeviceResidentTrainer implements ResidentTrainer {
     }
     // Packed graphs return the loss and the bad-id flag in one vector (one device→host copy) unless asked not to.
     const one = packed && (this.variant?.hostOutputs ?? 'one') === 'one';
-    const fetches: Record<string, null> = one ? { [HOST_OUTPUT]: null } : { [OUT.loss]: null, ...(packed ? { [BAD_IDS]: null } : {}) };
+    const hostFetches: Record<string, null> = one ? { [HOST_OUTPUT]: null } : { [OUT.loss]: null, ...(packed ? { [BAD_IDS]: null } : {}) };
+    const fetches: Record<string, null> = { ...hostFetches };
     for (const n of this.stateNames) {
       feeds[n] = this.state.get(n)!;
       fetches[next(n)] = null;
     }
+    const sessions = this.trainFor(B, Object.keys(hostFetches));
     const t1 = this.stepTimes ? performance.now() : 0;
-    const out = session.run(feeds, fetches);
+    const out = sessions.update ? this.runSplit(sessions, feeds, hostFetches) : sessions.session.run(feeds, fetches);
     const t2 = this.stepTimes ? performance.now() : 0;
     const [loss, badIds] = one ? (out[HOST_OUTPUT].data as Float32Array) : [(out[OUT.loss].data as Float32Array)[0], packed ? (out[BAD_IDS].data as Float32Array)[0] : 0];
     if (badIds > 0) {
       // Some id was out of range: drop this step's outputs (the state stays as it was) and name the culprit.
-      for (const n of this.stateNames) if (onDevice(out[next(n)])) out[next(n)].dispose();
+      for (const n of this.stateNames) if (out[next(n)] && onDevice(out[next(n)])) out[next(n)].dispose();
       checkBatch(this.shape, batch, true, true);
       throw new EngineError('BAD_BATCH', 'an id lies outside its table');
     }
@@ -364,6 +383,25 @@ class DeviceResidentTrainer implements ResidentTrainer {
       st.afterMs += performance.now() - t2;
     }
     return loss;
+  }
+
+  /**
+   * The step as two runs: forward (host outputs and the carried values), then, unless an id was bad, the update
+   * (state outputs only; it returns before the GPU is done). Returns the one-run step's outputs; after a bad id
+   * the state outputs are absent and the carried values are already released.
+   */
+  private runSplit(t: TrainSessions, feeds: Record<string, Tensor>, hostFetches: Record<string, null>): TensorMap {
+    const u = t.update!;
+    const pick = (names: Set<string>) => Object.fromEntries(Object.entries(feeds).filter(([k]) => names.has(k)));
+    const first = t.session.run(pick(u.forwardInputs), { ...hostFetches, ...Object.fromEntries(u.carried.map((c) => [c, null])) });
+    const flag = first[HOST_OUTPUT] ?? first[BAD_IDS];
+    const bad = flag !== undefined && (flag.data as Float32Array)[flag === first[HOST_OUTPUT] ? 1 : 0] > 0;
+    const carried = Object.fromEntries(u.carried.map((c) => [c, first[c]]));
+    const second = bad ? {} : u.session.run({ ...pick(u.updateInputs), ...carried }, Object.fromEntries(this.stateNames.map((n) => [next(n), null])));
+    for (const c of u.carried) if (onDevice(first[c])) first[c].dispose();
+    const out: TensorMap = { ...second };
+    for (const k of Object.keys(hostFetches)) out[k] = first[k];
+    return out;
   }
 
   /** The batch and the step's scalars as one float32 vector, fed as one input or a few pieces (hostChunks). */
