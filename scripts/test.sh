@@ -12,12 +12,21 @@ eval "$(bash scripts/services.sh)" || exit 1
 export DRIFTPRUNE_SHARED_DATA="${DRIFTPRUNE_SHARED_DATA:-$(cd .. && pwd)/shared/data}"
 if ! command -v chromium >/dev/null; then apt_install chromium || log "Chromium is missing and cannot be installed: e2e tests will fail"; fi
 mkdir -p test-results
-tiers=("${@:-unit integration e2e}")
+tiers=("${@:-static unit integration e2e}")
 read -r -a tiers <<< "${tiers[*]}"
 failed_tiers=()
 for tier in "${tiers[@]}"; do
   log "---- $tier tests ----"
   rm -f "test-results/$tier.tap"
+  if [ "$tier" = static ]; then
+    # TypeScript (tsc --noEmit) and ESLint in every workspace, through turbo; each task counts as one check.
+    TURBO_TELEMETRY_DISABLED=1 npx turbo run typecheck lint --continue --output-logs=errors-only 2>&1 | tee test-results/static.log || failed_tiers+=("$tier")
+    npx eslint scripts eslint.config.js || failed_tiers+=("$tier")
+    ok=$(grep -oE 'Tasks: +[0-9]+ successful' test-results/static.log | grep -oE '[0-9]+' | tail -1)
+    total=$(grep -oE '[0-9]+ total' test-results/static.log | grep -oE '[0-9]+' | tail -1)
+    printf '# pass %s\n# fail %s\n' "${ok:-0}" "$(( ${total:-0} - ${ok:-0} ))" > test-results/static.tap
+    continue
+  fi
   node scripts/run-tests.mjs "$tier" --tap "test-results/$tier.tap" || failed_tiers+=("$tier")
 done
 pass=0; fail=0; skip=0
