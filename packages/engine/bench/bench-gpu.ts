@@ -55,6 +55,7 @@ const VARIANTS: Record<string, { webgpuOptions?: Record<string, string>; graphVa
   chunk3mb: { graphVariant: { hostChunkBytes: 3 * 1024 * 1024 } },
   separateout: { graphVariant: { hostOutputs: 'separate' } },
   tworuns: { graphVariant: { stepRuns: 2 } },
+  onerun: { graphVariant: { stepRuns: 1 } },
   fused: { keepTransposes: false },
   unfused: { keepTransposes: true },
   novalidate: { webgpuOptions: { validationMode: 'disabled' } },

@@ -58,8 +58,9 @@ export interface GraphVariant {
   /** Packed graphs only: 'one' (default) returns [loss, bad_ids] as HOST_OUTPUT; 'separate' returns each on its own. */
   hostOutputs?: 'one' | 'separate';
   /**
-   * 1 (default): one run per step. 2: the step cut in a forward run (host outputs) and an update run whose outputs
-   * all stay on the device (split-step.ts), so that the next batch's copy can overlap the GPU's backward pass.
+   * 2 (default): the step cut in a forward run (host outputs) and an update run whose outputs all stay on the
+   * device (split-step.ts), so that the next batch's copy overlaps the GPU's backward pass (H100, batch 32768: 14.9
+   * vs 18.1 ms per step). 1: the whole step in one run.
    */
   stepRuns?: 1 | 2;
 }

@@ -267,7 +267,7 @@ class DeviceResidentTrainer implements ResidentTrainer {
       const spec = { shape: this.shape, optimizer: this.opt, masked: this.masked, taylor: this.taylorDecay !== undefined, batch: B, variant: this.graphVariantFor(B) };
       const keep = this.keepTransposes === 'auto' ? B >= 16384 : this.keepTransposes;
       const options = keep ? { ...this.trainOptions, config: KEEP_TRANSPOSES } : this.trainOptions;
-      if (this.variant?.stepRuns === 2) {
+      if ((this.variant?.stepRuns ?? 2) === 2) {
         const cut = splitTrainGraph(buildResidentTrainGraph(spec), hostOutputs);
         const gpu = this.executionProvider === 'webgpu';
         // Carried values stay on the device between the two runs; the update run's outputs are all state.
