@@ -197,7 +197,9 @@ function aggregateOther(events: TraceEvent[], steps: number) {
 function profile(B: number, steps: number) {
   log(`profile: ${steps} steps at batch ${B}`);
   const prefix = join(outDir, `ort-profile-b${B}`);
-  const t = createResidentTrainer({ shape, seed: 1, optimizer, threads: 1, profileFilePrefix: prefix, executionProvider: ep });
+  // One run per step: the profile then holds every node of the step in one session (with two runs, only the
+  // forward run's session is profiled).
+  const t = createResidentTrainer({ shape, seed: 1, optimizer, threads: 1, profileFilePrefix: prefix, executionProvider: ep, graphVariant: { stepRuns: 1 } });
   const data = Array.from({ length: 4 }, (_, i) => labelled(B, 2000 + i));
   for (let i = 0; i < steps; i++) t.trainStep(data[i % data.length]);
   const path = t.endProfiling();
