@@ -7,6 +7,7 @@ import { f32, type OrtSession, type Tensor } from '@driftprune/onnx';
 import { readFileSync, writeFileSync } from 'node:fs';
 import type { OptimizerState, Trainer, TrainerOptions } from './api.js';
 import { decodeCheckpoint, encodeCheckpoint } from './checkpoint.js';
+import { meanBceWithLogits } from './layers/bce.js';
 import { EngineError } from './errors.js';
 import { buildPredictGraph, buildServingModel } from './graph/forward-graph.js';
 import { IN, OUT, biasName, maskName, next, scoreName, stateName, weightName } from './graph/names.js';
@@ -357,13 +358,7 @@ class CpuTrainer implements Trainer {
   }
 
   evalLoss(batch: Batch): number {
-    const z = this.forward(batch, 'logit');
-    let sum = 0;
-    for (let i = 0; i < z.length; i++) {
-      const x = z[i];
-      sum += Math.max(x, 0) - x * batch.labels[i] + Math.log1p(Math.exp(-Math.abs(x)));
-    }
-    return sum / z.length;
+    return meanBceWithLogits(this.forward(batch, 'logit'), batch.labels);
   }
 
   // ---- parameters, masks, scores -------------------------------------------------------------------------------

@@ -15,3 +15,13 @@ export function bceForward(g: GraphBuilder, z: string, y: string): string {
 export function bceBackward(g: GraphBuilder, z: string, y: string, invBatch: string): string {
   return g.mul(g.sub(g.sigmoid(z), y), invBatch);
 }
+
+/** The same loss on the host, from logits the engine returned: the batch mean of ℓ(z_i, y_i). */
+export function meanBceWithLogits(z: Float32Array, labels: Float32Array): number {
+  let sum = 0;
+  for (let i = 0; i < z.length; i++) {
+    const x = z[i];
+    sum += Math.max(x, 0) - x * labels[i] + Math.log1p(Math.exp(-Math.abs(x)));
+  }
+  return sum / z.length;
+}

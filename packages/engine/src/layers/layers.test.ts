@@ -7,7 +7,7 @@ import type * as TF from '@tensorflow/tfjs';
 import { loadTf, tfBce, tfCatInteraction, tfDotInteraction, tfLinear, tfRelu, triangleSelector, type Tf } from '../oracle/tfjs.js';
 import { Rng } from '../rng.js';
 import { relErr } from '../test-support.js';
-import { bceBackward, bceForward, catInteractionBackward, catInteractionForward, dotInteractionBackward, dotInteractionForward, linearBackward, linearForward, reluBackward, reluForward } from './index.js';
+import { bceBackward, bceForward, meanBceWithLogits, catInteractionBackward, catInteractionForward, dotInteractionBackward, dotInteractionForward, linearBackward, linearForward, reluBackward, reluForward } from './index.js';
 
 type Float = 'float32' | 'float64';
 interface Case {
@@ -186,4 +186,18 @@ describe('layer gradients vs the tfjs oracle (float32)', () => {
       assert.ok(e < 1e-4, `${name}: relative error ${e}`);
     });
   }
+});
+
+test('meanBceWithLogits equals −mean(y·log p + (1−y)·log(1−p)) computed naively, and stays finite for large logits', () => {
+  const z = new Float32Array([-3, -0.5, 0, 0.7, 4]);
+  const y = new Float32Array([0, 1, 1, 0, 1]);
+  let naive = 0;
+  for (let i = 0; i < z.length; i++) {
+    const p = 1 / (1 + Math.exp(-z[i]));
+    naive -= y[i] * Math.log(p) + (1 - y[i]) * Math.log(1 - p);
+  }
+  naive /= z.length;
+  assert.ok(Math.abs(meanBceWithLogits(z, y) - naive) < 1e-6);
+  const big = meanBceWithLogits(new Float32Array([1000, -1000]), new Float32Array([0, 1]));
+  assert.ok(Number.isFinite(big) && Math.abs(big - 1000) < 1e-9);
 });

@@ -12,6 +12,7 @@ import { f32, i32, type OrtSession, type SessionOptions, type Tensor, type Tenso
 import { readFileSync, writeFileSync } from 'node:fs';
 import type { OptimizerState, Trainer, TrainerOptions } from '../api.js';
 import { decodeCheckpoint, encodeCheckpoint } from '../checkpoint.js';
+import { meanBceWithLogits } from '../layers/bce.js';
 import { EngineError } from '../errors.js';
 import { buildServingModel } from '../graph/forward-graph.js';
 import { IN, OUT, next } from '../graph/names.js';
@@ -438,13 +439,7 @@ class DeviceResidentTrainer implements ResidentTrainer {
   }
 
   evalLoss(batch: Batch): number {
-    const z = this.forward(batch, 'logit');
-    let sum = 0;
-    for (let i = 0; i < z.length; i++) {
-      const x = z[i];
-      sum += Math.max(x, 0) - x * batch.labels[i] + Math.log1p(Math.exp(-Math.abs(x)));
-    }
-    return sum / z.length;
+    return meanBceWithLogits(this.forward(batch, 'logit'), batch.labels);
   }
 
   // ---- parameters, masks, scores -------------------------------------------------------------------------------
