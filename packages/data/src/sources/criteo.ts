@@ -64,13 +64,42 @@ export class CriteoParser implements LineParser {
     for (let f = 0; f < 26; f++) {
       const start = p;
       let h = seeds[f];
-      // Whole 4-byte blocks while none of their bytes is a tab.
-      while (p + 3 < e) {
-        const b0 = buf[p];
-        const b1 = buf[p + 1];
-        const b2 = buf[p + 2];
+      // Whole 4-byte blocks, reading each byte once and stopping at the first tab: t is the 0–3 byte tail's length.
+      let t = 0;
+      let b0 = 0;
+      let b1 = 0;
+      let b2 = 0;
+      for (;;) {
+        if (p + 3 >= e) {
+          // Under 4 bytes left in the line: the tail runs up to the tab or the line's end.
+          const tail = p;
+          while (p < e && buf[p] !== 9) p++;
+          t = p - tail;
+          if (t > 0) b0 = buf[tail];
+          if (t > 1) b1 = buf[tail + 1];
+          if (t > 2) b2 = buf[tail + 2];
+          break;
+        }
+        b0 = buf[p];
+        if (b0 === 9) break;
+        b1 = buf[p + 1];
+        if (b1 === 9) {
+          t = 1;
+          p += 1;
+          break;
+        }
+        b2 = buf[p + 2];
+        if (b2 === 9) {
+          t = 2;
+          p += 2;
+          break;
+        }
         const b3 = buf[p + 3];
-        if (b0 === 9 || b1 === 9 || b2 === 9 || b3 === 9) break;
+        if (b3 === 9) {
+          t = 3;
+          p += 3;
+          break;
+        }
         let k = b0 | (b1 << 8) | (b2 << 16) | (b3 << 24);
         k = Math.imul(k, C1);
         k = (k << 15) | (k >>> 17);
@@ -80,16 +109,10 @@ export class CriteoParser implements LineParser {
         h = (Math.imul(h, 5) + 0xe6546b64) | 0;
         p += 4;
       }
-      // The 0–3 byte tail, up to the tab or the end of the line.
-      const tail = p;
-      while (p < e && buf[p] !== 9) p++;
-      const t = p - tail;
-      if (t > 3) return this.parseCareful(buf, s, e, row); // a tab-free run the block loop could not take (line end)
-      let k = 0;
-      if (t === 3) k ^= buf[tail + 2] << 16;
-      if (t >= 2) k ^= buf[tail + 1] << 8;
-      if (t >= 1) {
-        k ^= buf[tail];
+      if (t > 0) {
+        let k = b0;
+        if (t > 1) k ^= b1 << 8;
+        if (t > 2) k ^= b2 << 16;
         k = Math.imul(k, C1);
         k = (k << 15) | (k >>> 17);
         k = Math.imul(k, C2);
