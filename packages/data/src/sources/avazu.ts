@@ -5,10 +5,8 @@ import { join } from 'node:path';
 import type { DataConfig } from '@driftprune/config';
 import type { Stream } from '../types.js';
 import { DataError } from '../errors.js';
-import { FieldHasher, resolveTableSizes } from '../hash/field-hasher.js';
 import { parseWindowRule } from '../windows/window-rule.js';
-import { fileWindows } from './file-windows.js';
-import { DelimitedParser, delimitedSchema, type DelimitedMapping } from './delimited.js';
+import { delimitedStream, type DelimitedMapping } from './delimited.js';
 
 export const AVAZU_COLUMNS =
   'id,click,hour,C1,banner_pos,site_id,site_domain,site_category,app_id,app_domain,app_category,device_id,device_ip,device_model,device_type,device_conn_type,C14,C15,C16,C17,C18,C19,C20,C21'.split(
@@ -46,24 +44,5 @@ export async function openAvazu(config: DataConfig, options: { seed: number; tra
   const files = await pathFiles(config.path!, /^train(\.csv)?(\.gz)?$/, 'train / train.csv');
   const rule = parseWindowRule(config.window);
   if (rule.kind === 'week') throw new DataError('BAD_OPTIONS', 'avazu covers 10 days: use window hour, day or rows:N');
-  const names = delimitedSchema(avazuMapping);
-  const schema = { ...names, tableSizes: resolveTableSizes(config.hashSize, names.fieldNames.length) };
-  const hasher = new FieldHasher(schema.fieldNames, schema.tableSizes, options.trackCollisions ?? true);
-  const parser = new DelimitedParser(avazuMapping, hasher);
-  return {
-    schema,
-    hashCollisions: () => hasher.report(),
-    windows: () =>
-      fileWindows({
-        files: files.map((file) => ({ file, parser })),
-        rule,
-        numDense: schema.denseNames.length,
-        numFields: schema.fieldNames.length,
-        maxRowsPerWindow: config.maxRowsPerWindow,
-        maxWindows: config.maxWindows,
-        errorBudget: config.errorBudget,
-        batchSize: config.batchSize,
-        what: config.path!,
-      }),
-  };
+  return delimitedStream(avazuMapping, files, rule, config, options.trackCollisions ?? true);
 }

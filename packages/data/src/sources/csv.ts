@@ -2,10 +2,8 @@
 import type { DataConfig } from '@driftprune/config';
 import type { Stream } from '../types.js';
 import { DataError } from '../errors.js';
-import { FieldHasher, resolveTableSizes } from '../hash/field-hasher.js';
 import { parseWindowRule } from '../windows/window-rule.js';
-import { fileWindows } from './file-windows.js';
-import { DelimitedParser, delimitedSchema, type DelimitedMapping } from './delimited.js';
+import { delimitedStream, type DelimitedMapping } from './delimited.js';
 import { pathFiles } from './avazu.js';
 
 export async function openCsv(config: DataConfig, options: { seed: number; trackCollisions?: boolean }): Promise<Stream> {
@@ -17,24 +15,5 @@ export async function openCsv(config: DataConfig, options: { seed: number; track
   if (c.categorical.length === 0) throw new DataError('BAD_OPTIONS', 'data.csv.categorical must name at least one column');
   const files = await pathFiles(config.path!, /\.(csv|tsv|txt)(\.gz)?$/i, 'csv/tsv/txt');
   const mapping: DelimitedMapping = { ...c, header: c.header ? 'required' : 'none', timeFeatures: false };
-  const names = delimitedSchema(mapping);
-  const schema = { ...names, tableSizes: resolveTableSizes(config.hashSize, names.fieldNames.length) };
-  const hasher = new FieldHasher(schema.fieldNames, schema.tableSizes, options.trackCollisions ?? true);
-  const parser = new DelimitedParser(mapping, hasher);
-  return {
-    schema,
-    hashCollisions: () => hasher.report(),
-    windows: () =>
-      fileWindows({
-        files: files.map((file) => ({ file, parser })),
-        rule,
-        numDense: schema.denseNames.length,
-        numFields: schema.fieldNames.length,
-        maxRowsPerWindow: config.maxRowsPerWindow,
-        maxWindows: config.maxWindows,
-        errorBudget: config.errorBudget,
-        batchSize: config.batchSize,
-        what: config.path!,
-      }),
-  };
+  return delimitedStream(mapping, files, rule, config, options.trackCollisions ?? true);
 }

@@ -2,9 +2,12 @@
 // `avazu` (a fixed mapping). Columns are found by the header line, or given as 0-based indices when there is none.
 import type { CsvMapping } from '@driftprune/config';
 import { DataError } from '../errors.js';
-import type { FieldHasher } from '../hash/field-hasher.js';
+import type { DataConfig } from '@driftprune/config';
+import type { Stream } from '../types.js';
+import { FieldHasher, resolveTableSizes } from '../hash/field-hasher.js';
+import type { ParsedWindowRule } from '../windows/window-rule.js';
 import { parseNumber, splitFields } from '../rows/parse-bytes.js';
-import type { LineParser, ParsedRow } from './file-windows.js';
+import { fileWindows, type LineParser, type ParsedRow } from './file-windows.js';
 
 export type TimeFormat = CsvMapping['timeFormat'];
 
@@ -168,4 +171,28 @@ export class DelimitedParser implements LineParser {
     }
     return null;
   }
+}
+
+/** A time-ordered stream over delimited files (Avazu, generic CSV): one hasher and parser shared by every file. */
+export function delimitedStream(mapping: DelimitedMapping, files: string[], rule: ParsedWindowRule, config: DataConfig, trackCollisions: boolean): Stream {
+  const names = delimitedSchema(mapping);
+  const schema = { ...names, tableSizes: resolveTableSizes(config.hashSize, names.fieldNames.length) };
+  const hasher = new FieldHasher(schema.fieldNames, schema.tableSizes, trackCollisions);
+  const parser = new DelimitedParser(mapping, hasher);
+  return {
+    schema,
+    hashCollisions: () => hasher.report(),
+    windows: () =>
+      fileWindows({
+        files: files.map((file) => ({ file, parser })),
+        rule,
+        numDense: schema.denseNames.length,
+        numFields: schema.fieldNames.length,
+        maxRowsPerWindow: config.maxRowsPerWindow,
+        maxWindows: config.maxWindows,
+        errorBudget: config.errorBudget,
+        batchSize: config.batchSize,
+        what: config.path!,
+      }),
+  };
 }
