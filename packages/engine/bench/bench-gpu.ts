@@ -7,11 +7,10 @@
 // Results go to --out (a folder; default $OUT or ./bench-gpu-out) as results.json, written after every phase.
 // Bundled with esbuild and run by the Node that ../shared/gpu/make-carry.sh packs (the GPU host has no Node):
 //   npm run bench:gpu:bundle && (on the host) source .gpu-carry/activate.sh && node .gpu-carry/app/bench-gpu.mjs
-import { spawn, spawnSync, type ChildProcessWithoutNullStreams } from 'node:child_process';
+import { spawnSync } from 'node:child_process';
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { cpus } from 'node:os';
 import { join, resolve } from 'node:path';
-import { createInterface } from 'node:readline';
 import type { Batch } from '@driftprune/data/types';
 import { f32, GraphBuilder, OrtSession } from '@driftprune/onnx';
 import type { Trainer } from '../src/api.js';
@@ -24,6 +23,7 @@ import { checkBatch } from '../src/webgpu/batch.js';
 import { probeWebGpu } from '../src/webgpu/probe.js';
 import type { GraphVariant } from '../src/webgpu/resident-graph.js';
 import { createResidentTrainer, type ResidentTrainer } from '../src/webgpu/trainer.js';
+import { TorchReference } from './torch-reference.js';
 
 function arg(name: string, fallback: string): string {
   const i = process.argv.indexOf(`--${name}`);
@@ -377,31 +377,6 @@ function overlap() {
 
 // ---- 3. throughput vs PyTorch ---------------------------------------------------------------------------------
 
-class TorchReference {
-  private lines: AsyncIterator<string>;
-  private constructor(private proc: ChildProcessWithoutNullStreams) {
-    this.lines = createInterface({ input: proc.stdout })[Symbol.asyncIterator]();
-  }
-  static async start(B: number): Promise<{ ref: TorchReference; info: Record<string, unknown> }> {
-    const proc = spawn(python, [reference, '--batch', String(B), '--device', 'cuda', '--threads', '4', '--warmup', '10'], { env: { ...process.env, PYTHONUNBUFFERED: '1' } });
-    proc.stderr.on('data', (d) => process.stderr.write(d));
-    const ref = new TorchReference(proc);
-    return { ref, info: await ref.next() };
-  }
-  private async next(): Promise<Record<string, unknown>> {
-    const r = await this.lines.next();
-    if (r.done) throw new Error('the PyTorch reference exited early (see its stderr above)');
-    return JSON.parse(r.value);
-  }
-  async run(steps: number): Promise<{ steps: number; seconds: number }> {
-    this.proc.stdin.write(`run ${steps}\n`);
-    return (await this.next()) as { steps: number; seconds: number };
-  }
-  stop() {
-    this.proc.stdin.end('quit\n');
-  }
-}
-
 const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
 
 async function throughput(B: number) {
@@ -439,7 +414,7 @@ async function throughput(B: number) {
   let torch: { ref: TorchReference; info: Record<string, unknown> } | undefined;
   try {
     if (ep === 'cpu') throw new Error('--ep cpu: a dry run, PyTorch CUDA is not asked for');
-    torch = await TorchReference.start(B);
+    torch = await TorchReference.start(python, reference, ['--batch', String(B), '--device', 'cuda', '--threads', '4', '--warmup', '10'], { ...process.env, PYTHONUNBUFFERED: '1' });
     log(`PyTorch ${torch.info.torch} on ${torch.info.gpu}`);
   } catch (e) {
     log(`NO PyTorch reference: ${e instanceof Error ? e.message : e}`);

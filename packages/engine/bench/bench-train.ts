@@ -2,13 +2,13 @@
 // the same machine, in one invocation, alternating rounds A B A B so that background load hits both alike.
 //   npm run bench:train -- --device cpu --threads 2 --batch 512 [--rounds 5] [--seconds 2] [--overlap auto|true|false] [--ort-threads N] [--json] [--no-torch]
 // With --json the last stdout line is { samplesPerSec, pytorchSamplesPerSec, ratio, threads, batch, ... }.
-import { spawn, spawnSync, type ChildProcessWithoutNullStreams } from 'node:child_process';
+import { spawnSync } from 'node:child_process';
 import { cpus, loadavg } from 'node:os';
 import { dirname, join } from 'node:path';
-import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
 import { createTrainer, resolveShape } from '../src/index.js';
 import { makeBatch } from '../src/test-support.js';
+import { TorchReference } from './torch-reference.js';
 
 function arg(name: string, fallback?: string): string | undefined {
   const i = process.argv.indexOf(`--${name}`);
@@ -46,33 +46,6 @@ function ensureTorch(): string | undefined {
   return undefined;
 }
 
-class TorchReference {
-  private lines: AsyncIterator<string>;
-  private constructor(private proc: ChildProcessWithoutNullStreams) {
-    this.lines = createInterface({ input: proc.stdout })[Symbol.asyncIterator]();
-  }
-  static async start(): Promise<{ ref: TorchReference; info: Record<string, unknown> }> {
-    const proc = spawn(PYTHON, [join(here, '../reference/dlrm_reference.py'), '--batch', String(batch), '--threads', String(threads)], {
-      env: { ...process.env, LD_LIBRARY_PATH: OPENBLAS_DIR, OMP_NUM_THREADS: String(threads), OPENBLAS_NUM_THREADS: String(threads) },
-    });
-    proc.stderr.on('data', (d) => process.stderr.write(d));
-    const ref = new TorchReference(proc);
-    return { ref, info: await ref.next() };
-  }
-  private async next(): Promise<Record<string, unknown>> {
-    const r = await this.lines.next();
-    if (r.done) throw new Error('the PyTorch reference exited early (see its stderr above)');
-    return JSON.parse(r.value);
-  }
-  async run(steps: number): Promise<{ steps: number; seconds: number }> {
-    this.proc.stdin.write(`run ${steps}\n`);
-    return (await this.next()) as { steps: number; seconds: number };
-  }
-  stop() {
-    this.proc.stdin.end('quit\n');
-  }
-}
-
 const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
 
 async function main() {
@@ -92,7 +65,7 @@ async function main() {
   let torch: { ref: TorchReference; info: Record<string, unknown> } | undefined;
   if (why) log(`NO PyTorch reference ran: ${why}`);
   else {
-    torch = await TorchReference.start();
+    torch = await TorchReference.start(PYTHON, join(here, '../reference/dlrm_reference.py'), ['--batch', String(batch), '--threads', String(threads)], { ...process.env, LD_LIBRARY_PATH: OPENBLAS_DIR, OMP_NUM_THREADS: String(threads), OPENBLAS_NUM_THREADS: String(threads) });
     log(`PyTorch ${torch.info.torch}, ${torch.info.threads} threads, BLAS: ${torch.info.blas}`);
     if (torch.info.blas !== 'openblas-openmp' && torch.info.blas !== 'openblas') log(`WARNING: PyTorch is not using OpenBLAS (${torch.info.blas}); the comparison is not meaningful`);
   }
