@@ -24,7 +24,18 @@ export class CriteoParser implements LineParser {
   private starts = new Int32Array(NUM_COLUMNS);
   private ends = new Int32Array(NUM_COLUMNS);
   private hashes = new Float64Array(26);
+  private viewBuf: Uint8Array | null = null;
+  private view: DataView<ArrayBufferLike> = new DataView(new ArrayBuffer(0));
   constructor(private hasher: FieldHasher) {}
+
+  /** A DataView over the line's buffer, kept while lines come from the same read chunk. */
+  private viewOf(buf: Uint8Array): DataView<ArrayBufferLike> {
+    if (buf !== this.viewBuf) {
+      this.viewBuf = buf;
+      this.view = new DataView(buf.buffer, buf.byteOffset, buf.byteLength);
+    }
+    return this.view;
+  }
 
   /**
    * One pass over the line: label, integers and the MurmurHash3 of each token computed while scanning (the same
@@ -61,58 +72,42 @@ export class CriteoParser implements LineParser {
     }
     const seeds = this.hasher.seeds;
     const hashes = this.hashes;
+    const view = this.viewOf(buf);
     for (let f = 0; f < 26; f++) {
       const start = p;
       let h = seeds[f];
-      // Whole 4-byte blocks, reading each byte once and stopping at the first tab: t is the 0–3 byte tail's length.
-      let t = 0;
-      let b0 = 0;
-      let b1 = 0;
-      let b2 = 0;
+      // 4 bytes a read (little-endian, so byte p is the low byte): a tab among them ends the token, and the bytes
+      // before it are the 0–3 byte tail. Closer than 4 bytes to the line's end, byte by byte.
+      let k = 0;
       for (;;) {
-        if (p + 3 >= e) {
-          // Under 4 bytes left in the line: the tail runs up to the tab or the line's end.
-          const tail = p;
-          while (p < e && buf[p] !== 9) p++;
-          t = p - tail;
-          if (t > 0) b0 = buf[tail];
-          if (t > 1) b1 = buf[tail + 1];
-          if (t > 2) b2 = buf[tail + 2];
+        if (p + 4 > e) {
+          let t = 0;
+          while (p < e && buf[p] !== 9) {
+            k |= buf[p] << (8 * t);
+            t++;
+            p++;
+          }
           break;
         }
-        b0 = buf[p];
-        if (b0 === 9) break;
-        b1 = buf[p + 1];
-        if (b1 === 9) {
-          t = 1;
-          p += 1;
+        const v = view.getInt32(p, true);
+        // Bytes equal to a tab become zero; the lowest set bit of z marks the first one (SWAR "has zero byte").
+        const x = v ^ 0x09090909;
+        const z = (x - 0x01010101) & ~x & 0x80808080;
+        if (z !== 0) {
+          const t = (31 - Math.clz32(z & -z)) >>> 3;
+          k = t === 0 ? 0 : v & ((1 << (8 * t)) - 1);
+          p += t;
           break;
         }
-        b2 = buf[p + 2];
-        if (b2 === 9) {
-          t = 2;
-          p += 2;
-          break;
-        }
-        const b3 = buf[p + 3];
-        if (b3 === 9) {
-          t = 3;
-          p += 3;
-          break;
-        }
-        let k = b0 | (b1 << 8) | (b2 << 16) | (b3 << 24);
-        k = Math.imul(k, C1);
-        k = (k << 15) | (k >>> 17);
-        k = Math.imul(k, C2);
-        h ^= k;
+        let b = Math.imul(v, C1);
+        b = (b << 15) | (b >>> 17);
+        b = Math.imul(b, C2);
+        h ^= b;
         h = (h << 13) | (h >>> 19);
         h = (Math.imul(h, 5) + 0xe6546b64) | 0;
         p += 4;
       }
-      if (t > 0) {
-        let k = b0;
-        if (t > 1) k ^= b1 << 8;
-        if (t > 2) k ^= b2 << 16;
+      if (p !== start && ((p - start) & 3) !== 0) {
         k = Math.imul(k, C1);
         k = (k << 15) | (k >>> 17);
         k = Math.imul(k, C2);
