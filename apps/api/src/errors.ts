@@ -11,6 +11,9 @@ export function apiError(code: ErrorCode, message: string, extra: Record<string,
 export const badInput = (message: string, issues?: { path: string; message: string }[]) => apiError('BAD_USER_INPUT', message, issues ? { issues } : {});
 export const unauthenticated = (message = 'an API token is required: send Authorization: Bearer <token>') => apiError('UNAUTHENTICATED', message);
 export const forbidden = (message: string) => apiError('FORBIDDEN', message);
+/** A request (HTTP body or graphql-ws message) over MAX_REQUEST_BYTES: the same error on both transports. */
+export const payloadTooLarge = (limitBytes: number, what = 'request body') =>
+  apiError('BAD_USER_INPUT', `${what} exceeds ${limitBytes} bytes`, { reason: 'PAYLOAD_TOO_LARGE', limit: limitBytes });
 /** Also used for objects in projects the caller cannot see, so that their existence does not leak. */
 export const notFound = (what: string, id: string) => apiError('NOT_FOUND', `${what} ${id} not found`);
 

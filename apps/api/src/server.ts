@@ -17,13 +17,14 @@ import { loadEnv, type Env } from '@driftprune/config';
 import { createArtifactStore, createDb, Prisma, type Db } from '@driftprune/db';
 import { RunQueues, redisConnection } from '@driftprune/worker/queue';
 import { authenticate, bearerToken } from './auth.js';
-import { isUuid } from './errors.js';
+import { isUuid, payloadTooLarge } from './errors.js';
 import type { ApiContext, ApiServices } from './context.js';
 import { checkHealth } from './health.js';
 import { DEFAULT_LIMITS, enforceLimits, type Limits } from './limits.js';
 import { EventHub } from './pubsub.js';
 import { MetricSeriesCache } from './metric-cache.js';
 import { resolvers } from './resolvers/index.js';
+import { limitMessageSize, wsHardCap } from './ws-payload-limit.js';
 
 export const typeDefs = readFileSync(new URL('./schema.graphql', import.meta.url), 'utf8');
 export const VERSION = '0.1.0';
@@ -99,7 +100,9 @@ export async function startApiServer(opts: ApiServerOptions = {}): Promise<ApiSe
   const schema = makeExecutableSchema({ typeDefs, resolvers: resolvers as never });
   const app = express();
   const http: Server = createServer(app);
-  const wss = new WebSocketServer({ server: http, path: '/graphql', maxPayload: env.MAX_REQUEST_BYTES });
+  // Messages over MAX_REQUEST_BYTES get a coded error like HTTP's 413; only past the hard cap does ws close with 1009.
+  const wss = new WebSocketServer({ server: http, path: '/graphql', maxPayload: wsHardCap(env.MAX_REQUEST_BYTES) });
+  limitMessageSize(wss, env.MAX_REQUEST_BYTES);
   const wsCleanup = useServer<{ authorization?: string; Authorization?: string }, { ctx?: ApiContext }>(
     {
       schema,
@@ -175,7 +178,7 @@ export async function startApiServer(opts: ApiServerOptions = {}): Promise<ApiSe
   // Body-parser errors (too large, malformed JSON) answer in GraphQL's error shape with a code.
   app.use((err: { type?: string; status?: number; message?: string }, _req: Request, res: Response, next: NextFunction) => {
     if (err?.type === 'entity.too.large')
-      return void res.status(413).json({ errors: [{ message: `request body exceeds ${env.MAX_REQUEST_BYTES} bytes`, extensions: { code: 'BAD_USER_INPUT', reason: 'PAYLOAD_TOO_LARGE' } }] });
+      return void res.status(413).json({ errors: [payloadTooLarge(env.MAX_REQUEST_BYTES).toJSON()] });
     if (err?.type === 'entity.parse.failed')
       return void res.status(400).json({ errors: [{ message: 'request body is not valid JSON', extensions: { code: 'BAD_USER_INPUT' } }] });
     next(err);
