@@ -2,6 +2,7 @@
 export * from './client.js';
 export * from './database.js';
 export * from './artifacts/store.js';
+export * from './artifacts/orphans.js';
 export * from './tokens.js';
 export * from './sweeps.js';
 export { createMigration, deployMigrations, migrationsDir, schemaPath } from './migrate/migrations.js';

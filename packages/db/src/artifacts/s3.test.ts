@@ -8,6 +8,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import S3rver from 's3rver';
 import { createArtifactStore, S3Store } from './store.js';
+import { sweepOrphanRunFolders } from './orphans.js';
 
 test('s3 store: put (sha256, size), get, download, delete by prefix; an unknown access key is refused', async () => {
   const dir = await mkdtemp(join(tmpdir(), 'dp-s3-'));
@@ -33,6 +34,70 @@ test('s3 store: put (sha256, size), get, download, delete by prefix; an unknown 
     assert.deepEqual(JSON.parse((await store.get('projects/p/runs/other/summary.json')).toString()), {});
     const wrong = createArtifactStore({ ...env, S3_ACCESS_KEY_ID: 'NOT-A-KEY' });
     await assert.rejects(wrong.putBytes('x', new Uint8Array([1])), /HTTP 403.*InvalidAccessKeyId/s);
+  } finally {
+    await server.close();
+    await rm(dir, { recursive: true, force: true });
+  }
+});
+
+type ListObjects = (bucket: string, o: { delimiter?: string; prefix?: string }) => Promise<{ objects: { key: string }[]; commonPrefixes: string[]; isTruncated: boolean }>;
+
+/**
+ * s3rver 3.7.1 answers a delimiter listing from a directory walk that skips every folder two levels below the prefix,
+ * so `prefix=projects/&delimiter=/` finds no project whose objects sit deeper than projects/<p>/<file> (S3 itself lists
+ * them). Its store is given the listing S3 specifies, computed from its own full listing; the HTTP side (query
+ * parsing, SigV4 check, ListObjectsV2 XML) stays s3rver's.
+ */
+function fixDelimiterListing(server: S3rver): void {
+  const store = (server as unknown as { store: { listObjects: ListObjects } }).store;
+  const full = store.listObjects.bind(store);
+  store.listObjects = async (bucket, o) => {
+    if (!o.delimiter) return full(bucket, o);
+    const all = await full(bucket, { ...o, delimiter: '' });
+    const prefix = o.prefix ?? '';
+    const folderOf = (key: string) => {
+      const i = key.indexOf(o.delimiter!, prefix.length);
+      return i === -1 ? null : key.slice(0, i + o.delimiter!.length);
+    };
+    return {
+      objects: all.objects.filter((x) => folderOf(x.key) === null),
+      commonPrefixes: [...new Set(all.objects.map((x) => folderOf(x.key)).filter((f): f is string => f !== null))].sort(),
+      isTruncated: all.isTruncated,
+    };
+  };
+}
+
+test('s3 store: run folders listed with a delimiter, objects with their dates; the orphan sweep removes a deleted run', async () => {
+  const dir = await mkdtemp(join(tmpdir(), 'dp-s3-'));
+  const server = new S3rver({ port: 0, address: '127.0.0.1', silent: true, directory: join(dir, 'data'), configureBuckets: [{ name: 'artifacts', configs: [] }] });
+  fixDelimiterListing(server);
+  const { port } = await server.run();
+  try {
+    const env = { ARTIFACT_STORE: 's3://artifacts/dp', S3_ENDPOINT: `http://127.0.0.1:${port}`, S3_REGION: 'us-east-1', S3_ACCESS_KEY_ID: 'S3RVER', S3_SECRET_ACCESS_KEY: 'S3RVER' };
+    const store = createArtifactStore(env);
+    const [p1, p2, live, gone] = ['11111111-1111-4111-8111-111111111111', '22222222-2222-4222-8222-222222222222', 'aaaaaaaa-aaaa-4aaa-8aaa-aaaaaaaaaaaa', 'bbbbbbbb-bbbb-4bbb-8bbb-bbbbbbbbbbbb'];
+    const bytes = new TextEncoder().encode('x');
+    for (const k of [`projects/${p1}/runs/${live}/a.onnx`, `projects/${p1}/runs/${live}/checkpoints/w000001/s.json`, `projects/${p1}/runs/${gone}/a.onnx`, `projects/${p2}/runs/${gone}/b & <c>.json`])
+      await store.putBytes(k, bytes);
+    // outside the store's prefix, and not under projects/: never listed
+    await createArtifactStore({ ...env, ARTIFACT_STORE: 's3://artifacts/other' }).putBytes(`projects/${p1}/runs/${gone}/keep.onnx`, bytes);
+    const folders = (await store.listRunPrefixes()).map((f) => `${f.projectId}/${f.runId}:${f.prefix}`).sort();
+    assert.deepEqual(folders, [
+      `${p1}/${live}:projects/${p1}/runs/${live}`,
+      `${p1}/${gone}:projects/${p1}/runs/${gone}`,
+      `${p2}/${gone}:projects/${p2}/runs/${gone}`,
+    ].sort());
+    const listed = await store.list(`projects/${p2}/runs/${gone}`);
+    assert.deepEqual(listed.map((o) => [o.key, o.sizeBytes]), [[`projects/${p2}/runs/${gone}/b & <c>.json`, 1]]);
+    assert.ok(Math.abs(listed[0].modifiedAt.getTime() - Date.now()) < 60_000, String(listed[0].modifiedAt));
+    // just written: deferred; seen from 11 minutes later: swept
+    const exists = async (ids: string[]) => new Set(ids.filter((id) => id === live));
+    assert.deepEqual((await sweepOrphanRunFolders(store, exists)).deferred.length, 2);
+    const r = await sweepOrphanRunFolders(store, exists, { now: new Date(Date.now() + 11 * 60_000) });
+    assert.deepEqual(r.swept.map((s) => s.objects), [1, 1]);
+    assert.deepEqual((await store.listRunPrefixes()).map((f) => f.runId), [live]);
+    assert.equal((await store.list(`projects/${p1}/runs/${live}`)).length, 2);
+    assert.deepEqual((await createArtifactStore({ ...env, ARTIFACT_STORE: 's3://artifacts/other' }).listRunPrefixes()).map((f) => f.runId), [gone]);
   } finally {
     await server.close();
     await rm(dir, { recursive: true, force: true });

@@ -83,15 +83,47 @@ export class S3Client {
     await this.request('DELETE', bucket, key);
   }
   async listKeys(bucket: string, prefix: string): Promise<string[]> {
-    const keys: string[] = [];
+    return (await this.listObjects(bucket, prefix)).map((o) => o.key);
+  }
+  /** ListObjectsV2, every page: the objects whose key starts with `prefix`. */
+  async listObjects(bucket: string, prefix: string): Promise<{ key: string; size: number; lastModified: Date }[]> {
+    const out: { key: string; size: number; lastModified: Date }[] = [];
+    for await (const xml of this.listPages(bucket, { prefix }))
+      for (const [, body] of xml.matchAll(/<Contents>([\s\S]*?)<\/Contents>/g))
+        out.push({ key: xmlText(tag(body, 'Key') ?? ''), size: Number(tag(body, 'Size') ?? 0), lastModified: new Date(tag(body, 'LastModified') ?? 0) });
+    return out;
+  }
+  /** ListObjectsV2 with a delimiter, every page: the "folders" right under `prefix` (each ends with the delimiter). */
+  async listCommonPrefixes(bucket: string, prefix: string, delimiter: string): Promise<string[]> {
+    const out: string[] = [];
+    for await (const xml of this.listPages(bucket, { prefix, delimiter }))
+      for (const [, body] of xml.matchAll(/<CommonPrefixes>([\s\S]*?)<\/CommonPrefixes>/g)) out.push(xmlText(tag(body, 'Prefix') ?? ''));
+    return out;
+  }
+  private async *listPages(bucket: string, params: Record<string, string>): AsyncGenerator<string> {
     let token: string | undefined;
     do {
-      const q: Record<string, string> = { 'list-type': '2', prefix };
+      const q: Record<string, string> = { 'list-type': '2', ...params };
       if (token) q['continuation-token'] = token;
       const xml = await (await this.request('GET', bucket, '', q)).text();
-      for (const m of xml.matchAll(/<Key>([^<]*)<\/Key>/g)) keys.push(m[1].replace(/&amp;/g, '&').replace(/&lt;/g, '<').replace(/&gt;/g, '>'));
-      token = /<IsTruncated>true<\/IsTruncated>/.test(xml) ? /<NextContinuationToken>([^<]*)</.exec(xml)?.[1] : undefined;
+      yield xml;
+      token = /<IsTruncated>true<\/IsTruncated>/.test(xml) ? xmlText(tag(xml, 'NextContinuationToken') ?? '') || undefined : undefined;
     } while (token);
-    return keys;
   }
+}
+
+/** The text of the first <name>…</name> in `xml`, still XML-escaped. */
+function tag(xml: string, name: string): string | undefined {
+  return new RegExp(`<${name}>([^<]*)</${name}>`).exec(xml)?.[1];
+}
+
+/** Undoes XML escaping (&amp; last, so that "&amp;lt;" stays "&lt;"). */
+function xmlText(s: string): string {
+  return s
+    .replace(/&lt;/g, '<')
+    .replace(/&gt;/g, '>')
+    .replace(/&quot;/g, '"')
+    .replace(/&apos;/g, "'")
+    .replace(/&#(\d+);/g, (_, n: string) => String.fromCodePoint(Number(n)))
+    .replace(/&amp;/g, '&');
 }

@@ -3,13 +3,27 @@
 import { createHash } from 'node:crypto';
 import { createReadStream, existsSync } from 'node:fs';
 import { copyFile, mkdir, readdir, readFile, rm, stat, writeFile } from 'node:fs/promises';
-import { dirname, isAbsolute, join, resolve, sep } from 'node:path';
+import { dirname, isAbsolute, join, relative, resolve, sep } from 'node:path';
 import { S3Client, type S3Options } from './s3.js';
 
 export interface StoredObject {
   key: string;
   sha256: string;
   sizeBytes: number;
+}
+
+/** An object in the store, as listed. */
+export interface ListedObject {
+  key: string;
+  sizeBytes: number;
+  modifiedAt: Date;
+}
+
+/** A run's folder in the store: projects/<projectId>/runs/<runId> (runArtifactPrefix). */
+export interface RunPrefix {
+  projectId: string;
+  runId: string;
+  prefix: string;
 }
 
 export interface ArtifactStore {
@@ -22,6 +36,10 @@ export interface ArtifactStore {
   download(key: string, localPath: string): Promise<void>;
   /** Removes every object whose key starts with `prefix` (a run's folder on hard delete). */
   deletePrefix(prefix: string): Promise<number>;
+  /** Every object under a folder-like prefix (`a/b` lists `a/b/…`, never `a/bc`), with size and modification time. */
+  list(prefix: string): Promise<ListedObject[]>;
+  /** The run folders present in the store (for the orphan sweep, orphans.ts), whether or not their run still exists. */
+  listRunPrefixes(): Promise<RunPrefix[]>;
 }
 
 export async function sha256File(path: string): Promise<{ sha256: string; sizeBytes: number }> {
@@ -76,6 +94,29 @@ export class DirectoryStore implements ArtifactStore {
     await rm(p, { recursive: true, force: true });
     return count;
   }
+  async list(prefix: string): Promise<ListedObject[]> {
+    const p = this.path(prefix.replace(/\/+$/, ''));
+    if (!existsSync(p) || !(await stat(p)).isDirectory()) return [];
+    const files = (await readdir(p, { recursive: true, withFileTypes: true })).filter((e) => e.isFile());
+    return Promise.all(
+      files.map(async (e) => {
+        const abs = join(e.parentPath, e.name);
+        const st = await stat(abs);
+        return { key: relative(this.root, abs).split(sep).join('/'), sizeBytes: st.size, modifiedAt: st.mtime };
+      }),
+    );
+  }
+  async listRunPrefixes(): Promise<RunPrefix[]> {
+    const out: RunPrefix[] = [];
+    for (const projectId of await subfolders(join(this.root, 'projects')))
+      for (const runId of await subfolders(join(this.root, 'projects', projectId, 'runs'))) out.push({ projectId, runId, prefix: runArtifactPrefix(projectId, runId) });
+    return out;
+  }
+}
+
+async function subfolders(dir: string): Promise<string[]> {
+  if (!existsSync(dir)) return [];
+  return (await readdir(dir, { withFileTypes: true })).filter((e) => e.isDirectory()).map((e) => e.name);
 }
 
 export class S3Store implements ArtifactStore {
@@ -87,8 +128,12 @@ export class S3Store implements ArtifactStore {
   get url() {
     return `s3://${this.bucket}/${this.prefix}`;
   }
+  /** The store's own prefix in the bucket, with its trailing slash ('' for the whole bucket). */
+  private get bucketPrefix() {
+    return this.prefix ? this.prefix.replace(/\/+$/, '') + '/' : '';
+  }
   private full(key: string) {
-    return (this.prefix ? this.prefix.replace(/\/+$/, '') + '/' : '') + checkKey(key);
+    return this.bucketPrefix + checkKey(key);
   }
   async putFile(key: string, localPath: string): Promise<StoredObject> {
     return this.putBytes(key, await readFile(localPath));
@@ -109,6 +154,24 @@ export class S3Store implements ArtifactStore {
     const keys = await this.s3.listKeys(this.bucket, this.full(prefix.replace(/\/+$/, '')) + '/');
     for (const k of keys) await this.s3.deleteObject(this.bucket, k);
     return keys.length;
+  }
+  async list(prefix: string): Promise<ListedObject[]> {
+    const objects = await this.s3.listObjects(this.bucket, this.full(prefix.replace(/\/+$/, '')) + '/');
+    return objects.map((o) => ({ key: o.key.slice(this.bucketPrefix.length), sizeBytes: o.size, modifiedAt: o.lastModified }));
+  }
+  async listRunPrefixes(): Promise<RunPrefix[]> {
+    // ListObjectsV2 with a delimiter: one entry per folder, not per object (a run may hold hundreds of files)
+    const projects = this.full('projects') + '/';
+    const out: RunPrefix[] = [];
+    for (const p of await this.s3.listCommonPrefixes(this.bucket, projects, '/')) {
+      const projectId = p.slice(projects.length).replace(/\/$/, '');
+      const runs = `${projects}${projectId}/runs/`;
+      for (const r of await this.s3.listCommonPrefixes(this.bucket, runs, '/')) {
+        const runId = r.slice(runs.length).replace(/\/$/, '');
+        out.push({ projectId, runId, prefix: runArtifactPrefix(projectId, runId) });
+      }
+    }
+    return out;
   }
 }
 
