@@ -5,6 +5,8 @@ import type { Redis } from 'ioredis';
 import type { Principal } from './auth.js';
 import type { EventHub } from './pubsub.js';
 import type { MetricSeriesCache } from './metric-cache.js';
+import type { ResponseCache } from './response-cache/response-cache.js';
+import type { CacheOutcome } from './response-cache/http-handler.js';
 
 export interface ApiServices {
   db: Db;
@@ -19,8 +21,14 @@ export interface ApiServices {
   localMode?: boolean;
   /** Downsampled series of finished runs (see metric-cache.ts). */
   metricCache: MetricSeriesCache;
+  /** Serialized responses of read-only queries (see response-cache/). */
+  responseCache: ResponseCache;
+  /** Called after every mutation: drops cached responses here and in the other API processes. */
+  announceMutation: () => Promise<void>;
 }
 
 export interface ApiContext extends ApiServices {
   principal: Principal | null;
+  /** Present when this request's result may be stored in the response cache. */
+  cacheOutcome?: CacheOutcome;
 }

@@ -50,6 +50,8 @@ class Feed<T> implements AsyncIterableIterator<T> {
 export class EventHub {
   private readonly sub: Redis;
   private readonly listeners = new Map<string, Set<Listener>>();
+  /** Listeners for every message of a channel, kept for the hub's life (the response cache's invalidation). */
+  private readonly watchers = new Map<string, Listener[]>();
   readonly channels: ReturnType<typeof channels>;
   private ready: Promise<unknown>;
 
@@ -59,16 +61,24 @@ export class EventHub {
     this.sub.on('error', () => {}); // reconnects on its own; the health query reports Redis separately
     this.sub.on('message', (channel: string, message: string) => {
       const set = this.listeners.get(channel);
-      if (!set?.size) return;
+      const watchers = this.watchers.get(channel);
+      if (!set?.size && !watchers) return;
       let payload: unknown;
       try {
         payload = JSON.parse(message);
       } catch {
         return;
       }
-      for (const l of set) l(payload);
+      // Watchers first: a subscriber that refetches on this event must not be answered from a stale cache.
+      if (watchers) for (const w of watchers) w(payload);
+      if (set) for (const l of set) l(payload);
     });
-    this.ready = this.sub.subscribe(this.channels.run, this.channels.metric);
+    this.ready = this.sub.subscribe(this.channels.run, this.channels.metric, this.channels.changed);
+  }
+
+  /** Calls `listener` with every message on `channel` (one of this hub's channels). */
+  onMessage(channel: string, listener: Listener): void {
+    this.watchers.set(channel, [...(this.watchers.get(channel) ?? []), listener]);
   }
 
   whenReady() {
@@ -100,6 +110,7 @@ export class EventHub {
 
   async close() {
     this.listeners.clear();
+    this.watchers.clear();
     this.sub.disconnect();
   }
 }

@@ -5,7 +5,6 @@ import type { AddressInfo } from 'node:net';
 import express, { type NextFunction, type Request, type Response } from 'express';
 import cors from 'cors';
 import { ApolloServer, type ApolloServerPlugin } from '@apollo/server';
-import { expressMiddleware } from '@as-integrations/express5';
 import { ApolloServerPluginDrainHttpServer } from '@apollo/server/plugin/drainHttpServer';
 import { ApolloServerPluginCacheControlDisabled } from '@apollo/server/plugin/disabled';
 import { makeExecutableSchema } from '@graphql-tools/schema';
@@ -23,6 +22,10 @@ import { checkHealth } from './health.js';
 import { DEFAULT_LIMITS, enforceLimits, type Limits } from './limits.js';
 import { EventHub } from './pubsub.js';
 import { MetricSeriesCache } from './metric-cache.js';
+import { ResponseCache } from './response-cache/response-cache.js';
+import { CacheableQueries } from './response-cache/cacheable.js';
+import { graphqlHttpHandler, responseCachePlugin } from './response-cache/http-handler.js';
+import { announceMutation, invalidateOnEvents } from './response-cache/invalidation.js';
 import { resolvers } from './resolvers/index.js';
 import { limitMessageSize, wsHardCap } from './ws-payload-limit.js';
 
@@ -85,6 +88,8 @@ export async function startApiServer(opts: ApiServerOptions = {}): Promise<ApiSe
   redis.on('error', (e) => log(`redis: ${e.message}`));
   const hub = new EventHub(env.REDIS_URL, env.QUEUE_PREFIX);
   await hub.whenReady();
+  const responseCache = new ResponseCache({ ttlMs: env.API_RESPONSE_CACHE_MS, maxBytes: env.API_RESPONSE_CACHE_MB * 2 ** 20 });
+  invalidateOnEvents(responseCache, hub);
   const services: ApiServices = {
     db,
     redis,
@@ -95,6 +100,8 @@ export async function startApiServer(opts: ApiServerOptions = {}): Promise<ApiSe
     version: VERSION,
     localMode: env.LOCAL_MODE,
     metricCache: new MetricSeriesCache(),
+    responseCache,
+    announceMutation: () => announceMutation(responseCache, redis, hub.channels.changed),
   };
 
   const schema = makeExecutableSchema({ typeDefs, resolvers: resolvers as never });
@@ -137,6 +144,7 @@ export async function startApiServer(opts: ApiServerOptions = {}): Promise<ApiSe
       // no HTTP caching of GraphQL responses here; the plugin costs a hook per resolved field
       ApolloServerPluginCacheControlDisabled(),
       limitsPlugin(limits),
+      responseCachePlugin,
       { async serverWillStart() { return { async drainServer() { await wsCleanup.dispose(); } }; } },
     ],
   });
@@ -171,8 +179,12 @@ export async function startApiServer(opts: ApiServerOptions = {}): Promise<ApiSe
     '/graphql',
     cors(),
     express.json({ limit: env.MAX_REQUEST_BYTES }),
-    expressMiddleware(apollo, {
-      context: async ({ req }) => ({ ...services, principal: await authenticate(db, bearerToken(req.headers.authorization)) }),
+    graphqlHttpHandler({
+      apollo,
+      services,
+      cache: responseCache,
+      cacheable: new CacheableQueries(schema),
+      authenticate: (header) => authenticate(db, bearerToken(header)),
     }),
   );
   // Body-parser errors (too large, malformed JSON) answer in GraphQL's error shape with a code.

@@ -5,6 +5,8 @@ import type { WindowMetric as WindowMetricRow } from '@driftprune/db';
 export const channels = (prefix: string) => ({
   run: `${prefix}:events:run`,
   metric: `${prefix}:events:metric`,
+  /** Writes without an event of their own (refresh events, serving evaluations, stored files, API mutations). */
+  changed: `${prefix}:events:changed`,
   cancel: `${prefix}:control:cancel`,
 });
 
@@ -16,6 +18,11 @@ export interface RunUpdatedMessage {
 
 /** A window metric as it travels over pub/sub (no bigint id). */
 export type MetricMessage = Omit<WindowMetricRow, 'id' | 'createdAt'>;
+
+/** Data of a project changed (no project: anything may have); API processes drop cached responses. */
+export interface ChangedMessage {
+  projectId?: string;
+}
 
 export interface CancelMessage {
   runId: string;

@@ -9,7 +9,7 @@ import { Redis } from 'ioredis';
 import { experimentConfig, loadEnv, parseConfig, type Env } from '@driftprune/config';
 import { createArtifactStore, createDb, Prisma, refreshSweepStatus, type ArtifactStore, type Db, type Run } from '@driftprune/db';
 import type { RunEvent, RunOptions, RunSummary } from '@driftprune/experiment';
-import { channels, publishJson, type CancelMessage } from './events.js';
+import { channels, publishJson, type CancelMessage, type ChangedMessage } from './events.js';
 import { restoreCheckpoint, storeArtifact, storeCheckpoint, upsertMetrics, upsertRefresh, upsertServing } from './persist.js';
 import { selectBackend } from './device.js';
 import { queueNamesForBackend, redisConnection, RunQueues, type Backend, type RunJobData } from './queue.js';
@@ -84,6 +84,8 @@ export async function startWorker(opts: WorkerOptions = {}): Promise<WorkerHandl
   });
 
   const announce = (run: Pick<Run, 'id' | 'projectId' | 'status'>) => publishJson(pub, ch.run, { projectId: run.projectId, runId: run.id, status: run.status });
+  /** After writes that have no event of their own: API processes drop cached responses of the project. */
+  const changed = (projectId: string) => publishJson(pub, ch.changed, { projectId } satisfies ChangedMessage);
   // A status change: the sweep's counts first, then the event, so that a dashboard re-reading the run's sweep on
   // runUpdated sees counts that include this transition.
   const transitioned = async (run: Pick<Run, 'id' | 'projectId' | 'status' | 'sweepId'>) => {
@@ -128,22 +130,25 @@ export async function startWorker(opts: WorkerOptions = {}): Promise<WorkerHandl
       switch (e.type) {
         case 'window': {
           await upsertMetrics(db, runId, e.metrics);
-          for (const m of e.metrics) await publishJson(pub, ch.metric, { runId, ...m });
+          for (const m of e.metrics) await publishJson(pub, ch.metric, { runId, projectId: run.projectId, ...m });
           break;
         }
         case 'refresh': {
           const seq = refreshSeq.get(e.refresh.window) ?? 0;
           refreshSeq.set(e.refresh.window, seq + 1);
           await upsertRefresh(db, runId, seq, e.refresh);
+          await changed(run.projectId);
           break;
         }
         case 'serving': {
           await upsertServing(db, runId, e.evals);
           for (const p of e.artifactPaths) await storeArtifact(db, store, run, outDir, p, 'onnx', e.evals[0]?.window ?? null);
+          await changed(run.projectId);
           break;
         }
         case 'checkpoint': {
           await storeCheckpoint(db, store, run, outDir, e.path, e.window);
+          await changed(run.projectId);
           break;
         }
         case 'progress': {

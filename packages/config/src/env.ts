@@ -39,6 +39,14 @@ export const envSchema = z.object({
   LOG_LEVEL: z.enum(['debug', 'info', 'warn', 'error']).default('info'),
   /** Largest GraphQL request body accepted, in bytes. */
   MAX_REQUEST_BYTES: z.coerce.number().int().positive().default(1_000_000),
+  /**
+   * API: how long a cached response of a read-only query may be served (ms); 0 turns the response cache off.
+   * Writes announce themselves and drop cached responses at once; this bounds staleness for the few that do not
+   * (run heartbeats).
+   */
+  API_RESPONSE_CACHE_MS: z.coerce.number().int().min(0).max(3_600_000).default(10_000),
+  /** API: memory for cached responses (MiB). */
+  API_RESPONSE_CACHE_MB: z.coerce.number().int().min(1).max(16_384).default(64),
 });
 export type Env = z.infer<typeof envSchema>;
 

@@ -1,0 +1,97 @@
+// The /graphql HTTP handler: Apollo Server's executeHTTPGraphQLRequest (as @as-integrations/express5 calls it), with
+// the response cache in front for cacheable queries. Responses carry `x-response-cache: hit | miss | bypass`.
+import type { Request, Response } from 'express';
+import { HeaderMap, type ApolloServer, type ApolloServerPlugin } from '@apollo/server';
+import type { Principal } from '../auth.js';
+import type { ApiContext, ApiServices } from '../context.js';
+import type { CacheableQueries } from './cacheable.js';
+import type { ResponseCache } from './response-cache.js';
+
+/** Set by the plugin below when a query's result has no errors (only such results are stored). */
+export interface CacheOutcome {
+  storable: boolean;
+}
+
+/** Marks error-free query results as storable on the request's context. */
+export const responseCachePlugin: ApolloServerPlugin<ApiContext> = {
+  async requestDidStart() {
+    return {
+      async willSendResponse(rc) {
+        const body = rc.response.body;
+        if (rc.contextValue.cacheOutcome && body.kind === 'single' && !body.singleResult.errors && rc.operation?.operation === 'query')
+          rc.contextValue.cacheOutcome.storable = true;
+      },
+    };
+  },
+};
+
+/** The caller's part of a cache key and the projects whose versions its responses depend on. */
+const scopes = new WeakMap<Principal, { key: string; projects: string[] }>();
+function scopeOf(p: Principal): { key: string; projects: string[] } {
+  let s = scopes.get(p);
+  if (!s) {
+    const projects = [...p.roles.keys()].sort();
+    s = { key: `${p.user.id}|${projects.map((id) => `${id}:${p.roles.get(id)}`).join(',')}`, projects };
+    scopes.set(p, s);
+  }
+  return s;
+}
+
+export interface GraphqlHandlerOptions {
+  apollo: ApolloServer<ApiContext>;
+  services: ApiServices;
+  cache: ResponseCache;
+  cacheable: CacheableQueries;
+  authenticate: (authorizationHeader: string | undefined) => Promise<Principal | null>;
+}
+
+export function graphqlHttpHandler(o: GraphqlHandlerOptions) {
+  return async (req: Request, res: Response): Promise<void> => {
+    const body = req.body as { query?: unknown; operationName?: unknown; variables?: unknown } | undefined;
+    let principal: Principal | null | undefined;
+    let cached: { key: string; projects: string[]; version: number } | undefined;
+    if (o.cache.enabled && req.method === 'POST' && typeof body?.query === 'string') {
+      const operationName = typeof body.operationName === 'string' ? body.operationName : undefined;
+      if (o.cacheable.check(body.query, operationName)) {
+        principal = await o.authenticate(req.headers.authorization);
+        if (principal) {
+          const scope = scopeOf(principal);
+          const key = [scope.key, req.headers.accept ?? '', operationName ?? '', JSON.stringify(body.variables ?? null), body.query].join('\u0000');
+          const hit = o.cache.get(key, scope.projects);
+          if (hit) {
+            res.setHeader('content-type', hit.contentType);
+            res.setHeader('x-response-cache', 'hit');
+            res.status(200).send(hit.body);
+            return;
+          }
+          // The version before execution: a write committed while this request runs makes its body unstorable.
+          cached = { key, projects: scope.projects, version: o.cache.version(scope.projects) };
+        }
+      }
+    }
+
+    const outcome: CacheOutcome = { storable: false };
+    const headers = new HeaderMap();
+    for (const [k, v] of Object.entries(req.headers)) if (v !== undefined) headers.set(k, Array.isArray(v) ? v.join(', ') : v);
+    const q = req.url.indexOf('?');
+    const response = await o.apollo.executeHTTPGraphQLRequest({
+      httpGraphQLRequest: { method: req.method.toUpperCase(), headers, search: q >= 0 ? req.url.slice(q) : '', body: req.body },
+      context: async () => ({
+        ...o.services,
+        principal: principal !== undefined ? principal : await o.authenticate(req.headers.authorization),
+        cacheOutcome: cached ? outcome : undefined,
+      }),
+    });
+    for (const [k, v] of response.headers) res.setHeader(k, v);
+    res.setHeader('x-response-cache', cached ? 'miss' : 'bypass');
+    res.statusCode = response.status ?? 200;
+    if (response.body.kind === 'complete') {
+      if (cached && outcome.storable && res.statusCode === 200)
+        o.cache.set(cached.key, cached.projects, cached.version, { body: response.body.string, contentType: response.headers.get('content-type') ?? 'application/json; charset=utf-8' });
+      res.send(response.body.string);
+      return;
+    }
+    for await (const chunk of response.body.asyncIterator) res.write(chunk);
+    res.end();
+  };
+}
