@@ -13,6 +13,9 @@ export DATABASE_URL REDIS_URL
 export API_HOST="${API_HOST:-127.0.0.1}" API_PORT="${API_PORT:-4000}" WEB_PORT="${WEB_PORT:-3000}"
 export PUBLIC_API_URL="${PUBLIC_API_URL:-http://$API_HOST:$API_PORT/graphql}"
 export NEXT_TELEMETRY_DISABLED=1 TURBO_TELEMETRY_DISABLED=1 LOCAL_MODE="${LOCAL_MODE:-true}"
+# Absolute, because npm runs each workspace's start script in its own folder: a relative default would give the API
+# and the worker two different artifact stores (downloads missing, deleted experiments' files left behind).
+export ARTIFACT_STORE="${ARTIFACT_STORE:-file:$PWD/.data/artifacts}" WORKER_DIR="${WORKER_DIR:-$PWD/.data/work}"
 node scripts/ensure-db.mjs
 log "applying migrations"
 npm run --silent db:migrate >&2

@@ -2,7 +2,7 @@
 // after a crash or a retry overwrites its rows instead of duplicating them.
 import { readdir } from 'node:fs/promises';
 import { join, relative } from 'node:path';
-import { Prisma, runArtifactKey, type ArtifactKind, type ArtifactStore, type Db } from '@driftprune/db';
+import { Prisma, runArtifactKey, runArtifactPrefix, type ArtifactKind, type ArtifactStore, type Db } from '@driftprune/db';
 import type { RefreshEvent, ServingEval, WindowMetric } from '@driftprune/experiment';
 
 export async function upsertMetrics(db: Db, runId: string, metrics: WindowMetric[]): Promise<void> {
@@ -40,14 +40,46 @@ export async function upsertServing(db: Db, runId: string, evals: ServingEval[])
 }
 
 /**
+ * The run was deleted (deleteExperiment) while the worker was still writing for it. Not a failure: the worker stops
+ * the run without retrying it.
+ */
+export class RunDeletedError extends Error {
+  constructor(
+    readonly runId: string,
+    /** Files of the run removed from the store after the failed write (those stored after the API's cleanup). */
+    readonly removedFiles: number,
+  ) {
+    super(`run ${runId} was deleted while it ran`);
+    this.name = 'RunDeletedError';
+  }
+}
+
+/**
+ * Called when a write for a run failed. If the run no longer exists (the write failed on the foreign key, P2003, or
+ * found no row, P2025), its store folder — with the file just put, which no row will ever point to — is removed and
+ * a RunDeletedError thrown. Otherwise it returns and the caller rethrows the original error.
+ */
+async function throwIfRunDeleted(db: Db, store: ArtifactStore, run: { id: string; projectId: string }, cause: unknown): Promise<void> {
+  if (!(cause instanceof Prisma.PrismaClientKnownRequestError && (cause.code === 'P2003' || cause.code === 'P2025'))) return;
+  if (await db.run.findUnique({ where: { id: run.id }, select: { id: true } })) return;
+  throw new RunDeletedError(run.id, await store.deletePrefix(runArtifactPrefix(run.projectId, run.id)));
+}
+
+/**
  * Copies one file of the run's output folder to the store and records it (sha256, size) under `name` (by default
- * its path relative to outDir).
+ * its path relative to outDir). The file is put before its row is written: deleteExperiment deletes the rows before
+ * the store folders, so a file put after that cleanup always meets a failed insert here and is removed again.
  */
 export async function storeArtifact(db: Db, store: ArtifactStore, run: { id: string; projectId: string }, outDir: string, path: string, kind: ArtifactKind, window: number | null, name = relative(outDir, path).split('\\').join('/')): Promise<void> {
   const key = runArtifactKey(run.projectId, run.id, name);
   const put = await store.putFile(key, path);
   const data = { kind, key, sha256: put.sha256, sizeBytes: BigInt(put.sizeBytes), window };
-  await db.artifact.upsert({ where: { runId_name: { runId: run.id, name } }, create: { projectId: run.projectId, runId: run.id, name, ...data }, update: data });
+  try {
+    await db.artifact.upsert({ where: { runId_name: { runId: run.id, name } }, create: { projectId: run.projectId, runId: run.id, name, ...data }, update: data });
+  } catch (e) {
+    await throwIfRunDeleted(db, store, run, e);
+    throw e;
+  }
 }
 
 /** Checkpoints are stored per window (checkpoints/w0005/<path in outDir>), so a half-copied one never mixes windows. */
@@ -58,7 +90,12 @@ export function checkpointName(window: number, relPath: string): string {
 /** Copies a checkpoint folder to the store; only once every file is there does it become the run's resume point. */
 export async function storeCheckpoint(db: Db, store: ArtifactStore, run: { id: string; projectId: string }, outDir: string, dir: string, window: number): Promise<void> {
   for (const f of await filesUnder(dir)) await storeArtifact(db, store, run, outDir, f, 'checkpoint', window, checkpointName(window, relative(outDir, f).split('\\').join('/')));
-  await db.run.update({ where: { id: run.id }, data: { checkpointWindow: window } });
+  try {
+    await db.run.update({ where: { id: run.id }, data: { checkpointWindow: window } });
+  } catch (e) {
+    await throwIfRunDeleted(db, store, run, e);
+    throw e;
+  }
   // older checkpoints are no longer needed
   const old = await db.artifact.findMany({ where: { runId: run.id, kind: 'checkpoint', window: { lt: window } }, select: { window: true } });
   for (const w of new Set(old.map((a) => a.window!))) await store.deletePrefix(runArtifactKey(run.projectId, run.id, `checkpoints/w${String(w).padStart(6, '0')}`));

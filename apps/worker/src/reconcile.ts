@@ -1,7 +1,8 @@
 // Reconciliation of Postgres (the source of truth for runs) with the BullMQ queues: a run that is queued or running
 // in Postgres but has no job left in Redis (Redis flushed, or restarted without persistence, which is how our Redis
 // runs) would otherwise wait forever. Each such run is enqueued again and resumes from its last stored checkpoint.
-import type { Db } from '@driftprune/db';
+// Also the artifact store's side: folders of runs that no longer exist are removed (sweepOrphanArtifacts).
+import { sweepOrphanRunFolders, type ArtifactStore, type Db, type OrphanSweepOptions, type OrphanSweepResult } from '@driftprune/db';
 import type { Job } from 'bullmq';
 import { BACKENDS, queueNameForDevice, type RunJobData, type RunQueues } from './queue.js';
 
@@ -71,4 +72,13 @@ export async function reconcileRuns(db: Db, queues: RunQueues, opts: ReconcileOp
     }
   }
   return result;
+}
+
+/**
+ * Removes the store folders (projects/<p>/runs/<r>/) of runs that are not in Postgres, once nothing was written to
+ * them for the grace period (10 minutes by default). See sweepOrphanRunFolders in @driftprune/db.
+ */
+export function sweepOrphanArtifacts(db: Db, store: ArtifactStore, opts: OrphanSweepOptions = {}): Promise<OrphanSweepResult> {
+  const existing = async (ids: string[]) => new Set((await db.run.findMany({ where: { id: { in: ids } }, select: { id: true } })).map((r) => r.id));
+  return sweepOrphanRunFolders(store, existing, opts);
 }

@@ -7,13 +7,13 @@ import { join, resolve } from 'node:path';
 import { DelayedError, Worker as BullWorker, type Job } from 'bullmq';
 import { Redis } from 'ioredis';
 import { experimentConfig, loadEnv, parseConfig, type Env } from '@driftprune/config';
-import { createArtifactStore, createDb, Prisma, refreshSweepStatus, type ArtifactStore, type Db, type Run } from '@driftprune/db';
+import { createArtifactStore, createDb, ORPHAN_GRACE_MS, Prisma, refreshSweepStatus, type ArtifactStore, type Db, type Run } from '@driftprune/db';
 import type { RunEvent, RunOptions, RunSummary } from '@driftprune/experiment';
 import { channels, publishJson, type CancelMessage, type ChangedMessage } from './events.js';
-import { restoreCheckpoint, storeArtifact, storeCheckpoint, upsertMetrics, upsertRefresh, upsertServing } from './persist.js';
+import { restoreCheckpoint, RunDeletedError, storeArtifact, storeCheckpoint, upsertMetrics, upsertRefresh, upsertServing } from './persist.js';
 import { selectBackend } from './device.js';
 import { queueNamesForBackend, redisConnection, RunQueues, type Backend, type RunJobData } from './queue.js';
-import { reconcileRuns } from './reconcile.js';
+import { reconcileRuns, sweepOrphanArtifacts } from './reconcile.js';
 
 export type Runner = (options: RunOptions) => Promise<RunSummary>;
 
@@ -30,6 +30,11 @@ export interface WorkerOptions {
   reconcileEveryMs?: number;
   /** A queued run younger than this is not re-enqueued (it may be between the API's insert and enqueue). Default 10 s. */
   reconcileGraceMs?: number;
+  /**
+   * At start the worker removes the artifact-store folders of runs that no longer exist (reconcile.ts), skipping
+   * folders written to within this long (a run being created or still being written). Default 10 min; -1 = no sweep.
+   */
+  orphanGraceMs?: number;
 }
 
 export interface WorkerHandle {
@@ -188,7 +193,12 @@ export async function startWorker(opts: WorkerOptions = {}): Promise<WorkerHandl
     } catch (err) {
       const e = err as Error;
       const current = await db.run.findUnique({ where: { id: runId } });
-      if (!current) return { runId, outcome: 'deleted' };
+      if (!current) {
+        // deleted (deleteExperiment) while it ran: nothing to record or retry; files it stored late are gone already
+        const late = e instanceof RunDeletedError && e.removedFiles ? `; ${e.removedFiles} file(s) it stored after the delete removed from the store` : '';
+        log(`run ${runId}: deleted while running; stopped${late}`);
+        return { runId, outcome: 'deleted' };
+      }
       if (ac.signal.aborted && current.cancelRequested) {
         const c = await db.run.update({ where: { id: runId }, data: { status: 'cancelled', finishedAt: new Date() } });
         log(`run ${runId}: cancelled`);
@@ -263,6 +273,10 @@ export async function startWorker(opts: WorkerOptions = {}): Promise<WorkerHandl
     }
   };
   await reconcile().catch((e) => log(`reconcile failed: ${(e as Error).message}`));
+  // Folders of deleted runs left in the store (e.g. a worker killed between a file's put and its row): in the
+  // background, since listing a large bucket takes a while; close() waits for it.
+  const orphanGraceMs = opts.orphanGraceMs ?? ORPHAN_GRACE_MS;
+  const orphanSweep = orphanGraceMs < 0 ? Promise.resolve() : sweepOrphanArtifacts(db, store, { graceMs: orphanGraceMs, log }).then(() => undefined, (e) => log(`orphan artifact sweep failed: ${(e as Error).message}`));
   const reconcileEveryMs = opts.reconcileEveryMs ?? 30_000;
   const reconciler = reconcileEveryMs > 0 ? setInterval(() => reconcile().catch((e) => log(`reconcile failed: ${(e as Error).message}`)), reconcileEveryMs) : null;
   log(`${id} ready: backend ${backend}, queues ${queueNamesForBackend(backend).join(', ')}, concurrency ${env.WORKER_CONCURRENCY}`);
@@ -276,6 +290,7 @@ export async function startWorker(opts: WorkerOptions = {}): Promise<WorkerHandl
       if (reconciler) clearInterval(reconciler);
       for (const ac of active.values()) ac.abort(new Error('worker stopping'));
       await Promise.all(bullWorkers.map((w) => w.close()));
+      await orphanSweep;
       await producer.close();
       await db.worker.update({ where: { id }, data: { stoppedAt: new Date(), activeRuns: [] } }).catch(() => null);
       sub.disconnect();

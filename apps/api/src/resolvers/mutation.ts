@@ -105,7 +105,10 @@ export const Mutation: MutationResolvers = {
   deleteExperiment: async (_p, { id }, ctx) => {
     const exp = await loadExperiment(ctx, id, 'editor');
     const runs = await ctx.db.run.findMany({ where: { experimentId: exp.id }, select: { id: true, status: true } });
-    // stop what is still queued or running, then remove stored files, then the rows (cascade)
+    // Stop what is still queued or running, then delete the rows (cascade), then the stored files. Rows first: a
+    // worker still finishing a window may store a file after this; its Artifact insert then fails on the missing
+    // run and the worker removes the file (apps/worker/src/persist.ts). Files first would let a file stored between
+    // the two steps keep a row that the cascade then drops, leaving the file behind.
     for (const r of runs)
       if (r.status === 'queued' || r.status === 'running') {
         await ctx.db.run.update({ where: { id: r.id }, data: { cancelRequested: true } });
@@ -113,8 +116,9 @@ export const Mutation: MutationResolvers = {
         await publishJson(ctx.redis, channels(ctx.prefix).cancel, { runId: r.id });
       }
     const deletedArtifacts = await ctx.db.artifact.count({ where: { run: { experimentId: exp.id } } });
-    for (const r of runs) await ctx.store.deletePrefix(runArtifactPrefix(exp.projectId, r.id));
     await ctx.db.experiment.delete({ where: { id: exp.id } });
+    // a failure here leaves folders without runs, which the workers' orphan sweep removes (reconcile.ts)
+    for (const r of runs) await ctx.store.deletePrefix(runArtifactPrefix(exp.projectId, r.id));
     return { id: exp.id, deletedRuns: runs.length, deletedArtifacts };
   },
   createApiToken: async (_p, { name, expiresInDays }, ctx) => {

@@ -1,0 +1,142 @@
+// deleteExperiment while a worker still runs the experiment's run: no file of the run stays in the artifact store
+// (the worker removes what it stores after the delete, then stops the run without an error or a retry), and the
+// worker's start-up sweep removes folders of runs that no longer exist. Real Postgres, Redis, API and worker
+// (the real runner in the first test; a scripted one to place a checkpoint write exactly after the delete).
+import { after, before, test } from 'node:test';
+import assert from 'node:assert/strict';
+import { randomUUID } from 'node:crypto';
+import { mkdir, utimes, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { Queue } from 'bullmq';
+import { DirectoryStore, runArtifactKey, runArtifactPrefix } from '@driftprune/db';
+import { startWorker, type Runner, type WorkerHandle } from '@driftprune/worker';
+import { redisConnection, type RunJobData } from '@driftprune/worker/queue';
+import { startHarness, tinyConfig, waitFor, type Harness } from './testing/harness.js';
+
+let h: Harness;
+let store: DirectoryStore;
+let queue: Queue<RunJobData>;
+const workers: WorkerHandle[] = [];
+before(async () => {
+  h = await startHarness('orphans', { WORKER_HEARTBEAT_MS: '300', WORKER_LOCK_MS: '1500' });
+  store = new DirectoryStore(h.env.ARTIFACT_STORE.slice('file:'.length));
+  queue = new Queue<RunJobData>('runs-cpu', { connection: redisConnection(h.env.REDIS_URL), prefix: h.env.QUEUE_PREFIX });
+});
+after(async () => {
+  for (const w of workers) await w.close();
+  await queue?.close();
+  await h?.close();
+});
+
+async function submitRun(name: string, config: unknown): Promise<{ expId: string; runId: string }> {
+  const e = await h.gql('mutation($i: CreateExperimentInput!) { createExperiment(input: $i) { id } }', { i: { projectId: h.projectId, name, config } });
+  assert.equal(e.errors, undefined, JSON.stringify(e.errors));
+  const r = await h.gql('mutation($i: SubmitRunInput!) { submitRun(input: $i) { id } }', { i: { experimentId: e.data.createExperiment.id } });
+  assert.equal(r.errors, undefined, JSON.stringify(r.errors));
+  return { expId: e.data.createExperiment.id, runId: r.data.submitRun.id };
+}
+
+async function deleteExperiment(expId: string) {
+  const d = await h.gql('mutation($id: ID!) { deleteExperiment(id: $id) { id deletedRuns } }', { id: expId }, h.tokens.editor);
+  assert.equal(d.errors, undefined, JSON.stringify(d.errors));
+  assert.equal(d.data.deleteExperiment.deletedRuns, 1);
+}
+
+const storedFiles = async (runId: string) => store.list(runArtifactPrefix(h.projectId, runId));
+const runLogs = (logs: string[], runId: string) => logs.filter((l) => l.includes(runId));
+
+/** The run's BullMQ jobs by state: a stopped deleted run has one completed job and nothing failed or waiting. */
+async function jobStates(runId: string) {
+  const jobs = (await queue.getJobs(['completed', 'failed', 'waiting', 'delayed', 'prioritized', 'active'], 0, -1)).filter((j) => j?.data?.runId === runId);
+  return Promise.all(jobs.map(async (j) => ({ state: await j.getState(), attemptsMade: j.attemptsMade, outcome: (j.returnvalue as { outcome?: string } | null)?.outcome })));
+}
+
+test('deleteExperiment mid-run with the real runner: the worker stops the run once, quietly, and the store keeps no file of it', async () => {
+  const logs: string[] = [];
+  const worker = await startWorker({ env: h.env, log: (m) => logs.push(m), orphanGraceMs: -1 });
+  workers.push(worker);
+  const { expId, runId } = await submitRun('delete me mid-run', tinyConfig({ windows: 400, rows: 2000, paradigm: { kind: 'dense', warmupWindows: 1 } }));
+  await waitFor('a stored checkpoint', async () => (await h.db.run.findUnique({ where: { id: runId } }))!.checkpointWindow >= 1, 60_000, 20);
+  assert.ok((await storedFiles(runId)).length > 0, 'the run had files in the store');
+  await deleteExperiment(expId);
+  await waitFor('the worker to stop the deleted run', async () => runLogs(logs, runId).some((l) => /deleted while running; stopped/.test(l)), 15_000, 20);
+  await waitFor('its job to complete', async () => (await jobStates(runId)).some((j) => j.state === 'completed'), 5_000, 50);
+  await new Promise((r) => setTimeout(r, 1_000)); // anything still in flight would land now
+  assert.deepEqual(await storedFiles(runId), []);
+  assert.equal(await h.db.artifact.count({ where: { runId } }), 0);
+  assert.equal(await h.db.windowMetric.count({ where: { runId } }), 0);
+  // one line for the stop, no failure, no retry
+  const lines = runLogs(logs, runId);
+  assert.equal(lines.filter((l) => /deleted while running/.test(l)).length, 1, lines.join('\n'));
+  assert.ok(!lines.some((l) => /failed|will retry/.test(l)), lines.join('\n'));
+  assert.deepEqual(await jobStates(runId), [{ state: 'completed', attemptsMade: 1, outcome: 'deleted' }]);
+  // the worker goes on taking runs
+  const next = await submitRun('after the delete', tinyConfig({ windows: 2 }));
+  await waitFor('the next run to succeed', async () => (await h.db.run.findUnique({ where: { id: next.runId } }))!.status === 'succeeded', 60_000, 50);
+  await worker.close();
+  workers.splice(workers.indexOf(worker), 1);
+});
+
+test('a checkpoint written after the delete is removed from the store by the worker, which stops the run without a retry', async () => {
+  const logs: string[] = [];
+  let deleted!: () => void;
+  const afterDelete = new Promise<void>((r) => (deleted = r));
+  // A runner that does not notice the cancel (as one busy writing a checkpoint): window 0's checkpoint before the
+  // delete, window 1's after it.
+  const runner: Runner = async ({ outDir, onEvent }) => {
+    const ckpt = join(outDir, 'checkpoint');
+    const writeCheckpoint = async (window: number) => {
+      await mkdir(join(ckpt, 'params'), { recursive: true });
+      await writeFile(join(ckpt, 'state.json'), JSON.stringify({ nextWindow: window + 1 }));
+      await writeFile(join(ckpt, 'params', 'dense.bin'), new Uint8Array(1024));
+      await onEvent!({ type: 'checkpoint', window, path: ckpt });
+    };
+    await writeCheckpoint(0);
+    await afterDelete;
+    await writeCheckpoint(1);
+    throw new Error('unreachable: the checkpoint write fails on the deleted run');
+  };
+  const worker = await startWorker({ env: h.env, runner, log: (m) => logs.push(m), orphanGraceMs: -1 });
+  workers.push(worker);
+  const { expId, runId } = await submitRun('delete me while checkpointing', tinyConfig({ windows: 3 }));
+  await waitFor('the first checkpoint', async () => (await h.db.run.findUnique({ where: { id: runId } }))?.checkpointWindow === 0, 30_000, 20);
+  assert.equal((await storedFiles(runId)).length, 2);
+  await deleteExperiment(expId);
+  assert.deepEqual(await storedFiles(runId), [], 'the API removed the folder');
+  deleted();
+  await waitFor('the worker to stop the deleted run', async () => runLogs(logs, runId).some((l) => /deleted while running/.test(l)), 15_000, 20);
+  await waitFor('its job to complete', async () => (await jobStates(runId)).some((j) => j.state === 'completed'), 5_000, 50);
+  assert.deepEqual(await storedFiles(runId), [], 'the late checkpoint file was removed');
+  const lines = runLogs(logs, runId);
+  assert.equal(lines.filter((l) => /deleted while running; stopped; 1 file\(s\) it stored after the delete removed/.test(l)).length, 1, lines.join('\n'));
+  assert.ok(!lines.some((l) => /failed|will retry/.test(l)), lines.join('\n'));
+  assert.deepEqual(await jobStates(runId), [{ state: 'completed', attemptsMade: 1, outcome: 'deleted' }]);
+  await worker.close();
+  workers.splice(workers.indexOf(worker), 1);
+});
+
+test('a worker start-up sweep removes store folders of runs that no longer exist, once past the grace period', async () => {
+  // a live run with files, an old orphan folder and a fresh one
+  const { runId: live } = await submitRun('kept', tinyConfig({ windows: 2 }));
+  const old = randomUUID();
+  const fresh = randomUUID();
+  const put = async (runId: string, ageMs: number) => {
+    const key = runArtifactKey(h.projectId, runId, 'models/serving w0001.onnx');
+    await store.putBytes(key, new Uint8Array([1, 2, 3]));
+    const at = new Date(Date.now() - ageMs);
+    await utimes(join(store.root, ...key.split('/')), at, at);
+  };
+  await put(live, 3_600_000);
+  await put(old, 3_600_000);
+  await put(fresh, 1_000);
+  const logs: string[] = [];
+  const worker = await startWorker({ env: h.env, log: (m) => logs.push(m), orphanGraceMs: 60_000 });
+  workers.push(worker);
+  await waitFor('the sweep', async () => logs.some((l) => /orphan artifacts:/.test(l)), 10_000, 20);
+  assert.match(logs.find((l) => /orphan artifacts:/.test(l))!, /removed 1 folder\(s\) of deleted runs \(1 objects\); 1 written to in the last 60 s left for later/);
+  assert.deepEqual(await storedFiles(old), []);
+  assert.equal((await storedFiles(fresh)).length, 1);
+  assert.ok((await storedFiles(live)).length >= 1);
+  await worker.close();
+  workers.splice(workers.indexOf(worker), 1);
+});
