@@ -21,24 +21,41 @@ export function bearerToken(header: string | undefined | null): string | null {
 /**
  * Principals by token hash for a few seconds: a busy dashboard sends many requests per second with one token.
  * This process clears it on revocation and membership changes; other API processes see those within PRINCIPAL_TTL_MS.
+ * Concurrent requests with an expired or unknown token share one lookup (50 clients whose entry expired together
+ * would otherwise send 50 identical queries at once: a latency spike every TTL, measured by bench:api).
  */
 const PRINCIPAL_TTL_MS = 5_000;
-const principalCache = new Map<string, { principal: Principal | null; until: number }>();
+const principalCache = new Map<string, { principal: Promise<Principal | null>; until: number }>();
+/** Bumped by clearPrincipalCache: a lookup that started before a revocation does not store its result. */
+let generation = 0;
 
 export function clearPrincipalCache(): void {
   principalCache.clear();
+  generation++;
 }
 
 /** Resolves a token to its user and project roles; null for unknown, revoked or expired tokens. */
-export async function authenticate(db: Db, token: string | null): Promise<Principal | null> {
-  if (!token) return null;
+export function authenticate(db: Db, token: string | null): Promise<Principal | null> {
+  if (!token) return Promise.resolve(null);
   const hash = hashApiToken(token);
   const hit = principalCache.get(hash);
   const now = Date.now();
   if (hit && hit.until > now) return hit.principal;
-  const principal = await lookupPrincipal(db, hash);
+  const started = generation;
+  const principal = lookupPrincipal(db, hash);
   if (principalCache.size > 10_000) principalCache.clear();
-  principalCache.set(hash, { principal, until: now + PRINCIPAL_TTL_MS });
+  // In flight, the entry serves concurrent callers; once settled it lives for the TTL (a failed lookup is not kept).
+  const entry = { principal, until: Infinity };
+  principalCache.set(hash, entry);
+  principal.then(
+    () => {
+      if (generation === started && principalCache.get(hash) === entry) entry.until = Date.now() + PRINCIPAL_TTL_MS;
+      else if (principalCache.get(hash) === entry) principalCache.delete(hash);
+    },
+    () => {
+      if (principalCache.get(hash) === entry) principalCache.delete(hash);
+    },
+  );
   return principal;
 }
 

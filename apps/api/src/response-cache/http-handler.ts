@@ -1,11 +1,16 @@
 // The /graphql HTTP handler: Apollo Server's executeHTTPGraphQLRequest (as @as-integrations/express5 calls it), with
-// the response cache in front for cacheable queries. Responses carry `x-response-cache: hit | miss | bypass`.
+// the response cache in front for cacheable queries. Responses carry `x-response-cache`: hit (served from the
+// cache), shared (a concurrent identical request's result, see below), miss (executed, then stored if error-free) or
+// bypass (not cacheable).
+//
+// Identical cacheable requests that miss at the same version share one execution: after a write drops a project's
+// entries, the 50 dashboards polling it would otherwise all execute the same query at once.
 import type { Request, Response } from 'express';
 import { HeaderMap, type ApolloServer, type ApolloServerPlugin } from '@apollo/server';
 import type { Principal } from '../auth.js';
 import type { ApiContext, ApiServices } from '../context.js';
 import type { CacheableQueries } from './cacheable.js';
-import type { ResponseCache } from './response-cache.js';
+import type { CachedResponse, ResponseCache } from './response-cache.js';
 
 /** Set by the plugin below when a query's result has no errors (only such results are stored). */
 export interface CacheOutcome {
@@ -45,7 +50,15 @@ export interface GraphqlHandlerOptions {
   authenticate: (authorizationHeader: string | undefined) => Promise<Principal | null>;
 }
 
+function sendStored(res: Response, r: CachedResponse, how: 'hit' | 'shared'): void {
+  // Straight to the socket: no ETag hashing or re-encoding of the stored bytes (express's res.send does both).
+  res.writeHead(200, { 'content-type': r.contentType, 'content-length': r.body.length, 'x-response-cache': how });
+  res.end(r.body);
+}
+
 export function graphqlHttpHandler(o: GraphqlHandlerOptions) {
+  /** Executions in progress by cache key, with the version they started at; null when the result is not shareable. */
+  const inFlight = new Map<string, { version: number; result: Promise<CachedResponse | null> }>();
   return async (req: Request, res: Response): Promise<void> => {
     const body = req.body as { query?: unknown; operationName?: unknown; variables?: unknown } | undefined;
     let principal: Principal | null | undefined;
@@ -56,42 +69,65 @@ export function graphqlHttpHandler(o: GraphqlHandlerOptions) {
         principal = await o.authenticate(req.headers.authorization);
         if (principal) {
           const scope = scopeOf(principal);
-          const key = [scope.key, req.headers.accept ?? '', operationName ?? '', JSON.stringify(body.variables ?? null), body.query].join('\u0000');
+          const key = [scope.key, req.headers.accept ?? '', operationName ?? '', JSON.stringify(body.variables ?? null), body.query].join(
+            '\u0000',
+          );
           const hit = o.cache.get(key, scope.projects);
-          if (hit) {
-            res.setHeader('content-type', hit.contentType);
-            res.setHeader('x-response-cache', 'hit');
-            res.status(200).send(hit.body);
-            return;
-          }
+          if (hit) return sendStored(res, hit, 'hit');
           // The version before execution: a write committed while this request runs makes its body unstorable.
-          cached = { key, projects: scope.projects, version: o.cache.version(scope.projects) };
+          const version = o.cache.version(scope.projects);
+          const flight = inFlight.get(key);
+          if (flight && flight.version === version) {
+            const shared = await flight.result;
+            if (shared) return sendStored(res, shared, 'shared');
+          }
+          cached = { key, projects: scope.projects, version };
         }
       }
     }
 
     const outcome: CacheOutcome = { storable: false };
-    const headers = new HeaderMap();
-    for (const [k, v] of Object.entries(req.headers)) if (v !== undefined) headers.set(k, Array.isArray(v) ? v.join(', ') : v);
-    const q = req.url.indexOf('?');
-    const response = await o.apollo.executeHTTPGraphQLRequest({
-      httpGraphQLRequest: { method: req.method.toUpperCase(), headers, search: q >= 0 ? req.url.slice(q) : '', body: req.body },
-      context: async () => ({
-        ...o.services,
-        principal: principal !== undefined ? principal : await o.authenticate(req.headers.authorization),
-        cacheOutcome: cached ? outcome : undefined,
-      }),
-    });
-    for (const [k, v] of response.headers) res.setHeader(k, v);
-    res.setHeader('x-response-cache', cached ? 'miss' : 'bypass');
-    res.statusCode = response.status ?? 200;
-    if (response.body.kind === 'complete') {
-      if (cached && outcome.storable && res.statusCode === 200)
-        o.cache.set(cached.key, cached.projects, cached.version, { body: response.body.string, contentType: response.headers.get('content-type') ?? 'application/json; charset=utf-8' });
-      res.send(response.body.string);
-      return;
+    let settle: ((r: CachedResponse | null) => void) | undefined;
+    if (cached) {
+      const flight = { version: cached.version, result: new Promise<CachedResponse | null>((r) => (settle = r)) };
+      inFlight.set(cached.key, flight);
+      const done = settle!;
+      settle = (r) => {
+        if (inFlight.get(cached!.key) === flight) inFlight.delete(cached!.key);
+        done(r);
+      };
     }
-    for await (const chunk of response.body.asyncIterator) res.write(chunk);
-    res.end();
+    try {
+      const headers = new HeaderMap();
+      for (const [k, v] of Object.entries(req.headers)) if (v !== undefined) headers.set(k, Array.isArray(v) ? v.join(', ') : v);
+      const q = req.url.indexOf('?');
+      const response = await o.apollo.executeHTTPGraphQLRequest({
+        httpGraphQLRequest: { method: req.method.toUpperCase(), headers, search: q >= 0 ? req.url.slice(q) : '', body: req.body },
+        context: async () => ({
+          ...o.services,
+          principal: principal !== undefined ? principal : await o.authenticate(req.headers.authorization),
+          cacheOutcome: cached ? outcome : undefined,
+        }),
+      });
+      for (const [k, v] of response.headers) res.setHeader(k, v);
+      res.setHeader('x-response-cache', cached ? 'miss' : 'bypass');
+      res.statusCode = response.status ?? 200;
+      if (response.body.kind === 'complete') {
+        if (cached && outcome.storable && res.statusCode === 200) {
+          const stored = {
+            body: Buffer.from(response.body.string),
+            contentType: response.headers.get('content-type') ?? 'application/json; charset=utf-8',
+          };
+          o.cache.set(cached.key, cached.projects, cached.version, stored);
+          settle?.(stored);
+        }
+        res.send(response.body.string);
+        return;
+      }
+      for await (const chunk of response.body.asyncIterator) res.write(chunk);
+      res.end();
+    } finally {
+      settle?.(null); // errors and failures are not shared: waiting requests execute on their own
+    }
   };
 }

@@ -88,6 +88,16 @@ test("a worker's events drop the cached reads of its project only", async () => 
   await waitFor('the run event to reach the API', async () => (await post(LIST, { p: h.projectId }, h.tokens.viewer)).cache === 'miss', 5_000, 20);
 });
 
+test('identical requests that miss together share one execution', async () => {
+  await createExperiment('third'); // drops the cached list
+  const rs = await Promise.all(Array.from({ length: 20 }, () => post(LIST, { p: h.projectId }, h.tokens.viewer)));
+  const how = rs.map((r) => r.cache);
+  assert.equal(how.filter((c) => c === 'miss').length, 1, how.join(' '));
+  assert.ok(how.every((c) => c === 'miss' || c === 'shared' || c === 'hit'), how.join(' '));
+  assert.ok(rs.every((r) => r.text === rs[0].text));
+  assert.ok(rs[0].json.data.experiments.nodes.some((e: { name: string }) => e.name === 'third'));
+});
+
 test('reads of workers, tokens and health, and mutations, bypass the cache', async () => {
   for (const q of ['{ workers { id } }', '{ apiTokens { id } }', '{ health { ok } }', '{ me { user { id } } }']) {
     await post(q, {}, h.tokens.admin);

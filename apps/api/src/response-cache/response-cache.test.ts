@@ -2,7 +2,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { ResponseCache } from './response-cache.js';
 
-const body = (s: string) => ({ body: s, contentType: 'application/json' });
+const body = (s: string) => ({ body: Buffer.from(s), contentType: 'application/json' });
 
 function cache(ttlMs = 1_000, maxBytes = 1 << 20) {
   let now = 0;
@@ -14,9 +14,9 @@ test('an entry is served until its project changes, and only then', () => {
   const { c } = cache();
   const v = c.version(['p1']);
   c.set('k', ['p1'], v, body('a'));
-  assert.equal(c.get('k', ['p1'])?.body, 'a');
+  assert.equal(c.get('k', ['p1'])?.body.toString(), 'a');
   c.invalidate('p2'); // another project: still valid
-  assert.equal(c.get('k', ['p1'])?.body, 'a');
+  assert.equal(c.get('k', ['p1'])?.body.toString(), 'a');
   c.invalidate('p1');
   assert.equal(c.get('k', ['p1']), undefined);
   assert.deepEqual({ hits: c.stats.hits, misses: c.stats.misses }, { hits: 2, misses: 1 });
@@ -44,7 +44,7 @@ test('entries expire after the TTL; a TTL of 0 turns the cache off', () => {
   const { c, tick } = cache(1_000);
   c.set('k', ['p'], c.version(['p']), body('a'));
   tick(1_000);
-  assert.equal(c.get('k', ['p'])?.body, 'a');
+  assert.equal(c.get('k', ['p'])?.body.toString(), 'a');
   tick(1);
   assert.equal(c.get('k', ['p']), undefined);
   const off = new ResponseCache({ ttlMs: 0, maxBytes: 1 << 20 });
@@ -55,7 +55,7 @@ test('entries expire after the TTL; a TTL of 0 turns the cache off', () => {
 
 test('the memory budget evicts the least recently used entries', () => {
   const { c } = cache(60_000, 40_000);
-  const big = 'x'.repeat(4_000); // about 8 kB each
+  const big = 'x'.repeat(8_000); // about 8 kB each
   for (const k of ['a', 'b', 'c', 'd']) c.set(k, [], c.version([]), body(big));
   assert.ok(c.get('a', [])); // a is now the most recently used
   c.set('e', [], c.version([]), body(big));
@@ -65,6 +65,6 @@ test('the memory budget evicts the least recently used entries', () => {
   assert.ok(c.get('a', []), 'recently used entry kept');
   assert.equal(c.get('b', []), undefined, 'least recently used entry evicted');
   // A body larger than a quarter of the budget is not stored at all.
-  c.set('huge', [], c.version([]), body('y'.repeat(6_000)));
+  c.set('huge', [], c.version([]), body('y'.repeat(12_000)));
   assert.equal(c.get('huge', []), undefined);
 });

@@ -10,7 +10,8 @@
 // events bump their project's version (see invalidation.ts).
 
 export interface CachedResponse {
-  body: string;
+  /** The response body, UTF-8 encoded once. */
+  body: Buffer;
   contentType: string;
 }
 
@@ -77,7 +78,7 @@ export class ResponseCache {
   /** Stores a body computed by a request that started at `version` (from version(projects) before it ran). */
   set(key: string, projects: readonly string[], version: number, response: CachedResponse): void {
     if (!this.enabled || version !== this.version(projects)) return; // something changed while it ran
-    const bytes = response.body.length * 2 + key.length * 2 + 200;
+    const bytes = response.body.length + key.length * 2 + 200;
     if (bytes > this.options.maxBytes / 4) return;
     const old = this.entries.get(key);
     if (old) this.drop(key, old);
