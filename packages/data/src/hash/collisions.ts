@@ -11,7 +11,7 @@ import type { FieldCollisions } from '../types.js';
 
 export type { FieldCollisions };
 
-/** Lookups queued before they are applied (256 KiB a tracked field). */
+/** Lookups queued before they are applied (384 KiB a tracked field: 4-byte bucket + 2-byte fingerprint each). */
 const BATCH = 1 << 16;
 
 export class CollisionCounter {
