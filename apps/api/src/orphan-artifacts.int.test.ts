@@ -23,7 +23,8 @@ before(async () => {
   queue = new Queue<RunJobData>('runs-cpu', { connection: redisConnection(h.env.REDIS_URL), prefix: h.env.QUEUE_PREFIX });
 });
 after(async () => {
-  for (const w of workers) await w.close();
+  // A worker left by a failed test may still hold its job: do not let its close() hang the file.
+  for (const w of workers) await Promise.race([w.close(), new Promise((r) => setTimeout(r, 10_000).unref())]);
   await queue?.close();
   await h?.close();
 });
@@ -59,7 +60,9 @@ test('deleteExperiment mid-run with the real runner: the worker stops the run on
   await waitFor('a stored checkpoint', async () => (await h.db.run.findUnique({ where: { id: runId } }))!.checkpointWindow >= 1, 60_000, 20);
   assert.ok((await storedFiles(runId)).length > 0, 'the run had files in the store');
   await deleteExperiment(expId);
-  await waitFor('the worker to stop the deleted run', async () => runLogs(logs, runId).some((l) => /deleted while running; stopped/.test(l)), 15_000, 20);
+  await waitFor('the worker to stop the deleted run', async () => runLogs(logs, runId).some((l) => /deleted while running; stopped/.test(l)), 15_000, 20).catch((e: Error) => {
+    throw new Error(`${e.message}; the worker's log:\n${logs.join('\n')}`);
+  });
   await waitFor('its job to complete', async () => (await jobStates(runId)).some((j) => j.state === 'completed'), 5_000, 50);
   await new Promise((r) => setTimeout(r, 1_000)); // anything still in flight would land now
   assert.deepEqual(await storedFiles(runId), []);

@@ -192,22 +192,31 @@ export async function startWorker(opts: WorkerOptions = {}): Promise<WorkerHandl
       return { runId, outcome: 'succeeded' };
     } catch (err) {
       const e = err as Error;
-      const current = await db.run.findUnique({ where: { id: runId } });
-      if (!current) {
-        // deleted (deleteExperiment) while it ran: nothing to record or retry; files it stored late are gone already
+      // deleted (deleteExperiment) while it ran: nothing to record or retry; files it stored late are gone already
+      const deleted = () => {
         const late = e instanceof RunDeletedError && e.removedFiles ? `; ${e.removedFiles} file(s) it stored after the delete removed from the store` : '';
         log(`run ${runId}: deleted while running; stopped${late}`);
         return { runId, outcome: 'deleted' };
-      }
+      };
+      const current = await db.run.findUnique({ where: { id: runId } });
+      if (!current) return deleted();
+      // The delete can also land between that read and the status update below (deleteExperiment cancels, then deletes).
+      const updateUnlessDeleted = (data: Prisma.RunUpdateInput) =>
+        db.run.update({ where: { id: runId }, data }).catch((u: unknown) => {
+          if (u instanceof Prisma.PrismaClientKnownRequestError && u.code === 'P2025') return null;
+          throw u;
+        });
       if (ac.signal.aborted && current.cancelRequested) {
-        const c = await db.run.update({ where: { id: runId }, data: { status: 'cancelled', finishedAt: new Date() } });
+        const c = await updateUnlessDeleted({ status: 'cancelled', finishedAt: new Date() });
+        if (!c) return deleted();
         log(`run ${runId}: cancelled`);
         await transitioned(c);
         return { runId, outcome: 'cancelled' };
       }
       if (ac.signal.aborted && closing) {
         // Graceful shutdown: back to the queue without using up an attempt; the next worker resumes from the checkpoint.
-        const q = await db.run.update({ where: { id: runId }, data: { status: 'queued', error: 'worker stopped; the run will resume' } });
+        const q = await updateUnlessDeleted({ status: 'queued', error: 'worker stopped; the run will resume' });
+        if (!q) return deleted();
         await transitioned(q);
         await job.moveToDelayed(Date.now() + 1_000, token);
         throw new DelayedError();
@@ -215,10 +224,8 @@ export async function startWorker(opts: WorkerOptions = {}): Promise<WorkerHandl
       const attempts = job.opts.attempts ?? 1;
       const final = job.attemptsMade + 1 >= attempts;
       const message = e instanceof Error ? e.message : String(e);
-      const r = await db.run.update({
-        where: { id: runId },
-        data: { status: final ? 'failed' : 'queued', error: message.slice(0, 4_000), finishedAt: final ? new Date() : null },
-      });
+      const r = await updateUnlessDeleted({ status: final ? 'failed' : 'queued', error: message.slice(0, 4_000), finishedAt: final ? new Date() : null });
+      if (!r) return deleted();
       log(`run ${runId}: ${final ? 'failed' : 'will retry'}: ${message}`);
       await transitioned(r);
       throw e;
