@@ -1,6 +1,7 @@
 #!/usr/bin/env node
 // Runs one tier of tests with Node's own test runner (TypeScript through tsx) and prints its summary.
 //   node scripts/run-tests.mjs unit|integration|e2e [--dir PATH] [--tap FILE] [extra node --test args]
+// PATH is a folder (its tests of that tier) or one test file.
 // Tiers by file name: *.test.ts (unit), *.int.test.ts (integration: real Postgres/Redis), *.e2e.test.ts (Chromium).
 import { spawnSync } from 'node:child_process';
 import { readdirSync, statSync } from 'node:fs';
@@ -18,7 +19,7 @@ for (let i = 0; i < args.length; i++) {
 }
 const SKIP = new Set(['node_modules', '.next', 'dist', '.turbo', '.git', '.data', 'out', 'test-results']);
 const files = [];
-(function walk(d) {
+const walk = (d) => {
   for (const name of readdirSync(d)) {
     if (SKIP.has(name)) continue;
     const p = join(d, name);
@@ -26,7 +27,9 @@ const files = [];
     else if (tier === 'unit' ? /\.test\.ts$/.test(name) && !/\.(int|e2e)\.test\.ts$/.test(name) : name.endsWith(`.${tier === 'integration' ? 'int' : 'e2e'}.test.ts`))
       files.push(p);
   }
-})(dir);
+};
+if (statSync(dir).isFile()) files.push(dir);
+else walk(dir);
 files.sort();
 if (files.length === 0) {
   console.log(`no ${tier} tests under ${relative(process.cwd(), dir) || '.'}`);
