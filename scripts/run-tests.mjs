@@ -39,5 +39,8 @@ const reporters = ['--test-reporter=spec', '--test-reporter-destination=stdout']
 if (tap) reporters.push('--test-reporter=tap', `--test-reporter-destination=${tap}`);
 // Integration and e2e tests share services (one Postgres, one Redis, ports): run their files one at a time.
 const concurrency = tier === 'unit' ? [] : ['--test-concurrency=1'];
-const r = spawnSync(process.execPath, ['--import', 'tsx', '--test', ...concurrency, ...reporters, ...extra, ...files], { stdio: 'inherit', env: { ...process.env, NODE_ENV: 'test' } });
+// A test or hook that hangs (say, a worker whose close() never returns) is cancelled and reported after 10 minutes,
+// instead of holding the whole suite until CI's own limit.
+const timeout = ['--test-timeout=600000'];
+const r = spawnSync(process.execPath, ['--import', 'tsx', '--test', ...timeout, ...concurrency, ...reporters, ...extra, ...files], { stdio: 'inherit', env: { ...process.env, NODE_ENV: 'test' } });
 process.exit(r.status ?? 1);
