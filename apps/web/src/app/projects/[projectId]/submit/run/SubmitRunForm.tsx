@@ -1,31 +1,23 @@
 'use client';
 // Submit one run: the experiment config as a form from the shared schema, validated in the browser with that schema
 // and again by the API, which answers problems with their dotted paths.
-import { useParams, useRouter, useSearchParams } from 'next/navigation';
-import { useEffect, useMemo, useState } from 'react';
-import { ApiError } from '../../../../../lib/api/client.js';
+import { useRouter } from 'next/navigation';
+import { useMemo, useState } from 'react';
 import { useMutation } from '../../../../../lib/api/hooks.js';
-import { rememberProject } from '../../../../../lib/current-project.js';
-import { CreateExperimentDocument, SubmitRunDocument } from '../../../../../gql/graphql.js';
-import { initialExperiment, issuesByPath, validateExperiment, type Issues } from '../../../../../lib/config-form/state.js';
+import { SubmitRunDocument } from '../../../../../gql/graphql.js';
+import { initialExperiment, validateExperiment, type Issues } from '../../../../../lib/config-form/state.js';
 import { ConfigForm, IssueSummary } from '../../../../../components/forms/ConfigForm.js';
-import { ExperimentTarget, type Target } from '../../../../../components/forms/ExperimentTarget.js';
+import { ExperimentTarget } from '../../../../../components/forms/ExperimentTarget.js';
 import { YamlImport } from '../../../../../components/forms/YamlImport.js';
+import { useSubmitTarget } from '../../../../../components/forms/useSubmitTarget.js';
 
 export function SubmitRunForm() {
-  const { projectId } = useParams<{ projectId: string }>();
-  useEffect(() => rememberProject(projectId), [projectId]);
-  const search = useSearchParams();
   const router = useRouter();
-  const preset = search.get('experiment');
-  const [target, setTarget] = useState<Target>(preset ? { mode: 'existing', experimentId: preset } : { mode: 'new', name: '', description: '' });
+  const { projectId, target, setTarget, serverIssues, error, experimentFor, submit } = useSubmitTarget();
   const [raw, setRaw] = useState<Record<string, unknown>>(initialExperiment);
   const [priority, setPriority] = useState(0);
   const [maxAttempts, setMaxAttempts] = useState(3);
   const [touched, setTouched] = useState(false);
-  const [serverIssues, setServerIssues] = useState<Issues>({});
-  const [error, setError] = useState<string | null>(null);
-  const [createExperiment] = useMutation(CreateExperimentDocument);
   const [submitRun, submitting] = useMutation(SubmitRunDocument);
 
   const check = useMemo(() => validateExperiment(raw), [raw]);
@@ -41,23 +33,12 @@ export function SubmitRunForm() {
         onSubmit={async (e) => {
           e.preventDefault();
           setTouched(true);
-          setError(null);
-          setServerIssues({});
-          if (!check.ok) return;
-          try {
-            let experimentId: string;
-            if (target.mode === 'new') {
-              const created = await createExperiment({
-                input: { projectId, name: target.name.trim() || check.config.name, description: target.description.trim() || null, config: check.config },
-              });
-              experimentId = created.createExperiment.id;
-            } else experimentId = target.experimentId;
+          await submit(async () => {
+            if (!check.ok) return;
+            const experimentId = await experimentFor(check.config);
             const r = await submitRun({ input: { experimentId, config: check.config, priority, maxAttempts } });
             router.push(`/runs/${r.submitRun.id}`);
-          } catch (err) {
-            if (err instanceof ApiError && err.issues) setServerIssues(issuesByPath(err.issues));
-            setError(err instanceof Error ? err.message : String(err));
-          }
+          });
         }}
       >
         <ExperimentTarget projectId={projectId} target={target} onChange={setTarget} onLoadConfig={(c) => setRaw(c as Record<string, unknown>)} />

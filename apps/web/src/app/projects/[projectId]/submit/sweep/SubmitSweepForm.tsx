@@ -1,18 +1,17 @@
 'use client';
 // Submit a sweep: a base experiment (the same schema-driven form) plus a search space over dotted config paths.
 // The browser expands it with the shared expandSweep, so every point is validated before anything is queued.
-import { useParams, useRouter, useSearchParams } from 'next/navigation';
-import { useEffect, useMemo, useState } from 'react';
+import { useRouter } from 'next/navigation';
+import { useMemo, useState } from 'react';
 import { experimentConfig } from '@driftprune/config';
-import { ApiError } from '../../../../../lib/api/client.js';
 import { useMutation } from '../../../../../lib/api/hooks.js';
-import { rememberProject } from '../../../../../lib/current-project.js';
-import { CreateExperimentDocument, SubmitSweepDocument } from '../../../../../gql/graphql.js';
-import { initialExperiment, issuesByPath, previewSweep, validateExperiment, type Issues } from '../../../../../lib/config-form/state.js';
+import { SubmitSweepDocument } from '../../../../../gql/graphql.js';
+import { initialExperiment, previewSweep, validateExperiment, type Issues } from '../../../../../lib/config-form/state.js';
 import { describeObject, leafPaths, parseNumberList, parseScalar } from '../../../../../lib/config-form/fields.js';
 import { ConfigForm, IssueSummary } from '../../../../../components/forms/ConfigForm.js';
-import { ExperimentTarget, type Target } from '../../../../../components/forms/ExperimentTarget.js';
+import { ExperimentTarget } from '../../../../../components/forms/ExperimentTarget.js';
 import { YamlImport } from '../../../../../components/forms/YamlImport.js';
+import { useSubmitTarget } from '../../../../../components/forms/useSubmitTarget.js';
 
 interface ParamRow {
   key: number;
@@ -47,12 +46,8 @@ function buildParameters(rows: readonly ParamRow[]): Record<string, unknown> {
 }
 
 export function SubmitSweepForm() {
-  const { projectId } = useParams<{ projectId: string }>();
-  useEffect(() => rememberProject(projectId), [projectId]);
-  const search = useSearchParams();
   const router = useRouter();
-  const preset = search.get('experiment');
-  const [target, setTarget] = useState<Target>(preset ? { mode: 'existing', experimentId: preset } : { mode: 'new', name: '', description: '' });
+  const { projectId, target, setTarget, serverIssues, error, experimentFor, submit } = useSubmitTarget();
   const [base, setBase] = useState<Record<string, unknown>>(initialExperiment);
   const [name, setName] = useState('sweep');
   const [method, setMethod] = useState<'grid' | 'random'>('grid');
@@ -61,9 +56,6 @@ export function SubmitSweepForm() {
   const [samples, setSamples] = useState(10);
   const [searchSeed, setSearchSeed] = useState(0);
   const [touched, setTouched] = useState(false);
-  const [serverIssues, setServerIssues] = useState<Issues>({});
-  const [error, setError] = useState<string | null>(null);
-  const [createExperiment] = useMutation(CreateExperimentDocument);
   const [submitSweep, submitting] = useMutation(SubmitSweepDocument);
 
   const paths = useMemo(() => leafPaths(describeObject(experimentConfig)), []);
@@ -87,23 +79,12 @@ export function SubmitSweepForm() {
         onSubmit={async (e) => {
           e.preventDefault();
           setTouched(true);
-          setError(null);
-          setServerIssues({});
-          if (!baseCheck.ok || !preview.ok) return;
-          try {
-            let experimentId: string;
-            if (target.mode === 'new') {
-              const created = await createExperiment({
-                input: { projectId, name: target.name.trim() || baseCheck.config.name, description: target.description.trim() || null, config: baseCheck.config },
-              });
-              experimentId = created.createExperiment.id;
-            } else experimentId = target.experimentId;
+          await submit(async () => {
+            if (!baseCheck.ok || !preview.ok) return;
+            const experimentId = await experimentFor(baseCheck.config);
             await submitSweep({ input: { experimentId, sweep: { ...sweep, base: baseCheck.config } } });
             router.push(`/experiments/${experimentId}`);
-          } catch (err) {
-            if (err instanceof ApiError && err.issues) setServerIssues(issuesByPath(err.issues));
-            setError(err instanceof Error ? err.message : String(err));
-          }
+          });
         }}
       >
         <ExperimentTarget projectId={projectId} target={target} onChange={setTarget} onLoadConfig={(c) => setBase(c as Record<string, unknown>)} />
