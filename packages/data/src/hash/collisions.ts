@@ -4,15 +4,20 @@
 //
 // Lookups are queued and applied in batches: the owner table of a large field (100k buckets = 200 KB) does not
 // stay in cache while a row's 26 fields are parsed, so applying each lookup at once cost a cache miss per value
-// (measured: collision counting halved the Criteo parser's speed). Applied one field at a time, a batch of
-// BATCH lookups reuses the table's cache lines. Counts are exact at any report(), which applies what is queued.
+// (measured: collision counting halved the Criteo parser's speed). Applied one field at a time, a queue of up to
+// 65,536 lookups reuses the table's cache lines. Counts are exact at any report(), which applies what is queued.
 
 import type { FieldCollisions } from '../types.js';
 
 export type { FieldCollisions };
 
-/** Lookups queued before they are applied (384 KiB a tracked field: 4-byte bucket + 2-byte fingerprint each). */
-const BATCH = 1 << 16;
+/**
+ * Lookups queued before they are applied: as many as the table has buckets, between 1,024 and 65,536 (at most
+ * 384 KiB a tracked field: 4-byte bucket + 2-byte fingerprint each). A small table stays in cache anyway.
+ */
+export function queueLength(tableSize: number): number {
+  return Math.min(1 << 16, Math.max(1 << 10, tableSize));
+}
 
 export class CollisionCounter {
   /**
@@ -23,7 +28,7 @@ export class CollisionCounter {
   private owner: Uint16Array;
   /** Buckets already counted as colliding (read only on a mismatch). */
   private shared: Uint8Array;
-  /** Queued lookups (bucket, fingerprint), applied when BATCH are queued or at report(). */
+  /** Queued lookups (bucket, fingerprint), applied when the queue is full or at report(). */
   private queuedBuckets: Int32Array;
   private queuedPrints: Uint16Array;
   private queued = 0;
@@ -38,8 +43,8 @@ export class CollisionCounter {
   ) {
     this.owner = new Uint16Array(tracked ? tableSize : 0);
     this.shared = new Uint8Array(tracked ? (tableSize + 7) >>> 3 : 0);
-    this.queuedBuckets = new Int32Array(tracked ? BATCH : 0);
-    this.queuedPrints = new Uint16Array(tracked ? BATCH : 0);
+    this.queuedBuckets = new Int32Array(tracked ? queueLength(tableSize) : 0);
+    this.queuedPrints = new Uint16Array(tracked ? queueLength(tableSize) : 0);
   }
 
   /** Lookups recorded so far (applied or queued). */
@@ -56,7 +61,7 @@ export class CollisionCounter {
     this.queuedBuckets[q] = bucket;
     this.queuedPrints[q] = (fullHash >>> 16) | 1;
     this.queued = q + 1;
-    if (q + 1 === BATCH) this.apply();
+    if (q + 1 === this.queuedBuckets.length) this.apply();
   }
 
   /** Applies the queued lookups to the owner table. */
