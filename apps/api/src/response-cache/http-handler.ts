@@ -56,9 +56,30 @@ function sendStored(res: Response, r: CachedResponse, how: 'hit' | 'shared'): vo
   res.end(r.body);
 }
 
+/** Executions of cacheable requests in progress, by cache key and the version they started at. */
+class Executions {
+  private readonly running = new Map<string, { version: number; result: Promise<CachedResponse | null> }>();
+
+  /** The coming result of an identical execution that started at `version`, if one runs (null: not shareable). */
+  join(key: string, version: number): Promise<CachedResponse | null> | undefined {
+    const e = this.running.get(key);
+    return e && e.version === version ? e.result : undefined;
+  }
+
+  /** Registers an execution; the returned function, called once or more, publishes its result (first call wins). */
+  start(key: string, version: number): (result: CachedResponse | null) => void {
+    let resolve!: (r: CachedResponse | null) => void;
+    const entry = { version, result: new Promise<CachedResponse | null>((r) => (resolve = r)) };
+    this.running.set(key, entry);
+    return (result) => {
+      if (this.running.get(key) === entry) this.running.delete(key);
+      resolve(result);
+    };
+  }
+}
+
 export function graphqlHttpHandler(o: GraphqlHandlerOptions) {
-  /** Executions in progress by cache key, with the version they started at; null when the result is not shareable. */
-  const inFlight = new Map<string, { version: number; result: Promise<CachedResponse | null> }>();
+  const executions = new Executions();
   return async (req: Request, res: Response): Promise<void> => {
     const body = req.body as { query?: unknown; operationName?: unknown; variables?: unknown } | undefined;
     let principal: Principal | null | undefined;
@@ -76,27 +97,16 @@ export function graphqlHttpHandler(o: GraphqlHandlerOptions) {
           if (hit) return sendStored(res, hit, 'hit');
           // The version before execution: a write committed while this request runs makes its body unstorable.
           const version = o.cache.version(scope.projects);
-          const flight = inFlight.get(key);
-          if (flight && flight.version === version) {
-            const shared = await flight.result;
-            if (shared) return sendStored(res, shared, 'shared');
-          }
+          const running = executions.join(key, version);
+          const shared = running && (await running);
+          if (shared) return sendStored(res, shared, 'shared');
           cached = { key, projects: scope.projects, version };
         }
       }
     }
 
     const outcome: CacheOutcome = { storable: false };
-    let settle: ((r: CachedResponse | null) => void) | undefined;
-    if (cached) {
-      const flight = { version: cached.version, result: new Promise<CachedResponse | null>((r) => (settle = r)) };
-      inFlight.set(cached.key, flight);
-      const done = settle!;
-      settle = (r) => {
-        if (inFlight.get(cached!.key) === flight) inFlight.delete(cached!.key);
-        done(r);
-      };
-    }
+    const settle = cached ? executions.start(cached.key, cached.version) : undefined;
     try {
       const headers = new HeaderMap();
       for (const [k, v] of Object.entries(req.headers)) if (v !== undefined) headers.set(k, Array.isArray(v) ? v.join(', ') : v);
