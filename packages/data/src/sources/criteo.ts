@@ -95,7 +95,7 @@ export class CriteoParser implements LineParser {
         const z = (x - 0x01010101) & ~x & 0x80808080;
         if (z !== 0) {
           const t = (31 - Math.clz32(z & -z)) >>> 3;
-          k = t === 0 ? 0 : v & ((1 << (8 * t)) - 1);
+          k = v & ((1 << (8 * t)) - 1); // the t tail bytes (none when t is 0)
           p += t;
           break;
         }
@@ -107,7 +107,7 @@ export class CriteoParser implements LineParser {
         h = (Math.imul(h, 5) + 0xe6546b64) | 0;
         p += 4;
       }
-      if (p !== start && ((p - start) & 3) !== 0) {
+      if (((p - start) & 3) !== 0) {
         k = Math.imul(k, C1);
         k = (k << 15) | (k >>> 17);
         k = Math.imul(k, C2);
