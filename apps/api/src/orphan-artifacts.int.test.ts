@@ -30,11 +30,8 @@ after(async () => {
 });
 
 async function submitRun(name: string, config: unknown): Promise<{ expId: string; runId: string }> {
-  const e = await h.gql('mutation($i: CreateExperimentInput!) { createExperiment(input: $i) { id } }', { i: { projectId: h.projectId, name, config } });
-  assert.equal(e.errors, undefined, JSON.stringify(e.errors));
-  const r = await h.gql('mutation($i: SubmitRunInput!) { submitRun(input: $i) { id } }', { i: { experimentId: e.data.createExperiment.id } });
-  assert.equal(r.errors, undefined, JSON.stringify(r.errors));
-  return { expId: e.data.createExperiment.id, runId: r.data.submitRun.id };
+  const expId = await h.createExperiment(name, config);
+  return { expId, runId: await h.submitRun(expId) };
 }
 
 async function deleteExperiment(expId: string) {

@@ -25,17 +25,8 @@ after(async () => {
   await h?.close();
 });
 
-async function experiment(name: string, config: unknown): Promise<string> {
-  const r = await h.gql('mutation($i: CreateExperimentInput!) { createExperiment(input: $i) { id } }', { i: { projectId: h.projectId, name, config } });
-  assert.equal(r.errors, undefined, JSON.stringify(r.errors));
-  return r.data.createExperiment.id;
-}
-
-async function submit(expId: string, extra: Record<string, unknown> = {}): Promise<string> {
-  const r = await h.gql('mutation($i: SubmitRunInput!) { submitRun(input: $i) { id status } }', { i: { experimentId: expId, ...extra } });
-  assert.equal(r.errors, undefined, JSON.stringify(r.errors));
-  return r.data.submitRun.id;
-}
+const experiment = (name: string, config: unknown) => h.createExperiment(name, config);
+const submit = (expId: string, extra: Record<string, unknown> = {}) => h.submitRun(expId, extra);
 
 const runStatus = async (id: string) => (await h.db.run.findUnique({ where: { id } }))!;
 

@@ -14,13 +14,7 @@ after(async () => {
   await h?.close();
 });
 
-async function submitRun(name: string, config: unknown): Promise<string> {
-  const e = await h.gql('mutation($i: CreateExperimentInput!) { createExperiment(input: $i) { id } }', { i: { projectId: h.projectId, name, config } });
-  assert.equal(e.errors, undefined, JSON.stringify(e.errors));
-  const r = await h.gql('mutation($i: SubmitRunInput!) { submitRun(input: $i) { id } }', { i: { experimentId: e.data.createExperiment.id } });
-  assert.equal(r.errors, undefined, JSON.stringify(r.errors));
-  return r.data.submitRun.id;
-}
+const submitRun = async (name: string, config: unknown) => h.submitRun(await h.createExperiment(name, config));
 
 /** Deletes every key of this test's run queues, as a Redis restart without persistence would. */
 async function flushQueues(): Promise<number> {

@@ -28,11 +28,7 @@ async function post(query: string, variables: Record<string, unknown>, token: st
   return { cache: res.headers.get('x-response-cache'), text, json: JSON.parse(text) as { data?: any; errors?: { extensions?: { code?: string } }[] } };
 }
 
-async function createExperiment(name: string) {
-  const r = await h.gql('mutation($i: CreateExperimentInput!) { createExperiment(input: $i) { id } }', { i: { projectId: h.projectId, name, config: tinyConfig() } }, h.tokens.editor);
-  assert.ok(r.data, JSON.stringify(r.errors));
-  return r.data.createExperiment.id as string;
-}
+const createExperiment = (name: string) => h.createExperiment(name, tinyConfig(), h.tokens.editor);
 
 test('a repeated read is answered from the cache, byte for byte', async () => {
   await createExperiment('first');

@@ -1,5 +1,6 @@
 // Integration-test harness: a uniquely named Postgres database (migrated, dropped after), a unique BullMQ prefix,
 // temporary artifact and work folders, the real API server on a free port, and users with tokens in two projects.
+import assert from 'node:assert/strict';
 import { spawn, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { mkdtemp, rm } from 'node:fs/promises';
@@ -24,6 +25,10 @@ export interface Harness {
   otherProjectId: string;
   gql<T = any>(query: string, variables?: Record<string, unknown>, token?: string | null): Promise<{ status: number; data?: T; errors?: { message: string; extensions?: { code?: string } }[] }>;
   ws(token: string): Client;
+  /** Creates an experiment in the main project through the API (an error fails the test); its id. */
+  createExperiment(name: string, config: unknown, token?: string): Promise<string>;
+  /** Submits a run of an experiment through the API (an error fails the test); its id. */
+  submitRun(experimentId: string, extra?: Record<string, unknown>, token?: string): Promise<string>;
   /** Starts `apps/worker/src/main.ts` as a child process with this harness's env. */
   spawnWorker(extraEnv?: Record<string, string>): ChildProcess;
   close(): Promise<void>;
@@ -72,6 +77,16 @@ export async function startHarness(name: string, envOverrides: Record<string, st
   const clients: Client[] = [];
   const children: ChildProcess[] = [];
 
+  const gql: Harness['gql'] = async (query, variables = {}, token = admin.token) => {
+    const res = await fetch(api.url, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', ...(token ? { authorization: `Bearer ${token}` } : {}) },
+      body: JSON.stringify({ query, variables }),
+    });
+    const body = (await res.json()) as { data?: any; errors?: any[] };
+    return { status: res.status, ...body };
+  };
+
   return {
     env,
     db,
@@ -80,14 +95,16 @@ export async function startHarness(name: string, envOverrides: Record<string, st
     tokens: { admin: admin.token, editor: editor.token, viewer: viewer.token, outsider: outsider.token },
     projectId: project.id,
     otherProjectId: other.id,
-    async gql(query, variables = {}, token = admin.token) {
-      const res = await fetch(api.url, {
-        method: 'POST',
-        headers: { 'content-type': 'application/json', ...(token ? { authorization: `Bearer ${token}` } : {}) },
-        body: JSON.stringify({ query, variables }),
-      });
-      const body = (await res.json()) as { data?: any; errors?: any[] };
-      return { status: res.status, ...body };
+    gql,
+    async createExperiment(name, config, token = admin.token) {
+      const r = await gql('mutation($i: CreateExperimentInput!) { createExperiment(input: $i) { id } }', { i: { projectId: project.id, name, config } }, token);
+      assert.equal(r.errors, undefined, JSON.stringify(r.errors));
+      return r.data.createExperiment.id as string;
+    },
+    async submitRun(experimentId, extra = {}, token = admin.token) {
+      const r = await gql('mutation($i: SubmitRunInput!) { submitRun(input: $i) { id } }', { i: { experimentId, ...extra } }, token);
+      assert.equal(r.errors, undefined, JSON.stringify(r.errors));
+      return r.data.submitRun.id as string;
     },
     ws(token) {
       const c = createClient({ url: api.wsUrl, webSocketImpl: WebSocket, connectionParams: { authorization: `Bearer ${token}` }, retryAttempts: 0 });
