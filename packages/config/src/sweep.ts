@@ -1,12 +1,20 @@
 // A sweep: a base experiment plus a search space over dotted config paths, expanded by grid or random search.
 import { z } from 'zod';
 import { experimentConfig, type ExperimentConfig } from './experiment.js';
-import { parseConfig } from './validate.js';
+import { ConfigError, parseConfig } from './validate.js';
 
 const scalar = z.union([z.number(), z.string(), z.boolean()]);
+const pathKey = z.string().regex(/^[A-Za-z_][\w]*(\.[A-Za-z_][\w]*)*$/, 'parameter keys are dotted config paths');
+
+/**
+ * A conditional parameter applies only to the points where each named parameter took (one of) the given value(s),
+ * e.g. `paradigm.tau: { values: [0.5, 1], when: { paradigm.kind: adaptive_d2s } }` (ConfigSpace's InCondition).
+ */
+export const sweepCondition = z.record(pathKey, z.union([scalar, z.array(scalar).min(1)]));
+export type SweepCondition = z.infer<typeof sweepCondition>;
 
 export const sweepParameter = z.union([
-  z.object({ values: z.array(scalar).min(1, 'a parameter needs at least one value') }).strict(),
+  z.object({ values: z.array(scalar).min(1, 'a parameter needs at least one value'), when: sweepCondition.optional() }).strict(),
   z
     .object({
       min: z.number(),
@@ -14,6 +22,7 @@ export const sweepParameter = z.union([
       /** Sample on a log scale (random search only). */
       log: z.boolean().default(false),
       integer: z.boolean().default(false),
+      when: sweepCondition.optional(),
     })
     .strict()
     .refine((p) => p.min <= p.max, 'min must be ≤ max')
@@ -28,7 +37,7 @@ export const sweepConfig = z
     /** The experiment every run starts from (parameters override its fields). */
     base: z.record(z.string(), z.unknown()),
     /** Dotted config path → values or a range, e.g. `pruning.budget: { values: [0.5, 0.75, 0.9] }`. */
-    parameters: z.record(z.string().regex(/^[A-Za-z_][\w]*(\.[A-Za-z_][\w]*)*$/, 'parameter keys are dotted config paths'), sweepParameter).default({}),
+    parameters: z.record(pathKey, sweepParameter).default({}),
     /** Each point of the search space runs once per seed. */
     seeds: z.array(z.number().int().min(0)).min(1).default([1]),
     /** Random search: how many points to draw. */
@@ -38,9 +47,22 @@ export const sweepConfig = z
   })
   .strict()
   .superRefine((s, ctx) => {
-    if (s.method === 'grid')
-      for (const [k, p] of Object.entries(s.parameters))
-        if (!('values' in p)) ctx.addIssue({ code: 'custom', path: ['parameters', k], message: 'grid search needs explicit values, not a range' });
+    for (const [k, p] of Object.entries(s.parameters)) {
+      if (s.method === 'grid' && !('values' in p)) ctx.addIssue({ code: 'custom', path: ['parameters', k], message: 'grid search needs explicit values, not a range' });
+      for (const [parent, accepted] of Object.entries(p.when ?? {})) {
+        const other = s.parameters[parent];
+        const path = ['parameters', k, 'when', parent];
+        if (parent === k) ctx.addIssue({ code: 'custom', path, message: `${k} cannot depend on itself` });
+        else if (!other) ctx.addIssue({ code: 'custom', path, message: `when names ${parent}, which is not a parameter of this sweep` });
+        else if (!('values' in other)) ctx.addIssue({ code: 'custom', path, message: `when can only name a parameter with listed values; ${parent} is a range` });
+        else {
+          const missing = asList(accepted).filter((v) => !other.values.some((o) => o === v));
+          if (missing.length) ctx.addIssue({ code: 'custom', path, message: `${parent} never takes ${missing.map(String).join(', ')} (its values: ${other.values.map(String).join(', ')})` });
+        }
+      }
+    }
+    const cycle = conditionCycle(s.parameters);
+    if (cycle) ctx.addIssue({ code: 'custom', path: ['parameters', cycle[0], 'when'], message: `conditions form a cycle: ${cycle.join(' → ')}` });
   });
 export type SweepConfig = z.infer<typeof sweepConfig>;
 
@@ -95,28 +117,210 @@ function drawOne(p: SweepParameter, rnd: () => number): unknown {
   return v;
 }
 
-/** Expands a sweep into validated experiment configs; throws a ConfigError naming the point that is invalid. */
+function asList<T>(v: T | T[]): T[] {
+  return Array.isArray(v) ? v : [v];
+}
+
+/** A cycle of `when` references (each parameter naming the next), or null. */
+function conditionCycle(parameters: Record<string, { when?: SweepCondition }>): string[] | null {
+  const state = new Map<string, 'open' | 'done'>();
+  const visit = (k: string, trail: string[]): string[] | null => {
+    if (state.get(k) === 'done' || !parameters[k]) return null;
+    if (state.get(k) === 'open') return [...trail.slice(trail.indexOf(k)), k];
+    state.set(k, 'open');
+    for (const parent of Object.keys(parameters[k].when ?? {})) {
+      const c = visit(parent, [...trail, k]);
+      if (c) return c;
+    }
+    state.set(k, 'done');
+    return null;
+  };
+  for (const k of Object.keys(parameters).sort()) {
+    const c = visit(k, []);
+    if (c) return c;
+  }
+  return null;
+}
+
+/**
+ * The order parameters are drawn and applied in: a parameter after those its `when` names, a discriminator such as
+ * `paradigm.kind` before other paths (switching the kind keeps only the options the new kind takes, so an option set
+ * before the switch could be lost), otherwise alphabetical. Assumes no cycle (the schema refuses them).
+ */
+export function parameterOrder(parameters: Record<string, { when?: SweepCondition }>): string[] {
+  const keys = Object.keys(parameters).sort((a, b) => Number(!discriminatorAt(a)) - Number(!discriminatorAt(b)) || a.localeCompare(b));
+  const out: string[] = [];
+  const placed = new Set<string>();
+  const place = (k: string, depth: number) => {
+    if (placed.has(k) || depth > keys.length) return;
+    for (const parent of Object.keys(parameters[k]?.when ?? {})) if (parameters[parent]) place(parent, depth + 1);
+    placed.add(k);
+    out.push(k);
+  };
+  for (const k of keys) place(k, 0);
+  return out;
+}
+
+/** Whether a parameter applies to a (partial) assignment: every parameter its `when` names took an accepted value. */
+export function isActive(p: { when?: SweepCondition }, assignment: Record<string, unknown>): boolean {
+  return Object.entries(p.when ?? {}).every(([parent, accepted]) => parent in assignment && asList(accepted).some((v) => v === assignment[parent]));
+}
+
+/** A discriminated union of the experiment schema (the paradigm, by its kind). */
+export interface UnionAt {
+  /** Dotted path of the union's object, e.g. "paradigm". */
+  path: string;
+  discriminator: string;
+  /** Each variant's discriminator value and the keys its object takes. */
+  variants: { value: string; keys: Set<string> }[];
+}
+
+function unwrapSchema(s: z.ZodType): z.ZodType {
+  let cur: z.ZodType = s;
+  while (cur instanceof z.ZodDefault || cur instanceof z.ZodOptional || cur instanceof z.ZodNullable) cur = cur.unwrap() as z.ZodType;
+  return cur;
+}
+
+/** By schema path; only paths of the schema are kept, so hostile parameter keys cannot grow it. */
+const unions = new Map<string, UnionAt | null>();
+
+/** The discriminated union whose object lives at `path` in the experiment schema, or null. */
+export function unionAt(path: string): UnionAt | null {
+  if (unions.has(path)) return unions.get(path)!;
+  let cur: z.ZodType = experimentConfig;
+  let found: UnionAt | null = null;
+  for (const k of path.split('.')) {
+    const node = unwrapSchema(cur);
+    const shape = node instanceof z.ZodObject ? (node.shape as Record<string, z.ZodType>) : {};
+    if (!Object.hasOwn(shape, k)) return null;
+    cur = shape[k];
+  }
+  const node = unwrapSchema(cur);
+  if (node instanceof z.ZodDiscriminatedUnion) {
+    const discriminator = String(node.def.discriminator);
+    const variants = (node.options as z.ZodType[]).map((o) => {
+      const shape = (unwrapSchema(o) as z.ZodObject).shape as Record<string, z.ZodType>;
+      const tag = unwrapSchema(shape[discriminator]) as z.ZodLiteral;
+      return { value: String(tag.def.values[0]), keys: new Set(Object.keys(shape)) };
+    });
+    found = { path, discriminator, variants };
+  }
+  unions.set(path, found);
+  return found;
+}
+
+/** The union whose discriminator is exactly this path ("paradigm.kind" → the paradigm union), or null. */
+export function discriminatorAt(path: string): UnionAt | null {
+  const i = path.lastIndexOf('.');
+  if (i < 0) return null;
+  const u = unionAt(path.slice(0, i));
+  return u && u.discriminator === path.slice(i + 1) ? u : null;
+}
+
+/**
+ * The variants of the union above `path` that take it ("paradigm.tau" → the paradigm union and ['adaptive_d2s']);
+ * null when no union is above it or when every variant takes it.
+ */
+export function variantsTaking(path: string): { union: UnionAt; values: string[] } | null {
+  const parts = path.split('.');
+  for (let i = parts.length - 1; i > 0; i--) {
+    const union = unionAt(parts.slice(0, i).join('.'));
+    if (!union) continue;
+    if (parts[i] === union.discriminator) return null;
+    const values = union.variants.filter((v) => v.keys.has(parts[i])).map((v) => v.value);
+    return values.length === union.variants.length ? null : { union, values };
+  }
+  return null;
+}
+
+/**
+ * Sets one sweep parameter on a raw config. Setting a discriminator (paradigm.kind) rebuilds its object for the new
+ * variant: options the new variant also takes are kept, the others dropped, and the schema fills in the variant's own
+ * defaults, so a sweep over kinds starts each kind from its defaults instead of failing on the base kind's options.
+ */
+export function applyParameter(raw: Record<string, unknown>, path: string, value: unknown): Record<string, unknown> {
+  const union = discriminatorAt(path);
+  const variant = union?.variants.find((v) => v.value === value);
+  if (!union || !variant) return setPath(raw, path, value);
+  const current = getPath(raw, union.path);
+  const kept = current && typeof current === 'object' ? Object.entries(current as Record<string, unknown>).filter(([k]) => k !== union.discriminator && variant.keys.has(k)) : [];
+  return setPath(raw, union.path, { [union.discriminator]: value, ...Object.fromEntries(kept) });
+}
+
+/**
+ * Where one problem of a sweep point belongs: `parameters.<key>` for each parameter that sets the offending config
+ * path (or a path above or below it), so a form shows it beside that parameter's row; `base.<path>` when no parameter
+ * touches it. An option the point's variant does not take says which variants do and how to restrict the parameter.
+ */
+function attribute(issue: z.core.$ZodIssue, assignment: Record<string, unknown>, raw: Record<string, unknown>): { path: string; message: string }[] {
+  const at = issue.path.map(String).join('.');
+  const offending = issue.code === 'unrecognized_keys' ? issue.keys.map((k) => (at ? `${at}.${k}` : k)) : [at];
+  const keys = Object.keys(assignment);
+  return offending.flatMap((path) => {
+    let message = issue.message;
+    if (issue.code === 'unrecognized_keys') {
+      const taking = variantsTaking(path);
+      if (taking) {
+        const disc = `${taking.union.path}.${taking.union.discriminator}`;
+        const only = taking.values.length === 1 ? taking.values[0] : `[${taking.values.join(', ')}]`;
+        message = `${path} is not an option of ${disc} ${String(getPath(raw, disc))}; only ${taking.values.join(', ')} take it, so restrict it: when: { ${disc}: ${only} }`;
+      } else message = `${path} is not a config option`;
+    }
+    const owners = keys.filter((k) => k === path || k.startsWith(path + '.') || (path !== '' && path.startsWith(k + '.')));
+    return (owners.length ? owners.map((k) => `parameters.${k}`) : [`base.${path || '(root)'}`]).map((p) => ({ path: p, message }));
+  });
+}
+
+/** Most distinct problems one expansion reports (a large grid repeats the same problem at every point). */
+const MAX_ISSUES = 50;
+
+/**
+ * Expands a sweep into validated experiment configs. Throws a ConfigError listing every distinct problem, each at
+ * the parameter that caused it (`parameters.<key>`) and naming the first point where it occurs.
+ */
 export function expandSweep(input: unknown): SweepPoint[] {
   const sweep = parseConfig(sweepConfig, input, 'sweep');
-  const keys = Object.keys(sweep.parameters).sort();
+  const order = parameterOrder(sweep.parameters);
   let assignments: Record<string, unknown>[] = [{}];
   if (sweep.method === 'grid') {
-    for (const k of keys) {
-      const p = sweep.parameters[k] as { values: unknown[] };
-      assignments = assignments.flatMap((a) => p.values.map((v) => ({ ...a, [k]: v })));
+    for (const k of order) {
+      const p = sweep.parameters[k] as { values: unknown[]; when?: SweepCondition };
+      assignments = assignments.flatMap((a) => (isActive(p, a) ? p.values.map((v) => ({ ...a, [k]: v })) : [a]));
     }
   } else {
     const rnd = mulberry32(sweep.searchSeed);
-    assignments = Array.from({ length: sweep.samples }, () => Object.fromEntries(keys.map((k) => [k, drawOne(sweep.parameters[k], rnd)])));
+    assignments = Array.from({ length: sweep.samples }, () => {
+      const a: Record<string, unknown> = {};
+      for (const k of order) if (isActive(sweep.parameters[k], a)) a[k] = drawOne(sweep.parameters[k], rnd);
+      return a;
+    });
   }
   const points: SweepPoint[] = [];
+  const issues = new Map<string, { path: string; message: string }>();
   for (const a of assignments)
     for (const seed of sweep.seeds) {
       let raw: Record<string, unknown> = { ...sweep.base, seed };
-      for (const [k, v] of Object.entries(a)) raw = setPath(raw, k, v);
+      for (const k of order) if (k in a) raw = applyParameter(raw, k, a[k]);
       if (!raw.name) raw.name = sweep.name;
-      const config = parseConfig(experimentConfig, raw, `sweep point ${JSON.stringify(a)} seed ${seed}`);
-      points.push({ params: { ...a, seed }, seed, config });
+      const r = experimentConfig.safeParse(raw);
+      if (r.success) {
+        points.push({ params: { ...a, seed }, seed, config: r.data });
+        continue;
+      }
+      for (const issue of r.error.issues)
+        for (const i of attribute(issue, a, raw)) {
+          const key = `${i.path}\u0000${i.message}`;
+          if (!issues.has(key) && issues.size < MAX_ISSUES) issues.set(key, { path: i.path, message: `${i.message} (at ${describePoint(a, seed)})` });
+        }
     }
+  if (issues.size) {
+    const list = [...issues.values()];
+    throw new ConfigError(`invalid sweep:\n` + list.map((i) => `  - ${i.path}: ${i.message}`).join('\n'), list);
+  }
   return points;
+}
+
+/** `sweep point {"a":1} seed 2`: how a point is named in messages. */
+function describePoint(a: Record<string, unknown>, seed: number): string {
+  return `sweep point ${JSON.stringify(a)} seed ${seed}`;
 }
