@@ -1,4 +1,5 @@
 export * from './experiment.js';
 export * from './sweep.js';
+export * from './config-path.js';
 export * from './validate.js';
 export * from './env.js';

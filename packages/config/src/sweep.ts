@@ -2,15 +2,25 @@
 import { z } from 'zod';
 import { experimentConfig, type ExperimentConfig } from './experiment.js';
 import { ConfigError, parseConfig } from './validate.js';
+import { configPath, configPathProblem, getPath, setPath } from './config-path.js';
 
 const scalar = z.union([z.number(), z.string(), z.boolean()]);
-const pathKey = z.string().regex(/^[A-Za-z_][\w]*(\.[A-Za-z_][\w]*)*$/, 'parameter keys are dotted config paths');
+
+/**
+ * zod drops an own "__proto__" key of a record silently (JSON and YAML make such keys); a sweep parameter named so is
+ * refused like every other prototype path instead of vanishing.
+ */
+function refuseBareProtoKey(value: unknown, ctx: z.RefinementCtx): unknown {
+  if (value !== null && typeof value === 'object' && Object.hasOwn(value, '__proto__'))
+    ctx.addIssue({ code: 'custom', message: configPathProblem('__proto__')!, path: ['__proto__'], input: value });
+  return value;
+}
 
 /**
  * A conditional parameter applies only to the points where each named parameter took (one of) the given value(s),
  * e.g. `paradigm.tau: { values: [0.5, 1], when: { paradigm.kind: adaptive_d2s } }` (ConfigSpace's InCondition).
  */
-export const sweepCondition = z.record(pathKey, z.union([scalar, z.array(scalar).min(1)]));
+export const sweepCondition = z.preprocess(refuseBareProtoKey, z.record(configPath, z.union([scalar, z.array(scalar).min(1)])));
 export type SweepCondition = z.infer<typeof sweepCondition>;
 
 export const sweepParameter = z.union([
@@ -37,7 +47,7 @@ export const sweepConfig = z
     /** The experiment every run starts from (parameters override its fields). */
     base: z.record(z.string(), z.unknown()),
     /** Dotted config path → values or a range, e.g. `pruning.budget: { values: [0.5, 0.75, 0.9] }`. */
-    parameters: z.record(pathKey, sweepParameter).default({}),
+    parameters: z.preprocess(refuseBareProtoKey, z.record(configPath, sweepParameter)).default({}),
     /** Each point of the search space runs once per seed. */
     seeds: z.array(z.number().int().min(0)).min(1).default([1]),
     /** Random search: how many points to draw. */
@@ -71,30 +81,6 @@ export interface SweepPoint {
   params: Record<string, unknown>;
   seed: number;
   config: ExperimentConfig;
-}
-
-/** Sets `obj[a][b][c] = value` for the path "a.b.c", creating objects on the way (on a deep copy). */
-export function setPath(obj: Record<string, unknown>, path: string, value: unknown): Record<string, unknown> {
-  const out = structuredClone(obj);
-  const keys = path.split('.');
-  let cur: Record<string, unknown> = out;
-  for (const k of keys.slice(0, -1)) {
-    const next = cur[k];
-    if (next === undefined || next === null || typeof next !== 'object') cur[k] = {};
-    cur = cur[k] as Record<string, unknown>;
-  }
-  cur[keys[keys.length - 1]] = value;
-  return out;
-}
-
-/** Reads `obj.a.b.c` for "a.b.c"; undefined when any step is missing. */
-export function getPath(obj: unknown, path: string): unknown {
-  let cur: unknown = obj;
-  for (const k of path.split('.')) {
-    if (cur === null || typeof cur !== 'object') return undefined;
-    cur = (cur as Record<string, unknown>)[k];
-  }
-  return cur;
 }
 
 /** mulberry32: a small, well-known 32-bit PRNG; deterministic sweeps need nothing stronger. */

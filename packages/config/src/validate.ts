@@ -15,7 +15,9 @@ export class ConfigError extends Error {
 }
 
 export function formatIssues(error: z.ZodError): { path: string; message: string }[] {
-  return error.issues.map((i) => ({ path: i.path.map(String).join('.') || '(root)', message: i.message }));
+  // A record key that fails its schema carries the key's own issues; their messages say what is wrong with it.
+  const message = (i: z.core.$ZodIssue) => (i.code === 'invalid_key' && i.issues.length ? i.issues.map((k) => k.message).join('; ') : i.message);
+  return error.issues.map((i) => ({ path: i.path.map(String).join('.') || '(root)', message: message(i) }));
 }
 
 /** Parses `input` with `schema`, or throws a ConfigError listing every problem as `path: message`. */

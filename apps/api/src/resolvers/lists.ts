@@ -1,4 +1,5 @@
 // The paginated lists (experiments, runs, sweeps), with filters and sorting, scoped to one project.
+import { configPathProblem } from '@driftprune/config';
 import type { Prisma } from '@driftprune/db';
 import { requireProject } from '../auth.js';
 import type { ApiContext } from '../context.js';
@@ -12,8 +13,6 @@ interface ListArgs<F, S> {
   filter?: F | null;
   sort?: S | null;
 }
-
-const PATH = /^[A-Za-z_]\w*(\.[A-Za-z_]\w*)*$/;
 
 export async function listExperiments(ctx: ApiContext, projectId: string, args: ListArgs<ExperimentFilter, ExperimentSort>) {
   requireProject(ctx.principal, projectId);
@@ -50,7 +49,8 @@ export function runWhere(projectId: string, filter: RunFilter | null | undefined
   if (filter?.sweepId) where.sweepId = isUuid(filter.sweepId) ? filter.sweepId : '00000000-0000-0000-0000-000000000000';
   if (filter?.paradigm) where.paradigm = filter.paradigm;
   for (const p of filter?.params ?? []) {
-    if (!PATH.test(p.path)) throw badInput(`params filter path "${p.path}" must be a dotted config path such as pruning.budget`);
+    const problem = configPathProblem(p.path);
+    if (problem) throw badInput(`params filter path: ${problem}`);
     if (p.equals === null || typeof p.equals === 'object') throw badInput('params filter `equals` must be a number, string or boolean');
     and.push({ config: { path: p.path.split('.'), equals: p.equals as Prisma.InputJsonValue } });
   }

@@ -85,6 +85,14 @@ test('--data and --set override the config before validation', async () => {
     assert.equal(c.data.path, '/data/ml');
     assert.equal(c.seed, 7);
     assert.deepEqual(c.model.bottomMlp, [8, 4]);
+    // prototype paths are refused as bad input (exit 2), and nothing reaches Object.prototype
+    for (const bad of ['__proto__.polluted=1', 'constructor.prototype.polluted=1', 'data.__proto__.polluted=1']) {
+      assert.throws(() => collectSets(['--set', bad]), /not allowed in a config path/, bad);
+      const r = await capture(() => main(['run', join(dir, 'ml.yaml'), '--out', join(dir, 'out'), '--set', bad]));
+      assert.equal(r.value, 2, bad);
+      assert.match(r.err, /not allowed in a config path/);
+    }
+    assert.equal(({} as Record<string, unknown>).polluted, undefined);
   } finally {
     await rm(dir, { recursive: true, force: true });
   }

@@ -1,7 +1,7 @@
 // `driftprune run CONFIG.yaml --out DIR`: one experiment in-process, with a progress bar and a self-contained report.
 import { readFile, writeFile } from 'node:fs/promises';
 import { basename, join } from 'node:path';
-import { experimentConfig, parseConfig, parseYamlText, setPath, type ExperimentConfig } from '@driftprune/config';
+import { experimentConfig, parseConfig, parseConfigPath, parseYamlText, setPath, type ExperimentConfig } from '@driftprune/config';
 import { runExperiment, type RunEvent, type RunSummary } from '@driftprune/experiment';
 import { reportHtml } from '@driftprune/experiment/report/report-html';
 import { parseFlags, UsageError, type Command } from '../command.js';
@@ -44,7 +44,9 @@ export function collectSets(argv: string[]): Record<string, unknown> {
     if (v === undefined) continue;
     const eq = v.indexOf('=');
     if (eq <= 0) throw new UsageError(`--set needs KEY=VALUE, got '${v}'`);
-    out[v.slice(0, eq)] = parseYamlText(v.slice(eq + 1), `--set ${v}`);
+    const key = v.slice(0, eq);
+    parseConfigPath(key); // a ConfigError for `__proto__.x` and other non-paths, before anything is set
+    out[key] = parseYamlText(v.slice(eq + 1), `--set ${v}`);
   }
   return out;
 }

@@ -27,22 +27,19 @@ interface ParamRow {
 let nextKey = 1;
 const newRow = (path = '', values = ''): ParamRow => ({ key: nextKey++, path, mode: 'values', values, min: '', max: '', log: false, integer: false });
 
+/** Own keys only (fromEntries), so a typed "__proto__" reaches validation and is refused there instead of vanishing. */
 function buildParameters(rows: readonly ParamRow[]): Record<string, unknown> {
-  const out: Record<string, unknown> = {};
-  for (const r of rows) {
-    if (!r.path.trim()) continue;
-    out[r.path.trim()] =
-      r.mode === 'values'
-        ? {
-            values: r.values
-              .split(',')
-              .map((v) => v.trim())
-              .filter((v) => v !== '')
-              .map(parseScalar),
-          }
-        : { min: r.min === '' ? Number.NaN : Number(r.min), max: r.max === '' ? Number.NaN : Number(r.max), log: r.log, integer: r.integer };
-  }
-  return out;
+  return Object.fromEntries(rows.filter((r) => r.path.trim()).map((r) => [r.path.trim(), parameterOf(r)]));
+}
+
+function parameterOf(r: ParamRow): unknown {
+  if (r.mode === 'range') return { min: r.min === '' ? Number.NaN : Number(r.min), max: r.max === '' ? Number.NaN : Number(r.max), log: r.log, integer: r.integer };
+  const values = r.values
+    .split(',')
+    .map((v) => v.trim())
+    .filter((v) => v !== '')
+    .map(parseScalar);
+  return { values };
 }
 
 export function SubmitSweepForm() {
