@@ -184,7 +184,8 @@ describe('dashboard', { timeout: 15 * 60_000 }, () => {
     const ne = await pollUntil('NE points', async () => (await chartPoints('NE per window: dense vs serving')) || null, 20_000);
     assert.ok(ne >= 5, `NE chart has ${ne} points`);
     assert.ok((await chartPoints('ΔNE % (serving vs dense) with refreshes')) > 0, 'ΔNE chart has data');
-    assert.ok((await page.locator('figure[data-chart="NE per window: dense vs serving"] .uplot canvas').count()) > 0, 'uPlot drew a canvas');
+    // uPlot is loaded lazily: data-points is set before its canvas exists, so wait for the canvas (bounded).
+    await page.locator('figure[data-chart="NE per window: dense vs serving"] .uplot canvas').first().waitFor({ timeout: 20_000 });
     assert.ok((await page.locator('table.heatmap tbody td').count()) > 0, 'the width heatmap has cells');
     assert.ok((await chartPoints('Serving throughput, batch 64: dense vs sparse')) > 0, 'serving throughput has data');
     assert.ok((await chartPoints('Training throughput')) > 0, 'training throughput has data');
