@@ -79,6 +79,7 @@ test('submitSweep → jobs → worker → metrics visible through queries and su
     assert.equal(run.attempts, 1);
     assert.equal(run.workerId, worker!.id);
     assert.equal(run.summary.windows, 4);
+    assert.deepEqual(run.warnings, run.summary.warnings);
     // d2s with one warm-up window: dense on every window, serving from window 1
     const keys = run.metrics.points.map((p: { window: number; model: string }) => `${p.window}:${p.model}`).sort();
     assert.deepEqual(keys, ['0:dense', '1:dense', '1:serving', '2:dense', '2:serving', '3:dense', '3:serving']);

@@ -453,6 +453,8 @@ export type Run = {
   summary?: Maybe<Scalars['JSON']['output']>;
   sweep?: Maybe<Sweep>;
   sweepId?: Maybe<Scalars['ID']['output']>;
+  /** What a reader must know before trusting the run's results (from its summary), e.g. a dense NE ≥ 1; empty when none. */
+  warnings: Array<RunWarning>;
   workerId?: Maybe<Scalars['String']['output']>;
 };
 
@@ -502,6 +504,13 @@ export type RunStatus =
   | 'queued'
   | 'running'
   | 'succeeded';
+
+/** A problem with a run's results: DENSE_NE_AT_LEAST_ONE (the dense model predicts worse than the base rate). */
+export type RunWarning = {
+  __typename?: 'RunWarning';
+  code: Scalars['String']['output'];
+  message: Scalars['String']['output'];
+};
 
 export type ServingEvaluation = {
   __typename?: 'ServingEvaluation';
@@ -774,6 +783,7 @@ export type ResolversTypes = ResolversObject<{
   RunSort: RunSort;
   RunSortField: RunSortField;
   RunStatus: RunStatus;
+  RunWarning: ResolverTypeWrapper<RunWarning>;
   ServingEvaluation: ResolverTypeWrapper<ServingEvaluation>;
   SortDirection: SortDirection;
   String: ResolverTypeWrapper<Scalars['String']['output']>;
@@ -826,6 +836,7 @@ export type ResolversParentTypes = ResolversObject<{
   RunEdge: Omit<RunEdge, 'node'> & { node: ResolversParentTypes['Run'] };
   RunFilter: RunFilter;
   RunSort: RunSort;
+  RunWarning: RunWarning;
   ServingEvaluation: ServingEvaluation;
   String: Scalars['String']['output'];
   SubmitRunInput: SubmitRunInput;
@@ -1045,6 +1056,7 @@ export type RunResolvers<ContextType = ApiContext, ParentType extends ResolversP
   summary?: Resolver<Maybe<ResolversTypes['JSON']>, ParentType, ContextType>;
   sweep?: Resolver<Maybe<ResolversTypes['Sweep']>, ParentType, ContextType>;
   sweepId?: Resolver<Maybe<ResolversTypes['ID']>, ParentType, ContextType>;
+  warnings?: Resolver<Array<ResolversTypes['RunWarning']>, ParentType, ContextType>;
   workerId?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
 }>;
 
@@ -1058,6 +1070,11 @@ export type RunConnectionResolvers<ContextType = ApiContext, ParentType extends 
 export type RunEdgeResolvers<ContextType = ApiContext, ParentType extends ResolversParentTypes['RunEdge'] = ResolversParentTypes['RunEdge']> = ResolversObject<{
   cursor?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
   node?: Resolver<ResolversTypes['Run'], ParentType, ContextType>;
+}>;
+
+export type RunWarningResolvers<ContextType = ApiContext, ParentType extends ResolversParentTypes['RunWarning'] = ResolversParentTypes['RunWarning']> = ResolversObject<{
+  code?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  message?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
 }>;
 
 export type ServingEvaluationResolvers<ContextType = ApiContext, ParentType extends ResolversParentTypes['ServingEvaluation'] = ResolversParentTypes['ServingEvaluation']> = ResolversObject<{
@@ -1172,6 +1189,7 @@ export type Resolvers<ContextType = ApiContext> = ResolversObject<{
   Run?: RunResolvers<ContextType>;
   RunConnection?: RunConnectionResolvers<ContextType>;
   RunEdge?: RunEdgeResolvers<ContextType>;
+  RunWarning?: RunWarningResolvers<ContextType>;
   ServingEvaluation?: ServingEvaluationResolvers<ContextType>;
   Subscription?: SubscriptionResolvers<ContextType>;
   Sweep?: SweepResolvers<ContextType>;

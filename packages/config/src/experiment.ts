@@ -10,6 +10,7 @@ export const ALLOCATIONS = ['uniform', 'global', 'learned'] as const;
 export const OPTIMIZERS = ['sgd', 'adagrad', 'adam'] as const;
 export const DEVICES = ['cpu', 'webgpu', 'auto'] as const;
 export const INTERACTIONS = ['dot', 'cat'] as const;
+export const DENSE_SCALINGS = ['auto', 'standardize', 'none'] as const;
 
 /** `day`, `week`, `hour`, or `rows:N` (a fixed number of rows per window). */
 export const windowRule = z
@@ -84,6 +85,15 @@ export const dataConfig = z
     /** Fraction of malformed rows tolerated before the stream fails. */
     errorBudget: z.number().min(0).max(1).default(0.001),
     shuffleWithinWindow: z.boolean().default(false),
+    /**
+     * How dense features are scaled for the model (docs/method.md § Dense features): `standardize` serves window t
+     * as (x − mean) / std of all earlier windows, clipped to ±5 (causal); `none` passes the source's values on;
+     * `auto` standardizes the csv source's user-given columns and leaves the built-in sources (already log or unit
+     * scaled) as they are.
+     */
+    denseScaling: z
+      .enum(DENSE_SCALINGS, { error: `data.denseScaling must be one of ${DENSE_SCALINGS.join(', ')} (auto standardizes csv columns only)` })
+      .default('auto'),
     /** MovieLens: a rating at or above this is a positive label. */
     positiveRating: z.number().min(0.5).max(5).default(4),
     synthetic: syntheticOptions.default(syntheticOptions.parse({})),

@@ -7,6 +7,7 @@ import { openCriteo } from './sources/criteo.js';
 import { openAvazu } from './sources/avazu.js';
 import { openMovielens } from './sources/movielens.js';
 import { openCsv } from './sources/csv.js';
+import { causallyStandardized } from './transforms/dense-scaling.js';
 
 export interface OpenStreamOptions {
   /** The experiment seed: the synthetic stream depends on it (default 1). Shuffling is per call: batches({ shuffleSeed }). */
@@ -28,6 +29,17 @@ export async function openStream(config: DataConfig | Record<string, unknown>, o
     );
   const c = parsed.data;
   const o = { seed: options.seed ?? 1, trackCollisions: options.trackCollisions };
+  const stream = await openSource(c, o);
+  return denseScalingOf(c) === 'standardize' ? causallyStandardized(stream) : stream;
+}
+
+/** What `auto` means for a source: its own user-given columns (csv) are standardized; built-in features are not. */
+export function denseScalingOf(c: DataConfig): 'standardize' | 'none' {
+  if (c.denseScaling !== 'auto') return c.denseScaling;
+  return c.source === 'csv' ? 'standardize' : 'none';
+}
+
+async function openSource(c: DataConfig, o: { seed: number; trackCollisions?: boolean }): Promise<Stream> {
   switch (c.source) {
     case 'synthetic':
       return openSynthetic(c, o);

@@ -3,7 +3,24 @@ import type { ExperimentConfig } from '@driftprune/config';
 import { deltaNEPct } from './metrics/metrics.js';
 import { speedups } from './serving/serving-eval.js';
 import type { RunState } from './checkpoint/run-state.js';
-import type { RunSummary } from './types.js';
+import type { RunSummary, RunWarning } from './types.js';
+
+/**
+ * A dense model at NE ≥ 1 predicts worse than the window's base rate would: the comparison against it says nothing,
+ * and the usual causes are the data's scale or the learning rate, not the paradigm.
+ */
+export function denseNEWarnings(meanNEDense: number): RunWarning[] {
+  if (!(meanNEDense >= 1)) return [];
+  return [
+    {
+      code: 'DENSE_NE_AT_LEAST_ONE',
+      message:
+        `the dense model's mean NE is ${meanNEDense.toFixed(3)} (≥ 1: worse than predicting the base rate), so its ΔNE ` +
+        'comparisons mean little; check the dense features\' scale (data.denseScaling: standardize, data.csv.logDense), ' +
+        'the learning rate (optimizer.lr) and the labels',
+    },
+  ];
+}
 
 /** Headline figures over the evaluation windows (warm-up excluded). */
 export function summarise(cfg: ExperimentConfig, st: Pick<RunState, 'metrics' | 'refreshes' | 'serving' | 'trainingFlops'>, servingFlopsRatio: number, servingParamsRatio: number, wallSec: number): RunSummary {
@@ -21,6 +38,7 @@ export function summarise(cfg: ExperimentConfig, st: Pick<RunState, 'metrics' | 
     neServing.push(s.ne);
   }
   const mean = (xs: number[]) => (xs.length ? xs.reduce((a, b) => a + b, 0) / xs.length : NaN);
+  const meanNEDense = mean(neDense);
   const lastWindow = st.serving.length ? Math.max(...st.serving.map((e) => e.window)) : -1;
   const last = st.serving.filter((e) => e.window === lastWindow);
   const byBatch = speedups(last);
@@ -38,9 +56,10 @@ export function summarise(cfg: ExperimentConfig, st: Pick<RunState, 'metrics' | 
     trainingFlops: st.trainingFlops,
     wallSec,
     evaluationWindows: deltas.length,
-    meanNEDense: mean(neDense),
+    meanNEDense,
     meanNEServing: mean(neServing),
     speedupByBatch,
     parityMaxAbsDiff: st.serving.length ? Math.max(...st.serving.map((e) => e.parityMaxAbsDiff)) : null,
+    warnings: denseNEWarnings(meanNEDense),
   };
 }

@@ -84,6 +84,14 @@ export interface RunSummary {
   speedupByBatch?: Record<number, number>;
   /** Largest |p_onnx − p_engine| over all serving evaluations. */
   parityMaxAbsDiff?: number | null;
+  /** Problems with the results that a reader must see before trusting them (empty when none). */
+  warnings?: RunWarning[];
+}
+
+/** `DENSE_NE_AT_LEAST_ONE`: the dense model's mean NE over the evaluation windows is ≥ 1 (worse than the base rate). */
+export interface RunWarning {
+  code: 'DENSE_NE_AT_LEAST_ONE';
+  message: string;
 }
 
 export interface RunOptions {

@@ -5,6 +5,13 @@ import { listRuns } from './lists.js';
 
 const ALIVE_MS = 30_000;
 
+/** The summary's warnings (RunSummary.warnings), keeping only well-formed entries: summaries are stored JSON. */
+export function runWarnings(summary: unknown): { code: string; message: string }[] {
+  const list = (summary as { warnings?: unknown } | null)?.warnings;
+  if (!Array.isArray(list)) return [];
+  return list.filter((w): w is { code: string; message: string } => typeof w?.code === 'string' && typeof w?.message === 'string');
+}
+
 export const typeResolvers: Resolvers = {
   Experiment: {
     config: (e) => e.config,
@@ -24,6 +31,7 @@ export const typeResolvers: Resolvers = {
     refreshes: (r, _a, ctx) => ctx.db.refreshEvent.findMany({ where: { runId: r.id }, orderBy: [{ window: 'asc' }, { seq: 'asc' }] }),
     servingEvals: (r, _a, ctx) => ctx.db.servingEvaluation.findMany({ where: { runId: r.id }, orderBy: [{ window: 'asc' }, { model: 'asc' }, { batchSize: 'asc' }] }),
     artifacts: (r, _a, ctx) => ctx.db.artifact.findMany({ where: { runId: r.id }, orderBy: { createdAt: 'asc' } }),
+    warnings: (r) => runWarnings(r.summary),
   },
   Artifact: {
     uri: (a, _args, ctx) => `${ctx.store.url.replace(/\/+$/, '')}/${a.key}`,

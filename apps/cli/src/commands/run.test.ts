@@ -5,6 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { main } from '../main.js';
 import { collectSets, loadExperimentConfig } from './run.js';
+import { heavyScaleCsv, HEAVY_SCALE_MAPPING } from '@driftprune/data/testing/heavy-scale-csv';
 
 const tiny = `name: cli-tiny
 seed: 2
@@ -93,6 +94,39 @@ test('--data and --set override the config before validation', async () => {
       assert.match(r.err, /not allowed in a config path/);
     }
     assert.equal(({} as Record<string, unknown>).polluted, undefined);
+  } finally {
+    await rm(dir, { recursive: true, force: true });
+  }
+});
+
+test('raw millisecond dense columns: the default scaling keeps dense NE < 1; unscaled, NE >= 1 is flagged', async () => {
+  const dir = await mkdtemp(join(tmpdir(), 'dp-cli-'));
+  try {
+    await writeFile(join(dir, 'video.csv'), heavyScaleCsv(4, 2000));
+    const config = {
+      name: 'heavy-scale',
+      data: { source: 'csv', path: join(dir, 'video.csv'), window: 'day', batchSize: 256, hashSize: 5000, csv: HEAVY_SCALE_MAPPING },
+      model: { embeddingDim: 8, bottomMlp: [32, 16], topMlp: [64, 32] },
+      optimizer: { kind: 'adagrad', lr: 0.02 },
+      engine: { threads: 1 },
+      evaluation: { serving: { enabled: false } },
+      checkpoint: { everyWindows: 0 },
+      paradigm: { kind: 'dense', warmupWindows: 1 },
+    };
+    await writeFile(join(dir, 'c.yaml'), JSON.stringify(config));
+    const run = async (scaling: string) => {
+      const r = await capture(() => main(['run', join(dir, 'c.yaml'), '--out', join(dir, scaling), '--quiet', '--set', `data.denseScaling=${scaling}`]));
+      assert.equal(r.value, 0, r.err);
+      return { ...r, summary: JSON.parse(await readFile(join(dir, scaling, 'summary.json'), 'utf8')) };
+    };
+    const scaled = await run('auto');
+    assert.ok(scaled.summary.meanNEDense < 0.95, `dense NE ${scaled.summary.meanNEDense}`);
+    assert.deepEqual(scaled.summary.warnings, []);
+    assert.doesNotMatch(scaled.err, /WARNING/);
+    const raw = await run('none');
+    assert.ok(raw.summary.meanNEDense >= 1, `dense NE ${raw.summary.meanNEDense}`);
+    assert.equal(raw.summary.warnings[0].code, 'DENSE_NE_AT_LEAST_ONE');
+    assert.match(raw.err, /WARNING DENSE_NE_AT_LEAST_ONE: the dense model's mean NE is \d+\.\d{3} \(≥ 1/);
   } finally {
     await rm(dir, { recursive: true, force: true });
   }

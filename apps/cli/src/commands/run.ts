@@ -125,6 +125,7 @@ export const command: Command = {
       if (process.stderr.isTTY && printer) process.stderr.write('\n');
       const report = await writeReport(flags.out, `${config.name} (${basename(positional[0])})`, config, summary);
       console.log(JSON.stringify(summary, null, 2));
+      for (const w of summary.warnings ?? []) console.error(`WARNING ${w.code}: ${w.message}`);
       console.error(`wrote ${join(flags.out, 'summary.json')} and ${report}`);
       return 0;
     } catch (e) {

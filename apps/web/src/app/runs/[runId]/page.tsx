@@ -236,6 +236,11 @@ function RunPage() {
             ))}
           </div>
         ) : null}
+        {run.warnings.map((w) => (
+          <p role="alert" className="error" data-testid="run-warning" key={w.code}>
+            {w.code}: {w.message}
+          </p>
+        ))}
         {run.error ? (
           <p role="alert" className="error">
             {run.error}
