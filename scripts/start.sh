@@ -16,6 +16,10 @@ export NEXT_TELEMETRY_DISABLED=1 TURBO_TELEMETRY_DISABLED=1 LOCAL_MODE="${LOCAL_
 # Absolute, because npm runs each workspace's start script in its own folder: a relative default would give the API
 # and the worker two different artifact stores (downloads missing, deleted experiments' files left behind).
 export ARTIFACT_STORE="${ARTIFACT_STORE:-file:$PWD/.data/artifacts}" WORKER_DIR="${WORKER_DIR:-$PWD/.data/work}"
+# Runs read data by path only inside the data roots: .data/datasets, and the shared real data sets when present.
+shared_data="$(cd .. && pwd)/shared/data"
+export DATA_ROOTS="${DATA_ROOTS:-$PWD/.data/datasets$([ -d "$shared_data" ] && echo ",$shared_data")}" UPLOAD_DIR="${UPLOAD_DIR:-$PWD/.data/uploads}"
+mkdir -p .data/datasets
 node scripts/ensure-db.mjs
 log "applying migrations"
 npm run --silent db:migrate >&2

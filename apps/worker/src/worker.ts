@@ -4,11 +4,12 @@ import { randomBytes } from 'node:crypto';
 import { existsSync } from 'node:fs';
 import { hostname } from 'node:os';
 import { join, resolve } from 'node:path';
-import { DelayedError, Worker as BullWorker, type Job } from 'bullmq';
+import { DelayedError, UnrecoverableError, Worker as BullWorker, type Job } from 'bullmq';
 import { Redis } from 'ioredis';
 import { experimentConfig, loadEnv, parseConfig, type Env } from '@driftprune/config';
-import { createArtifactStore, createDb, ORPHAN_GRACE_MS, Prisma, refreshSweepStatus, type ArtifactStore, type Db, type Run } from '@driftprune/db';
+import { createArtifactStore, createDb, DirectoryStore, ORPHAN_GRACE_MS, Prisma, refreshSweepStatus, type ArtifactStore, type Db, type Run } from '@driftprune/db';
 import type { RunEvent, RunOptions, RunSummary } from '@driftprune/experiment';
+import { DataRoots, isPermanentDataError, RunDataResolver, type PreparedRunData } from '@driftprune/datasets';
 import { channels, publishJson, type CancelMessage, type ChangedMessage } from './events.js';
 import { restoreCheckpoint, RunDeletedError, storeArtifact, storeCheckpoint, upsertMetrics, upsertRefresh, upsertServing } from './persist.js';
 import { selectBackend } from './device.js';
@@ -62,6 +63,11 @@ export async function startWorker(opts: WorkerOptions = {}): Promise<WorkerHandl
   const backend = selectBackend(env.DRIFTPRUNE_DEVICE, log);
   const id = `${hostname()}-${process.pid}-${randomBytes(3).toString('hex')}`;
   const workDir = resolve(env.WORKER_DIR);
+  // data.path may only name files inside the data roots, which may not overlap what the platform writes
+  const dataRoots = DataRoots.parse(env.DATA_ROOTS);
+  dataRoots.assertSeparateFrom(workDir, 'WORKER_DIR');
+  if (store instanceof DirectoryStore) dataRoots.assertSeparateFrom(store.root, 'ARTIFACT_STORE');
+  const runData = new RunDataResolver(dataRoots);
   const ch = channels(env.QUEUE_PREFIX);
   const pub = new Redis(env.REDIS_URL, { maxRetriesPerRequest: null });
   const sub = new Redis(env.REDIS_URL, { maxRetriesPerRequest: null });
@@ -174,6 +180,7 @@ export async function startWorker(opts: WorkerOptions = {}): Promise<WorkerHandl
       }
     };
 
+    let data: PreparedRunData | null = null;
     try {
       const localCheckpoint = existsSync(join(outDir, 'checkpoint', 'state.json'));
       let resume = localCheckpoint;
@@ -181,7 +188,8 @@ export async function startWorker(opts: WorkerOptions = {}): Promise<WorkerHandl
       if (resume) log(`run ${runId}: resuming after window ${run.checkpointWindow} (attempt ${run.attempts + 1})`);
       else log(`run ${runId}: starting (${run.paradigm}, attempt ${run.attempts + 1})`);
       const config = parseConfig(experimentConfig, run.config, `run ${runId} config`);
-      const summary = await runner({ config, outDir, resume, signal: ac.signal, onEvent });
+      data = await runData.prepare(run.projectId, config, ac.signal);
+      const summary = await runner({ config: data.config, outDir, resume, signal: ac.signal, onEvent });
       for (const f of ['summary.json', 'report.html']) if (existsSync(join(outDir, f))) await storeArtifact(db, store, run, outDir, join(outDir, f), 'report', null);
       const done = await db.run.update({
         where: { id: runId },
@@ -222,14 +230,18 @@ export async function startWorker(opts: WorkerOptions = {}): Promise<WorkerHandl
         throw new DelayedError();
       }
       const attempts = job.opts.attempts ?? 1;
-      const final = job.attemptsMade + 1 >= attempts;
-      const message = e instanceof Error ? e.message : String(e);
+      // a bad path or dataset fails the same way every time: no retry
+      const permanent = isPermanentDataError(e);
+      const final = permanent || job.attemptsMade + 1 >= attempts;
+      const raw = e instanceof Error ? e.message : String(e);
+      const message = data ? data.redact(raw) : raw;
       const r = await updateUnlessDeleted({ status: final ? 'failed' : 'queued', error: message.slice(0, 4_000), finishedAt: final ? new Date() : null });
       if (!r) return deleted();
       log(`run ${runId}: ${final ? 'failed' : 'will retry'}: ${message}`);
       await transitioned(r);
-      throw e;
+      throw permanent ? new UnrecoverableError(message) : e;
     } finally {
+      data?.release();
       active.delete(runId);
       if (run.sweepId) await refreshSweepStatus(db, run.sweepId).catch(() => null);
     }

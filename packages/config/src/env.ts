@@ -32,6 +32,20 @@ export const envSchema = z.object({
   WORKER_HEARTBEAT_MS: z.coerce.number().int().min(100).max(600_000).default(5_000),
   DRIFTPRUNE_DEVICE: z.enum(['cpu', 'webgpu', 'auto']).default('cpu'),
   /**
+   * Where platform runs may read data by path (`data.path`): comma-separated directories (absolute, or relative to
+   * the working directory) and `s3://bucket/prefix` entries that registered datasets may point into. A path must
+   * resolve, symbolic links followed, inside one; the work folder and the artifact store may not overlap one.
+   */
+  DATA_ROOTS: z.string().default('./.data/datasets'),
+  /** Worker: where datasets fetched from the store are cached by hash (default WORKER_DIR/datasets). */
+  DATASET_CACHE_DIR: z.string().optional(),
+  /** Worker: size bound of the dataset cache (MiB); least recently used datasets not in use are evicted. */
+  DATASET_CACHE_MB: z.coerce.number().int().min(1).max(16_777_216).default(10_240),
+  /** API: largest dataset accepted by upload or s3:// registration (MiB). */
+  DATASET_MAX_MB: z.coerce.number().int().min(1).max(16_777_216).default(10_240),
+  /** API: staging folder of dataset uploads in progress (an upload resumes on the API instance that holds it). */
+  UPLOAD_DIR: z.string().default('./.data/uploads'),
+  /**
    * Local mode: the dashboard offers a dev login that hands out a demo admin token without credentials.
    * Off unless asked for: `npm start` turns it on for a single-user machine; never turn it on in a deployment.
    */

@@ -1,0 +1,2 @@
+export * from './data-roots.js';
+export * from './run-data.js';
