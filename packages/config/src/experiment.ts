@@ -2,7 +2,7 @@
 // Units are in the field names or descriptions; messages say what to change.
 import { z } from 'zod';
 
-export const SOURCE_KINDS = ['synthetic', 'criteo', 'avazu', 'movielens', 'csv'] as const;
+export const SOURCE_KINDS = ['synthetic', 'criteo', 'avazu', 'movielens', 'csv', 'clicks'] as const;
 export const PARADIGMS = ['dense', 'prune_once', 'gradual', 'sparse_regrow', 'd2s', 'adaptive_d2s'] as const;
 export const GRANULARITIES = ['structured', 'unstructured'] as const;
 export const CRITERIA = ['magnitude', 'taylor', 'hybrid'] as const;
@@ -53,6 +53,47 @@ export const syntheticOptions = z
   .strict();
 export type SyntheticOptions = z.infer<typeof syntheticOptions>;
 
+const dataSeed = (what: string) =>
+  z.number({ error: `${what} must be a number` }).int(`${what} must be an integer`).min(0, `${what} must be ≥ 0`).max(2 ** 31 - 1);
+
+/**
+ * Click logs without impressions (source `clicks`, e.g. Globo.com G1): every click is a positive, and negatives are
+ * sampled (docs/method.md § Click logs: what NE means there).
+ */
+export const clicksOptions = z
+  .object({
+    negatives: z
+      .object({
+        /** Negatives drawn per click (0 = positives only, which no model can learn from). */
+        perClick: z.number().int('data.clicks.negatives.perClick must be an integer').min(0).max(100).default(4),
+        /**
+         * `popularity`: an earlier click of the pool, so articles in proportion to their recent clicks (popularity is
+         * then no giveaway); `uniform`: a distinct article of the pool, whatever its popularity.
+         */
+        sampling: z
+          .enum(['popularity', 'uniform'], { error: 'data.clicks.negatives.sampling must be popularity or uniform' })
+          .default('popularity'),
+        /** The pool: articles clicked by anyone in the last poolMinutes before the click (never after it). */
+        poolMinutes: z.number().positive('data.clicks.negatives.poolMinutes must be > 0').max(7 * 24 * 60).default(60),
+        /** The data seed of the negatives (independent of the experiment's seed, which initialises models). */
+        seed: dataSeed('data.clicks.negatives.seed').default(1),
+      })
+      .strict()
+      .default({ perClick: 4, sampling: 'popularity', poolMinutes: 60, seed: 1 }),
+    subsample: z
+      .object({
+        /** Share of users (or user-days) whose clicks are emitted; every click still feeds the pool and counters. */
+        fraction: z.number().gt(0, 'data.clicks.subsample.fraction must be > 0').max(1, 'data.clicks.subsample.fraction is a share: at most 1').default(1),
+        /** `user`: a user is in or out for the whole stream; `user_day`: each (user, UTC day) is drawn on its own. */
+        unit: z.enum(['user', 'user_day'], { error: 'data.clicks.subsample.unit must be user or user_day' }).default('user'),
+        seed: dataSeed('data.clicks.subsample.seed').default(1),
+      })
+      .strict()
+      .default({ fraction: 1, unit: 'user', seed: 1 }),
+  })
+  .strict();
+export type ClicksOptions = z.infer<typeof clicksOptions>;
+
 export const csvMapping = z
   .object({
     delimiter: z.string().min(1).max(1).default(','),
@@ -98,6 +139,8 @@ export const dataConfig = z
     positiveRating: z.number().min(0.5).max(5).default(4),
     synthetic: syntheticOptions.default(syntheticOptions.parse({})),
     csv: csvMapping.optional(),
+    /** Source clicks: negative sampling and subsampling (defaults when absent). */
+    clicks: clicksOptions.optional(),
   })
   .strict()
   .superRefine((d, ctx) => {
@@ -105,6 +148,8 @@ export const dataConfig = z
       ctx.addIssue({ code: 'custom', path: ['path'], message: `data.path is required for source ${d.source}` });
     if (d.source === 'csv' && !d.csv)
       ctx.addIssue({ code: 'custom', path: ['csv'], message: 'data.csv (the column mapping) is required for source csv' });
+    if (d.clicks && d.source !== 'clicks')
+      ctx.addIssue({ code: 'custom', path: ['clicks'], message: `data.clicks applies to source clicks only (this is ${d.source}): remove it` });
   });
 export type DataConfig = z.infer<typeof dataConfig>;
 

@@ -12,3 +12,4 @@ export { SyntheticGenerator, SYNTHETIC_EPOCH } from './sources/synthetic/synthet
 export { CRITEO_DENSE, CRITEO_FIELDS } from './sources/criteo.js';
 export { AVAZU_COLUMNS } from './sources/avazu.js';
 export { MOVIELENS_FIELDS, MOVIELENS_DENSE } from './sources/movielens.js';
+export { CLICKS_FIELDS, CLICKS_DENSE, type ClicksSummary } from './sources/clicks.js';

@@ -7,6 +7,7 @@ import { openCriteo } from './sources/criteo.js';
 import { openAvazu } from './sources/avazu.js';
 import { openMovielens } from './sources/movielens.js';
 import { openCsv } from './sources/csv.js';
+import { openClicks } from './sources/clicks.js';
 import { causallyStandardized } from './transforms/dense-scaling.js';
 
 export interface OpenStreamOptions {
@@ -51,5 +52,7 @@ async function openSource(c: DataConfig, o: { seed: number; trackCollisions?: bo
       return openMovielens(c, o);
     case 'csv':
       return openCsv(c, o);
+    case 'clicks':
+      return openClicks(c, o);
   }
 }
