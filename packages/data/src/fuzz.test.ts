@@ -16,6 +16,9 @@ import { DelimitedParser } from './sources/delimited.js';
 import { avazuMapping, AVAZU_CATEGORICAL } from './sources/avazu.js';
 import type { ParsedRow } from './sources/file-windows.js';
 
+const CLICKS_HEADER =
+  'user_id,session_id,session_start,session_size,click_article_id,click_timestamp,click_environment,click_deviceGroup,click_os,click_country,click_region,click_referrer_type\n1,1,1506826329000,2,7,1506826800026,4,3,2,1,21,1\n';
+
 const tmp = mkdtempSync(join(tmpdir(), 'driftprune-fuzz-'));
 after(() => rmSync(tmp, { recursive: true, force: true }));
 let n = 0;
@@ -67,6 +70,16 @@ const cases: [string, (bytes: Buffer) => Record<string, unknown>][] = [
   [
     'csv (header)',
     (b) => ({ source: 'csv', path: write('y.csv', b), window: 'rows:10', csv: { label: 'y', dense: ['x'], categorical: ['c'] } }),
+  ],
+  ['clicks', (b) => ({ source: 'clicks', path: write('clicks.csv', b), window: 'hour' })],
+  [
+    'clicks (header)',
+    (b) => ({
+      source: 'clicks',
+      path: write('clicks.csv', Buffer.concat([Buffer.from(CLICKS_HEADER), b])),
+      window: 'rows:7',
+      clicks: { negatives: { perClick: 2, sampling: 'uniform' } },
+    }),
   ],
   ['movielens u.data', (b) => ({ source: 'movielens', path: mlDir('u.data', b), window: 'day' })],
   ['movielens u.user', (b) => ({ source: 'movielens', path: mlDir('u.user', b), window: 'week' })],

@@ -70,4 +70,6 @@ export interface Stream {
   windows(): AsyncIterable<Window>;
   /** Hash collisions per field so far (streams that hash raw values provide it). */
   hashCollisions?(): FieldCollisions[];
+  /** Counts particular to the source so far, e.g. the clicks source's clicks, negatives and short draws. */
+  sourceCounts?(): Record<string, number>;
 }

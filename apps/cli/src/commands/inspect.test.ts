@@ -108,3 +108,31 @@ test('driftprune inspect: bad usage and bad data give exit code 2 and a clear me
   assert.equal(badWindow.code, 2);
   assert.match(badWindow.err, /window must be day, week, hour or rows:N/);
 });
+
+test('driftprune inspect --source clicks: day windows of a click log with its sampled negatives and counts', async () => {
+  const dir = mkdtempSync(join(tmpdir(), 'dp-inspect-clicks-'));
+  try {
+    const t0 = Date.UTC(2017, 9, 1);
+    const lines = ['user_id,session_id,session_start,session_size,click_article_id,click_timestamp,click_environment,click_deviceGroup,click_os,click_country,click_region,click_referrer_type'];
+    for (let i = 0; i < 400; i++) lines.push(`${i % 13},${i % 29},${t0},2,${100 + (i % 17)},${t0 + i * 400_000},4,3,2,1,21,1`);
+    writeFileSync(join(dir, 'clicks.csv'), lines.join('\n') + '\n');
+    const r = await capture(() =>
+      main(['inspect', '--source', 'clicks', '--path', dir, '--window', 'day', '--set', 'clicks.negatives.perClick=3', '--set', 'clicks.negatives.seed=5', '--json']),
+    );
+    assert.equal(r.code, 0, r.err);
+    const j = JSON.parse(r.out.trim().split('\n').at(-1)!);
+    // 400 clicks 400 s apart: 1.85 days.
+    assert.deepEqual(
+      j.windows.map((w: { id: string }) => w.id),
+      ['2017-10-01', '2017-10-02'],
+    );
+    assert.equal(j.sourceCounts.clicks, 400);
+    assert.equal(j.totals.positives, 400);
+    assert.equal(j.totals.rows, 400 + j.sourceCounts.negatives);
+    assert.ok(j.sourceCounts.negatives > 3 * 400 - 10);
+    const table = await capture(() => main(['inspect', '--source', 'clicks', '--path', join(dir, 'clicks.csv'), '--window', 'hour']));
+    assert.match(table.out, /source counts: clicks 400, emittedClicks 400, negatives 1,59\d, negativesShort \d/);
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+});

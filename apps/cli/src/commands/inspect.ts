@@ -22,6 +22,8 @@ options:
   --error-budget X          fraction of malformed rows tolerated (default 0.001)
   --seed N                  synthetic data seed (default 1)
   --csv JSON                csv: the column mapping, e.g. '{"label":"y","time":"ts","categorical":["a","b"]}'
+                            clicks: negatives and subsampling by --set, e.g. --set clicks.negatives.perClick=8
+                            --set clicks.subsample.fraction=0.1 (docs: packages/data/README.md)
   --set KEY=VALUE           any data.* option by its path, e.g. --set synthetic.driftStd=0.3 (repeatable)
   --top-k N                 ids per field in the PSI bins (default 20)`;
 
@@ -114,6 +116,8 @@ export function formatTable(stats: StreamStats, header: string, rowsRule: boolea
   lines.push(
     `${t.windows} windows, ${t.rows.toLocaleString('en-US')} rows, label rate ${t.labelRate.toFixed(3)}, ${t.badRows} malformed rows`,
   );
+  if (stats.sourceCounts)
+    lines.push(`source counts: ${Object.entries(stats.sourceCounts).map(([k, v]) => `${k} ${v.toLocaleString('en-US')}`).join(', ')}`);
   const bad = stats.windows.flatMap((w) => w.badRowSamples).slice(0, 5);
   for (const b of bad) lines.push(`  malformed: ${b.file}:${b.line}: ${b.reason}`);
   if (stats.hashing?.length) {
@@ -180,6 +184,7 @@ export const command: Command = {
           windows: stats.windows,
           totals: stats.totals,
           hashing: stats.hashing ?? null,
+          sourceCounts: stats.sourceCounts ?? null,
           elapsedMs,
         }),
       );

@@ -218,7 +218,8 @@ function drawnBefore(drawn: Int32Array, n: number, c: number): boolean {
   return false;
 }
 
-export interface ClicksSummary {
+/** The clicks source's `sourceCounts()`. */
+export interface ClicksSummary extends Record<string, number> {
   /** Clicks parsed (valid rows of the file), emitted (after subsampling), and negatives written. */
   clicks: number;
   emittedClicks: number;
@@ -227,7 +228,7 @@ export interface ClicksSummary {
   negativesShort: number;
 }
 
-export async function openClicks(config: DataConfig, options: { trackCollisions?: boolean }): Promise<Stream & { clicksSummary(): ClicksSummary }> {
+export async function openClicks(config: DataConfig, options: { trackCollisions?: boolean }): Promise<Stream> {
   const o: ClicksOptions = clicksOptions.parse(config.clicks ?? {});
   const rule = parseWindowRule(config.window);
   const files = await pathFiles(config.path!, /^clicks\.csv(\.gz)?$/, 'clicks.csv / clicks.csv.gz');
@@ -238,7 +239,7 @@ export async function openClicks(config: DataConfig, options: { trackCollisions?
   return {
     schema,
     hashCollisions: () => hasher.report(),
-    clicksSummary: () => ({ ...summary }),
+    sourceCounts: () => ({ ...summary }),
     windows: () => clickWindows(files, config, o, rule, hasher, summary),
   };
 }

@@ -36,6 +36,8 @@ export interface StreamStats {
   windows: WindowStats[];
   totals: { windows: number; rows: number; positives: number; labelRate: number; badRows: number };
   hashing?: FieldCollisions[];
+  /** The source's own counts (Stream.sourceCounts), e.g. clicks and negatives of the clicks source. */
+  sourceCounts?: Record<string, number>;
 }
 
 export interface StatsOptions {
@@ -227,5 +229,6 @@ export async function computeStats(stream: Stream, options: StatsOptions = {}): 
       badRows: windows.reduce((s, w) => s + w.badRows, 0),
     },
     hashing: stream.hashCollisions?.(),
+    sourceCounts: stream.sourceCounts?.(),
   };
 }
