@@ -72,7 +72,7 @@ test('submitSweep → jobs → worker → metrics visible through queries and su
   assert.deepEqual(done, { status: 'succeeded', succeeded: 2, failed: 0, total: 2 });
 
   for (const id of runIds) {
-    const r = await h.gql('query($id: ID!) { run(id: $id) { status progress attempts workerId summary metrics(maxPoints: 100) { totalPoints downsampled points { window model ne auc } } refreshes { window trigger } servingEvals { model batchSize p50Ms } artifacts { kind name sha256 sizeBytes uri } } }', { id });
+    const r = await h.gql('query($id: ID!) { run(id: $id) { status progress attempts workerId summary warnings { code message } metrics(maxPoints: 100) { totalPoints downsampled points { window model ne auc } } refreshes { window trigger } servingEvals { model batchSize p50Ms } artifacts { kind name sha256 sizeBytes uri } } }', { id });
     const run = r.data.run;
     assert.equal(run.status, 'succeeded');
     assert.equal(run.progress, 1);

@@ -2,10 +2,14 @@
 //   1. rows/s parsing Criteo-format text (a large file built from the real Criteo head sample), plain and gzip,
 //      parser alone and through the whole stream API (windows + batches);
 //   2. rows/s of the synthetic generator (first pass, which also counts collisions, and a re-iteration);
-//   3. memory over synthetic streams of two lengths (1M and 5M rows) and a Criteo file stream of two lengths, each
+//   3. rows/s of the clicks source on the real Globo.com G1 log (../shared/data/globo-g1-clicks), negatives included,
+//      and clicks parsed/s with a user subsample (every click still feeds the pool and the counters);
+//   4. memory over synthetic streams of two lengths (1M and 5M rows) and a Criteo file stream of two lengths, each
 //      in its own child process: peak RSS and heap (sampled), and the live heap after a forced GC at each window end
-//      (what the stream holds), to show memory is flat in the stream's length.
-// Options: --sections criteo,synthetic,memory (default all), --rows N (Criteo file rows, default 1,000,000), --repeat N (best of N timed runs, default 3: the machine is
+//      (what the stream holds), to show memory is flat in the stream's length; and the clicks source over 4 days and
+//      over the whole log by hour.
+// Options: --sections criteo,synthetic,clicks,memory (default all), --click-days N (days of the click log timed,
+// default 3), --rows N (Criteo file rows, default 1,000,000), --repeat N (best of N timed runs, default 3: the machine is
 // shared, and the best run is the least disturbed one), --quick (smaller sizes), --memory-only, --json (one JSON line
 // at the end).
 import { spawnSync } from 'node:child_process';
@@ -43,6 +47,8 @@ if (args[0] === '--child') {
   const stream =
     kind === 'synthetic'
       ? await openStream({ source: 'synthetic', window: `rows:${b}`, synthetic: { windows: Number(a) / Number(b) } })
+      : kind === 'clicks'
+        ? await openStream({ source: 'clicks', path: a, window: 'hour', ...(b === 'all' ? {} : { maxWindows: Number(b) }) })
       : kind === 'criteo-day'
         ? await openStream({ source: 'criteo', path: a, window: 'day' })
         : await openStream({ source: 'criteo', path: a, window: `rows:${b}` });
@@ -71,13 +77,16 @@ const quick = args.includes('--quick');
 /** Which sections run: --sections criteo,synthetic,memory (default all); --memory-only is --sections memory. */
 const sectionsArg = args.indexOf('--sections');
 const sections = new Set(
-  args.includes('--memory-only') ? ['memory'] : sectionsArg >= 0 ? args[sectionsArg + 1].split(',') : ['criteo', 'synthetic', 'memory'],
+  args.includes('--memory-only') ? ['memory'] : sectionsArg >= 0 ? args[sectionsArg + 1].split(',') : ['criteo', 'synthetic', 'clicks', 'memory'],
 );
 const json = args.includes('--json');
 const repeatArg = args.indexOf('--repeat');
 const repeat = repeatArg >= 0 ? Number(args[repeatArg + 1]) : quick ? 1 : 3;
 const rowsArg = args.indexOf('--rows');
 const criteoRows = rowsArg >= 0 ? Number(args[rowsArg + 1]) : quick ? 200_000 : 1_000_000;
+const clickDaysArg = args.indexOf('--click-days');
+const clickDays = clickDaysArg >= 0 ? Number(args[clickDaysArg + 1]) : quick ? 1 : 3;
+const clicksLog = join(SHARED_DATA, 'globo-g1-clicks');
 const log = (s: string) => (json ? process.stderr.write(s + '\n') : console.log(s));
 const results: Record<string, unknown> = { criteoRows, repeat, node: process.version, startedAt: new Date().toISOString() };
 
@@ -217,7 +226,37 @@ try {
     };
   }
 
-  // ---- 3. Peak memory vs stream length ----------------------------------------------------------------------
+  // ---- 3. Clicks source (real log) --------------------------------------------------------------------------
+  if (sections.has('clicks') && !existsSync(clicksLog)) log(`  clicks: skipped (${clicksLog} is absent)`);
+  else if (sections.has('clicks')) {
+    const readClicks = async (extra: Record<string, unknown>) => {
+      const s = await openStream({ source: 'clicks', path: clicksLog, window: 'day', maxWindows: clickDays, ...extra });
+      let rows = 0;
+      for await (const w of s.windows()) for await (const b of w.batches()) rows += b.size;
+      return { rows, clicks: s.sourceCounts!().clicks };
+    };
+    await readClicks({ maxWindows: 1 }); // warm-up (JIT)
+    for (const [name, extra] of [
+      ['4 popularity negatives per click', {}],
+      ['4 uniform negatives per click', { clicks: { negatives: { sampling: 'uniform' } } }],
+      ['4 popularity negatives, users subsampled 10 %', { clicks: { subsample: { fraction: 0.1 } } }],
+    ] as const) {
+      const r = await timed(() => readClicks(extra));
+      log(
+        `  clicks (${clickDays} days by day), ${name.padEnd(45)} ${(r.value.rows / r.wallSec / 1e3).toFixed(0).padStart(5)}k rows/s wall incl. negatives (${r.value.rows.toLocaleString('en-US')} rows), ${(r.value.clicks / r.wallSec / 1e3).toFixed(0).padStart(4)}k clicks/s, ${(r.value.rows / r.cpuSec / 1e3).toFixed(0).padStart(5)}k rows per CPU-second`,
+      );
+      results[`clicks: ${name}`] = {
+        days: clickDays,
+        rows: r.value.rows,
+        clicks: r.value.clicks,
+        rowsPerSec: Math.round(r.value.rows / r.wallSec),
+        clicksPerSec: Math.round(r.value.clicks / r.wallSec),
+        rowsPerCpuSec: Math.round(r.value.rows / r.cpuSec),
+      };
+    }
+  }
+
+  // ---- 4. Peak memory vs stream length ----------------------------------------------------------------------
   const child = (...a: string[]) => {
     const r = spawnSync(process.execPath, ['--expose-gc', '--import', 'tsx', self, '--child', ...a], { encoding: 'utf8' });
     if (r.status !== 0) throw new Error(`child ${a.join(' ')} failed: ${r.stderr}`);
@@ -264,6 +303,14 @@ try {
       `  memory, criteo day_0 as one streamed window ${r.rows.toLocaleString('en-US').padStart(9)} rows: peak RSS ${r.peakRssMiB.toFixed(0)} MiB, peak heap+buffers ${r.peakHeapMiB.toFixed(0)} MiB, live after GC ${r.liveAfterGcMiB.toFixed(1)} MiB (${(r.rows / r.sec / 1e3).toFixed(0)}k rows/s, counting read included)`,
     );
     results[`memory: criteo day_0 streamed, ${r.rows} rows`] = r;
+  }
+  // The clicks source by hour: 4 days (96 windows) against the whole log. What grows is per user and per article.
+  for (const windows of sections.has('memory') && existsSync(clicksLog) ? ['96', 'all'] : []) {
+    const r = child('clicks', clicksLog, windows);
+    log(
+      `  memory, clicks ${windows === 'all' ? 'whole log' : '4 days'} by hour ${r.rows.toLocaleString('en-US').padStart(10)} rows: peak RSS ${r.peakRssMiB.toFixed(0)} MiB, peak heap+buffers ${r.peakHeapMiB.toFixed(0)} MiB, live after GC ${r.liveAfterGcMiB.toFixed(1)} MiB (${(r.rows / r.sec / 1e3).toFixed(0)}k rows/s)`,
+    );
+    results[`memory: clicks by hour, ${r.rows} rows`] = r;
   }
 } finally {
   rmSync(dir, { recursive: true, force: true });
