@@ -1,6 +1,6 @@
 // Per-request context: the database, queues, pub/sub, store, and the authenticated caller (or null).
 import type { Db, ArtifactStore } from '@driftprune/db';
-import type { RunQueues } from '@driftprune/worker/queue';
+import type { RunQueues } from '@driftprune/runs';
 import type { Redis } from 'ioredis';
 import type { Principal } from './auth.js';
 import type { EventHub } from './pubsub.js';

@@ -5,7 +5,7 @@ import { pathToFileURL } from 'node:url';
 import { Redis } from 'ioredis';
 import { experimentConfig, loadEnv, parseConfig, type ExperimentConfigInput } from '@driftprune/config';
 import { createDb, Prisma, type Db } from '@driftprune/db';
-import { RunQueues, redisConnection } from '@driftprune/worker/queue';
+import { RunQueues, redisConnection } from '@driftprune/runs';
 import { DEMO_EMAIL, DEMO_PROJECT_SLUG, seedDemo } from './seed.js';
 import { submitRun } from './services/runs.js';
 

@@ -1,7 +1,7 @@
 // Fans Redis pub/sub messages (published by workers and by this API) out to GraphQL subscriptions.
 // One Redis subscriber connection per API process; each subscription is an async iterator with its own buffer.
 import { Redis } from 'ioredis';
-import { channels } from '@driftprune/worker/events';
+import { channels } from '@driftprune/runs';
 
 type Listener = (payload: unknown) => void;
 

@@ -541,7 +541,9 @@ export type SubmitRunInput = {
 
 export type SubmitSweepInput = {
   experimentId: Scalars['ID']['input'];
+  /** Attempts before each run fails (1..10). */
   maxAttempts?: InputMaybe<Scalars['Int']['input']>;
+  /** Higher runs first (0..100). */
   priority?: InputMaybe<Scalars['Int']['input']>;
   /** A sweep config (name, method, parameters, seeds, samples, searchSeed); `base` defaults to the experiment's config. */
   sweep: Scalars['JSON']['input'];

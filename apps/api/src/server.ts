@@ -14,7 +14,7 @@ import { GraphQLError, parse, type GraphQLFormattedError } from 'graphql';
 import { Redis } from 'ioredis';
 import { loadEnv, type Env } from '@driftprune/config';
 import { createArtifactStore, createDb, Prisma, type Db } from '@driftprune/db';
-import { RunQueues, redisConnection } from '@driftprune/worker/queue';
+import { RunQueues, redisConnection } from '@driftprune/runs';
 import { authenticate, bearerToken } from './auth.js';
 import { isUuid, payloadTooLarge } from './errors.js';
 import type { ApiContext, ApiServices } from './context.js';

@@ -4,7 +4,7 @@
 // in the worker's row (which its heartbeat keeps fresh) and decides which run queues it consumes.
 import { probeWebGpu, type WebGpuProbe } from '@driftprune/engine/webgpu/probe';
 import type { Env } from '@driftprune/config';
-import type { Backend } from './queue.js';
+import type { Backend } from '@driftprune/runs';
 
 export function selectBackend(device: Env['DRIFTPRUNE_DEVICE'], log: (msg: string) => void, probe: () => WebGpuProbe = probeWebGpu): Backend {
   if (device === 'cpu') return 'cpu';

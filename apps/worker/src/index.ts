@@ -1,4 +1,2 @@
-export * from './queue.js';
-export * from './events.js';
 export { selectBackend } from './device.js';
 export { startWorker, type WorkerHandle, type WorkerOptions, type Runner } from './worker.js';

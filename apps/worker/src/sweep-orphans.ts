@@ -6,7 +6,7 @@
 import { parseArgs } from 'node:util';
 import { loadEnv } from '@driftprune/config';
 import { createArtifactStore, createDb, ORPHAN_GRACE_MS } from '@driftprune/db';
-import { sweepOrphanArtifacts } from './reconcile.js';
+import { sweepOrphanArtifacts } from './orphans.js';
 
 const { values } = parseArgs({ options: { 'dry-run': { type: 'boolean', default: false }, 'grace-minutes': { type: 'string' } } });
 const graceMs = values['grace-minutes'] !== undefined ? Number(values['grace-minutes']) * 60_000 : ORPHAN_GRACE_MS;
@@ -16,7 +16,7 @@ if (!Number.isFinite(graceMs) || graceMs < 0) {
 }
 const env = loadEnv();
 const db = createDb({ url: env.DATABASE_URL, poolSize: 2 });
-const store = createArtifactStore(env, process.env.INIT_CWD ?? process.cwd());
+const store = createArtifactStore(env, env.INIT_CWD ?? process.cwd());
 try {
   const r = await sweepOrphanArtifacts(db, store, { graceMs, dryRun: values['dry-run'] });
   for (const s of r.swept) console.log(`${values['dry-run'] ? 'would remove' : 'removed'} ${s.prefix} (${s.objects} objects)`);

@@ -7,14 +7,13 @@ import { join, resolve } from 'node:path';
 import { DelayedError, UnrecoverableError, Worker as BullWorker, type Job } from 'bullmq';
 import { Redis } from 'ioredis';
 import { experimentConfig, loadEnv, parseConfig, type Env } from '@driftprune/config';
-import { createArtifactStore, createDb, DirectoryStore, ORPHAN_GRACE_MS, Prisma, refreshSweepStatus, type ArtifactStore, type Db, type Run } from '@driftprune/db';
+import { createArtifactStore, createDb, DirectoryStore, Prisma, refreshSweepStatus, type ArtifactStore, type Db, type Run } from '@driftprune/db';
 import type { RunEvent, RunOptions, RunSummary } from '@driftprune/experiment';
 import { DataRoots, isPermanentDataError, RunDataResolver, type PreparedRunData } from '@driftprune/datasets';
-import { channels, publishJson, type CancelMessage, type ChangedMessage } from './events.js';
+import { channels, publishJson, queueNamesForBackend, reconcileRuns, redisConnection, RunQueues, type Backend, type CancelMessage, type ChangedMessage, type RunJobData } from '@driftprune/runs';
 import { restoreCheckpoint, RunDeletedError, storeArtifact, storeCheckpoint, upsertMetrics, upsertRefresh, upsertServing } from './persist.js';
 import { selectBackend } from './device.js';
-import { queueNamesForBackend, redisConnection, RunQueues, type Backend, type RunJobData } from './queue.js';
-import { reconcileRuns, sweepOrphanArtifacts } from './reconcile.js';
+import { sweepOrphanArtifacts } from './orphans.js';
 
 export type Runner = (options: RunOptions) => Promise<RunSummary>;
 
@@ -24,18 +23,6 @@ export interface WorkerOptions {
   /** The experiment runner; the real one from @driftprune/experiment by default. */
   runner?: Runner;
   log?: (msg: string) => void;
-  /**
-   * How often to re-enqueue runs that are queued/running in Postgres but lost their BullMQ job (reconcile.ts); also
-   * done once at start. 0 turns the periodic pass off. Default 30 s.
-   */
-  reconcileEveryMs?: number;
-  /** A queued run younger than this is not re-enqueued (it may be between the API's insert and enqueue). Default 10 s. */
-  reconcileGraceMs?: number;
-  /**
-   * At start the worker removes the artifact-store folders of runs that no longer exist (reconcile.ts), skipping
-   * folders written to within this long (a run being created or still being written). Default 10 min; -1 = no sweep.
-   */
-  orphanGraceMs?: number;
 }
 
 export interface WorkerHandle {
@@ -283,7 +270,7 @@ export async function startWorker(opts: WorkerOptions = {}): Promise<WorkerHandl
   const reconcile = async () => {
     const r = await reconcileRuns(db, producer, {
       staleMs: Math.max(3 * env.WORKER_HEARTBEAT_MS, 1_000),
-      graceMs: opts.reconcileGraceMs ?? 10_000,
+      graceMs: env.WORKER_RECONCILE_GRACE_MS,
       log,
     });
     for (const runId of [...r.requeued, ...r.cancelled]) {
@@ -294,9 +281,9 @@ export async function startWorker(opts: WorkerOptions = {}): Promise<WorkerHandl
   await reconcile().catch((e) => log(`reconcile failed: ${(e as Error).message}`));
   // Folders of deleted runs left in the store (e.g. a worker killed between a file's put and its row): in the
   // background, since listing a large bucket takes a while; close() waits for it.
-  const orphanGraceMs = opts.orphanGraceMs ?? ORPHAN_GRACE_MS;
+  const orphanGraceMs = env.WORKER_ORPHAN_GRACE_MS;
   const orphanSweep = orphanGraceMs < 0 ? Promise.resolve() : sweepOrphanArtifacts(db, store, { graceMs: orphanGraceMs, log }).then(() => undefined, (e) => log(`orphan artifact sweep failed: ${(e as Error).message}`));
-  const reconcileEveryMs = opts.reconcileEveryMs ?? 30_000;
+  const reconcileEveryMs = env.WORKER_RECONCILE_MS;
   const reconciler = reconcileEveryMs > 0 ? setInterval(() => reconcile().catch((e) => log(`reconcile failed: ${(e as Error).message}`)), reconcileEveryMs) : null;
   log(`${id} ready: backend ${backend}, queues ${queueNamesForBackend(backend).join(', ')}, concurrency ${env.WORKER_CONCURRENCY}`);
 

@@ -30,6 +30,17 @@ export const envSchema = z.object({
   WORKER_LOCK_MS: z.coerce.number().int().min(500).max(600_000).default(30_000),
   /** Worker: how often the worker row and its runs' heartbeatAt are refreshed. */
   WORKER_HEARTBEAT_MS: z.coerce.number().int().min(100).max(600_000).default(5_000),
+  /**
+   * Worker: how often to re-enqueue runs that are queued/running in Postgres but lost their BullMQ job (also done once
+   * at start); 0 = only at start.
+   */
+  WORKER_RECONCILE_MS: z.coerce.number().int().min(0).max(86_400_000).default(30_000),
+  /** Worker: a queued run younger than this is not re-enqueued (it may be between the API's insert and its enqueue). */
+  WORKER_RECONCILE_GRACE_MS: z.coerce.number().int().min(0).max(86_400_000).default(10_000),
+  /**
+   * Worker: at start, artifact-store folders of deleted runs untouched this long are removed; -1 turns the sweep off.
+   */
+  WORKER_ORPHAN_GRACE_MS: z.coerce.number().int().min(-1).max(30 * 86_400_000).default(600_000),
   DRIFTPRUNE_DEVICE: z.enum(['cpu', 'webgpu', 'auto']).default('cpu'),
   /**
    * Where platform runs may read data by path (`data.path`): comma-separated directories (absolute, or relative to
@@ -50,6 +61,8 @@ export const envSchema = z.object({
    * Off unless asked for: `npm start` turns it on for a single-user machine; never turn it on in a deployment.
    */
   LOCAL_MODE: bool.default(false),
+  /** Set by npm to the folder `npm run` was started in: relative paths of scripts run through npm resolve from it. */
+  INIT_CWD: z.string().optional(),
   LOG_LEVEL: z.enum(['debug', 'info', 'warn', 'error']).default('info'),
   /** Largest GraphQL request body accepted, in bytes. */
   MAX_REQUEST_BYTES: z.coerce.number().int().positive().default(1_000_000),

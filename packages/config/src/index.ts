@@ -3,3 +3,4 @@ export * from './sweep.js';
 export * from './config-path.js';
 export * from './validate.js';
 export * from './env.js';
+export * from './run-queue.js';

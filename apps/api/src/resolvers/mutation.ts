@@ -1,6 +1,6 @@
 import { csvMapping, parseConfig, SOURCE_KINDS, syntheticOptions, experimentConfig } from '@driftprune/config';
 import { newApiToken, runArtifactPrefix, Prisma } from '@driftprune/db';
-import { channels, publishJson } from '@driftprune/worker/events';
+import { channels, publishJson } from '@driftprune/runs';
 import type { MutationResolvers } from '../resolvers-types.js';
 import { clearPrincipalCache, requireProject, requireUser } from '../auth.js';
 import type { ApiContext } from '../context.js';
@@ -112,7 +112,7 @@ export const Mutation: MutationResolvers = {
     for (const r of runs)
       if (r.status === 'queued' || r.status === 'running') {
         await ctx.db.run.update({ where: { id: r.id }, data: { cancelRequested: true } });
-        await ctx.queues.removeWaiting(r.id);
+        await ctx.queues.removeWaiting([r.id]);
         await publishJson(ctx.redis, channels(ctx.prefix).cancel, { runId: r.id });
       }
     const deletedArtifacts = await ctx.db.artifact.count({ where: { run: { experimentId: exp.id } } });

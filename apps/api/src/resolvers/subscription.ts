@@ -1,5 +1,5 @@
 import type { Run } from '@driftprune/db';
-import type { MetricMessage, RunUpdatedMessage } from '@driftprune/worker/events';
+import type { MetricMessage, RunUpdatedMessage } from '@driftprune/runs';
 import type { SubscriptionResolvers } from '../resolvers-types.js';
 import { requireProject } from '../auth.js';
 import { loadRun } from '../services/access.js';

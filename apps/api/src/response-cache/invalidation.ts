@@ -4,7 +4,7 @@
 //   - workers: their run and metric events and a `changed` message after writes without an event of their own
 //     (refresh events, serving evaluations, stored files), each naming its project.
 import type { Redis } from 'ioredis';
-import { publishJson, type ChangedMessage } from '@driftprune/worker/events';
+import { publishJson, type ChangedMessage } from '@driftprune/runs';
 import type { EventHub } from '../pubsub.js';
 import type { ResponseCache } from './response-cache.js';
 

@@ -1,9 +1,8 @@
 // Submitting, cancelling and retrying runs: the database row first (the source of truth), then the queue.
 import { randomUUID } from 'node:crypto';
-import { experimentConfig, expandSweep, parseConfig, parseYamlText, type ExperimentConfig } from '@driftprune/config';
+import { experimentConfig, expandSweep, parseConfig, parseYamlText, runQueueOptions, type ExperimentConfig, type RunQueueOptions } from '@driftprune/config';
 import { Prisma, refreshSweepStatus, type Db, type Experiment, type Run } from '@driftprune/db';
-import type { RunQueues } from '@driftprune/worker/queue';
-import { channels, publishJson, type Publisher } from '@driftprune/worker/events';
+import { channels, publishJson, type Publisher, type RunQueues } from '@driftprune/runs';
 import { badInput, validated } from '../errors.js';
 
 /** The largest sweep one call may submit. */
@@ -22,12 +21,8 @@ export function configInput(value: unknown, what: string): unknown {
   return value;
 }
 
-export function checkPriority(priority: number | null | undefined, maxAttempts: number | null | undefined) {
-  const p = priority ?? 0;
-  const a = maxAttempts ?? 3;
-  if (!Number.isInteger(p) || p < 0 || p > 100) throw badInput(`priority must be an integer in 0..100 (got ${p})`);
-  if (!Number.isInteger(a) || a < 1 || a > 10) throw badInput(`maxAttempts must be an integer in 1..10 (got ${a})`);
-  return { priority: p, maxAttempts: a };
+export function checkPriority(priority: number | null | undefined, maxAttempts: number | null | undefined): RunQueueOptions {
+  return validated(() => parseConfig(runQueueOptions, { priority, maxAttempts }, 'queue options'));
 }
 
 function runData(exp: Experiment, config: ExperimentConfig, extra: { sweepId?: string; params?: Record<string, unknown>; priority: number; maxAttempts: number }) {
@@ -113,7 +108,7 @@ export async function cancelRun(deps: RunDeps, run: Run): Promise<Run> {
   if (run.status === 'succeeded' || run.status === 'failed') throw badInput(`run ${run.id} already ${run.status}; only queued or running runs can be cancelled`);
   const now = new Date();
   const fromQueue = await deps.db.run.updateMany({ where: { id: run.id, status: 'queued' }, data: { status: 'cancelled', cancelRequested: true, finishedAt: now } });
-  if (fromQueue.count) await deps.queues.removeWaiting(run.id);
+  if (fromQueue.count) await deps.queues.removeWaiting([run.id]);
   else {
     await deps.db.run.updateMany({ where: { id: run.id, status: 'running' }, data: { cancelRequested: true } });
     await publishJson(deps.redis, channels(deps.prefix).cancel, { runId: run.id });

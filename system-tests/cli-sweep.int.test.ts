@@ -10,7 +10,7 @@ import { stringify } from 'yaml';
 import { expandSweep, experimentConfig, parseConfig } from '@driftprune/config';
 import { startHarness, tinyConfig, type Harness } from '@driftprune/api/testing/harness';
 
-const bin = resolve(import.meta.dirname, '../../bin/driftprune.mjs');
+const bin = resolve(import.meta.dirname, '../apps/cli/bin/driftprune.mjs');
 
 let h: Harness;
 before(async () => {

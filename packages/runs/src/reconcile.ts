@@ -1,13 +1,8 @@
 // Reconciliation of Postgres (the source of truth for runs) with the BullMQ queues: a run that is queued or running
 // in Postgres but has no job left in Redis (Redis flushed, or restarted without persistence, which is how our Redis
 // runs) would otherwise wait forever. Each such run is enqueued again and resumes from its last stored checkpoint.
-// Also the artifact store's side: folders of runs that no longer exist are removed (sweepOrphanArtifacts).
-import { sweepOrphanRunFolders, type ArtifactStore, type Db, type OrphanSweepOptions, type OrphanSweepResult } from '@driftprune/db';
-import type { Job } from 'bullmq';
-import { BACKENDS, queueNameForDevice, type RunJobData, type RunQueues } from './queue.js';
-
-/** Job states in which a job still stands for its run (it will run, runs now, or retries later). */
-const LIVE_STATES = ['waiting', 'delayed', 'prioritized', 'active', 'waiting-children'] as const;
+import type { Db } from '@driftprune/db';
+import type { RunQueues } from './queues.js';
 
 export interface ReconcileOptions {
   /** A running run whose heartbeat is older than this has no live worker. */
@@ -22,16 +17,6 @@ export interface ReconcileResult {
   requeued: string[];
   /** Runs asked to cancel whose worker is gone: marked cancelled. */
   cancelled: string[];
-}
-
-/** Run ids that have a live job in any run queue. */
-export async function liveJobRunIds(queues: RunQueues): Promise<Set<string>> {
-  const ids = new Set<string>();
-  for (const backend of BACKENDS) {
-    const jobs: Job<RunJobData>[] = await queues.get(queueNameForDevice(backend)).getJobs([...LIVE_STATES], 0, -1);
-    for (const j of jobs) if (j?.data?.runId) ids.add(j.data.runId);
-  }
-  return ids;
 }
 
 /**
@@ -52,7 +37,7 @@ export async function reconcileRuns(db: Db, queues: RunQueues, opts: ReconcileOp
   const result: ReconcileResult = { requeued: [], cancelled: [] };
   if (!candidates.length) return result;
   // Listed after the candidates: a job enqueued meanwhile is seen, so it is not duplicated.
-  const live = await liveJobRunIds(queues);
+  const live = await queues.liveRunIds();
   for (const run of candidates) {
     if (live.has(run.id)) continue;
     const claim = { id: run.id, status: run.status, ...(run.status === 'queued' ? { queuedAt: run.queuedAt } : { heartbeatAt: run.heartbeatAt }) };
@@ -74,11 +59,3 @@ export async function reconcileRuns(db: Db, queues: RunQueues, opts: ReconcileOp
   return result;
 }
 
-/**
- * Removes the store folders (projects/<p>/runs/<r>/) of runs that are not in Postgres, once nothing was written to
- * them for the grace period (10 minutes by default). See sweepOrphanRunFolders in @driftprune/db.
- */
-export function sweepOrphanArtifacts(db: Db, store: ArtifactStore, opts: OrphanSweepOptions = {}): Promise<OrphanSweepResult> {
-  const existing = async (ids: string[]) => new Set((await db.run.findMany({ where: { id: { in: ids } }, select: { id: true } })).map((r) => r.id));
-  return sweepOrphanRunFolders(store, existing, opts);
-}

@@ -10,8 +10,8 @@ import { join } from 'node:path';
 import { Queue } from 'bullmq';
 import { DirectoryStore, runArtifactKey, runArtifactPrefix } from '@driftprune/db';
 import { startWorker, type Runner, type WorkerHandle } from '@driftprune/worker';
-import { redisConnection, type RunJobData } from '@driftprune/worker/queue';
-import { startHarness, tinyConfig, waitFor, type Harness } from './testing/harness.js';
+import { redisConnection, type RunJobData } from '@driftprune/runs';
+import { startHarness, tinyConfig, waitFor, type Harness } from '@driftprune/api/testing/harness';
 
 let h: Harness;
 let store: DirectoryStore;
@@ -51,7 +51,7 @@ async function jobStates(runId: string) {
 
 test('deleteExperiment mid-run with the real runner: the worker stops the run once, quietly, and the store keeps no file of it', async () => {
   const logs: string[] = [];
-  const worker = await startWorker({ env: h.env, log: (m) => logs.push(m), orphanGraceMs: -1 });
+  const worker = await startWorker({ env: { ...h.env, WORKER_ORPHAN_GRACE_MS: -1 }, log: (m) => logs.push(m) });
   workers.push(worker);
   const { expId, runId } = await submitRun('delete me mid-run', tinyConfig({ windows: 400, rows: 2000, paradigm: { kind: 'dense', warmupWindows: 1 } }));
   await waitFor('a stored checkpoint', async () => (await h.db.run.findUnique({ where: { id: runId } }))!.checkpointWindow >= 1, 60_000, 20);
@@ -96,7 +96,7 @@ test('a checkpoint written after the delete is removed from the store by the wor
     await writeCheckpoint(1);
     throw new Error('unreachable: the checkpoint write fails on the deleted run');
   };
-  const worker = await startWorker({ env: h.env, runner, log: (m) => logs.push(m), orphanGraceMs: -1 });
+  const worker = await startWorker({ env: { ...h.env, WORKER_ORPHAN_GRACE_MS: -1 }, runner, log: (m) => logs.push(m) });
   workers.push(worker);
   const { expId, runId } = await submitRun('delete me while checkpointing', tinyConfig({ windows: 3 }));
   await waitFor('the first checkpoint', async () => (await h.db.run.findUnique({ where: { id: runId } }))?.checkpointWindow === 0, 30_000, 20);
@@ -130,7 +130,7 @@ test('a worker start-up sweep removes store folders of runs that no longer exist
   await put(old, 3_600_000);
   await put(fresh, 1_000);
   const logs: string[] = [];
-  const worker = await startWorker({ env: h.env, log: (m) => logs.push(m), orphanGraceMs: 60_000 });
+  const worker = await startWorker({ env: { ...h.env, WORKER_ORPHAN_GRACE_MS: 60_000 }, log: (m) => logs.push(m) });
   workers.push(worker);
   await waitFor('the sweep', async () => logs.some((l) => /orphan artifacts:/.test(l)), 10_000, 20);
   assert.match(logs.find((l) => /orphan artifacts:/.test(l))!, /removed 1 folder\(s\) of deleted runs \(1 objects\); 1 written to in the last 60 s left for later/);

@@ -11,8 +11,8 @@ import { DirectoryStore, sha256File } from '@driftprune/db';
 import { runExperiment } from '@driftprune/experiment';
 import { startWorker, type WorkerHandle } from '@driftprune/worker';
 import { Queue } from 'bullmq';
-import { redisConnection } from '@driftprune/worker/queue';
-import { startHarness, tinyConfig, waitFor, type Harness } from './testing/harness.js';
+import { redisConnection } from '@driftprune/runs';
+import { startHarness, tinyConfig, waitFor, type Harness } from '@driftprune/api/testing/harness';
 
 let h: Harness;
 let worker: WorkerHandle | null = null;

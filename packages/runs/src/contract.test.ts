@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { bullPriority, queueNameForDevice, queueNamesForBackend, redisConnection, runJobOptions } from './queue.js';
+import { bullPriority, queueNameForDevice, queueNamesForBackend, redisConnection, runJobOptions } from './contract.js';
 
 test('runs are routed by device and workers consume only queues they can run', () => {
   assert.equal(queueNameForDevice('cpu'), 'runs-cpu');
