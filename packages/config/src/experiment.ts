@@ -227,6 +227,8 @@ const refreshOptions = z
   })
   .strict();
 
+export type RefreshOptions = z.infer<typeof refreshOptions>;
+
 const paradigmBase = { warmupWindows: z.number().int().min(0).default(2) };
 
 export const paradigmConfig = z.discriminatedUnion(

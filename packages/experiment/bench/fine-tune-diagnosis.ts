@@ -102,7 +102,7 @@ for (let t = 0; t <= at; t++) for await (const b of batchesOf(windows[t], true))
 const last = windows[at];
 const next = windows[at + 1];
 const d = dense.getParams();
-const res = prune(d, { budget, budgetUnit: 'flops', granularity: 'structured', criterion: 'taylor', allocation: 'learned', minWidth: 4 }, { taylor: dense.getTaylorScores() });
+const res = prune(d, { budget, budgetUnit: 'flops', granularity: 'structured', criterion: 'taylor', allocation: 'greedy', minWidth: 4 }, { taylor: dense.getTaylorScores() });
 if (res.mask.granularity !== 'structured') throw new Error('expected a structured mask');
 const carried: OptimizerState = sliceOptimizerState(dense.getOptimizerState(), d, res.mask.neurons);
 const denseNext = await evaluate(dense, next);

@@ -1,7 +1,7 @@
 // Serving speed-up of structured pruning at the reference model size (docs/engine-notes.md: bottom 13-512-256-64-16,
 // top 367-512-256-1, dot interaction), separate from the paradigm comparison whose models are too small to time
 // well. A dense model trains briefly on the synthetic stream (to have Taylor scores), is pruned at each budget with
-// the learned allocation, and each exported ONNX model is timed in onnxruntime-node. Dense and pruned models are
+// the greedy allocation (the config's `learned`), and each exported ONNX model is timed in onnxruntime-node. Dense and pruned models are
 // timed in alternation (A B A B …, `--rounds` rounds) because this machine is shared and noisy.
 //
 //   npx tsx packages/experiment/bench/serving-speedup.ts [--budgets 0.5,0.75,0.9] [--rounds 3] [--iterations 100] [--threads 1]
@@ -44,7 +44,7 @@ if (!first) throw new Error('the stream produced no batch');
 const schema = { numDense: shape.numDense, numFields: shape.tableSizes.length };
 const models = [{ name: 'dense', onnx: dense.exportServingModel(), preds: dense.predict(first), flops: 1, widths: `${shape.bottom.join('-')} / ${shape.top.join('-')}` }];
 for (const budget of budgets) {
-  const r = prune(dense.getParams(), { budget, granularity: 'structured', criterion: 'taylor', allocation: 'learned', minWidth: 4 }, { taylor: dense.getTaylorScores() });
+  const r = prune(dense.getParams(), { budget, granularity: 'structured', criterion: 'taylor', allocation: 'greedy', minWidth: 4 }, { taylor: dense.getTaylorScores() });
   const t = createTrainer({ params: r.params, threads: 1 });
   models.push({ name: `pruned ${Math.round(budget * 100)} %`, onnx: t.exportServingModel(), preds: t.predict(first), flops: r.flopsRatio, widths: `${r.params.shape.bottom.join('-')} / ${r.params.shape.top.join('-')}` });
   t.dispose();

@@ -1,43 +1,12 @@
 // The runner on the real engine and the real synthetic stream, sized to take seconds.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdtemp, readFile, rm, readdir } from 'node:fs/promises';
+import { readFile, rm, readdir } from 'node:fs/promises';
 import { existsSync } from 'node:fs';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { experimentConfig, parseConfig, type ExperimentConfig } from '@driftprune/config';
 import { runExperiment } from './runner.js';
+import { lines, tinyConfig, tmp } from './test-support.js';
 import type { RefreshEvent, RunEvent, WindowMetric } from './types.js';
-
-function tinyConfig(paradigm: Record<string, unknown>, extra: Record<string, unknown> = {}): ExperimentConfig {
-  return parseConfig(experimentConfig, {
-    name: 'tiny',
-    seed: 3,
-    data: {
-      source: 'synthetic',
-      window: 'rows:600',
-      batchSize: 100,
-      hashSize: 200,
-      shuffleWithinWindow: true,
-      synthetic: { windows: 6, rowsPerWindow: 600, numDense: 4, numFields: 5, vocabPerField: 100, shiftEvery: 2 },
-    },
-    model: { embeddingDim: 4, bottomMlp: [16], topMlp: [32, 16] },
-    optimizer: { kind: 'adagrad', lr: 0.05 },
-    engine: { threads: 1 },
-    paradigm: { warmupWindows: 1, ...paradigm },
-    pruning: { budget: 0.6, criterion: 'taylor', allocation: 'learned', minWidth: 2 },
-    evaluation: { serving: { enabled: false } },
-    ...extra,
-  });
-}
-
-async function tmp(): Promise<string> {
-  return mkdtemp(join(tmpdir(), 'dp-runner-'));
-}
-
-async function lines<T>(path: string): Promise<T[]> {
-  return (await readFile(path, 'utf8')).split('\n').filter(Boolean).map((l) => JSON.parse(l) as T);
-}
 
 for (const paradigm of [
   { kind: 'adaptive_d2s', rMin: 1, rMax: 2, tau: 0.2 },
@@ -110,6 +79,10 @@ test('d2s refreshes on its schedule, evaluates serving in onnxruntime with parit
     assert.ok(models.some((m) => m.startsWith('serving-')) && models.some((m) => m.startsWith('dense-')));
     const summary = JSON.parse(await readFile(join(dir, 'summary.json'), 'utf8'));
     for (const k of ['paradigm', 'meanDeltaNEPct', 'maxDeltaNEPct', 'servingFlopsRatio', 'servingSpeedup', 'refreshes']) assert.ok(k in summary, k);
+    // The runner writes the report itself, so a worker's run has one as well as a CLI run.
+    const report = await readFile(join(dir, 'report.html'), 'utf8');
+    assert.match(report, /<title>tiny<\/title>/);
+    assert.match(report, /<svg/);
     // Every window has a dense metric, and a serving one once the first sparse model exists.
     const metrics = await lines<WindowMetric>(join(dir, 'metrics.jsonl'));
     assert.equal(metrics.filter((m) => m.model === 'dense').length, 5);

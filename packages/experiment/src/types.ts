@@ -96,7 +96,7 @@ export interface RunWarning {
 
 export interface RunOptions {
   config: ExperimentConfig;
-  /** Where checkpoints, ONNX models and logs go. */
+  /** Where checkpoints, ONNX models, logs, summary.json and report.html go. */
   outDir: string;
   /** Resume from the last checkpoint in outDir when one exists (bit-identical metrics on CPU). */
   resume?: boolean;
@@ -104,4 +104,6 @@ export interface RunOptions {
   /** Checked at least once per mini-batch; an aborted run stops within one batch and throws AbortError. */
   signal?: AbortSignal;
   onEvent?: (e: RunEvent) => void | Promise<void>;
+  /** Title of the run's report.html (default: the config's name). */
+  reportTitle?: string;
 }

@@ -1,14 +1,10 @@
-// How much each layer loses. Every allocation is the same greedy loop — remove one neuron at a time until the
-// budget is met — with a different rule for which neuron goes next:
-//   uniform: from the layer that keeps the largest fraction of its dense width (all layers shrink alike);
-//   global:  the neuron with the lowest score divided by its layer's mean score (one threshold across layers);
-//   learned: the neuron with the least estimated loss increase per FLOP saved (a greedy knapsack over Taylor
-//            sensitivities under the global budget; ours). FLOPs saved change as neighbouring layers shrink, so
-//            the ratio is recomputed at every step.
-// Every layer keeps at least minWidth neurons, so none collapses.
+// How much each layer loses. Structured: one greedy loop removes a neuron at a time until the budget is met; the
+// allocation rule (allocations/: uniform, global, greedy) says which layer's next neuron goes. Every layer keeps at
+// least minWidth neurons, so none collapses. Unstructured: per-layer fractions or one threshold over the rule's ranks.
 import { mlpFlops } from './flops.js';
+import { allocationRule, type Allocation } from './allocations/index.js';
 
-export type Allocation = 'uniform' | 'global' | 'learned';
+export type { Allocation } from './allocations/index.js';
 export type BudgetUnit = 'flops' | 'params';
 
 /** The width plan of one MLP: which of its layers are prunable and their dense widths. */
@@ -21,7 +17,7 @@ export interface StructuredProblem {
   layers: { name: string; mlp: 'bottom' | 'top'; widthIndex: number }[];
   /** Layer name → score of each current neuron (higher = keep). */
   scores: Record<string, Float64Array>;
-  /** Layer name → estimated loss increase of removing each current neuron (used by `learned`). */
+  /** Layer name → estimated loss increase of removing each current neuron (used by rules that rank by sensitivity). */
   sensitivities?: Record<string, Float64Array>;
   /** Fraction of the dense MLP cost to remove in total. */
   budget: number;
@@ -54,7 +50,8 @@ export function allocateStructured(pr: StructuredProblem): Record<string, Int32A
   const dense = mlpCost(pr.denseWidths, pr.unit);
   const target = pr.budget * dense;
   let removed = dense - mlpCost(widths, pr.unit);
-  const rankBy = pr.allocation === 'learned' ? (pr.sensitivities ?? pr.scores) : pr.scores;
+  const rule = allocationRule(pr.allocation);
+  const rankBy = rule.ranksBySensitivity ? (pr.sensitivities ?? pr.scores) : pr.scores;
   // Per layer: current positions ordered by ascending rank score; `head` is the next to remove.
   const order: Record<string, Int32Array> = {};
   const head: Record<string, number> = {};
@@ -78,10 +75,13 @@ export function allocateStructured(pr: StructuredProblem): Record<string, Int32A
     for (const l of pr.layers) {
       if (!canShrink(l)) continue;
       const pos = order[l.name][head[l.name]];
-      let key: number;
-      if (pr.allocation === 'uniform') key = -widths[l.mlp][l.widthIndex] / pr.denseWidths[l.mlp][l.widthIndex];
-      else if (pr.allocation === 'global') key = norm[l.name][pos];
-      else key = rankBy[l.name][pos] / savedByOne(widths[l.mlp], l.widthIndex, pr.unit);
+      const key = rule.structuredKey({
+        width: widths[l.mlp][l.widthIndex],
+        denseWidth: pr.denseWidths[l.mlp][l.widthIndex],
+        score: rankBy[l.name][pos],
+        normalised: norm[l.name][pos],
+        saved: savedByOne(widths[l.mlp], l.widthIndex, pr.unit),
+      });
       if (key < bestKey) {
         bestKey = key;
         best = l;
@@ -120,9 +120,8 @@ export interface UnstructuredProblem {
 }
 
 /**
- * Chooses the weights to keep. `uniform` removes the same fraction from every layer; `global` thresholds scores
- * normalised by each layer's mean; `learned` thresholds the raw sensitivities (every weight costs the same 2 FLOPs,
- * so the knapsack reduces to keeping the most sensitive weights), with each layer's minimum reserved first.
+ * Chooses the weights to keep: the rule's `per_layer` keeps the same fraction of every layer; otherwise each
+ * layer's minimum is reserved first and the rest filled by one threshold over the rule's ranks.
  */
 export function allocateUnstructured(pr: UnstructuredProblem): Record<string, Uint8Array> {
   const names = Object.keys(pr.scores);
@@ -130,7 +129,8 @@ export function allocateUnstructured(pr: UnstructuredProblem): Record<string, Ui
   for (const n of names) total += pr.kept[n].length;
   const keepTotal = Math.round((1 - pr.budget) * total);
   const out: Record<string, Uint8Array> = {};
-  if (pr.allocation === 'uniform') {
+  const rule = allocationRule(pr.allocation);
+  if (rule.unstructured === 'per_layer') {
     for (const n of names) {
       const s = pr.scores[n];
       const k = pr.kept[n];
@@ -141,17 +141,7 @@ export function allocateUnstructured(pr: UnstructuredProblem): Record<string, Ui
   }
   // Scores to rank by, globally comparable.
   const ranked: Record<string, Float64Array> = {};
-  for (const n of names) {
-    const s = pr.scores[n];
-    const k = pr.kept[n];
-    if (pr.allocation === 'global') {
-      let m = 0;
-      let c = 0;
-      for (let i = 0; i < s.length; i++) if (k[i]) { m += s[i]; c++; }
-      m = c ? m / c : 0;
-      ranked[n] = m > 0 ? s.map((v) => v / m) : s.slice();
-    } else ranked[n] = s;
-  }
+  for (const n of names) ranked[n] = rule.unstructured(pr.scores[n], pr.kept[n]);
   // Reserve each layer's minimum, then fill the rest by one global threshold.
   let reserved = 0;
   for (const n of names) {

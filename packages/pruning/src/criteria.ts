@@ -94,7 +94,7 @@ export function neuronScores(p: ModelParams, opts: CriterionOptions): Record<str
 }
 
 /**
- * Estimated loss increase of removing each neuron, for the learned allocation: the Taylor sum when Taylor scores
+ * Estimated loss increase of removing each neuron, for allocations that rank by sensitivity (greedy): the Taylor sum when Taylor scores
  * exist, otherwise the criterion's own score (a magnitude is then a proxy, and layers are less comparable).
  */
 export function neuronSensitivities(p: ModelParams, opts: CriterionOptions): Record<string, Float64Array> {

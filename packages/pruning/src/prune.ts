@@ -3,6 +3,7 @@
 // fraction of the *dense* model's MLP cost, and masks are always in the dense model's index space.
 import type { DlrmShape, LayerScores, ModelParams } from '@driftprune/engine/types';
 import { allocateStructured, allocateUnstructured, mlpCost, type Allocation, type BudgetUnit } from './allocation.js';
+import { allocationRule } from './allocations/index.js';
 import { neuronScores, neuronSensitivities, weightScores, type Criterion } from './criteria.js';
 import { paramsCount, paramsFlops, shapeFlops } from './flops.js';
 import {
@@ -62,6 +63,7 @@ export function prune(model: ModelParams, opts: PruneOptions, ctx: PruneContext 
   const denseShape = ctx.denseShape ?? model.shape;
   const unit = opts.budgetUnit ?? 'flops';
   const crit = { criterion: opts.criterion, taylor: ctx.taylor, hybridAlpha: opts.hybridAlpha };
+  const bySensitivity = allocationRule(opts.allocation).ranksBySensitivity;
   if (opts.granularity === 'structured') {
     const current = ctx.currentMask?.granularity === 'structured' ? ctx.currentMask.neurons : fullNeuronMask(model);
     const layers = prunableLayers(model).map(({ layer, mlp, index }) => ({ name: layer.name, mlp, widthIndex: index + 1 }));
@@ -70,7 +72,7 @@ export function prune(model: ModelParams, opts: PruneOptions, ctx: PruneContext 
       widths: { bottom: model.shape.bottom, top: model.shape.top },
       layers,
       scores: neuronScores(model, crit),
-      sensitivities: opts.allocation === 'learned' ? neuronSensitivities(model, crit) : undefined,
+      sensitivities: bySensitivity ? neuronSensitivities(model, crit) : undefined,
       budget: opts.budget,
       unit,
       allocation: opts.allocation,
@@ -95,7 +97,7 @@ export function prune(model: ModelParams, opts: PruneOptions, ctx: PruneContext 
   const scores: Record<string, Float64Array> = {};
   const minKeep: Record<string, number> = {};
   for (const l of layers) {
-    scores[l.name] = weightScores(model, l.name, opts.allocation === 'learned' && ctx.taylor ? { ...crit, criterion: 'taylor' } : crit);
+    scores[l.name] = weightScores(model, l.name, bySensitivity && ctx.taylor ? { ...crit, criterion: 'taylor' } : crit);
     minKeep[l.name] = Math.min(l.W.length, opts.minWidth * l.inDim);
   }
   const weights = allocateUnstructured({ scores, kept, minKeep, budget: opts.budget, allocation: opts.allocation });

@@ -1,9 +1,8 @@
 // `driftprune run CONFIG.yaml --out DIR`: one experiment in-process, with a progress bar and a self-contained report.
-import { readFile, writeFile } from 'node:fs/promises';
+import { readFile } from 'node:fs/promises';
 import { basename, join } from 'node:path';
 import { experimentConfig, parseConfig, parseConfigPath, parseYamlText, setPath, type ExperimentConfig } from '@driftprune/config';
-import { runExperiment, type RunEvent, type RunSummary } from '@driftprune/experiment';
-import { reportHtml } from '@driftprune/experiment/report/report-html';
+import { runExperiment, type RunEvent } from '@driftprune/experiment';
 import { parseFlags, UsageError, type Command } from '../command.js';
 
 const usage = `usage: driftprune run CONFIG.yaml --out DIR [options]
@@ -76,29 +75,6 @@ export function progressPrinter(label: string, stream: NodeJS.WriteStream = proc
   };
 }
 
-async function readJsonl<T>(path: string): Promise<T[]> {
-  try {
-    return (await readFile(path, 'utf8')).split('\n').filter(Boolean).map((l) => JSON.parse(l) as T);
-  } catch {
-    return [];
-  }
-}
-
-/** Writes DIR/report.html from the run's files. */
-export async function writeReport(outDir: string, title: string, config: ExperimentConfig, summary: RunSummary): Promise<string> {
-  const html = reportHtml({
-    title,
-    config,
-    summary,
-    metrics: await readJsonl(join(outDir, 'metrics.jsonl')),
-    refreshes: await readJsonl(join(outDir, 'refreshes.jsonl')),
-    serving: await readJsonl(join(outDir, 'serving.jsonl')),
-  });
-  const path = join(outDir, 'report.html');
-  await writeFile(path, html);
-  return path;
-}
-
 export const command: Command = {
   name: 'run',
   summary: 'run one experiment in-process (progress bar, summary.json, report.html)',
@@ -121,12 +97,12 @@ export const command: Command = {
     process.once('SIGINT', onSigint);
     const printer = flags.quiet ? null : progressPrinter(config.name);
     try {
-      const summary = await runExperiment({ config, outDir: flags.out, maxWindows, resume: flags.resume === true, signal: controller.signal, onEvent: (e) => printer?.(e) });
+      const reportTitle = `${config.name} (${basename(positional[0])})`;
+      const summary = await runExperiment({ config, outDir: flags.out, maxWindows, resume: flags.resume === true, signal: controller.signal, onEvent: (e) => printer?.(e), reportTitle });
       if (process.stderr.isTTY && printer) process.stderr.write('\n');
-      const report = await writeReport(flags.out, `${config.name} (${basename(positional[0])})`, config, summary);
       console.log(JSON.stringify(summary, null, 2));
       for (const w of summary.warnings ?? []) console.error(`WARNING ${w.code}: ${w.message}`);
-      console.error(`wrote ${join(flags.out, 'summary.json')} and ${report}`);
+      console.error(`wrote ${join(flags.out, 'summary.json')} and ${join(flags.out, 'report.html')}`);
       return 0;
     } catch (e) {
       if (e instanceof Error && e.name === 'AbortError') {

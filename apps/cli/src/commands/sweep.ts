@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { expandSweep, parseConfig, parseYamlText, experimentConfig, sweepConfig } from '@driftprune/config';
 import { runExperiment } from '@driftprune/experiment';
 import { CommandError, parseFlags, UsageError, type Command } from '../command.js';
-import { progressPrinter, writeReport } from './run.js';
+import { progressPrinter } from './run.js';
 
 const usage = `usage: driftprune sweep SWEEP.yaml [options]
 
@@ -111,9 +111,9 @@ export const command: Command = {
       for (const [i, p] of points.entries()) {
         const dir = join(out, pointSlug(i, p.params));
         console.error(`[${i + 1}/${points.length}] ${JSON.stringify(p.params)} → ${dir}`);
-        const summary = await runExperiment({ config: p.config, outDir: dir, maxWindows, signal: controller.signal, onEvent: progressPrinter(`[${i + 1}/${points.length}]`) });
+        const reportTitle = `${sweep.name} ${JSON.stringify(p.params)}`;
+        const summary = await runExperiment({ config: p.config, outDir: dir, maxWindows, signal: controller.signal, onEvent: progressPrinter(`[${i + 1}/${points.length}]`), reportTitle });
         if (process.stderr.isTTY) process.stderr.write('\n');
-        await writeReport(dir, `${sweep.name} ${JSON.stringify(p.params)}`, p.config, summary);
         rows.push(JSON.stringify({ params: p.params, dir, summary }));
         await writeFile(join(out, 'sweep.jsonl'), rows.join('\n') + '\n');
       }

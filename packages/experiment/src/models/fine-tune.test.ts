@@ -1,46 +1,19 @@
 // Fine-tuning after a refresh, on the real engine and the real synthetic stream.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { experimentConfig, parseConfig } from '@driftprune/config';
 import { openStream } from '@driftprune/data';
 import { createTrainer } from '@driftprune/engine/trainer';
 import { resolveShape } from '@driftprune/engine/shape';
-import { runExperiment } from '../runner.js';
+import { runTiny, tinyConfig } from '../test-support.js';
 import { fineTune } from './fine-tune.js';
 import type { RunSummary } from '../types.js';
 
 function d2sConfig(refresh: Record<string, unknown>) {
-  return parseConfig(experimentConfig, {
-    name: 'fine-tune',
-    seed: 3,
-    data: {
-      source: 'synthetic',
-      window: 'rows:600',
-      batchSize: 100,
-      hashSize: 200,
-      shuffleWithinWindow: true,
-      synthetic: { windows: 6, rowsPerWindow: 600, numDense: 4, numFields: 5, vocabPerField: 100, shiftEvery: 2 },
-    },
-    model: { embeddingDim: 4, bottomMlp: [16], topMlp: [32, 16] },
-    optimizer: { kind: 'adagrad', lr: 0.05 },
-    engine: { threads: 1 },
-    paradigm: { kind: 'd2s', r: 1, warmupWindows: 1, refresh },
-    pruning: { budget: 0.75, criterion: 'taylor', allocation: 'learned', minWidth: 2 },
-    evaluation: { serving: { enabled: false } },
-    checkpoint: { everyWindows: 0 },
-  });
+  return tinyConfig({ kind: 'd2s', r: 1, refresh }, { pruning: { budget: 0.75, criterion: 'taylor', allocation: 'learned', minWidth: 2 }, checkpoint: { everyWindows: 0 } });
 }
 
 async function run(refresh: Record<string, unknown>): Promise<RunSummary> {
-  const dir = await mkdtemp(join(tmpdir(), 'dp-fine-tune-'));
-  try {
-    return await runExperiment({ config: d2sConfig(refresh), outDir: dir });
-  } finally {
-    await rm(dir, { recursive: true, force: true });
-  }
+  return (await runTiny(d2sConfig(refresh))).summary;
 }
 
 test('d2s: fine-tuning every refresh (distilled from dense, the default) does not widen the gap; on the labels it does', async () => {

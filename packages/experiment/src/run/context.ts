@@ -1,0 +1,218 @@
+// What a run holds while it goes through the stream: the config, the models (dense reference, serving model,
+// shadow model in flight), the serving mask and the checkpointed run state, plus the few operations every paradigm
+// shares (install a serving model, log a refresh, count training compute). Paradigms act on it (paradigms/).
+import { appendFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import type { Window } from '@driftprune/data';
+import type { ExperimentConfig } from '@driftprune/config';
+import type { OptimizerState, Trainer, TrainerOptions } from '@driftprune/engine/api';
+import type { DlrmShape, ModelParams } from '@driftprune/engine/types';
+import { createTrainer } from '@driftprune/engine/trainer';
+import {
+  allocationRule,
+  maskJaccard,
+  maskWidths,
+  paramsCount,
+  paramsFlops,
+  paramsMlpFlops,
+  shapeFlops,
+  shapeMlpFlops,
+  shapeParams,
+  weightMaskCounts,
+  type PruneMask,
+  type PruneOptions,
+} from '@driftprune/pruning';
+import { abortError } from '../serving/serving-eval.js';
+import { decodeMask, encodeMask } from '../checkpoint/codec.js';
+import type { RunState } from '../checkpoint/run-state.js';
+import type { RefreshEvent, RunEvent, RunOptions } from '../types.js';
+
+/** Forward + backward ≈ 3 forward passes: the usual training-compute estimate per sample. */
+export const TRAIN_FLOPS_FACTOR = 3;
+
+/** Per-sample forward FLOPs, parameter count and sparsity of a model: fixed between refreshes, so kept, not recomputed. */
+export interface ModelCost {
+  flops: number;
+  params: number;
+  /** Fraction of prunable MLP FLOPs removed (weights only: biases are never masked). */
+  sparsity: number;
+}
+
+export function newRunState(): RunState {
+  return {
+    version: 1,
+    nextWindow: 0,
+    metrics: [],
+    refreshes: [],
+    serving: [],
+    trainingFlops: 0,
+    samplesTrained: 0,
+    mask: null,
+    lastRefreshWindow: -1,
+    pendingServingEval: false,
+    sparsityReached: 0,
+    reservoir: null,
+    hasServing: false,
+    shadow: null,
+  };
+}
+
+/** The config's pruning section as the pruning operator takes it (`learned` is the greedy rule's first name). */
+export function pruneOptionsOf(cfg: ExperimentConfig): PruneOptions | null {
+  const pr = cfg.pruning;
+  if (!pr) return null;
+  const allocation = pr.allocation === 'learned' ? 'greedy' : pr.allocation;
+  return { budget: pr.budget, budgetUnit: pr.budgetUnit, granularity: pr.granularity, criterion: pr.criterion, allocation, minWidth: pr.minWidth, hybridAlpha: pr.hybridAlpha };
+}
+
+export class RunContext {
+  readonly denseFlops: number;
+  readonly denseParams: number;
+  readonly pruneOpts: PruneOptions | null;
+  readonly trainerBase: TrainerOptions;
+  readonly dense: Trainer;
+  serving: Trainer | null = null;
+  /** A new sparse model training alongside the serving one before it takes over (refresh.shadowWindows). */
+  shadow: Trainer | null = null;
+  /** The serving model's mask in dense indices (null while dense serves). */
+  mask: PruneMask | null = null;
+  st: RunState = newRunState();
+  private readonly costs = new Map<Trainer, ModelCost>();
+
+  constructor(
+    readonly cfg: ExperimentConfig,
+    readonly shape: DlrmShape,
+    readonly options: RunOptions,
+  ) {
+    this.denseFlops = shapeFlops(shape);
+    this.denseParams = shapeParams(shape);
+    this.pruneOpts = pruneOptionsOf(cfg);
+    const pr = cfg.pruning;
+    const o = this.pruneOpts;
+    // Taylor scores cost a little per step; they are kept only where a criterion or allocation reads them.
+    const taylor = pr && o && (o.criterion !== 'magnitude' || allocationRule(o.allocation).ranksBySensitivity) ? { decay: pr.taylorDecay } : undefined;
+    this.trainerBase = { optimizer: cfg.optimizer, device: cfg.engine.device, threads: cfg.engine.threads, taylor };
+    this.dense = this.newTrainer({ shape, seed: cfg.seed });
+    this.costs.set(this.dense, { flops: this.denseFlops, params: this.denseParams, sparsity: 0 });
+  }
+
+  get outDir(): string {
+    return this.options.outDir;
+  }
+
+  async emit(e: RunEvent): Promise<void> {
+    await this.options.onEvent?.(e);
+  }
+
+  checkAbort(): void {
+    if (this.options.signal?.aborted) throw abortError();
+  }
+
+  /** A window's mini-batches, shuffled within the window when the config asks for it (evaluation never is). */
+  batchesOf(w: Window, shuffle = true) {
+    const d = this.cfg.data;
+    return w.batches({ batchSize: d.batchSize, ...(shuffle && d.shuffleWithinWindow ? { shuffleSeed: this.cfg.seed * 100_003 + w.index } : {}) });
+  }
+
+  newTrainer(o: Partial<TrainerOptions>): Trainer {
+    return createTrainer({ ...this.trainerBase, ...o });
+  }
+
+  /** Adds the training compute of `rows` samples through a model of `flopsPerSample` forward FLOPs. */
+  countTrain(flopsPerSample: number, rows: number): void {
+    this.st.trainingFlops += TRAIN_FLOPS_FACTOR * flopsPerSample * rows;
+  }
+
+  /** FLOPs, parameters and sparsity of a live model, computed once when it was installed or its masks changed. */
+  cost(trainer: Trainer): ModelCost {
+    let c = this.costs.get(trainer);
+    if (!c) {
+      c = costOf(trainer.getParams(), this.shape);
+      this.costs.set(trainer, c);
+    }
+    return c;
+  }
+
+  /** The serving model's forward FLOPs per sample (dense while no sparse model serves). */
+  servingFlops(): number {
+    return this.serving ? this.cost(this.serving).flops : this.denseFlops;
+  }
+
+  /** Replaces the serving model; structured widths change, so its optimizer state comes sliced to match. */
+  installServing(params: ModelParams, optimizerState?: OptimizerState): Trainer {
+    this.drop(this.serving);
+    this.serving = this.newTrainer({ params, ...(optimizerState ? { optimizerState } : {}) });
+    this.costs.set(this.serving, costOf(params, this.shape));
+    this.st.hasServing = true;
+    return this.serving;
+  }
+
+  /** A new model that trains `windows` windows alongside the serving one before it serves (promoteShadow). */
+  installShadow(params: ModelParams, optimizerState: OptimizerState | undefined, windows: number, mask: PruneMask): Trainer {
+    this.drop(this.shadow);
+    this.shadow = this.newTrainer({ params, ...(optimizerState ? { optimizerState } : {}) });
+    this.costs.set(this.shadow, costOf(params, this.shape));
+    this.st.shadow = { windowsLeft: windows, mask: encodeMask(mask) };
+    return this.shadow;
+  }
+
+  /** Sets unstructured masks on the serving model (its cost changes with them). */
+  setServingMasks(masks: Record<string, Uint8Array>): void {
+    const serving = this.serving!;
+    serving.setMasks(Object.fromEntries(Object.entries(masks).map(([k, v]) => [k, Float32Array.from(v)])));
+    this.costs.delete(serving);
+  }
+
+  /** The shadow model has trained its windows: it becomes the serving model. */
+  promoteShadow(t: number): void {
+    this.drop(this.serving);
+    this.serving = this.shadow;
+    this.shadow = null;
+    this.mask = decodeMask(this.st.shadow!.mask);
+    this.st.mask = this.st.shadow!.mask;
+    this.st.shadow = null;
+    this.servingChanged(t);
+  }
+
+  /** A new serving model from window t + 1 on: remember when, and time it in onnxruntime if the config asks. */
+  servingChanged(t: number): void {
+    this.st.lastRefreshWindow = t;
+    const s = this.cfg.evaluation.serving;
+    this.st.pendingServingEval = s.enabled && s.everyRefresh;
+  }
+
+  /** Logs a new mask; it becomes the serving mask now, or `shadowWindows` windows later (servesFromWindow). */
+  async logRefresh(t: number, trigger: string, next: PruneMask, flopsRatio: number, shadowWindows = 0): Promise<void> {
+    const refresh: RefreshEvent = {
+      window: t,
+      trigger,
+      widths: next.granularity === 'structured' ? maskWidths(next.neurons) : weightMaskCounts(next.weights),
+      jaccard: this.mask ? maskJaccard(this.mask, next) : 1,
+      flopsRatio,
+      ...(shadowWindows > 0 ? { servesFromWindow: t + shadowWindows + 1 } : {}),
+    };
+    if (shadowWindows === 0) {
+      this.mask = next;
+      this.st.mask = encodeMask(next);
+    }
+    this.st.refreshes.push(refresh);
+    await appendFile(join(this.outDir, 'refreshes.jsonl'), JSON.stringify(refresh) + '\n');
+    await this.emit({ type: 'refresh', refresh });
+  }
+
+  dispose(): void {
+    this.dense.dispose();
+    this.serving?.dispose();
+    this.shadow?.dispose();
+  }
+
+  private drop(t: Trainer | null): void {
+    if (!t) return;
+    this.costs.delete(t);
+    t.dispose();
+  }
+}
+
+export function costOf(p: ModelParams, denseShape: DlrmShape): ModelCost {
+  return { flops: paramsFlops(p), params: paramsCount(p), sparsity: 1 - paramsMlpFlops(p) / shapeMlpFlops(denseShape) };
+}
