@@ -14,6 +14,9 @@ export const forbidden = (message: string) => apiError('FORBIDDEN', message);
 /** A request (HTTP body or graphql-ws message) over MAX_REQUEST_BYTES: the same error on both transports. */
 export const payloadTooLarge = (limitBytes: number, what = 'request body') =>
   apiError('BAD_USER_INPUT', `${what} exceeds ${limitBytes} bytes`, { reason: 'PAYLOAD_TOO_LARGE', limit: limitBytes });
+/** A result over MAX_RESPONSE_BYTES is replaced by this (HTTP and graphql-ws alike). */
+export const responseTooLarge = (limitBytes: number) =>
+  apiError('BAD_USER_INPUT', `the response exceeds ${limitBytes} bytes; ask for less (smaller first or maxPoints, fewer fields)`, { reason: 'RESPONSE_TOO_LARGE', limit: limitBytes });
 /** Also used for objects in projects the caller cannot see, so that their existence does not leak. */
 export const notFound = (what: string, id: string) => apiError('NOT_FOUND', `${what} ${id} not found`);
 

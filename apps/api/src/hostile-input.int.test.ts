@@ -2,12 +2,14 @@
 // answered 500 must get coded errors, change nothing, and leave the process serving.
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
+import { getIntrospectionQuery } from 'graphql';
 import { startHarness, tinyConfig, type Harness } from './testing/harness.js';
 
 let h: Harness;
 let expId = '';
 before(async () => {
-  h = await startHarness('hostile');
+  // a small response bound, so that one test can pass it with a long description
+  h = await startHarness('hostile', { MAX_RESPONSE_BYTES: '250000' });
   expId = await h.createExperiment('hostile base', tinyConfig());
 });
 after(async () => {
@@ -39,4 +41,61 @@ test('a sweep over __proto__.polluted is refused; the same process keeps answeri
   const ok = await h.gql(SWEEP, { i: { experimentId: expId, sweep: { parameters: { 'pruning.budget': { values: [0.25, 0.5] } } } } });
   assert.equal(ok.errors, undefined, JSON.stringify(ok.errors));
   assert.equal(ok.data.submitSweep.total, 2);
+});
+
+/** POSTs a raw body; the status, the body's size and its parsed errors. */
+async function post(body: string, token: string | null = null) {
+  const res = await fetch(h.api.url, { method: 'POST', headers: { 'content-type': 'application/json', ...(token ? { authorization: `Bearer ${token}` } : {}) }, body });
+  const text = await res.text();
+  return { status: res.status, bytes: text.length, body: JSON.parse(text) as { data?: any; errors?: { message: string; extensions?: Record<string, unknown> }[] } };
+}
+
+test('600 aliased introspections without a token are refused before they run; /health keeps answering (12.5)', async () => {
+  const attack = JSON.stringify({ query: `{ ${Array.from({ length: 600 }, (_, i) => `a${i}: __schema { types { name kind description fields { name description type { name kind } } } }`).join(' ')} }` });
+  assert.ok(attack.length > 50_000, `${attack.length} bytes`);
+  const [results, health] = await Promise.all([Promise.all(Array.from({ length: 5 }, () => post(attack))), fetch(h.api.url.replace('/graphql', '/health'))]);
+  for (const r of results) {
+    assert.equal(r.status, 400);
+    assert.ok(r.bytes < 2_000, `a short error, not the schema 600 times (${r.bytes} bytes)`);
+    assert.match(r.body.errors![0].message, /2000 tokens/);
+    assert.equal(r.body.errors![0].extensions!.code, 'GRAPHQL_PARSE_FAILED');
+  }
+  assert.equal(health.status, 200);
+  // under the token bound, the aliases and introspection caps answer, with a code
+  const few = await post(JSON.stringify({ query: `{ ${Array.from({ length: 40 }, (_, i) => `a${i}: __typename`).join(' ')} }` }), h.tokens.viewer);
+  assert.equal(few.body.errors![0].extensions!.code, 'GRAPHQL_VALIDATION_FAILED');
+  assert.match(few.body.errors![0].message, /40 aliased fields; the limit is 30/);
+  const thrice = await post(JSON.stringify({ query: '{ a: __type(name: "Run") { name } b: __type(name: "Sweep") { name } c: __type(name: "Query") { name } }' }), h.tokens.viewer);
+  assert.match(thrice.body.errors![0].message, /__schema\/__type 3 times/);
+});
+
+test('introspection needs a token outside LOCAL_MODE, over HTTP and WebSocket (12.5)', async () => {
+  const anonymous = await post(JSON.stringify({ query: '{ __type(name: "Run") { fields { name } } }' }));
+  assert.equal(anonymous.body.errors![0].extensions!.code, 'UNAUTHENTICATED');
+  assert.equal(anonymous.body.data, undefined);
+  // __typename alone is not introspection
+  assert.deepEqual((await post(JSON.stringify({ query: '{ __typename }' }))).body.data, { __typename: 'Query' });
+  const full = await post(JSON.stringify({ query: getIntrospectionQuery() }), h.tokens.viewer);
+  assert.equal(full.body.errors?.length ?? 0, 0, JSON.stringify(full.body.errors));
+  assert.ok(full.body.data.__schema.types.some((t: { name: string }) => t.name === 'Run'));
+  // over graphql-ws, without a token: the same error
+  const client = h.ws('');
+  const ws = await new Promise<unknown>((resolve) => {
+    client.subscribe({ query: '{ __schema { queryType { name } } }' }, { next: (r) => resolve(r), error: (e) => resolve(e), complete: () => resolve('complete') });
+  });
+  assert.match(JSON.stringify(ws), /UNAUTHENTICATED/);
+});
+
+test('a response over MAX_RESPONSE_BYTES becomes a coded error (12.5)', async () => {
+  for (const name of ['long 1', 'long 2'])
+    await h.gql('mutation($i: CreateExperimentInput!) { createExperiment(input: $i) { id } }', { i: { projectId: h.projectId, name, description: 'd'.repeat(150_000), config: tinyConfig() } });
+  const r = await post(JSON.stringify({ query: 'query($p: ID!) { experiments(projectId: $p, first: 50) { nodes { name description } } }', variables: { p: h.projectId } }), h.tokens.viewer);
+  assert.equal(r.status, 400);
+  assert.equal(r.body.errors![0].extensions!.code, 'BAD_USER_INPUT');
+  assert.equal(r.body.errors![0].extensions!.reason, 'RESPONSE_TOO_LARGE');
+  assert.equal(r.body.errors![0].extensions!.limit, 250_000);
+  assert.ok(r.bytes < 1_000);
+  // the same list without the long field is fine
+  const small = await post(JSON.stringify({ query: 'query($p: ID!) { experiments(projectId: $p, first: 50) { nodes { name } } }', variables: { p: h.projectId } }), h.tokens.viewer);
+  assert.equal(small.status, 200);
 });

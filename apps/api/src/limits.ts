@@ -1,16 +1,26 @@
-// Query depth and complexity limits, checked before execution (HTTP and WebSocket alike).
-// Complexity: every field costs 1; a list field's subtree is multiplied by the page size it asks for
-// (`first`, or `maxPoints` for metric series), using the schema default when the argument is absent.
-import { GraphQLError, Kind, type DocumentNode, type FragmentDefinitionNode, type OperationDefinitionNode, type SelectionSetNode, type ValueNode } from 'graphql';
+// Query limits, checked before execution (HTTP and WebSocket alike): size in tokens (at parse, which bounds the
+// work of validation too), depth, complexity, aliases and introspection.
+// Complexity: every field costs 1, introspection (`__`) fields included; a list field's subtree is multiplied by the
+// page size it asks for (`first`, or `maxPoints` for metric series), using the schema default when the argument is
+// absent. Fragments are measured once each (a chain of fragments that each spread the next twice would otherwise
+// take exponential time to measure).
+import { GraphQLError, Kind, type DocumentNode, type FieldNode, type FragmentDefinitionNode, type OperationDefinitionNode, type SelectionSetNode, type ValueNode } from 'graphql';
 
 export interface Limits {
   maxDepth: number;
   maxComplexity: number;
+  /** Aliased fields in an operation (a fragment's count wherever it is spread): aliases multiply work per byte sent. */
+  maxAliases: number;
+  /** `__schema` and `__type` fields per operation: each answers with a large part of the schema. */
+  maxIntrospection: number;
+  /** Lexical tokens per document, enforced by the parser; the dashboard's largest query has about 160. */
+  maxTokens: number;
 }
 
-export const DEFAULT_LIMITS: Limits = { maxDepth: 10, maxComplexity: 50_000 };
+export const DEFAULT_LIMITS: Limits = { maxDepth: 10, maxComplexity: 50_000, maxAliases: 30, maxIntrospection: 2, maxTokens: 2_000 };
 
 const SIZE_ARGS: Record<string, number> = { first: 20, maxPoints: 500 };
+const INTROSPECTION_ROOTS = new Set(['__schema', '__type']);
 
 function argValue(v: ValueNode, variables: Record<string, unknown>): unknown {
   if (v.kind === Kind.VARIABLE) return variables[v.name.value];
@@ -21,7 +31,15 @@ function argValue(v: ValueNode, variables: Record<string, unknown>): unknown {
 export interface QueryCost {
   depth: number;
   complexity: number;
+  aliases: number;
+  /** `__schema` and `__type` fields (the introspection entry points; `__typename` is not one). */
+  introspection: number;
 }
+
+/** The cost of a selection set; depth is relative to the set's parent. */
+type SetCost = QueryCost;
+
+const ZERO: SetCost = { depth: 0, complexity: 0, aliases: 0, introspection: 0 };
 
 export function measure(doc: DocumentNode, operationName: string | null | undefined, variables: Record<string, unknown> = {}): QueryCost {
   const fragments = new Map<string, FragmentDefinitionNode>();
@@ -31,46 +49,71 @@ export function measure(doc: DocumentNode, operationName: string | null | undefi
     else if (d.kind === Kind.OPERATION_DEFINITION) ops.push(d);
   }
   const op = operationName ? ops.find((o) => o.name?.value === operationName) : ops[0];
-  if (!op) return { depth: 0, complexity: 0 };
-  let maxDepth = 0;
-  const walk = (set: SelectionSetNode, depth: number, seen: Set<string>): number => {
-    let cost = 0;
+  if (!op) return { ...ZERO };
+  const fragmentCosts = new Map<string, SetCost>();
+
+  const multiplier = (f: FieldNode): number => {
+    let mult = 1;
+    for (const a of f.arguments ?? []) {
+      if (a.name.value in SIZE_ARGS) {
+        const v = argValue(a.value, variables);
+        mult = typeof v === 'number' && v > 0 ? v : SIZE_ARGS[a.name.value];
+      }
+    }
+    if (mult === 1 && (f.name.value === 'metrics' || f.name.value === 'runMetrics')) mult = SIZE_ARGS.maxPoints;
+    return mult;
+  };
+
+  // Depth is not counted inside an introspection subtree: its shape is the schema's (ofType chains run deep), and
+  // its size is bounded by maxIntrospection and maxTokens.
+  const walk = (set: SelectionSetNode, inIntrospection: boolean, fragmentTrail: ReadonlySet<string>): SetCost => {
+    const total = { ...ZERO };
+    const add = (c: SetCost) => {
+      total.depth = Math.max(total.depth, c.depth);
+      total.complexity += c.complexity;
+      total.aliases += c.aliases;
+      total.introspection += c.introspection;
+    };
     for (const s of set.selections) {
       if (s.kind === Kind.FIELD) {
-        if (s.name.value.startsWith('__')) continue;
-        const d = depth + 1;
-        if (d > maxDepth) maxDepth = d;
-        let mult = 1;
-        for (const a of s.arguments ?? []) {
-          if (a.name.value in SIZE_ARGS) {
-            const v = argValue(a.value, variables);
-            mult = typeof v === 'number' && v > 0 ? v : SIZE_ARGS[a.name.value];
-          }
-        }
-        if (mult === 1 && (s.name.value === 'metrics' || s.name.value === 'runMetrics')) mult = SIZE_ARGS.maxPoints;
-        cost += 1 + (s.selectionSet ? mult * walk(s.selectionSet, d, seen) : 0);
+        const root = INTROSPECTION_ROOTS.has(s.name.value);
+        const inner = s.selectionSet ? walk(s.selectionSet, inIntrospection || root, fragmentTrail) : ZERO;
+        const mult = multiplier(s);
+        add({ depth: inIntrospection ? 0 : 1 + inner.depth, complexity: 1 + mult * inner.complexity, aliases: (s.alias ? 1 : 0) + inner.aliases, introspection: (root ? 1 : 0) + inner.introspection });
       } else if (s.kind === Kind.INLINE_FRAGMENT) {
-        cost += walk(s.selectionSet, depth, seen);
+        add(walk(s.selectionSet, inIntrospection, fragmentTrail));
       } else {
         const name = s.name.value;
         const f = fragments.get(name);
-        if (!f || seen.has(name)) continue; // cycles are rejected by GraphQL validation
-        cost += walk(f.selectionSet, depth, new Set([...seen, name]));
+        if (!f || fragmentTrail.has(name)) continue; // cycles are rejected by GraphQL validation
+        const key = `${name}|${inIntrospection}`;
+        let c = fragmentCosts.get(key);
+        if (!c) {
+          c = walk(f.selectionSet, inIntrospection, new Set([...fragmentTrail, name]));
+          fragmentCosts.set(key, c);
+        }
+        add(c);
       }
     }
-    return cost;
+    return total;
   };
-  const complexity = walk(op.selectionSet, 0, new Set());
-  return { depth: maxDepth, complexity };
+  return walk(op.selectionSet, false, new Set());
 }
 
-/** Throws a GRAPHQL_VALIDATION_FAILED error when the operation is too deep or too expensive. */
-export function enforceLimits(doc: DocumentNode, operationName: string | null | undefined, variables: Record<string, unknown> | undefined, limits: Limits = DEFAULT_LIMITS): void {
-  const { depth, complexity } = measure(doc, operationName, variables ?? {});
-  if (depth > limits.maxDepth)
-    throw new GraphQLError(`query depth ${depth} exceeds the limit of ${limits.maxDepth}`, { extensions: { code: 'GRAPHQL_VALIDATION_FAILED', depth, limit: limits.maxDepth } });
+const tooExpensive = (message: string, extensions: Record<string, unknown>) => new GraphQLError(message, { extensions: { code: 'GRAPHQL_VALIDATION_FAILED', ...extensions } });
+
+/** Throws a GRAPHQL_VALIDATION_FAILED error when the operation is too deep, too expensive or too repetitive. */
+export function enforceLimits(doc: DocumentNode, operationName: string | null | undefined, variables: Record<string, unknown> | undefined, limits: Limits = DEFAULT_LIMITS): QueryCost {
+  const cost = measure(doc, operationName, variables ?? {});
+  const { depth, complexity, aliases, introspection } = cost;
+  if (depth > limits.maxDepth) throw tooExpensive(`query depth ${depth} exceeds the limit of ${limits.maxDepth}`, { depth, limit: limits.maxDepth });
   if (complexity > limits.maxComplexity)
-    throw new GraphQLError(`query complexity ${complexity} exceeds the limit of ${limits.maxComplexity}; ask for smaller pages (first, maxPoints)`, {
-      extensions: { code: 'GRAPHQL_VALIDATION_FAILED', complexity, limit: limits.maxComplexity },
-    });
+    throw tooExpensive(`query complexity ${complexity} exceeds the limit of ${limits.maxComplexity}; ask for smaller pages (first, maxPoints)`, { complexity, limit: limits.maxComplexity });
+  if (aliases > limits.maxAliases) throw tooExpensive(`the query has ${aliases} aliased fields; the limit is ${limits.maxAliases}`, { aliases, limit: limits.maxAliases });
+  if (introspection > limits.maxIntrospection)
+    throw tooExpensive(`the query asks for __schema/__type ${introspection} times; the limit is ${limits.maxIntrospection}`, { introspection, limit: limits.maxIntrospection });
+  return cost;
 }
+
+/** The parser's option that bounds a document's size (and with it the work of validating it). */
+export const parseOptions = (limits: Limits) => ({ maxTokens: limits.maxTokens });

@@ -10,16 +10,16 @@ import { ApolloServerPluginCacheControlDisabled } from '@apollo/server/plugin/di
 import { makeExecutableSchema } from '@graphql-tools/schema';
 import { WebSocketServer } from 'ws';
 import { useServer } from 'graphql-ws/use/ws';
-import { GraphQLError, parse, type GraphQLFormattedError } from 'graphql';
+import { GraphQLError, parse, validate, type DocumentNode, type GraphQLFormattedError } from 'graphql';
 import { Redis } from 'ioredis';
 import { loadEnv, type Env } from '@driftprune/config';
 import { createArtifactStore, createDb, Prisma, type Db } from '@driftprune/db';
 import { RunQueues, redisConnection } from '@driftprune/runs';
 import { authenticate, bearerToken } from './auth.js';
-import { isUuid, payloadTooLarge } from './errors.js';
+import { isUuid, payloadTooLarge, unauthenticated } from './errors.js';
 import type { ApiContext, ApiServices } from './context.js';
 import { checkHealth } from './health.js';
-import { DEFAULT_LIMITS, enforceLimits, type Limits } from './limits.js';
+import { DEFAULT_LIMITS, enforceLimits, parseOptions, type Limits } from './limits.js';
 import { EventHub } from './pubsub.js';
 import { MetricSeriesCache } from './metric-cache.js';
 import { ResponseCache } from './response-cache/response-cache.js';
@@ -66,12 +66,22 @@ function formatError(log: (m: string) => void) {
   };
 }
 
+/**
+ * The limits of limits.ts for one operation, and introspection (`__schema`, `__type`) only with a token outside
+ * LOCAL_MODE: the schema is no secret (it is in the repository) but answering it is work an anonymous caller
+ * should not be able to multiply.
+ */
+export function checkOperation(doc: DocumentNode, operationName: string | null | undefined, variables: Record<string, unknown> | undefined, limits: Limits, ctx: ApiContext): void {
+  const cost = enforceLimits(doc, operationName, variables, limits);
+  if (cost.introspection > 0 && !ctx.principal && !ctx.localMode) throw unauthenticated('introspection (__schema, __type) needs an API token: send Authorization: Bearer <token>');
+}
+
 function limitsPlugin(limits: Limits): ApolloServerPlugin<ApiContext> {
   return {
     async requestDidStart() {
       return {
         async didResolveOperation(rc) {
-          enforceLimits(rc.document, rc.operationName, rc.request.variables, limits);
+          checkOperation(rc.document, rc.operationName, rc.request.variables, limits, rc.contextValue);
         },
       };
     },
@@ -120,9 +130,15 @@ export async function startApiServer(opts: ApiServerOptions = {}): Promise<ApiSe
         (c.extra as { ctx?: ApiContext }).ctx = { ...services, principal };
         return true;
       },
-      onSubscribe: async (_c, _id, payload) => {
+      // Parsed here (with the token bound), validated, then checked like an HTTP request before it runs.
+      onSubscribe: async (c, _id, payload) => {
         try {
-          enforceLimits(parse(payload.query), payload.operationName, payload.variables ?? {}, limits);
+          const document = parse(payload.query, parseOptions(limits));
+          const errors = validate(schema, document);
+          if (errors.length) return errors;
+          const ctx = c.extra.ctx!;
+          checkOperation(document, payload.operationName, payload.variables ?? {}, limits, ctx);
+          return { schema, document, operationName: payload.operationName, variableValues: payload.variables, contextValue: ctx };
         } catch (e) {
           if (e instanceof GraphQLError) return [e];
           throw e;
@@ -136,6 +152,8 @@ export async function startApiServer(opts: ApiServerOptions = {}): Promise<ApiSe
     schema,
     introspection: true,
     includeStacktraceInErrorResponses: false,
+    // bounds the document (and the work of validating it) before anything else looks at it
+    parseOptions: parseOptions(limits),
     // main.ts owns SIGINT/SIGTERM (Apollo's own handler would re-raise the signal into ours and never exit)
     stopOnTerminationSignals: false,
     formatError: formatError(log),
@@ -185,6 +203,7 @@ export async function startApiServer(opts: ApiServerOptions = {}): Promise<ApiSe
       cache: responseCache,
       cacheable: new CacheableQueries(schema),
       authenticate: (header) => authenticate(db, bearerToken(header)),
+      maxResponseBytes: env.MAX_RESPONSE_BYTES,
     }),
   );
   // Body-parser errors (too large, malformed JSON) answer in GraphQL's error shape with a code.

@@ -66,6 +66,8 @@ export const envSchema = z.object({
   LOG_LEVEL: z.enum(['debug', 'info', 'warn', 'error']).default('info'),
   /** Largest GraphQL request body accepted, in bytes. */
   MAX_REQUEST_BYTES: z.coerce.number().int().positive().default(1_000_000),
+  /** Largest GraphQL response sent, in bytes (HTTP body or graphql-ws message); a larger one becomes a coded error. */
+  MAX_RESPONSE_BYTES: z.coerce.number().int().min(10_000).default(8_000_000),
   /**
    * API: how long a cached response of a read-only query may be served (ms); 0 turns the response cache off.
    * Writes announce themselves and drop cached responses at once; this bounds staleness for the few that do not

@@ -8,6 +8,7 @@
 import type { Request, Response } from 'express';
 import { HeaderMap, type ApolloServer, type ApolloServerPlugin } from '@apollo/server';
 import type { Principal } from '../auth.js';
+import { responseTooLarge } from '../errors.js';
 import type { ApiContext, ApiServices } from '../context.js';
 import type { CacheableQueries } from './cacheable.js';
 import type { CachedResponse, ResponseCache } from './response-cache.js';
@@ -48,6 +49,8 @@ export interface GraphqlHandlerOptions {
   cache: ResponseCache;
   cacheable: CacheableQueries;
   authenticate: (authorizationHeader: string | undefined) => Promise<Principal | null>;
+  /** MAX_RESPONSE_BYTES: a larger body is replaced by a RESPONSE_TOO_LARGE error (and is not cached). */
+  maxResponseBytes: number;
 }
 
 function sendStored(res: Response, r: CachedResponse, how: 'hit' | 'shared'): void {
@@ -123,6 +126,12 @@ export function graphqlHttpHandler(o: GraphqlHandlerOptions) {
       res.setHeader('x-response-cache', cached ? 'miss' : 'bypass');
       res.statusCode = response.status ?? 200;
       if (response.body.kind === 'complete') {
+        if (Buffer.byteLength(response.body.string) > o.maxResponseBytes) {
+          res.statusCode = 400;
+          res.setHeader('content-type', 'application/json; charset=utf-8');
+          res.send(JSON.stringify({ errors: [responseTooLarge(o.maxResponseBytes).toJSON()] }));
+          return;
+        }
         if (cached && outcome.storable && res.statusCode === 200) {
           const stored = {
             body: Buffer.from(response.body.string),
