@@ -89,6 +89,8 @@ test('submitSweep → jobs → worker → metrics visible through queries and su
     const onnx = run.artifacts.filter((a: { kind: string }) => a.kind === 'onnx');
     assert.ok(onnx.length >= 1, 'ONNX models are stored');
     assert.ok(run.artifacts.some((a: { kind: string }) => a.kind === 'checkpoint'));
+    // The runner writes report.html itself, so a worker's run stores one as a CLI run has one.
+    assert.ok(run.artifacts.some((a: { kind: string; name: string }) => a.kind === 'report' && a.name.endsWith('report.html')), 'report.html is stored');
     // the recorded sha256 and size are those of the stored file
     const a = onnx[0];
     const onDisk = await sha256File(a.uri.replace(/^file:/, ''));

@@ -1,27 +1,21 @@
 // The CPU trainer: one onnxruntime `run` per step (forward, backward, dense optimizer update), embedding rows
 // gathered before and updated sparsely after, in JS. Every state tensor has two preallocated buffers (ping-pong):
 // a step reads one and onnxruntime writes the other in place, so steady-state training allocates nothing.
-import type { OptimizerConfig } from '@driftprune/config';
 import type { Batch } from '@driftprune/data/types';
 import { f32, type OrtSession, type Tensor } from '@driftprune/onnx';
-import { readFileSync, writeFileSync } from 'node:fs';
 import type { OptimizerState, Trainer, TrainerOptions } from './api.js';
-import { decodeCheckpoint, encodeCheckpoint } from './checkpoint.js';
-import { meanBceWithLogits } from './layers/bce.js';
 import { EngineError } from './errors.js';
-import { buildPredictGraph, buildServingModel } from './graph/forward-graph.js';
+import { buildPredictGraph } from './graph/forward-graph.js';
 import { IN, OUT, biasName, maskName, next, scoreName, stateName, weightName } from './graph/names.js';
 import { buildTrainGraph } from './graph/train-graph.js';
-import { initParams } from './init.js';
 import { checkIds, gatherRows, RowGradCoalescer, RowSet } from './layers/embedding.js';
 import { DeferredRowUpdates, sharedF32 } from './overlap/deferred-rows.js';
-import { resolveOptimizer, type Optimizer } from './optim/index.js';
-import { validateParams } from './params.js';
 import { acquireSession, architectureKey, releaseSession } from './session-cache.js';
 import { tableOffsets } from './shape.js';
+import { TrainerBase } from './trainer-base.js';
 import { createResidentTrainer } from './webgpu/trainer.js';
 import { resolveDevice } from './webgpu/select.js';
-import type { DenseLayer, DlrmShape, LayerScores, ModelParams } from './types.js';
+import type { DenseLayer, LayerScores, ModelParams } from './types.js';
 
 /** A value held twice: index `parity` is current, the other is written by the next step. */
 type PingPong = [Float32Array, Float32Array];
@@ -57,25 +51,18 @@ export function createTrainer(opts: TrainerOptions): Trainer {
   return new CpuTrainer(opts);
 }
 
-class CpuTrainer implements Trainer {
+class CpuTrainer extends TrainerBase implements Trainer {
   readonly device = 'cpu' as const;
-  readonly threads: number;
-  shape!: DlrmShape;
-  step = 0;
-  private optConfig!: OptimizerConfig;
-  private opt!: Optimizer;
   private layers: LayerState[] = [];
   private embeddings!: Float32Array;
   private embState: Float32Array[] = [];
   private offsets!: Int32Array;
   private coalescer!: RowGradCoalescer;
   private parity = 0;
-  private taylorDecay: number | undefined;
   private train?: { key: string; session: OrtSession; feeds: Record<string, Tensor>[]; fetches: Record<string, Tensor | null>[] };
   private predictSession?: { key: string; session: OrtSession };
   private batchBuffers = new Map<number, BatchBuffers>();
   private scalars = new Map<string, Float32Array>();
-  private disposed = false;
   /** Worker that applies embedding-row updates off the critical path (see overlap/deferred-rows.ts). */
   private deferred?: DeferredRowUpdates;
   private readonly overlap: boolean | 'auto';
@@ -89,30 +76,15 @@ class CpuTrainer implements Trainer {
     const device = o.device ?? 'cpu';
     if (device === 'webgpu') throw new EngineError('BAD_DEVICE', "device 'webgpu' needs the WebGPU training path (issue 8); this engine runs device 'cpu' (or 'auto')");
     if (device !== 'cpu' && device !== 'auto') throw new EngineError('BAD_DEVICE', `unknown device '${String(device)}': use 'cpu' or 'auto'`);
-    const threads = o.threads ?? 0;
-    if (!Number.isInteger(threads) || threads < 0 || threads > 256) throw new EngineError('BAD_DEVICE', `threads must be an integer in 0..256 (0 = one per core), got ${threads}`);
-    this.threads = threads;
+    super(o);
     this.overlap = o.overlap ?? 'auto';
-    if (o.taylor) {
-      if (!(o.taylor.decay >= 0 && o.taylor.decay < 1)) throw new EngineError('BAD_OPTIMIZER', `taylor.decay must be in [0, 1), got ${o.taylor.decay}`);
-      this.taylorDecay = o.taylor.decay;
-    }
-    const { config, optimizer } = resolveOptimizer(o.optimizer);
-    this.optConfig = config;
-    this.opt = optimizer;
-    let params: ModelParams;
-    if (o.params) params = o.params;
-    else if (o.shape) params = initParams(o.shape, o.seed ?? 1);
-    else throw new EngineError('BAD_PARAMS', 'createTrainer needs `params` or `shape` (+ `seed`)');
-    validateParams(params);
-    if (o.masks) params = { ...params, bottom: params.bottom.map((l) => withMask(l, o.masks!)), top: params.top.map((l) => withMask(l, o.masks!)) };
-    this.install(params, o.optimizerState, 0);
+    this.install(TrainerBase.startParams(o), o.optimizerState, 0);
   }
 
   // ---- state ---------------------------------------------------------------------------------------------------
 
   /** Takes `params` (already validated) as the current state; optimizer slots come from `state` where shapes match. */
-  private install(params: ModelParams, state: OptimizerState | undefined, step: number, scores?: LayerScores): void {
+  protected override install(params: ModelParams, state: OptimizerState | undefined, step: number, scores?: LayerScores): void {
     // The tables are replaced below, so a pending row update of the old ones is dropped (callers that keep
     // the tables pass them in through getParams(), which flushes first).
     this.deferred?.wait();
@@ -185,8 +157,8 @@ class CpuTrainer implements Trainer {
   }
 
   private releaseSessions(): void {
-    if (this.train) releaseSession(this.train.key, this.threads);
-    if (this.predictSession) releaseSession(this.predictSession.key, this.threads);
+    if (this.train) releaseSession(this.train.key);
+    if (this.predictSession) releaseSession(this.predictSession.key);
     this.train = undefined;
     this.predictSession = undefined;
   }
@@ -200,9 +172,8 @@ class CpuTrainer implements Trainer {
     const arch = architectureKey(this.shape);
     const trainKey = `train|${arch}|${this.opt.kind}|masked=${[...masked].join(',')}|taylor=${taylor}`;
     const shape = this.shape;
-    const session = acquireSession(trainKey, this.threads, () => buildTrainGraph({ shape, optimizer: this.opt, masked, taylor }));
-    const predictKey = `predict|${arch}`;
-    this.predictSession = { key: predictKey, session: acquireSession(predictKey, this.threads, () => buildPredictGraph(shape)) };
+    const { key, session } = acquireSession(trainKey, { threads: this.threads }, () => buildTrainGraph({ shape, optimizer: this.opt, masked, taylor }));
+    this.predictSession = acquireSession(`predict|${arch}`, { threads: this.threads }, () => buildPredictGraph(shape));
 
     const scalar = (name: string) => {
       let a = this.scalars.get(name);
@@ -237,7 +208,7 @@ class CpuTrainer implements Trainer {
       }
       out[OUT.loss] = null;
     }
-    this.train = { key: trainKey, session, feeds, fetches };
+    this.train = { key, session, feeds, fetches };
   }
 
   private buffers(B: number): BatchBuffers {
@@ -253,10 +224,6 @@ class CpuTrainer implements Trainer {
       this.batchBuffers.set(B, b);
     }
     return b;
-  }
-
-  private check(): void {
-    if (this.disposed) throw new EngineError('DISPOSED', 'this trainer was disposed');
   }
 
   private checkBatch(batch: Batch): number {
@@ -338,7 +305,7 @@ class CpuTrainer implements Trainer {
     this.pendingStep = undefined;
   }
 
-  private forward(batch: Batch, output: 'prob' | 'logit'): Float32Array {
+  protected override forward(batch: Batch, output: 'prob' | 'logit'): Float32Array {
     this.check();
     this.flush();
     const B = this.checkBatch(batch);
@@ -353,17 +320,9 @@ class CpuTrainer implements Trainer {
     return (out[output].data as Float32Array).slice(0, B);
   }
 
-  predict(batch: Batch): Float32Array {
-    return this.forward(batch, 'prob');
-  }
-
-  evalLoss(batch: Batch): number {
-    return meanBceWithLogits(this.forward(batch, 'logit'), batch.labels);
-  }
-
   // ---- parameters, masks, scores -------------------------------------------------------------------------------
 
-  getParams(): ModelParams {
+  override getParams(): ModelParams {
     this.check();
     this.flush();
     const p = this.parity;
@@ -372,15 +331,7 @@ class CpuTrainer implements Trainer {
     return { shape: structuredClone(this.shape), bottom: this.layers.slice(0, nBottom).map(layer), top: this.layers.slice(nBottom).map(layer), embeddings: this.embeddings.slice() };
   }
 
-  setParams(params: ModelParams, o: { keepOptimizerState?: boolean } = {}): void {
-    this.check();
-    validateParams(params);
-    const state = o.keepOptimizerState === false ? undefined : this.getOptimizerState();
-    const scores = this.taylorDecay !== undefined ? this.getTaylorScores() : undefined;
-    this.install(params, state, this.step, scores);
-  }
-
-  getOptimizerState(): OptimizerState {
+  override getOptimizerState(): OptimizerState {
     this.check();
     this.flush();
     const p = this.parity;
@@ -389,22 +340,7 @@ class CpuTrainer implements Trainer {
     return { kind: this.opt.kind, step: this.step, layers, embeddings: this.embState.map((s) => s.slice()) };
   }
 
-  setMasks(masks: Record<string, Float32Array | undefined>): void {
-    this.check();
-    const params = this.getParams();
-    for (const l of [...params.bottom, ...params.top]) {
-      if (!Object.hasOwn(masks, l.name)) continue;
-      const m = masks[l.name];
-      if (m === undefined) delete l.mask;
-      else l.mask = m;
-    }
-    const known = new Set([...params.bottom, ...params.top].map((l) => l.name));
-    for (const k of Object.keys(masks)) if (!known.has(k)) throw new EngineError('BAD_PARAMS', `setMasks: no layer named '${k}' (layers: ${[...known].join(', ')})`);
-    validateParams(params);
-    this.install(params, this.getOptimizerState(), this.step, this.taylorDecay !== undefined ? this.getTaylorScores() : undefined);
-  }
-
-  getTaylorScores(): LayerScores {
+  override getTaylorScores(): LayerScores {
     this.check();
     const out: LayerScores = {};
     for (const l of this.layers) if (l.score) out[l.name] = l.score[this.parity].slice();
@@ -413,38 +349,6 @@ class CpuTrainer implements Trainer {
 
   resetTaylorScores(): void {
     for (const l of this.layers) l.score?.forEach((a) => a.fill(0));
-  }
-
-  // ---- checkpoints and export ----------------------------------------------------------------------------------
-
-  saveCheckpoint(path?: string): Uint8Array {
-    this.check();
-    const bytes = encodeCheckpoint({
-      params: this.getParams(),
-      optimizer: this.optConfig,
-      state: this.getOptimizerState(),
-      taylorDecay: this.taylorDecay,
-      scores: this.getTaylorScores(),
-    });
-    if (path) writeFileSync(path, bytes);
-    return bytes;
-  }
-
-  loadCheckpoint(source: Uint8Array | string): void {
-    this.check();
-    const bytes = typeof source === 'string' ? new Uint8Array(readFileSync(source)) : source;
-    const c = decodeCheckpoint(bytes);
-    validateParams(c.params);
-    const { config, optimizer } = resolveOptimizer(c.optimizer);
-    this.optConfig = config;
-    this.opt = optimizer;
-    this.taylorDecay = c.taylorDecay;
-    this.install(c.params, c.state, c.state.step, c.scores);
-  }
-
-  exportServingModel(): Uint8Array {
-    this.check();
-    return buildServingModel(this.getParams());
   }
 
   dispose(): void {
@@ -456,8 +360,3 @@ class CpuTrainer implements Trainer {
     this.disposed = true;
   }
 }
-
-function withMask(l: DenseLayer, masks: Record<string, Float32Array>): DenseLayer {
-  return Object.hasOwn(masks, l.name) ? { ...l, mask: masks[l.name] } : l;
-}
-

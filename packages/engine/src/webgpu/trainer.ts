@@ -6,21 +6,14 @@
 //
 // With `executionProvider: 'cpu'` the very same graphs and state handling run on onnxruntime's CPU execution
 // provider: that is how the unit suite checks this trainer on machines without a GPU.
-import type { OptimizerConfig } from '@driftprune/config';
 import type { Batch } from '@driftprune/data/types';
 import { f32, i32, type OrtSession, type SessionOptions, type Tensor, type TensorMap } from '@driftprune/onnx';
-import { readFileSync, writeFileSync } from 'node:fs';
 import type { OptimizerState, Trainer, TrainerOptions } from '../api.js';
-import { decodeCheckpoint, encodeCheckpoint } from '../checkpoint.js';
-import { meanBceWithLogits } from '../layers/bce.js';
 import { EngineError } from '../errors.js';
-import { buildServingModel } from '../graph/forward-graph.js';
 import { IN, OUT, next } from '../graph/names.js';
-import { initParams } from '../init.js';
-import { resolveOptimizer, type Optimizer } from '../optim/index.js';
-import { validateParams } from '../params.js';
-import { architectureKey } from '../session-cache.js';
-import type { DenseLayer, DlrmShape, LayerScores, ModelParams } from '../types.js';
+import { acquireSession, architectureKey, releaseSession } from '../session-cache.js';
+import { TrainerBase } from '../trainer-base.js';
+import type { DenseLayer, LayerScores, ModelParams } from '../types.js';
 import { checkBatch } from './batch.js';
 import { packDense, unpackDense, type DenseLayout } from './layout.js';
 import {
@@ -39,7 +32,6 @@ import {
   STATE,
   type GraphVariant,
 } from './resident-graph.js';
-import { acquireResidentSession, releaseResidentSession } from './sessions.js';
 import { splitTrainGraph } from './split-step.js';
 
 export interface ResidentTrainerOptions extends TrainerOptions {
@@ -95,18 +87,12 @@ interface TrainSessions {
   update?: { key: string; session: OrtSession; carried: string[]; forwardInputs: Set<string>; updateInputs: Set<string> };
 }
 
-class DeviceResidentTrainer implements ResidentTrainer {
+class DeviceResidentTrainer extends TrainerBase implements ResidentTrainer {
   readonly device: 'webgpu' | 'cpu';
   readonly executionProvider: 'webgpu' | 'cpu';
-  readonly threads: number;
-  shape!: DlrmShape;
-  step = 0;
-  private optConfig!: OptimizerConfig;
-  private opt!: Optimizer;
   private layout!: DenseLayout;
   private layerNames: string[] = [];
   private maskedLayers = new Set<string>();
-  private taylorDecay: number | undefined;
   /** The current value of every resident tensor (host tensors until the first step, device buffers after). */
   private state = new Map<string, Tensor>();
   private stateNames: string[] = [];
@@ -126,16 +112,14 @@ class DeviceResidentTrainer implements ResidentTrainer {
   private readonly variant: GraphVariant | undefined;
   readonly stepTimes: StepTimes | undefined;
   private readonly keepTransposes: boolean | 'auto';
-  private disposed = false;
 
   constructor(o: ResidentTrainerOptions) {
     const ep = o.executionProvider ?? 'webgpu';
     if (ep !== 'webgpu' && ep !== 'cpu') throw new EngineError('BAD_DEVICE', `executionProvider must be 'webgpu' or 'cpu', got '${String(ep)}'`);
+    super(o);
     this.executionProvider = ep;
     this.device = ep;
-    const threads = o.threads ?? 0;
-    if (!Number.isInteger(threads) || threads < 0 || threads > 256) throw new EngineError('BAD_DEVICE', `threads must be an integer in 0..256 (0 = one per core), got ${threads}`);
-    this.threads = threads;
+    const threads = this.threads;
     this.stepTimes = o.timeSteps ? { steps: 0, prepareMs: 0, runMs: 0, afterMs: 0 } : undefined;
     this.keepTransposes = o.keepTransposes ?? 'auto';
     this.sessionOptions = {
@@ -145,23 +129,7 @@ class DeviceResidentTrainer implements ResidentTrainer {
     };
     this.profiling = !!o.profileFilePrefix;
     this.variant = o.graphVariant;
-    if (o.taylor) {
-      if (!(o.taylor.decay >= 0 && o.taylor.decay < 1)) throw new EngineError('BAD_OPTIMIZER', `taylor.decay must be in [0, 1), got ${o.taylor.decay}`);
-      this.taylorDecay = o.taylor.decay;
-    }
-    const { config, optimizer } = resolveOptimizer(o.optimizer);
-    this.optConfig = config;
-    this.opt = optimizer;
-    let params: ModelParams;
-    if (o.params) params = o.params;
-    else if (o.shape) params = initParams(o.shape, o.seed ?? 1);
-    else throw new EngineError('BAD_PARAMS', 'createTrainer needs `params` or `shape` (+ `seed`)');
-    validateParams(params);
-    if (o.masks) {
-      const withMask = (l: DenseLayer) => (Object.hasOwn(o.masks!, l.name) ? { ...l, mask: o.masks![l.name] } : l);
-      params = { ...params, bottom: params.bottom.map(withMask), top: params.top.map(withMask) };
-    }
-    this.install(params, o.optimizerState, 0, undefined, o.profileFilePrefix);
+    this.install(TrainerBase.startParams(o), o.optimizerState, 0, undefined, o.profileFilePrefix);
   }
 
   // ---- state ---------------------------------------------------------------------------------------------------
@@ -178,7 +146,7 @@ class DeviceResidentTrainer implements ResidentTrainer {
   }
 
   /** Takes `params` (validated) as the current state; optimizer slots come from `saved` where shapes match. */
-  private install(params: ModelParams, saved: OptimizerState | undefined, step: number, scores?: LayerScores, profileFilePrefix?: string): void {
+  protected override install(params: ModelParams, saved: OptimizerState | undefined, step: number, scores?: LayerScores, profileFilePrefix?: string): void {
     const shape = structuredClone(params.shape);
     const layout = residentLayout(shape, this.variant);
     const layers = [...params.bottom, ...params.top];
@@ -233,8 +201,8 @@ class DeviceResidentTrainer implements ResidentTrainer {
   }
 
   private releaseSessions(): void {
-    for (const s of [...this.sessions, ...this.trainSessions.values()]) releaseResidentSession(s.key);
-    for (const s of this.trainSessions.values()) if (s.update) releaseResidentSession(s.update.key);
+    for (const s of [...this.sessions, ...this.trainSessions.values()]) releaseSession(s.key);
+    for (const s of this.trainSessions.values()) if (s.update) releaseSession(s.update.key);
     this.sessions = [];
     this.trainSessions.clear();
     this.lastTrain = undefined;
@@ -251,9 +219,9 @@ class DeviceResidentTrainer implements ResidentTrainer {
     // Every updated state tensor stays on the device; the outputs not named here (loss, bad-id flag) come back.
     const location = gpu ? { preferredOutputLocation: { ...Object.fromEntries(this.stateNames.map((n) => [next(n), 'gpu-buffer' as const])) } } : {};
     this.trainOptions = { ...this.sessionOptions, ...location, ...(profileFilePrefix ? { profileFilePrefix } : {}) };
-    const e = acquireResidentSession(`resident-eval|${arch}`, this.sessionOptions, () => buildResidentEvalGraph(shape, this.variant));
-    const r1 = acquireResidentSession('resident-readback|1', this.sessionOptions, () => buildReadbackGraph(1));
-    const r2 = acquireResidentSession('resident-readback|2', this.sessionOptions, () => buildReadbackGraph(2));
+    const e = acquireSession(`resident-eval|${arch}`, this.sessionOptions, () => buildResidentEvalGraph(shape, this.variant));
+    const r1 = acquireSession('resident-readback|1', this.sessionOptions, () => buildReadbackGraph(1));
+    const r2 = acquireSession('resident-readback|2', this.sessionOptions, () => buildReadbackGraph(2));
     this.sessions = [e, r1, r2];
     this.evalSession = e.session;
     this.readback = [r1.session, r2.session];
@@ -273,14 +241,14 @@ class DeviceResidentTrainer implements ResidentTrainer {
         const gpu = this.executionProvider === 'webgpu';
         // Carried values stay on the device between the two runs; the update run's outputs are all state.
         const fwdOptions = gpu ? { ...options, preferredOutputLocation: Object.fromEntries(cut.carried.map((c) => [c, 'gpu-buffer' as const])) } : options;
-        const f = acquireResidentSession(`${this.trainKey}|B=${B}|forward`, fwdOptions, () => cut.forward);
-        const u = acquireResidentSession(`${this.trainKey}|B=${B}|update`, options, () => cut.update);
+        const f = acquireSession(`${this.trainKey}|B=${B}|forward`, fwdOptions, () => cut.forward);
+        const u = acquireSession(`${this.trainKey}|B=${B}|update`, options, () => cut.update);
         t = { ...f, update: { ...u, carried: cut.carried, forwardInputs: new Set(cut.forwardInputs), updateInputs: new Set(cut.updateInputs) } };
-      } else t = acquireResidentSession(`${this.trainKey}|B=${B}`, options, () => buildResidentTrainGraph(spec));
+      } else t = acquireSession(`${this.trainKey}|B=${B}`, options, () => buildResidentTrainGraph(spec));
       if (this.trainSessions.size >= 4) {
         const [oldB, old] = this.trainSessions.entries().next().value!;
-        releaseResidentSession(old.key);
-        if (old.update) releaseResidentSession(old.update.key);
+        releaseSession(old.key);
+        if (old.update) releaseSession(old.update.key);
         this.trainSessions.delete(oldB);
         this.host.delete(oldB);
       }
@@ -310,10 +278,6 @@ class DeviceResidentTrainer implements ResidentTrainer {
     if (!onDevice(t)) return (t.data as Float32Array).slice();
     const session = this.readback[t.dims.length === 1 ? 0 : 1];
     return session.run({ x: t }, { y: null }).y.data as Float32Array;
-  }
-
-  private check(): void {
-    if (this.disposed) throw new EngineError('DISPOSED', 'this trainer was disposed');
   }
 
   private scalar(name: string, value: number): Tensor {
@@ -427,24 +391,16 @@ class DeviceResidentTrainer implements ResidentTrainer {
     return feeds;
   }
 
-  private forward(batch: Batch, output: 'prob' | 'logit'): Float32Array {
+  protected override forward(batch: Batch, output: 'prob' | 'logit'): Float32Array {
     this.check();
     const B = checkBatch(this.shape, batch, false);
     const out = this.evalSession.run(this.batchFeeds(batch, B), { [output]: null });
     return (out[output].data as Float32Array).slice(0, B);
   }
 
-  predict(batch: Batch): Float32Array {
-    return this.forward(batch, 'prob');
-  }
-
-  evalLoss(batch: Batch): number {
-    return meanBceWithLogits(this.forward(batch, 'logit'), batch.labels);
-  }
-
   // ---- parameters, masks, scores -------------------------------------------------------------------------------
 
-  getParams(): ModelParams {
+  override getParams(): ModelParams {
     this.check();
     const dense = unpackDense(this.layout, this.read(STATE.params));
     const masks = this.maskedLayers.size > 0 ? unpackDense(this.layout, this.read(STATE.mask)) : undefined;
@@ -457,15 +413,7 @@ class DeviceResidentTrainer implements ResidentTrainer {
     return { shape: structuredClone(this.shape), bottom: layers.slice(0, nBottom), top: layers.slice(nBottom), embeddings: this.read(STATE.table) };
   }
 
-  setParams(params: ModelParams, o: { keepOptimizerState?: boolean } = {}): void {
-    this.check();
-    validateParams(params);
-    const state = o.keepOptimizerState === false ? undefined : this.getOptimizerState();
-    const scores = this.taylorDecay !== undefined ? this.getTaylorScores() : undefined;
-    this.install(params, state, this.step, scores);
-  }
-
-  getOptimizerState(): OptimizerState {
+  override getOptimizerState(): OptimizerState {
     this.check();
     const slots = Array.from({ length: this.opt.slots }, (_, s) => unpackDense(this.layout, this.read(STATE.paramSlot(s))));
     const layers: OptimizerState['layers'] = {};
@@ -474,22 +422,7 @@ class DeviceResidentTrainer implements ResidentTrainer {
     return { kind: this.opt.kind, step: this.step, layers, embeddings };
   }
 
-  setMasks(masks: Record<string, Float32Array | undefined>): void {
-    this.check();
-    const params = this.getParams();
-    const known = new Set(this.layerNames);
-    for (const k of Object.keys(masks)) if (!known.has(k)) throw new EngineError('BAD_PARAMS', `setMasks: no layer named '${k}' (layers: ${[...known].join(', ')})`);
-    for (const l of [...params.bottom, ...params.top]) {
-      if (!Object.hasOwn(masks, l.name)) continue;
-      const m = masks[l.name];
-      if (m === undefined) delete l.mask;
-      else l.mask = m;
-    }
-    validateParams(params);
-    this.install(params, this.getOptimizerState(), this.step, this.taylorDecay !== undefined ? this.getTaylorScores() : undefined);
-  }
-
-  getTaylorScores(): LayerScores {
+  override getTaylorScores(): LayerScores {
     this.check();
     if (this.taylorDecay === undefined) return {};
     const flat = unpackDense(this.layout, this.read(STATE.score));
@@ -501,30 +434,7 @@ class DeviceResidentTrainer implements ResidentTrainer {
     this.setState(STATE.score, f32(new Float32Array(this.layout.size), [this.layout.size]));
   }
 
-  // ---- checkpoints, export, profiling --------------------------------------------------------------------------
-
-  saveCheckpoint(path?: string): Uint8Array {
-    this.check();
-    const bytes = encodeCheckpoint({ params: this.getParams(), optimizer: this.optConfig, state: this.getOptimizerState(), taylorDecay: this.taylorDecay, scores: this.getTaylorScores() });
-    if (path) writeFileSync(path, bytes);
-    return bytes;
-  }
-
-  loadCheckpoint(source: Uint8Array | string): void {
-    this.check();
-    const c = decodeCheckpoint(typeof source === 'string' ? new Uint8Array(readFileSync(source)) : source);
-    validateParams(c.params);
-    const { config, optimizer } = resolveOptimizer(c.optimizer);
-    this.optConfig = config;
-    this.opt = optimizer;
-    this.taylorDecay = c.taylorDecay;
-    this.install(c.params, c.state, c.state.step, c.scores);
-  }
-
-  exportServingModel(): Uint8Array {
-    this.check();
-    return buildServingModel(this.getParams());
-  }
+  // ---- profiling -----------------------------------------------------------------------------------------------
 
   endProfiling(): string {
     if (!this.profiling || !this.lastTrain) throw new EngineError('BAD_DEVICE', 'endProfiling needs a trainer created with profileFilePrefix that has trained');
