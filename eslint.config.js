@@ -3,11 +3,21 @@ import js from '@eslint/js';
 import tseslint from 'typescript-eslint';
 
 // Borders. Apps (api, worker, web, cli) never import each other: what two apps share lives in a package (the job/event
-// contract in packages/runs). Packages never import apps. Only system-tests/ and e2e/ may use several apps.
+// contract in packages/runs). Packages never import apps. Only system-tests/ and e2e/ may use several apps. Every
+// workspace is used through its package.json `exports` (its index, plus the few explicit entries below), never by a
+// deep path into its src/.
 const APPS = { api: '@driftprune/api', worker: '@driftprune/worker', web: '@driftprune/web', cli: 'driftprune' };
+const ENTRY_POINTS = ['@driftprune/api/testing', '@driftprune/pruning/testing', '@driftprune/data/testing/heavy-scale-csv', '@driftprune/engine/test-support'];
+const deepImports = {
+  regex: `^(?!(${ENTRY_POINTS.join('|')})$)(@driftprune/[^/]+/.+|.*/(packages|apps)/[^/]+/src/.*)$`,
+  message: "import a workspace through its package name (its index or an entry point listed in its package.json 'exports'), not a path into its src/",
+};
 const appImport = (name) => ({ group: [name, `${name}/*`], message: 'apps do not import other apps, and packages do not import apps: move what they share into a package' });
 const otherApps = (self) => Object.entries(APPS).filter(([k]) => k !== self).map(([, name]) => appImport(name));
-const restrictImports = (patterns) => ({ rules: { 'no-restricted-imports': ['error', { patterns }] } });
+const restrictImports = (patterns) => ({ rules: { 'no-restricted-imports': ['error', { patterns: [deepImports, ...patterns] }] } });
+// The environment is read in one place, through the zod schema of packages/config (loadEnv), so that every variable is
+// validated and documented. Tests, benchmarks and test harnesses may set up processes with their own variables.
+const ENV_READERS = ['packages/config/**', '**/*.test.ts', '**/bench/**', '**/testing/**', 'e2e/**', 'system-tests/**', 'scripts/**', '**/codegen.ts', '**/next.config.ts'];
 
 export default tseslint.config(
   { ignores: ['**/node_modules/**', '**/dist/**', '**/.next/**', '**/generated/**', '**/*.generated.ts', '**/next-env.d.ts', 'test-results/**', '.data/**', '.gpu-carry/**'] },
@@ -21,6 +31,12 @@ export default tseslint.config(
       'no-constant-condition': ['error', { checkLoops: false }],
     },
   },
+  { files: ['**/*.ts', '**/*.tsx', '**/*.mjs', '**/*.js'], ...restrictImports([]) },
   ...Object.keys(APPS).map((app) => ({ files: [`apps/${app}/**`], ...restrictImports(otherApps(app)) })),
   { files: ['packages/**'], ...restrictImports(otherApps(null)) },
+  {
+    files: ['apps/**', 'packages/**'],
+    ignores: ENV_READERS,
+    rules: { 'no-restricted-properties': ['error', { object: 'process', property: 'env', message: 'read the environment through loadEnv() of @driftprune/config (packages/config/src/env.ts)' }] },
+  },
 );

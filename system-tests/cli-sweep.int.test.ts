@@ -8,7 +8,7 @@ import { writeFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import { stringify } from 'yaml';
 import { expandSweep, experimentConfig, parseConfig } from '@driftprune/config';
-import { startHarness, tinyConfig, type Harness } from '@driftprune/api/testing/harness';
+import { startHarness, tinyConfig, type Harness } from '@driftprune/api/testing';
 
 const bin = resolve(import.meta.dirname, '../apps/cli/bin/driftprune.mjs');
 

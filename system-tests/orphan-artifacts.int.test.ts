@@ -11,7 +11,7 @@ import { Queue } from 'bullmq';
 import { DirectoryStore, runArtifactKey, runArtifactPrefix } from '@driftprune/db';
 import { startWorker, type Runner, type WorkerHandle } from '@driftprune/worker';
 import { redisConnection, type RunJobData } from '@driftprune/runs';
-import { startHarness, tinyConfig, waitFor, type Harness } from '@driftprune/api/testing/harness';
+import { startHarness, tinyConfig, waitFor, type Harness } from '@driftprune/api/testing';
 
 let h: Harness;
 let store: DirectoryStore;

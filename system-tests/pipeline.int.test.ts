@@ -12,7 +12,7 @@ import { runExperiment } from '@driftprune/experiment';
 import { startWorker, type WorkerHandle } from '@driftprune/worker';
 import { Queue } from 'bullmq';
 import { redisConnection } from '@driftprune/runs';
-import { startHarness, tinyConfig, waitFor, type Harness } from '@driftprune/api/testing/harness';
+import { startHarness, tinyConfig, waitFor, type Harness } from '@driftprune/api/testing';
 
 let h: Harness;
 let worker: WorkerHandle | null = null;

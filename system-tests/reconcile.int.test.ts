@@ -4,7 +4,7 @@
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { Redis } from 'ioredis';
-import { startHarness, tinyConfig, waitFor, type Harness } from '@driftprune/api/testing/harness';
+import { startHarness, tinyConfig, waitFor, type Harness } from '@driftprune/api/testing';
 
 let h: Harness;
 before(async () => {

@@ -1,7 +1,7 @@
 // Backend selection: cpu never probes; webgpu and auto take the GPU when an adapter answers, else the CPU with a log line.
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { probeWebGpu } from '@driftprune/engine/webgpu/probe';
+import { probeWebGpu } from '@driftprune/engine';
 import { selectBackend } from './device.js';
 
 const none = () => ({ available: false, reason: 'Failed to get a WebGPU adapter: No supported adapters', ms: 3 });

@@ -2,7 +2,7 @@
 // adapter (onnxruntime's WebGPU execution provider: Dawn → Vulkan); without one the worker serves the CPU queue
 // and says why in one log line, so a GPU host with a broken driver still does useful work. The backend is stored
 // in the worker's row (which its heartbeat keeps fresh) and decides which run queues it consumes.
-import { probeWebGpu, type WebGpuProbe } from '@driftprune/engine/webgpu/probe';
+import { probeWebGpu, type WebGpuProbe } from '@driftprune/engine';
 import type { Env } from '@driftprune/config';
 import type { Backend } from '@driftprune/runs';
 

@@ -84,3 +84,11 @@ export function loadEnv(source: Record<string, string | undefined> = process.env
   const cleaned = Object.fromEntries(Object.entries(source).filter(([, v]) => v !== undefined && v !== ''));
   return parseConfig(envSchema, cleaned, 'environment');
 }
+
+/** Only some variables (a process that needs a few, such as the dashboard's server at request time), validated alike. */
+export function loadEnvFields<K extends keyof Env>(keys: readonly K[], source: Record<string, string | undefined> = process.env): Pick<Env, K> {
+  const schema = envSchema.pick(Object.fromEntries(keys.map((k) => [k, true])) as never) as unknown as z.ZodType<Pick<Env, K>>;
+  const cleaned = Object.fromEntries(keys.map((k) => [k, source[k as string]]).filter(([, v]) => v !== undefined && v !== ''));
+  return parseConfig(schema, cleaned, 'environment');
+}
+

@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { experimentConfig, parseConfig, ConfigError, expandSweep, loadEnv } from './index.js';
+import { experimentConfig, parseConfig, ConfigError, expandSweep, loadEnv, loadEnvFields } from './index.js';
 
 const minimal = { data: { source: 'synthetic' }, paradigm: { kind: 'adaptive_d2s' }, pruning: { budget: 0.75 } };
 
@@ -52,4 +52,9 @@ test('a sweep point that makes the config invalid is reported with its parameter
 test('env: defaults apply and a bad URL is refused by name', () => {
   assert.equal(loadEnv({}).API_PORT, 4000);
   assert.throws(() => loadEnv({ DATABASE_URL: 'mysql://x' }), /DATABASE_URL must be a postgresql/);
+});
+
+test('loadEnvFields validates only the variables asked for, with the same defaults and messages', () => {
+  assert.deepEqual(loadEnvFields(['PUBLIC_API_URL', 'LOCAL_MODE'], { DATABASE_URL: 'mysql://ignored', LOCAL_MODE: 'true' }), { PUBLIC_API_URL: 'http://127.0.0.1:4000/graphql', LOCAL_MODE: true });
+  assert.throws(() => loadEnvFields(['PUBLIC_API_URL'], { PUBLIC_API_URL: 'not a url' }), /PUBLIC_API_URL/);
 });

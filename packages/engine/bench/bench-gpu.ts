@@ -11,7 +11,7 @@ import { spawnSync } from 'node:child_process';
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { cpus } from 'node:os';
 import { join, resolve } from 'node:path';
-import type { Batch } from '@driftprune/data/types';
+import type { Batch } from '@driftprune/data';
 import { f32, GraphBuilder, OrtSession } from '@driftprune/onnx';
 import type { Trainer } from '../src/api.js';
 import { cloneParams, initParams } from '../src/init.js';

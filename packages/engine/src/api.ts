@@ -1,6 +1,6 @@
 // The engine's public types: what the experiment runner, pruning and the worker program against.
 import type { OptimizerConfig } from '@driftprune/config';
-import type { Batch } from '@driftprune/data/types';
+import type { Batch } from '@driftprune/data';
 import type { DlrmShape, LayerScores, ModelParams } from './types.js';
 
 export type Device = 'cpu' | 'webgpu' | 'auto';

@@ -1,5 +1,5 @@
 // Helpers shared by the engine's tests and benchmark: deterministic batches, a teacher, error measures.
-import type { Batch } from '@driftprune/data/types';
+import type { Batch } from '@driftprune/data';
 import { Rng } from './rng.js';
 import type { DlrmShape } from './types.js';
 

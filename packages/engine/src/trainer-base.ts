@@ -3,7 +3,7 @@
 // Each engine provides the forward pass, its state (install, getParams, getOptimizerState, getTaylorScores) and
 // the training step.
 import type { OptimizerConfig } from '@driftprune/config';
-import type { Batch } from '@driftprune/data/types';
+import type { Batch } from '@driftprune/data';
 import { readFileSync, writeFileSync } from 'node:fs';
 import type { OptimizerState, TrainerOptions } from './api.js';
 import { decodeCheckpoint, encodeCheckpoint } from './checkpoint.js';

@@ -10,7 +10,7 @@ import { describe, test } from 'node:test';
 import { createTrainer, EngineError, initParams, resolveShape, type ModelParams, type Trainer } from './index.js';
 import { createTfjsTrainer } from './oracle/tfjs-trainer.js';
 import { maxAbsDiff, makeBatch, relErr } from './test-support.js';
-import type { Batch } from '@driftprune/data/types';
+import type { Batch } from '@driftprune/data';
 
 const small = resolveShape({ embeddingDim: 4, bottomMlp: [16, 8], topMlp: [16, 8], interaction: 'dot' }, { numDense: 4, tableSizes: [20, 30, 40] });
 

@@ -1,7 +1,7 @@
 // The CPU trainer: one onnxruntime `run` per step (forward, backward, dense optimizer update), embedding rows
 // gathered before and updated sparsely after, in JS. Every state tensor has two preallocated buffers (ping-pong):
 // a step reads one and onnxruntime writes the other in place, so steady-state training allocates nothing.
-import type { Batch } from '@driftprune/data/types';
+import type { Batch } from '@driftprune/data';
 import { f32, type OrtSession, type Tensor } from '@driftprune/onnx';
 import type { OptimizerState, Trainer, TrainerOptions } from './api.js';
 import { EngineError } from './errors.js';

@@ -8,9 +8,7 @@
 import { join, resolve } from 'node:path';
 import { experimentConfig, parseConfig } from '@driftprune/config';
 import { openStream, type Batch, type Window } from '@driftprune/data';
-import { createTrainer } from '@driftprune/engine/trainer';
-import { resolveShape } from '@driftprune/engine/shape';
-import type { OptimizerState, Trainer } from '@driftprune/engine/api';
+import { createTrainer, resolveShape, type OptimizerState, type Trainer } from '@driftprune/engine';
 import { prune } from '@driftprune/pruning';
 import { PredictionLog, deltaNEPct } from '../src/metrics/metrics.js';
 import { sliceOptimizerState } from '../src/models/optimizer-state.js';

@@ -9,9 +9,7 @@
 //
 //   npx tsx packages/experiment/bench/pruned-step-diagnosis.ts [--steps 20] [--rounds 3] [--threads 2] [--budget 0.75]
 import { loadavg } from 'node:os';
-import { createTrainer } from '@driftprune/engine/trainer';
-import { resolveShape } from '@driftprune/engine/shape';
-import type { Trainer } from '@driftprune/engine/api';
+import { createTrainer, resolveShape, type Trainer } from '@driftprune/engine';
 import { makeBatch } from '@driftprune/engine/test-support';
 import { paramsFlops, prune } from '@driftprune/pruning';
 import { sliceOptimizerState } from '../src/models/optimizer-state.js';

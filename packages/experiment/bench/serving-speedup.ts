@@ -6,10 +6,9 @@
 //
 //   npx tsx packages/experiment/bench/serving-speedup.ts [--budgets 0.5,0.75,0.9] [--rounds 3] [--iterations 100] [--threads 1]
 import { experimentConfig, parseConfig } from '@driftprune/config';
-import { openStream } from '@driftprune/data';
+import { openStream, type Batch } from '@driftprune/data';
 import { createTrainer, resolveShape } from '@driftprune/engine';
 import { prune, shapeFlops } from '@driftprune/pruning';
-import type { Batch } from '@driftprune/data';
 import { evaluateServing } from '../src/serving/serving-eval.js';
 
 const args = process.argv.slice(2);

@@ -5,10 +5,8 @@
 import { mkdir, writeFile, appendFile, readFile, rm } from 'node:fs/promises';
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
-import { openStream } from '@driftprune/data';
-import type { Batch, Window } from '@driftprune/data';
-import { resolveShape } from '@driftprune/engine/shape';
-import type { Trainer } from '@driftprune/engine/api';
+import { openStream, type Batch, type Window } from '@driftprune/data';
+import { resolveShape, type Trainer } from '@driftprune/engine';
 import { PredictionLog } from './metrics/metrics.js';
 import { createParadigm, type Paradigm } from './paradigms/index.js';
 import { isWarmupEnd } from './triggers/schedule.js';

@@ -3,7 +3,7 @@
 //   taylor:    the accumulated |w·∂L/∂w| (an EMA kept by the engine); a neuron's sum over the same weights, a
 //              first-order estimate of the loss increase when the neuron is removed.
 //   hybrid:    alpha·magnitude + (1 − alpha)·taylor, each divided by its layer mean so the two are comparable.
-import type { LayerScores, ModelParams } from '@driftprune/engine/types';
+import type { LayerScores, ModelParams } from '@driftprune/engine';
 import { prunableLayers } from './structure.js';
 
 export type Criterion = 'magnitude' | 'taylor' | 'hybrid';

@@ -1,6 +1,6 @@
 // FLOPs and parameter accounting of a DLRM-style model's MLPs and interaction (forward, per sample).
 // One multiply-add counts as 2 FLOPs; biases and activations are left out (they are O(width), not O(width²)).
-import type { DlrmShape, ModelParams, DenseLayer } from '@driftprune/engine/types';
+import type { DlrmShape, ModelParams, DenseLayer } from '@driftprune/engine';
 
 /** Forward FLOPs of one fully connected layer of `inDim → outDim` per sample. */
 export function layerFlops(inDim: number, outDim: number): number {

@@ -20,7 +20,7 @@ import {
   type PruneMask,
 } from './index.js';
 import { randomParams, smallShape } from './testing.js';
-import type { LayerScores, ModelParams } from '@driftprune/engine/types';
+import type { LayerScores, ModelParams } from '@driftprune/engine';
 
 /** Forward pass of the MLP part only (bottom MLP on dense input), in float64: enough to check structure ops. */
 function bottomForward(p: ModelParams, x: number[]): number[] {

@@ -1,7 +1,7 @@
 // prune(model, budget, granularity, criterion, allocation) → a smaller (structured) or masked (unstructured) model.
 // Works on a dense model or on one already pruned (gradual pruning prunes further); the budget is always a
 // fraction of the *dense* model's MLP cost, and masks are always in the dense model's index space.
-import type { DlrmShape, LayerScores, ModelParams } from '@driftprune/engine/types';
+import type { DlrmShape, LayerScores, ModelParams } from '@driftprune/engine';
 import { allocateStructured, allocateUnstructured, mlpCost, type Allocation, type BudgetUnit } from './allocation.js';
 import { allocationRule } from './allocations/index.js';
 import { neuronScores, neuronSensitivities, weightScores, type Criterion } from './criteria.js';

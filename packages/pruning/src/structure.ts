@@ -1,7 +1,7 @@
 // Which neurons and weights can be pruned, and how a structured mask turns a model into a smaller one.
 // A structured mask names, for every prunable layer, the *original* (dense) indices of the neurons it keeps, so that
 // masks of models of different widths can be compared (Jaccard) and composed (gradual pruning, regrowth).
-import type { DenseLayer, DlrmShape, ModelParams } from '@driftprune/engine/types';
+import type { DenseLayer, DlrmShape, ModelParams } from '@driftprune/engine';
 
 export type Granularity = 'structured' | 'unstructured';
 

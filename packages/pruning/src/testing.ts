@@ -1,5 +1,5 @@
 // Small deterministic models for tests and examples: no engine needed.
-import type { DenseLayer, DlrmShape, ModelParams } from '@driftprune/engine/types';
+import type { DenseLayer, DlrmShape, ModelParams } from '@driftprune/engine';
 
 export function mulberry32(seed: number): () => number {
   let a = seed >>> 0;

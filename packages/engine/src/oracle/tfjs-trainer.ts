@@ -2,7 +2,7 @@
 // the same JS optimizer code the ONNX engine uses for embedding rows (dense layers are updated as "all rows").
 // Much slower than the ONNX engine (≈650 samples/s at the reference size on wasm); its use is cross-checking.
 import type { OptimizerConfig } from '@driftprune/config';
-import type { Batch } from '@driftprune/data/types';
+import type { Batch } from '@driftprune/data';
 import { EngineError } from '../errors.js';
 import { initParams, cloneParams } from '../init.js';
 import { gatherRows, RowGradCoalescer } from '../layers/embedding.js';

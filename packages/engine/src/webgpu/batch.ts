@@ -1,5 +1,5 @@
 // Batch checks of the resident engine (the same rules and messages as the CPU trainer's).
-import type { Batch } from '@driftprune/data/types';
+import type { Batch } from '@driftprune/data';
 import { EngineError } from '../errors.js';
 import type { DlrmShape } from '../types.js';
 

@@ -1,7 +1,7 @@
 // The device-resident trainer run on onnxruntime's CPU execution provider (the same graphs and state handling as
 // on WebGPU) against the CPU engine: same losses, parameters, optimizer state and predictions; duplicates,
 // masks, Taylor scores, width changes and checkpoints; and device selection without a GPU.
-import type { Batch } from '@driftprune/data/types';
+import type { Batch } from '@driftprune/data';
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 import { createTrainer, EngineError, initParams, resolveShape, type Trainer } from '../index.js';

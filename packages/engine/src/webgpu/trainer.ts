@@ -6,7 +6,7 @@
 //
 // With `executionProvider: 'cpu'` the very same graphs and state handling run on onnxruntime's CPU execution
 // provider: that is how the unit suite checks this trainer on machines without a GPU.
-import type { Batch } from '@driftprune/data/types';
+import type { Batch } from '@driftprune/data';
 import { f32, i32, type OrtSession, type SessionOptions, type Tensor, type TensorMap } from '@driftprune/onnx';
 import type { OptimizerState, Trainer, TrainerOptions } from '../api.js';
 import { EngineError } from '../errors.js';

@@ -1,5 +1,5 @@
 // Exact, JSON-safe encodings of typed arrays and masks for run checkpoints (base64 of the raw bytes).
-import type { ModelParams } from '@driftprune/engine/types';
+import type { ModelParams } from '@driftprune/engine';
 import type { PruneMask } from '@driftprune/pruning';
 
 export function encodeBytes(a: ArrayBufferView): string {

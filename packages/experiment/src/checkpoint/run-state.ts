@@ -1,7 +1,7 @@
 // The run state a resumed run needs besides the trainers, and how it is written at window boundaries.
 import { mkdir, rename, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import type { Trainer } from '@driftprune/engine/api';
+import type { Trainer } from '@driftprune/engine';
 import type { EncodedMask, EncodedParams } from './codec.js';
 import type { RefreshEvent, ServingEval, WindowMetric } from '../types.js';
 

@@ -2,8 +2,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { openStream } from '@driftprune/data';
-import { createTrainer } from '@driftprune/engine/trainer';
-import { resolveShape } from '@driftprune/engine/shape';
+import { createTrainer, resolveShape } from '@driftprune/engine';
 import { runTiny, tinyConfig } from '../test-support.js';
 import { fineTune } from './fine-tune.js';
 import type { RunSummary } from '../types.js';

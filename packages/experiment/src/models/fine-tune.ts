@@ -6,7 +6,7 @@
 // fits the dense model's predictions instead: the pruned model is pulled back to the function it was cut from (what
 // the pruning damaged), and where it already agrees with dense the gradient, and so the step, is near zero.
 import type { Batch } from '@driftprune/data';
-import type { Trainer } from '@driftprune/engine/api';
+import type { Trainer } from '@driftprune/engine';
 
 export type FineTuneTarget = 'dense' | 'labels';
 

@@ -2,9 +2,8 @@
 // the full-width model in which every inactive weight (or neuron's out-weights) is set to a tiny ε instead of 0,
 // with Taylor accumulation on. Its Taylor score |ε·∂L/∂w| divided by ε is the gradient magnitude RigL grows by.
 // The probe's own updates are discarded (plain SGD with a negligible learning rate).
-import { createTrainer } from '@driftprune/engine/trainer';
+import { createTrainer, type ModelParams } from '@driftprune/engine';
 import type { Batch } from '@driftprune/data';
-import type { ModelParams } from '@driftprune/engine/types';
 import { cloneParams, type NeuronMask, type WeightMask } from '@driftprune/pruning';
 
 export const PROBE_EPS = 1e-4;

@@ -1,9 +1,7 @@
 // Optimizer state follows the weights through structured pruning: every kept entry keeps its own accumulator.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import type { OptimizerState } from '@driftprune/engine/api';
-import type { ModelParams } from '@driftprune/engine/types';
-import { createTrainer } from '@driftprune/engine/trainer';
+import { type OptimizerState, type ModelParams, createTrainer } from '@driftprune/engine';
 import { applyNeuronMask, type NeuronMask } from '@driftprune/pruning';
 import { randomParams, smallShape } from '@driftprune/pruning/testing';
 import { expandOptimizerState, sliceOptimizerState } from './optimizer-state.js';

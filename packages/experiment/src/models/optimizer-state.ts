@@ -1,9 +1,7 @@
 // Slicing optimizer state along with the weights, so that a warm-started sparse model keeps its Adagrad/Adam
 // history for the neurons it keeps (the state is in the weights' own layout, see the engine's OptimizerState).
-import type { OptimizerState } from '@driftprune/engine/api';
-import type { ModelParams, DenseLayer } from '@driftprune/engine/types';
+import type { OptimizerState, ModelParams, DenseLayer, DlrmShape } from '@driftprune/engine';
 import { applyNeuronMask, expandToShape, type NeuronMask } from '@driftprune/pruning';
-import type { DlrmShape } from '@driftprune/engine/types';
 
 /** Views slot `k` of the state (e.g. Adam's m or v) as a ModelParams of `p`'s shape, so pruning ops apply. */
 function slotAsParams(state: OptimizerState, p: ModelParams, k: number): ModelParams {

@@ -1,7 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { shapeFlops } from '@driftprune/pruning';
-import { resolveShape } from '@driftprune/engine/shape';
+import { resolveShape } from '@driftprune/engine';
 import { runTiny, tinyConfig, trainFlops } from '../test-support.js';
 
 test('dense: no refresh, ΔNE 0, every window of the dense model counts as training compute', async () => {

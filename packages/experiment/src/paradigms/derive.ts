@@ -2,8 +2,7 @@
 // the dense weights, warm-start the new model (weights and optimizer state, sliced along with the neurons) or
 // start it from scratch, let it serve now or shadow the serving model first, and optionally fine-tune it.
 import type { Window } from '@driftprune/data';
-import type { OptimizerState } from '@driftprune/engine/api';
-import { initParams } from '@driftprune/engine/init';
+import { type OptimizerState, initParams } from '@driftprune/engine';
 import { prune, type PruneResult } from '@driftprune/pruning';
 import type { RefreshOptions } from '@driftprune/config';
 import { fineTune } from '../models/fine-tune.js';

@@ -4,7 +4,7 @@
 // training compute). A regrown neuron gets its last in-weights back (from a reservoir) and zero out-weights.
 import type { Window } from '@driftprune/data';
 import type { ParadigmConfig } from '@driftprune/config';
-import type { ModelParams } from '@driftprune/engine/types';
+import type { ModelParams } from '@driftprune/engine';
 import { applyNeuronMask, expandToShape, neuronScores, regrowNeurons, regrowWeights, type NeuronMask, type PruneMask } from '@driftprune/pruning';
 import { decodeParams, encodeParams } from '../checkpoint/codec.js';
 import { neuronGrowth, probeGradients, structuredProbeParams, unstructuredProbeParams } from '../models/growth.js';

@@ -5,9 +5,7 @@ import { appendFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { Window } from '@driftprune/data';
 import type { ExperimentConfig } from '@driftprune/config';
-import type { OptimizerState, Trainer, TrainerOptions } from '@driftprune/engine/api';
-import type { DlrmShape, ModelParams } from '@driftprune/engine/types';
-import { createTrainer } from '@driftprune/engine/trainer';
+import { type OptimizerState, type Trainer, type TrainerOptions, type DlrmShape, type ModelParams, createTrainer } from '@driftprune/engine';
 import {
   allocationRule,
   maskJaccard,

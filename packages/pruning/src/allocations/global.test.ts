@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import type { LayerScores } from '@driftprune/engine/types';
+import type { LayerScores } from '@driftprune/engine';
 import { prune } from '../prune.js';
 import { randomParams, smallShape } from '../testing.js';
 import { global } from './global.js';
