@@ -21,6 +21,9 @@ export type WindowRule = z.infer<typeof windowRule>;
 const positiveInt = (what: string) =>
   z.number({ error: `${what} must be a number` }).int(`${what} must be an integer`).positive(`${what} must be > 0`);
 
+const dataSeed = (what: string) =>
+  z.number({ error: `${what} must be a number` }).int(`${what} must be an integer`).min(0, `${what} must be ≥ 0`).max(2 ** 31 - 1);
+
 export const syntheticOptions = z
   .object({
     windows: positiveInt('synthetic.windows').max(100_000).default(24),
@@ -49,12 +52,18 @@ export const syntheticOptions = z
     labelNoise: z.number().min(0).max(0.5).default(0.02),
     /** Hours of simulated time per window (24 = a day). */
     hoursPerWindow: z.number().positive().default(24),
+    /**
+     * Multiplies the teacher's id, dense and interaction effects (not the base rate or the daily cycle): 1 is the
+     * historical stream, whose dense NE stays at 0.98–0.995; the learnable preset (examples/synthetic-learnable-*.yaml)
+     * uses 3.
+     */
+    signalScale: z.number().positive('synthetic.signalScale must be > 0').max(20).default(1),
+    /** The data seed (ids, teacher, drift, labels); the experiment's seed when absent, which then also initialises models. */
+    seed: dataSeed('synthetic.seed').optional(),
   })
   .strict();
 export type SyntheticOptions = z.infer<typeof syntheticOptions>;
 
-const dataSeed = (what: string) =>
-  z.number({ error: `${what} must be a number` }).int(`${what} must be an integer`).min(0, `${what} must be ≥ 0`).max(2 ** 31 - 1);
 
 /**
  * Click logs without impressions (source `clicks`, e.g. Globo.com G1): every click is a positive, and negatives are
@@ -139,6 +148,11 @@ export const dataConfig = z
     positiveRating: z.number().min(0.5).max(5).default(4),
     synthetic: syntheticOptions.default(syntheticOptions.parse({})),
     csv: csvMapping.optional(),
+    /**
+     * The stationary control of any windowed stream (docs/method.md § Stationary controls): the same windows, served
+     * in a deterministic random order (seeded Fisher–Yates) instead of time order; maxWindows then counts served windows.
+     */
+    shuffleWindows: z.object({ seed: dataSeed('data.shuffleWindows.seed').default(1) }).strict().optional(),
     /** Source clicks: negative sampling and subsampling (defaults when absent). */
     clicks: clicksOptions.optional(),
   })

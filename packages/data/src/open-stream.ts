@@ -9,6 +9,7 @@ import { openMovielens } from './sources/movielens.js';
 import { openCsv } from './sources/csv.js';
 import { openClicks } from './sources/clicks.js';
 import { causallyStandardized } from './transforms/dense-scaling.js';
+import { shuffledWindows } from './transforms/shuffled-windows.js';
 
 export interface OpenStreamOptions {
   /** The experiment seed: the synthetic stream depends on it (default 1). Shuffling is per call: batches({ shuffleSeed }). */
@@ -30,8 +31,11 @@ export async function openStream(config: DataConfig | Record<string, unknown>, o
     );
   const c = parsed.data;
   const o = { seed: options.seed ?? 1, trackCollisions: options.trackCollisions };
-  const stream = await openSource(c, o);
-  return denseScalingOf(c) === 'standardize' ? causallyStandardized(stream) : stream;
+  // Shuffled windows: every window of the source is read (maxWindows counts the windows served), then scaled
+  // causally in the order served.
+  let stream = c.shuffleWindows ? shuffledWindows(await openSource({ ...c, maxWindows: undefined }, o), c.shuffleWindows.seed, c.batchSize, c.maxWindows) : await openSource(c, o);
+  if (denseScalingOf(c) === 'standardize') stream = causallyStandardized(stream);
+  return stream;
 }
 
 /** What `auto` means for a source: its own user-given columns (csv) are standardized; built-in features are not. */

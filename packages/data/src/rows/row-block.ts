@@ -24,8 +24,21 @@ export class RowBlock {
     this.labels = new Float32Array(capacity);
   }
 
+  /** A full block over existing arrays (rows × numDense, rows × numFields, rows), e.g. a window read back from disk. */
+  static wrap(numDense: number, numFields: number, rows: number, dense: Float32Array, cat: Int32Array, labels: Float32Array): RowBlock {
+    if (dense.length !== rows * numDense || cat.length !== rows * numFields || labels.length !== rows)
+      throw new DataError('READ_FAILED', `a spilled window of ${rows} rows has ${dense.length} dense, ${cat.length} categorical and ${labels.length} label values`);
+    const b = new RowBlock(numDense, numFields, 0);
+    b.dense = dense;
+    b.cat = cat;
+    b.labels = labels;
+    b.rows = rows;
+    b.capacity = rows;
+    return b;
+  }
+
   private grow(): void {
-    const cap = this.capacity * 2;
+    const cap = Math.max(this.capacity * 2, 1024);
     const bytes = cap * (this.numDense + this.numFields + 1) * 4;
     if (bytes > this.maxBytes)
       throw new DataError(

@@ -172,3 +172,47 @@ test('synthetic control: without drift, the early model stays as good as a fresh
   // Trained on two windows, the stale model is at least as good as a one-window fresh model.
   assert.ok(mean(late.map((x) => x.stale)) - mean(late.map((x) => x.fresh)) < 0.005, JSON.stringify(r));
 });
+
+test('synthetic: the historical stream is unchanged by the new options (configs in the wild read the same rows)', async () => {
+  const { createHash } = await import('node:crypto');
+  const ws = await collect(await openStream({ source: 'synthetic', hashSize: 997, synthetic: { windows: 3, rowsPerWindow: 3000, numFields: 6, numDense: 4, vocabPerField: 300 } }, { seed: 7 }));
+  // sha256 of these rows as generated before signalScale and synthetic.seed existed.
+  assert.equal(createHash('sha256').update(JSON.stringify(ws)).digest('hex'), '287c7b8b94cc97d9b80ea7a7f0b99fa911f71dba66a9dd73ec52a2d18b2bb30d');
+  // synthetic.seed is a data seed: it replaces the experiment seed for the stream only.
+  assert.deepEqual(await collect(await openStream({ source: 'synthetic', hashSize: 997, synthetic: { ...small, seed: 7 } }, { seed: 1 })), ws);
+});
+
+test('synthetic: signalScale strengthens the teacher (its own NE falls) without moving ids or dense values', async () => {
+  const { SyntheticGenerator } = await import('./synthetic-stream.js');
+  const { dataConfig } = await import('@driftprune/config');
+  const { Rng } = await import('../../random/rng.js');
+  const teacherNE = (signalScale: number) => {
+    const gen = new SyntheticGenerator(dataConfig.parse({ source: 'synthetic', synthetic: { ...small, signalScale, labelNoise: 0 } }), 3, false);
+    const dense = new Float32Array(4);
+    const cat = new Int32Array(6);
+    const rng = new Rng();
+    let ll = 0;
+    let pos = 0;
+    const st = gen.states().next().value!;
+    for (let i = 0; i < st.rows; i++) {
+      const y = gen.row(st, i, rng, dense, cat, 0, false);
+      ll -= Math.log(y ? gen.lastP : 1 - gen.lastP);
+      pos += y;
+    }
+    const r = pos / st.rows;
+    return ll / st.rows / -(r * Math.log(r) + (1 - r) * Math.log(1 - r));
+  };
+  const [one, three] = [teacherNE(1), teacherNE(3)];
+  assert.ok(one > 0.7 && one < 0.9, `teacher NE at scale 1: ${one}`);
+  assert.ok(three < 0.55, `teacher NE at scale 3: ${three}`);
+  const a = await collect(await openStream({ source: 'synthetic', synthetic: small }, { seed: 3 }));
+  const b = await collect(await openStream({ source: 'synthetic', synthetic: { ...small, signalScale: 3 } }, { seed: 3 }));
+  assert.deepEqual(
+    b.map((w) => [w.cat, w.dense]),
+    a.map((w) => [w.cat, w.dense]),
+  );
+  assert.notDeepEqual(
+    b.map((w) => w.labels),
+    a.map((w) => w.labels),
+  );
+});

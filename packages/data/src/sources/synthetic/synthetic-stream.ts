@@ -115,6 +115,8 @@ export class SyntheticGenerator {
   private readonly denseCounts: Float32Array[];
   private readonly newIdThreshold: number;
   private readonly noiseThreshold: number;
+  /** The teacher's click probability of the last row generated (before label noise): the Bayes-optimal prediction. */
+  lastP = NaN;
 
   constructor(
     config: DataConfig,
@@ -146,13 +148,16 @@ export class SyntheticGenerator {
     this.fieldSeeds = this.hasher.seeds;
     this.sizes = this.hasher.sizes;
     this.alias = new AliasTable(zipfWeights(o.vocabPerField, o.zipfExponent));
-    this.scales = fieldScales(o.numFields);
+    this.scales = fieldScales(o.numFields).map((x) => x * o.signalScale);
     this.denseMean = Float32Array.from({ length: o.numDense }, (_, d) => 1 + (3 * mixSeed(seed, d, 0xde75e)) / 2 ** 32);
     this.denseCounts = Array.from(this.denseMean, (m) => countQuantiles(m));
     this.newIdThreshold = o.newIdRate * 2 ** 32;
     this.noiseThreshold = o.labelNoise * 2 ** 32;
     this.bias0 = Math.log(o.baseCtr / (1 - o.baseCtr));
+    this.signal = o.signalScale;
   }
+
+  private readonly signal: number;
 
   /** The frozen states of windows 0, 1, 2, … (computed in order: each window's drift builds on the last). */
   *states(): Generator<SyntheticWindowState> {
@@ -189,7 +194,7 @@ export class SyntheticGenerator {
         weightByRank: new Float32Array(F * V),
         interactionByRank: new Float32Array(inter.length * V * INTERACTION_DIMS),
         numInteractionFields: inter.length,
-        denseWeights: Float32Array.from({ length: o.numDense }, (_, d) => a.v[d] * DENSE_LOGIT_STD),
+        denseWeights: Float32Array.from({ length: o.numDense }, (_, d) => a.v[d] * DENSE_LOGIT_STD * o.signalScale),
       };
       for (let f = 0; f < F; f++) {
         const born = vocab.idsBorn(f);
@@ -311,7 +316,7 @@ export class SyntheticGenerator {
     if (nInter >= 2) {
       let pair = e0 * f0 + e1 * f1 + e2 * f2 + e3 * f3;
       if (nInter >= 3) pair += e0 * g0 + e1 * g1 + e2 * g2 + e3 * g3 + f0 * g0 + f1 * g1 + f2 * g2 + f3 * g3;
-      logit += (INTERACTION_SCALE * pair) / 2;
+      logit += (this.signal * INTERACTION_SCALE * pair) / 2;
     }
     const dOff = at * D;
     const mean = this.denseMean;
@@ -324,6 +329,7 @@ export class SyntheticGenerator {
       logit += dw[d] * (x - mean[d]);
     }
     const p = 1 / (1 + Math.exp(-logit));
+    this.lastP = p;
     let y = rng.next() < p ? 1 : 0;
     if (rng.u32() < this.noiseThreshold) y = 1 - y;
     return y;
@@ -375,7 +381,7 @@ export class SyntheticGenerator {
 }
 
 export function openSynthetic(config: DataConfig, options: { seed: number; trackCollisions?: boolean }): Stream {
-  const gen = new SyntheticGenerator(config, options.seed, options.trackCollisions ?? true);
+  const gen = new SyntheticGenerator(config, config.synthetic.seed ?? options.seed, options.trackCollisions ?? true);
   return {
     schema: gen.schema,
     hashCollisions: () => gen.hasher.report(),
