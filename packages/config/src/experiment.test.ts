@@ -58,3 +58,18 @@ test('loadEnvFields validates only the variables asked for, with the same defaul
   assert.deepEqual(loadEnvFields(['PUBLIC_API_URL', 'LOCAL_MODE'], { DATABASE_URL: 'mysql://ignored', LOCAL_MODE: 'true' }), { PUBLIC_API_URL: 'http://127.0.0.1:4000/graphql', LOCAL_MODE: true });
   assert.throws(() => loadEnvFields(['PUBLIC_API_URL'], { PUBLIC_API_URL: 'not a url' }), /PUBLIC_API_URL/);
 });
+
+test('every example experiment config (examples/*.yaml but sweeps) is valid', async () => {
+  const { readdir, readFile } = await import('node:fs/promises');
+  const { join } = await import('node:path');
+  const { parseYamlText } = await import('./index.js');
+  const dir = join(import.meta.dirname, '..', '..', '..', 'examples');
+  const files = (await readdir(dir)).filter((f) => /\.ya?ml$/.test(f) && !f.startsWith('sweep-'));
+  assert.ok(files.includes('synthetic-learnable-dense.yaml') && files.includes('clicks-dense.yaml'));
+  for (const f of files) {
+    const raw = parseYamlText(await readFile(join(dir, f), 'utf8'), f) as { data: Record<string, unknown> };
+    // Real-data examples leave data.path to the command line (--data).
+    const c = parseConfig(experimentConfig, { ...raw, data: { path: '/data', ...raw.data } }, f);
+    assert.ok(c.name, f);
+  }
+});

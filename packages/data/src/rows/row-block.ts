@@ -33,12 +33,12 @@ export class RowBlock {
     b.cat = cat;
     b.labels = labels;
     b.rows = rows;
-    b.capacity = rows;
+    b.capacity = Math.max(rows, 1);
     return b;
   }
 
   private grow(): void {
-    const cap = Math.max(this.capacity * 2, 1024);
+    const cap = this.capacity * 2;
     const bytes = cap * (this.numDense + this.numFields + 1) * 4;
     if (bytes > this.maxBytes)
       throw new DataError(
