@@ -4,7 +4,7 @@
 //   PROFILE_DB=dp_bench_api_123 tsx apps/api/bench/profile-api.ts   (keep one with BENCH_KEEP_DB=1 npm run bench:api)
 import { loadEnv } from '@driftprune/config';
 import { createDb, newApiToken, withDatabase } from '@driftprune/db';
-import { authenticate, clearPrincipalCache } from '../src/auth.js';
+import { Authenticator } from '../src/auth.js';
 import { metricSeries } from '../src/downsample.js';
 import { startApiServer } from '../src/server.js';
 
@@ -35,11 +35,12 @@ const api = await startApiServer({ env, db, port: 0, log: () => {} });
 const gql = (query: string, variables: Record<string, unknown>) =>
   fetch(api.url, { method: 'POST', headers: { 'content-type': 'application/json', authorization: `Bearer ${t.token}` }, body: JSON.stringify({ query, variables }) }).then((r) => r.json());
 try {
+  const auth = new Authenticator(db);
   await time('token lookup (cache cleared each time)', async () => {
-    clearPrincipalCache();
-    await authenticate(db, t.token);
+    auth.clear();
+    await auth.authenticate(t.token);
   });
-  await time('token lookup (cached)', () => authenticate(db, t.token));
+  await time('token lookup (cached)', () => auth.authenticate(t.token));
   await time('SELECT 1 through Prisma', () => db.$queryRaw`SELECT 1`);
   await time('run by id (Prisma findUnique)', () => db.run.findUnique({ where: { id: longRun.id } }));
   await time('metric series SQL (metricSeries)', () => metricSeries(db, { runId: longRun.id, maxPoints: 500 }));

@@ -1,7 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import type { Db } from '@driftprune/db';
-import { authenticate, clearPrincipalCache } from './auth.js';
+import { Authenticator } from './auth.js';
 
 /** A database that answers token lookups after `delayMs` and counts them. */
 function fakeDb(delayMs = 5) {
@@ -28,23 +28,23 @@ function fakeDb(delayMs = 5) {
 }
 
 test('concurrent requests with one token share one lookup, then the cached principal', async () => {
-  clearPrincipalCache();
   const { db, calls } = fakeDb();
-  const ps = await Promise.all(Array.from({ length: 50 }, () => authenticate(db, 'dp_token-a')));
+  const auth = new Authenticator(db);
+  const ps = await Promise.all(Array.from({ length: 50 }, () => auth.authenticate('dp_token-a')));
   assert.equal(calls.lookups, 1);
   assert.ok(ps.every((p) => p === ps[0] && p?.user.id === 'u1'));
-  assert.equal(await authenticate(db, 'dp_token-a'), ps[0]);
+  assert.equal(await auth.authenticate('dp_token-a'), ps[0]);
   assert.equal(calls.lookups, 1);
-  assert.equal(await authenticate(db, null), null);
+  assert.equal(await auth.authenticate(null), null);
 });
 
 test('a lookup in flight when the cache is cleared (a revocation) is not kept', async () => {
-  clearPrincipalCache();
   const { db, calls, revoke } = fakeDb(20);
-  const inFlight = authenticate(db, 'dp_token-b');
-  clearPrincipalCache();
+  const auth = new Authenticator(db);
+  const inFlight = auth.authenticate('dp_token-b');
+  auth.clear();
   revoke();
   assert.ok(await inFlight, 'a request that started before the revocation completes with what it saw');
-  assert.equal(await authenticate(db, 'dp_token-b'), null, 'the next request looks the token up again');
+  assert.equal(await auth.authenticate('dp_token-b'), null, 'the next request looks the token up again');
   assert.equal(calls.lookups, 2);
 });

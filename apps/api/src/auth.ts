@@ -5,11 +5,13 @@ import { forbidden, isUuid, notFound, unauthenticated } from './errors.js';
 export interface Principal {
   user: User;
   tokenId: string;
-  /** projectId → role */
-  roles: Map<string, Role>;
+  /** When the token stops working (null: never); open WebSockets are closed then. */
+  expiresAt: Date | null;
+  /** projectId → role. Read-only: a role change clears the cache and the next request sees a new principal. */
+  roles: ReadonlyMap<string, Role>;
 }
 
-const RANK: Record<Role, number> = { viewer: 0, editor: 1, admin: 2 };
+export const ROLE_RANK: Readonly<Record<Role, number>> = { viewer: 0, editor: 1, admin: 2 };
 
 /** Reads `Bearer <token>` from a header value; null when absent. */
 export function bearerToken(header: string | undefined | null): string | null {
@@ -19,44 +21,51 @@ export function bearerToken(header: string | undefined | null): string | null {
 }
 
 /**
- * Principals by token hash for a few seconds: a busy dashboard sends many requests per second with one token.
- * This process clears it on revocation and membership changes; other API processes see those within PRINCIPAL_TTL_MS.
- * Concurrent requests with an expired or unknown token share one lookup (50 clients whose entry expired together
- * would otherwise send 50 identical queries at once: a latency spike every TTL, measured by bench:api).
+ * Token → principal, cached for a few seconds per API process: a busy dashboard sends many requests per second with
+ * one token. Revocations and role changes clear it at once, here and in the other API processes (auth-events.ts);
+ * the TTL only bounds staleness when such an event is lost (Redis down). Concurrent requests with an expired or
+ * unknown token share one lookup (50 clients whose entry expired together would otherwise send 50 identical
+ * queries at once: a latency spike every TTL, measured by bench:api).
  */
-const PRINCIPAL_TTL_MS = 5_000;
-const principalCache = new Map<string, { principal: Promise<Principal | null>; until: number }>();
-/** Bumped by clearPrincipalCache: a lookup that started before a revocation does not store its result. */
-let generation = 0;
+export class Authenticator {
+  private readonly cache = new Map<string, { principal: Promise<Principal | null>; until: number }>();
+  /** Bumped by clear(): a lookup that started before a revocation does not store its result. */
+  private generation = 0;
 
-export function clearPrincipalCache(): void {
-  principalCache.clear();
-  generation++;
-}
+  constructor(
+    private readonly db: Db,
+    private readonly ttlMs = 5_000,
+  ) {}
 
-/** Resolves a token to its user and project roles; null for unknown, revoked or expired tokens. */
-export function authenticate(db: Db, token: string | null): Promise<Principal | null> {
-  if (!token) return Promise.resolve(null);
-  const hash = hashApiToken(token);
-  const hit = principalCache.get(hash);
-  const now = Date.now();
-  if (hit && hit.until > now) return hit.principal;
-  const started = generation;
-  const principal = lookupPrincipal(db, hash);
-  if (principalCache.size > 10_000) principalCache.clear();
-  // In flight, the entry serves concurrent callers; once settled it lives for the TTL (a failed lookup is not kept).
-  const entry = { principal, until: Infinity };
-  principalCache.set(hash, entry);
-  principal.then(
-    () => {
-      if (generation === started && principalCache.get(hash) === entry) entry.until = Date.now() + PRINCIPAL_TTL_MS;
-      else if (principalCache.get(hash) === entry) principalCache.delete(hash);
-    },
-    () => {
-      if (principalCache.get(hash) === entry) principalCache.delete(hash);
-    },
-  );
-  return principal;
+  clear(): void {
+    this.cache.clear();
+    this.generation++;
+  }
+
+  /** Resolves a token to its user and project roles; null for unknown, revoked or expired tokens. */
+  authenticate(token: string | null): Promise<Principal | null> {
+    if (!token) return Promise.resolve(null);
+    const hash = hashApiToken(token);
+    const hit = this.cache.get(hash);
+    const now = Date.now();
+    if (hit && hit.until > now) return hit.principal;
+    const started = this.generation;
+    const principal = lookupPrincipal(this.db, hash);
+    if (this.cache.size > 10_000) this.cache.clear();
+    // In flight, the entry serves concurrent callers; once settled it lives for the TTL (a failed lookup is not kept).
+    const entry = { principal, until: Infinity };
+    this.cache.set(hash, entry);
+    principal.then(
+      (p) => {
+        if (this.generation === started && this.cache.get(hash) === entry) entry.until = Math.min(Date.now() + this.ttlMs, p?.expiresAt?.getTime() ?? Infinity);
+        else if (this.cache.get(hash) === entry) this.cache.delete(hash);
+      },
+      () => {
+        if (this.cache.get(hash) === entry) this.cache.delete(hash);
+      },
+    );
+    return principal;
+  }
 }
 
 async function lookupPrincipal(db: Db, hash: string): Promise<Principal | null> {
@@ -66,7 +75,7 @@ async function lookupPrincipal(db: Db, hash: string): Promise<Principal | null> 
   if (!row.lastUsedAt || Date.now() - row.lastUsedAt.getTime() > 60_000)
     db.apiToken.update({ where: { id: row.id }, data: { lastUsedAt: new Date() } }).catch(() => {});
   const { members, ...user } = row.user;
-  return { user, tokenId: row.id, roles: new Map(members.map((m) => [m.projectId, m.role])) };
+  return { user, tokenId: row.id, expiresAt: row.expiresAt, roles: new Map(members.map((m) => [m.projectId, m.role])) };
 }
 
 export function requireUser(p: Principal | null): Principal {
@@ -79,6 +88,6 @@ export function requireProject(p: Principal | null, projectId: string, min: Role
   const principal = requireUser(p);
   const role = isUuid(projectId) ? principal.roles.get(projectId) : undefined;
   if (!role) throw notFound('project', projectId);
-  if (RANK[role] < RANK[min]) throw forbidden(`this needs the ${min} role in project ${projectId}; you are ${role}`);
+  if (ROLE_RANK[role] < ROLE_RANK[min]) throw forbidden(`this needs the ${min} role in project ${projectId}; you are ${role}`);
   return role;
 }

@@ -3,6 +3,7 @@ import type { Db, ArtifactStore } from '@driftprune/db';
 import type { RunQueues } from '@driftprune/runs';
 import type { Redis } from 'ioredis';
 import type { Principal } from './auth.js';
+import type { AuthEvent } from './auth-events.js';
 import type { EventHub } from './pubsub.js';
 import type { MetricSeriesCache } from './metric-cache.js';
 import type { ResponseCache } from './response-cache/response-cache.js';
@@ -25,6 +26,8 @@ export interface ApiServices {
   responseCache: ResponseCache;
   /** Called after every mutation: drops cached responses here and in the other API processes. */
   announceMutation: () => Promise<void>;
+  /** Called after a token is revoked or project roles change: other requests and sockets see it at once. */
+  announceAuth: (e: AuthEvent) => Promise<void>;
 }
 
 export interface ApiContext extends ApiServices {

@@ -1,6 +1,7 @@
 // Coded GraphQL errors: clients branch on extensions.code, never on message text.
-import { GraphQLError } from 'graphql';
+import { GraphQLError, type GraphQLFormattedError } from 'graphql';
 import { ConfigError } from '@driftprune/config';
+import { Prisma } from '@driftprune/db';
 
 export type ErrorCode = 'BAD_USER_INPUT' | 'UNAUTHENTICATED' | 'FORBIDDEN' | 'NOT_FOUND' | 'INTERNAL_SERVER_ERROR';
 
@@ -35,4 +36,20 @@ const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 /** Ids are UUIDs: anything else cannot exist (NOT_FOUND) and never reaches the database as a malformed uuid. */
 export function isUuid(id: string): boolean {
   return UUID.test(id);
+}
+
+/** Errors that are not ours (bugs, database outages) are logged and masked; ours keep their code. */
+export function formatError(log: (m: string) => void) {
+  return (formatted: GraphQLFormattedError, error: unknown): GraphQLFormattedError => {
+    const original = error instanceof GraphQLError ? (error.originalError ?? error) : error;
+    if (original instanceof Prisma.PrismaClientKnownRequestError && original.code === 'P2025')
+      return { message: 'not found (it may have been deleted)', path: formatted.path, extensions: { code: 'NOT_FOUND' } };
+    const code = formatted.extensions?.code;
+    if (!code || code === 'INTERNAL_SERVER_ERROR') {
+      log(`internal error: ${original instanceof Error ? (original.stack ?? original.message) : String(original)}`);
+      return { message: 'internal server error', path: formatted.path, extensions: { code: 'INTERNAL_SERVER_ERROR' } };
+    }
+    const { stacktrace: _dropped, ...extensions } = formatted.extensions ?? {};
+    return { message: formatted.message, path: formatted.path, locations: formatted.locations, extensions };
+  };
 }

@@ -55,7 +55,8 @@ export class EventHub {
   readonly channels: ReturnType<typeof channels>;
   private ready: Promise<unknown>;
 
-  constructor(redisUrl: string, prefix: string) {
+  /** `extraChannels`: channels of the API's own (auth events) that onMessage may watch besides the run contract's. */
+  constructor(redisUrl: string, prefix: string, extraChannels: string[] = []) {
     this.channels = channels(prefix);
     this.sub = new Redis(redisUrl, { maxRetriesPerRequest: null, lazyConnect: false });
     this.sub.on('error', () => {}); // reconnects on its own; the health query reports Redis separately
@@ -73,7 +74,7 @@ export class EventHub {
       if (watchers) for (const w of watchers) w(payload);
       if (set) for (const l of set) l(payload);
     });
-    this.ready = this.sub.subscribe(this.channels.run, this.channels.metric, this.channels.changed);
+    this.ready = this.sub.subscribe(this.channels.run, this.channels.metric, this.channels.changed, ...extraChannels);
   }
 
   /** Calls `listener` with every message on `channel` (one of this hub's channels). */

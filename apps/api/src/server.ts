@@ -8,15 +8,14 @@ import { ApolloServer, type ApolloServerPlugin } from '@apollo/server';
 import { ApolloServerPluginDrainHttpServer } from '@apollo/server/plugin/drainHttpServer';
 import { ApolloServerPluginCacheControlDisabled } from '@apollo/server/plugin/disabled';
 import { makeExecutableSchema } from '@graphql-tools/schema';
-import { WebSocketServer } from 'ws';
-import { useServer } from 'graphql-ws/use/ws';
-import { GraphQLError, parse, validate, type DocumentNode, type GraphQLFormattedError } from 'graphql';
+import type { DocumentNode } from 'graphql';
 import { Redis } from 'ioredis';
 import { loadEnv, type Env } from '@driftprune/config';
-import { createArtifactStore, createDb, Prisma, type Db } from '@driftprune/db';
+import { createArtifactStore, createDb, type Db } from '@driftprune/db';
 import { RunQueues, redisConnection } from '@driftprune/runs';
-import { authenticate, bearerToken } from './auth.js';
-import { isUuid, payloadTooLarge, unauthenticated } from './errors.js';
+import { Authenticator, bearerToken } from './auth.js';
+import { AuthEvents, authChannel } from './auth-events.js';
+import { formatError, isUuid, payloadTooLarge, unauthenticated } from './errors.js';
 import type { ApiContext, ApiServices } from './context.js';
 import { checkHealth } from './health.js';
 import { DEFAULT_LIMITS, enforceLimits, parseOptions, type Limits } from './limits.js';
@@ -27,7 +26,7 @@ import { CacheableQueries } from './response-cache/cacheable.js';
 import { graphqlHttpHandler, responseCachePlugin } from './response-cache/http-handler.js';
 import { announceMutation, invalidateOnEvents } from './response-cache/invalidation.js';
 import { resolvers } from './resolvers/index.js';
-import { limitMessageSize, wsHardCap } from './ws-payload-limit.js';
+import { serveGraphqlWs } from './ws-server.js';
 
 export const typeDefs = readFileSync(new URL('./schema.graphql', import.meta.url), 'utf8');
 export const VERSION = '0.1.0';
@@ -48,22 +47,6 @@ export interface ApiServer {
   port: number;
   services: ApiServices;
   close(): Promise<void>;
-}
-
-/** Errors that are not ours (bugs, database outages) are logged and masked; ours keep their code. */
-function formatError(log: (m: string) => void) {
-  return (formatted: GraphQLFormattedError, error: unknown): GraphQLFormattedError => {
-    const original = error instanceof GraphQLError ? (error.originalError ?? error) : error;
-    if (original instanceof Prisma.PrismaClientKnownRequestError && original.code === 'P2025')
-      return { message: 'not found (it may have been deleted)', path: formatted.path, extensions: { code: 'NOT_FOUND' } };
-    const code = formatted.extensions?.code;
-    if (!code || code === 'INTERNAL_SERVER_ERROR') {
-      log(`internal error: ${original instanceof Error ? (original.stack ?? original.message) : String(original)}`);
-      return { message: 'internal server error', path: formatted.path, extensions: { code: 'INTERNAL_SERVER_ERROR' } };
-    }
-    const { stacktrace: _dropped, ...extensions } = formatted.extensions ?? {};
-    return { message: formatted.message, path: formatted.path, locations: formatted.locations, extensions };
-  };
 }
 
 /**
@@ -96,7 +79,10 @@ export async function startApiServer(opts: ApiServerOptions = {}): Promise<ApiSe
   const db = opts.db ?? createDb({ url: env.DATABASE_URL, poolSize: 20 });
   const redis = new Redis(env.REDIS_URL, { maxRetriesPerRequest: 2 });
   redis.on('error', (e) => log(`redis: ${e.message}`));
-  const hub = new EventHub(env.REDIS_URL, env.QUEUE_PREFIX);
+  const auth = new Authenticator(db);
+  const authEvents = new AuthEvents(auth, redis, authChannel(env.QUEUE_PREFIX));
+  const hub = new EventHub(env.REDIS_URL, env.QUEUE_PREFIX, [authEvents.channel]);
+  hub.onMessage(authEvents.channel, (m) => authEvents.receive(m));
   await hub.whenReady();
   const responseCache = new ResponseCache({ ttlMs: env.API_RESPONSE_CACHE_MS, maxBytes: env.API_RESPONSE_CACHE_MB * 2 ** 20 });
   invalidateOnEvents(responseCache, hub);
@@ -112,41 +98,24 @@ export async function startApiServer(opts: ApiServerOptions = {}): Promise<ApiSe
     metricCache: new MetricSeriesCache(),
     responseCache,
     announceMutation: () => announceMutation(responseCache, redis, hub.channels.changed),
+    announceAuth: (e) => authEvents.announce(e),
   };
 
   const schema = makeExecutableSchema({ typeDefs, resolvers: resolvers as never });
   const app = express();
   const http: Server = createServer(app);
-  // Messages over MAX_REQUEST_BYTES get a coded error like HTTP's 413; only past the hard cap does ws close with 1009.
-  const wss = new WebSocketServer({ server: http, path: '/graphql', maxPayload: wsHardCap(env.MAX_REQUEST_BYTES) });
-  limitMessageSize(wss, env.MAX_REQUEST_BYTES);
-  const wsCleanup = useServer<{ authorization?: string; Authorization?: string }, { ctx?: ApiContext }>(
-    {
-      schema,
-      context: async (c) => c.extra.ctx!,
-      onConnect: async (c) => {
-        const header = c.connectionParams?.authorization ?? c.connectionParams?.Authorization ?? c.extra.request.headers.authorization;
-        const principal = await authenticate(db, bearerToken(typeof header === 'string' ? header : null));
-        (c.extra as { ctx?: ApiContext }).ctx = { ...services, principal };
-        return true;
-      },
-      // Parsed here (with the token bound), validated, then checked like an HTTP request before it runs.
-      onSubscribe: async (c, _id, payload) => {
-        try {
-          const document = parse(payload.query, parseOptions(limits));
-          const errors = validate(schema, document);
-          if (errors.length) return errors;
-          const ctx = c.extra.ctx!;
-          checkOperation(document, payload.operationName, payload.variables ?? {}, limits, ctx);
-          return { schema, document, operationName: payload.operationName, variableValues: payload.variables, contextValue: ctx };
-        } catch (e) {
-          if (e instanceof GraphQLError) return [e];
-          throw e;
-        }
-      },
-    },
-    wss,
-  );
+  const ws = serveGraphqlWs({
+    http,
+    schema,
+    services,
+    auth,
+    authEvents,
+    limits,
+    maxRequestBytes: env.MAX_REQUEST_BYTES,
+    maxResponseBytes: env.MAX_RESPONSE_BYTES,
+    formatError: formatError(log),
+    checkOperation: (doc, operationName, variables, ctx) => checkOperation(doc, operationName, variables, limits, ctx),
+  });
 
   const apollo = new ApolloServer<ApiContext>({
     schema,
@@ -163,7 +132,7 @@ export async function startApiServer(opts: ApiServerOptions = {}): Promise<ApiSe
       ApolloServerPluginCacheControlDisabled(),
       limitsPlugin(limits),
       responseCachePlugin,
-      { async serverWillStart() { return { async drainServer() { await wsCleanup.dispose(); } }; } },
+      { async serverWillStart() { return { async drainServer() { await ws.dispose(); } }; } },
     ],
   });
   await apollo.start();
@@ -176,7 +145,7 @@ export async function startApiServer(opts: ApiServerOptions = {}): Promise<ApiSe
   // (The Authorization header makes browsers send a CORS preflight first.)
   app.options('/artifacts/:id', cors());
   app.get('/artifacts/:id', cors(), async (req: Request, res: Response) => {
-    const principal = await authenticate(db, bearerToken(req.headers.authorization));
+    const principal = await auth.authenticate(bearerToken(req.headers.authorization));
     if (!principal) return void res.status(401).json({ error: 'an API token is required: send Authorization: Bearer <token>', code: 'UNAUTHENTICATED' });
     const id = String(req.params.id);
     const a = isUuid(id) ? await db.artifact.findUnique({ where: { id } }) : null;
@@ -202,7 +171,7 @@ export async function startApiServer(opts: ApiServerOptions = {}): Promise<ApiSe
       services,
       cache: responseCache,
       cacheable: new CacheableQueries(schema),
-      authenticate: (header) => authenticate(db, bearerToken(header)),
+      authenticate: (header) => auth.authenticate(bearerToken(header)),
       maxResponseBytes: env.MAX_RESPONSE_BYTES,
     }),
   );

@@ -2,7 +2,7 @@ import { csvMapping, parseConfig, SOURCE_KINDS, syntheticOptions, experimentConf
 import { newApiToken, runArtifactPrefix, Prisma } from '@driftprune/db';
 import { channels, publishJson } from '@driftprune/runs';
 import type { MutationResolvers } from '../resolvers-types.js';
-import { clearPrincipalCache, requireProject, requireUser } from '../auth.js';
+import { ROLE_RANK, requireProject, requireUser } from '../auth.js';
 import type { ApiContext } from '../context.js';
 import { badInput, forbidden, isUuid, notFound, validated } from '../errors.js';
 import { seedDemo } from '../seed.js';
@@ -29,8 +29,7 @@ export const Mutation: MutationResolvers = {
     if (!/^[a-z0-9]+(-[a-z0-9]+)*$/.test(slug)) throw badInput('slug must be lowercase letters, digits and single dashes');
     try {
       const project = await ctx.db.project.create({ data: { name, slug, members: { create: { userId: p.user.id, role: 'admin' } } } });
-      p.roles.set(project.id, 'admin');
-      clearPrincipalCache();
+      await ctx.announceAuth({ kind: 'roles-changed', userId: p.user.id, reduced: false });
       return { ...project, role: 'admin' as const };
     } catch (e) {
       if (isUnique(e)) throw badInput(`a project with slug "${slug}" already exists`);
@@ -41,8 +40,9 @@ export const Mutation: MutationResolvers = {
     requireProject(ctx.principal, projectId, 'admin');
     const user = await ctx.db.user.findUnique({ where: { email } });
     if (!user) throw notFound('user', email);
+    const before = await ctx.db.membership.findUnique({ where: { userId_projectId: { userId: user.id, projectId } } });
     await ctx.db.membership.upsert({ where: { userId_projectId: { userId: user.id, projectId } }, create: { userId: user.id, projectId, role }, update: { role } });
-    clearPrincipalCache();
+    await ctx.announceAuth({ kind: 'roles-changed', userId: user.id, reduced: !!before && ROLE_RANK[role] < ROLE_RANK[before.role] });
     const project = (await ctx.db.project.findUnique({ where: { id: projectId } }))!;
     return { role, project: { ...project, role: ctx.principal!.roles.get(projectId)! } };
   },
@@ -141,7 +141,7 @@ export const Mutation: MutationResolvers = {
     const row = isUuid(id) ? await ctx.db.apiToken.findUnique({ where: { id } }) : null;
     if (!row || row.userId !== p.user.id) throw notFound('API token', id);
     const revoked = await ctx.db.apiToken.update({ where: { id }, data: { revokedAt: row.revokedAt ?? new Date() } });
-    clearPrincipalCache();
+    await ctx.announceAuth({ kind: 'token-revoked', tokenId: id, userId: p.user.id });
     return revoked;
   },
 };
