@@ -12,6 +12,7 @@ export type {
   ApiToken,
   Project,
   Membership,
+  ProjectInvitation,
   Dataset,
   Experiment,
   Sweep,
@@ -22,4 +23,4 @@ export type {
   Artifact,
   Worker,
 } from '../generated/prisma/client.js';
-export type { Role, RunStatus, SweepStatus, ModelRole, ArtifactKind } from '../generated/prisma/enums.js';
+export type { Role, RunStatus, SweepStatus, ModelRole, ArtifactKind, InvitationStatus } from '../generated/prisma/enums.js';

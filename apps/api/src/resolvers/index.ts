@@ -5,6 +5,7 @@ import { Query } from './query.js';
 import { DateTime, JSONScalar } from './scalars.js';
 import { Subscription } from './subscription.js';
 import { typeResolvers } from './types.js';
+import { memberTypeResolvers } from './members.js';
 
 type MutationResolver = (parent: unknown, args: unknown, ctx: ApiContext, info: unknown) => unknown;
 
@@ -22,4 +23,4 @@ function announcingWrites<M extends object>(mutations: M): M {
   return out as M;
 }
 
-export const resolvers: Resolvers = { DateTime, JSON: JSONScalar, Query, Mutation: announcingWrites(Mutation), Subscription, ...typeResolvers };
+export const resolvers: Resolvers = { DateTime, JSON: JSONScalar, Query, Mutation: announcingWrites(Mutation), Subscription, ...typeResolvers, ...memberTypeResolvers };

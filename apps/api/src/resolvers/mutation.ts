@@ -2,10 +2,11 @@ import { csvMapping, parseConfig, SOURCE_KINDS, syntheticOptions, experimentConf
 import { newApiToken, runArtifactPrefix, Prisma } from '@driftprune/db';
 import { channels, publishJson } from '@driftprune/runs';
 import type { MutationResolvers } from '../resolvers-types.js';
-import { ROLE_RANK, requireProject, requireUser } from '../auth.js';
+import { requireProject, requireUser } from '../auth.js';
 import type { ApiContext } from '../context.js';
 import { badInput, forbidden, isUuid, notFound, validated } from '../errors.js';
 import { seedDemo } from '../seed.js';
+import { memberMutations } from './members.js';
 import { loadExperiment, loadRun, loadSweep } from '../services/access.js';
 import { cancelRun, configInput, retryRun, submitRun, submitSweep, type RunDeps } from '../services/runs.js';
 
@@ -36,16 +37,7 @@ export const Mutation: MutationResolvers = {
       throw e;
     }
   },
-  addProjectMember: async (_p, { projectId, email, role }, ctx) => {
-    requireProject(ctx.principal, projectId, 'admin');
-    const user = await ctx.db.user.findUnique({ where: { email } });
-    if (!user) throw notFound('user', email);
-    const before = await ctx.db.membership.findUnique({ where: { userId_projectId: { userId: user.id, projectId } } });
-    await ctx.db.membership.upsert({ where: { userId_projectId: { userId: user.id, projectId } }, create: { userId: user.id, projectId, role }, update: { role } });
-    await ctx.announceAuth({ kind: 'roles-changed', userId: user.id, reduced: !!before && ROLE_RANK[role] < ROLE_RANK[before.role] });
-    const project = (await ctx.db.project.findUnique({ where: { id: projectId } }))!;
-    return { role, project: { ...project, role: ctx.principal!.roles.get(projectId)! } };
-  },
+  ...memberMutations,
   createDataset: async (_p, { input }, ctx) => {
     requireProject(ctx.principal, input.projectId, 'editor');
     const name = nonEmpty(input.name, 'name');

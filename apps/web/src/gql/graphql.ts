@@ -97,7 +97,9 @@ export type SubmitRunInput = {
 
 export type SubmitSweepInput = {
   experimentId: string;
+  /** Attempts before each run fails (1..10). */
   maxAttempts?: number | null | undefined;
+  /** Higher runs first (0..100). */
   priority?: number | null | undefined;
   /** A sweep config (name, method, parameters, seeds, samples, searchSeed); `base` defaults to the experiment's config. */
   sweep: unknown;
