@@ -34,7 +34,7 @@ test('the form reads bounds, integers and defaults from the schema', () => {
 });
 
 test('enums, lists and unions map to the right controls', () => {
-  assert.deepEqual((find(fields, 'data.source') as { options: string[] }).options, ['synthetic', 'criteo', 'avazu', 'movielens', 'csv']);
+  assert.deepEqual((find(fields, 'data.source') as { options: string[] }).options, ['synthetic', 'criteo', 'avazu', 'movielens', 'csv', 'clicks']);
   assert.equal(find(fields, 'model.bottomMlp')?.kind, 'numberList');
   assert.equal(find(fields, 'data.hashSize')?.kind, 'numberOrList');
   assert.equal(find(fields, 'data.csv.dense')?.kind, 'stringList');
