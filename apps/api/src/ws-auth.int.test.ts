@@ -130,12 +130,10 @@ test('over HTTP, the other API process refuses a revoked token at once (its cach
       (r) => r.json() as Promise<{ data?: any; errors?: { extensions?: Record<string, unknown> }[] }>,
     );
   assert.equal((await viaSecond(token)).data.me.user.email, 'viewer@test.local', 'cached in the second process now');
-  const closedSeen = new Promise<void>((resolve) => {
-    // the second process has applied the event once it closes this token's socket
-    const s = connect(second.wsUrl, token);
-    void s.closed.then(() => resolve());
-  });
+  // the second process has applied the event once it closes this token's socket (open before the revocation)
+  const s = connect(second.wsUrl, token);
+  await within(s.opened, 10_000, 'socket on the second process');
   await h.gql('mutation($id: ID!) { revokeApiToken(id: $id) { id } }', { id: apiToken.id }, h.tokens.viewer);
-  await within(closedSeen, 5_000, 'the second process applying the revocation');
+  await within(s.closed, 5_000, 'the second process applying the revocation');
   assert.equal(code(await viaSecond(token)), 'UNAUTHENTICATED', 'not served from the 5 s principal cache');
 });
