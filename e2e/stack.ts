@@ -174,6 +174,8 @@ export async function startStack(name: string): Promise<Stack> {
       API_HOST: '127.0.0.1',
       API_PORT: String(apiPort),
       PUBLIC_API_URL: apiUrl,
+      // the API answers browsers from the dashboard's origin only (CORS_ORIGINS defaults to this port's)
+      WEB_PORT: String(webPort),
       LOCAL_MODE: 'true',
       ARTIFACT_STORE: `file:${join(tmp, 'artifacts')}`,
       WORKER_DIR: join(tmp, 'work'),

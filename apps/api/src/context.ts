@@ -4,6 +4,7 @@ import type { RunQueues } from '@driftprune/runs';
 import type { Redis } from 'ioredis';
 import type { Principal } from './auth.js';
 import type { AuthEvent } from './auth-events.js';
+import type { ClientInfo, DevLogin } from './dev-login.js';
 import type { EventHub } from './pubsub.js';
 import type { MetricSeriesCache } from './metric-cache.js';
 import type { ResponseCache } from './response-cache/response-cache.js';
@@ -20,6 +21,8 @@ export interface ApiServices {
   version: string;
   /** LOCAL_MODE: the dev login (a demo user's token without credentials) is allowed. */
   localMode?: boolean;
+  /** The dev login's one reusable token (used in local mode only). */
+  devLogin: DevLogin;
   /** Downsampled series of finished runs (see metric-cache.ts). */
   metricCache: MetricSeriesCache;
   /** Serialized responses of read-only queries (see response-cache/). */
@@ -32,6 +35,8 @@ export interface ApiServices {
 
 export interface ApiContext extends ApiServices {
   principal: Principal | null;
+  /** Where the request came from (Origin, Host, address); the dev login checks it. */
+  client?: ClientInfo;
   /** Present when this request's result may be stored in the response cache. */
   cacheOutcome?: CacheOutcome;
 }

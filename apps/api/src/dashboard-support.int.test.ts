@@ -12,8 +12,14 @@ after(async () => {
   await h?.close();
 });
 
+/** The dev login as the dashboard sends it (its origin, default WEB_PORT 3000; local-mode.int.test.ts has the rest). */
+async function devLogin(query: string) {
+  const res = await fetch(h.api.url, { method: 'POST', headers: { 'content-type': 'application/json', origin: 'http://127.0.0.1:3000' }, body: JSON.stringify({ query }) });
+  return (await res.json()) as { data?: any; errors?: { extensions?: { code?: string } }[] };
+}
+
 test('devLogin: a working demo-user token in local mode, FORBIDDEN otherwise', async () => {
-  const r = await h.gql('mutation { devLogin { token apiToken { id prefix } } }', {}, null);
+  const r = await devLogin('mutation { devLogin { token apiToken { id prefix } } }');
   assert.equal(r.errors, undefined, JSON.stringify(r.errors));
   const token = r.data.devLogin.token as string;
   assert.ok(token.startsWith(r.data.devLogin.apiToken.prefix));
@@ -23,7 +29,7 @@ test('devLogin: a working demo-user token in local mode, FORBIDDEN otherwise', a
 
   h.api.services.localMode = false;
   try {
-    const off = await h.gql('mutation { devLogin { token } }', {}, null);
+    const off = await devLogin('mutation { devLogin { token } }');
     assert.equal(off.errors?.[0]?.extensions?.code, 'FORBIDDEN');
   } finally {
     h.api.services.localMode = true;
@@ -45,7 +51,7 @@ test('GET /artifacts/:id serves the stored bytes to project members only, with C
 
   const ok = await fetch(url, { headers: { authorization: `Bearer ${h.tokens.viewer}`, origin: 'http://127.0.0.1:3000' } });
   assert.equal(ok.status, 200);
-  assert.equal(ok.headers.get('access-control-allow-origin'), '*');
+  assert.equal(ok.headers.get('access-control-allow-origin'), 'http://127.0.0.1:3000');
   assert.match(ok.headers.get('content-disposition') ?? '', /filename="report\.txt"/);
   assert.deepEqual(new Uint8Array(await ok.arrayBuffer()), bytes);
 

@@ -235,7 +235,7 @@ export type Mutation = {
   declineProjectInvitation: ProjectInvitation;
   /** Hard delete: the experiment, its sweeps, runs, metrics and stored artifacts. */
   deleteExperiment: DeleteResult;
-  /** Local mode only (LOCAL_MODE=true): a new API token of the demo user (seeded, admin of the demo project, when missing), for the dashboard's dev login. No token needed; FORBIDDEN when local mode is off. */
+  /** Local mode only (LOCAL_MODE=true): the demo user's dev token (the demo user is seeded, admin of the demo project, when missing), for the dashboard's dev login. No token needed; answers only the dashboard's origin (CORS_ORIGINS) on a loopback address, the same token until it is revoked or expires (a day); FORBIDDEN otherwise. */
   devLogin: CreatedApiToken;
   /** Admins only: invites an email address (valid 7 days; inviting again renews it). The answer is the same whether or not a user has that address; they join by accepting. */
   inviteProjectMember: ProjectInvitation;

@@ -15,7 +15,8 @@ export interface SeedResult {
   tokenId: string;
 }
 
-export async function seedDemo(db: Db, tokenName = 'demo'): Promise<SeedResult> {
+/** The demo user, admin of the demo project (created when missing). */
+export async function ensureDemo(db: Db): Promise<{ userId: string; projectId: string }> {
   const user = await db.user.upsert({ where: { email: DEMO_EMAIL }, create: { email: DEMO_EMAIL, name: 'Demo user' }, update: {} });
   const project = await db.project.upsert({ where: { slug: DEMO_PROJECT_SLUG }, create: { slug: DEMO_PROJECT_SLUG, name: 'Demo project' }, update: {} });
   await db.membership.upsert({
@@ -23,9 +24,14 @@ export async function seedDemo(db: Db, tokenName = 'demo'): Promise<SeedResult> 
     create: { userId: user.id, projectId: project.id, role: 'admin' },
     update: { role: 'admin' },
   });
+  return { userId: user.id, projectId: project.id };
+}
+
+export async function seedDemo(db: Db, tokenName = 'demo'): Promise<SeedResult> {
+  const { userId, projectId } = await ensureDemo(db);
   const t = newApiToken();
-  const row = await db.apiToken.create({ data: { userId: user.id, name: tokenName, tokenHash: t.hash, prefix: t.prefix } });
-  return { userId: user.id, projectId: project.id, token: t.token, tokenId: row.id };
+  const row = await db.apiToken.create({ data: { userId, name: tokenName, tokenHash: t.hash, prefix: t.prefix } });
+  return { userId, projectId, token: t.token, tokenId: row.id };
 }
 
 if (import.meta.url === pathToFileURL(process.argv[1] ?? '').href) {

@@ -10,11 +10,12 @@ import { ApolloServerPluginCacheControlDisabled } from '@apollo/server/plugin/di
 import { makeExecutableSchema } from '@graphql-tools/schema';
 import type { DocumentNode } from 'graphql';
 import { Redis } from 'ioredis';
-import { loadEnv, type Env } from '@driftprune/config';
+import { dashboardOrigins, loadEnv, type Env } from '@driftprune/config';
 import { createArtifactStore, createDb, type Db } from '@driftprune/db';
 import { RunQueues, redisConnection } from '@driftprune/runs';
 import { Authenticator, bearerToken } from './auth.js';
 import { AuthEvents, authChannel } from './auth-events.js';
+import { DevLogin } from './dev-login.js';
 import { formatError, isUuid, payloadTooLarge, unauthenticated } from './errors.js';
 import type { ApiContext, ApiServices } from './context.js';
 import { checkHealth } from './health.js';
@@ -80,6 +81,10 @@ export async function startApiServer(opts: ApiServerOptions = {}): Promise<ApiSe
   const redis = new Redis(env.REDIS_URL, { maxRetriesPerRequest: 2 });
   redis.on('error', (e) => log(`redis: ${e.message}`));
   const auth = new Authenticator(db);
+  const origins = dashboardOrigins(env);
+  // Browsers may call the API only from the dashboard: others get no CORS headers (requests without an Origin, from
+  // the CLI or scripts, are unaffected).
+  const corsForDashboard = cors({ origin: origins, maxAge: 600 });
   const authEvents = new AuthEvents(auth, redis, authChannel(env.QUEUE_PREFIX));
   const hub = new EventHub(env.REDIS_URL, env.QUEUE_PREFIX, [authEvents.channel]);
   hub.onMessage(authEvents.channel, (m) => authEvents.receive(m));
@@ -99,6 +104,7 @@ export async function startApiServer(opts: ApiServerOptions = {}): Promise<ApiSe
     responseCache,
     announceMutation: () => announceMutation(responseCache, redis, hub.channels.changed),
     announceAuth: (e) => authEvents.announce(e),
+    devLogin: new DevLogin(db, origins, (e) => authEvents.announce(e)),
   };
 
   const schema = makeExecutableSchema({ typeDefs, resolvers: resolvers as never });
@@ -113,6 +119,7 @@ export async function startApiServer(opts: ApiServerOptions = {}): Promise<ApiSe
     limits,
     maxRequestBytes: env.MAX_REQUEST_BYTES,
     maxResponseBytes: env.MAX_RESPONSE_BYTES,
+    origins,
     formatError: formatError(log),
     checkOperation: (doc, operationName, variables, ctx) => checkOperation(doc, operationName, variables, limits, ctx),
   });
@@ -143,8 +150,8 @@ export async function startApiServer(opts: ApiServerOptions = {}): Promise<ApiSe
   };
   // Artifact files for the dashboard's download links: same bearer token and project roles as GraphQL.
   // (The Authorization header makes browsers send a CORS preflight first.)
-  app.options('/artifacts/:id', cors());
-  app.get('/artifacts/:id', cors(), async (req: Request, res: Response) => {
+  app.options('/artifacts/:id', corsForDashboard);
+  app.get('/artifacts/:id', corsForDashboard, async (req: Request, res: Response) => {
     const principal = await auth.authenticate(bearerToken(req.headers.authorization));
     if (!principal) return void res.status(401).json({ error: 'an API token is required: send Authorization: Bearer <token>', code: 'UNAUTHENTICATED' });
     const id = String(req.params.id);
@@ -164,7 +171,7 @@ export async function startApiServer(opts: ApiServerOptions = {}): Promise<ApiSe
   app.get('/healthz', health);
   app.use(
     '/graphql',
-    cors(),
+    corsForDashboard,
     express.json({ limit: env.MAX_REQUEST_BYTES }),
     graphqlHttpHandler({
       apollo,

@@ -11,6 +11,7 @@ import { GraphQLError, parse, validate, type ExecutionResult, type GraphQLFormat
 import { bearerToken, type Authenticator } from './auth.js';
 import type { AuthEvent, AuthEvents } from './auth-events.js';
 import type { ApiContext, ApiServices } from './context.js';
+import { clientInfo } from './dev-login.js';
 import { responseTooLarge } from './errors.js';
 import { parseOptions, type Limits } from './limits.js';
 import { limitMessageSize, wsHardCap } from './ws-payload-limit.js';
@@ -27,6 +28,8 @@ export interface GraphqlWsOptions {
   limits: Limits;
   maxRequestBytes: number;
   maxResponseBytes: number;
+  /** The dashboard's origins: a browser's upgrade request from any other Origin is refused (403). */
+  origins: readonly string[];
   /** The HTTP side's error formatting (internal errors masked and logged). */
   formatError: (formatted: GraphQLFormattedError, error: unknown) => GraphQLFormattedError;
   /** Checks an operation before it runs (limits, introspection rights); throws a GraphQLError. */
@@ -48,7 +51,11 @@ type Extra = { connection?: Connection };
 const MAX_TIMER_MS = 2 ** 31 - 1;
 
 export function serveGraphqlWs(o: GraphqlWsOptions): { dispose(): Promise<void> } {
-  const wss = new WebSocketServer({ server: o.http, path: '/graphql', maxPayload: wsHardCap(o.maxRequestBytes) });
+  // Browsers send Origin with every WebSocket upgrade and apply no CORS to WebSockets: refuse other pages here.
+  // Clients that are not browsers (CLI, workers, tests) send none.
+  const verifyClient = ({ origin }: { origin?: string }, done: (ok: boolean, status?: number, message?: string) => void) =>
+    !origin || o.origins.includes(origin) ? done(true) : done(false, 403, 'Forbidden: this origin may not use the API');
+  const wss = new WebSocketServer({ server: o.http, path: '/graphql', maxPayload: wsHardCap(o.maxRequestBytes), verifyClient });
   // Messages over MAX_REQUEST_BYTES get a coded error like HTTP's 413; only past the hard cap does ws close with 1009.
   limitMessageSize(wss, o.maxRequestBytes);
   const sockets = new Map<WebSocket, Connection>();
@@ -90,7 +97,7 @@ export function serveGraphqlWs(o: GraphqlWsOptions): { dispose(): Promise<void> 
           const errors = validate(o.schema, document);
           if (errors.length) return errors;
           const principal = await o.auth.authenticate((c.extra as Extra).connection?.token ?? null);
-          const ctx: ApiContext = { ...o.services, principal };
+          const ctx: ApiContext = { ...o.services, principal, client: clientInfo(c.extra.request) };
           o.checkOperation(document, payload.operationName, payload.variables ?? {}, ctx);
           return { schema: o.schema, document, operationName: payload.operationName, variableValues: payload.variables, contextValue: ctx };
         } catch (e) {

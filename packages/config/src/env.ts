@@ -6,6 +6,16 @@ const bool = z
   .enum(['0', '1', 'true', 'false', 'yes', 'no'])
   .transform((v) => v === '1' || v === 'true' || v === 'yes');
 
+/** `scheme://host[:port]` and nothing more. */
+function isOrigin(v: string): boolean {
+  try {
+    const u = new URL(v);
+    return (u.protocol === 'http:' || u.protocol === 'https:') && u.origin === v;
+  } catch {
+    return false;
+  }
+}
+
 export const envSchema = z.object({
   NODE_ENV: z.enum(['development', 'test', 'production']).default('development'),
   DATABASE_URL: z.string().regex(/^postgres(ql)?:\/\//, 'DATABASE_URL must be a postgresql:// URL').default('postgresql://postgres@127.0.0.1:5432/driftprune'),
@@ -57,6 +67,15 @@ export const envSchema = z.object({
   /** API: staging folder of dataset uploads in progress (an upload resumes on the API instance that holds it). */
   UPLOAD_DIR: z.string().default('./.data/uploads'),
   /**
+   * API: the dashboard's origins (comma-separated, e.g. `https://driftprune.example.com`), the only ones browsers may
+   * call the API from (CORS, WebSocket upgrades) and, in local mode, ask for the dev login from. Default:
+   * http://127.0.0.1:WEB_PORT and http://localhost:WEB_PORT.
+   */
+  CORS_ORIGINS: z
+    .string()
+    .refine((v) => v.split(',').every((o) => isOrigin(o.trim())), 'CORS_ORIGINS must be comma-separated origins such as https://dashboard.example.com (scheme, host and port; no path)')
+    .optional(),
+  /**
    * Local mode: the dashboard offers a dev login that hands out a demo admin token without credentials.
    * Off unless asked for: `npm start` turns it on for a single-user machine; never turn it on in a deployment.
    */
@@ -92,3 +111,9 @@ export function loadEnvFields<K extends keyof Env>(keys: readonly K[], source: R
   return parseConfig(schema, cleaned, 'environment');
 }
 
+
+/** The dashboard's origins: CORS_ORIGINS, or the local dashboard on WEB_PORT (127.0.0.1 and localhost). */
+export function dashboardOrigins(env: Pick<Env, 'CORS_ORIGINS' | 'WEB_PORT'>): string[] {
+  if (env.CORS_ORIGINS) return env.CORS_ORIGINS.split(',').map((o) => o.trim());
+  return [`http://127.0.0.1:${env.WEB_PORT}`, `http://localhost:${env.WEB_PORT}`];
+}

@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { experimentConfig, parseConfig, ConfigError, expandSweep, loadEnv, loadEnvFields } from './index.js';
+import { experimentConfig, parseConfig, ConfigError, expandSweep, dashboardOrigins, loadEnv, loadEnvFields } from './index.js';
 
 const minimal = { data: { source: 'synthetic' }, paradigm: { kind: 'adaptive_d2s' }, pruning: { budget: 0.75 } };
 
@@ -52,6 +52,13 @@ test('a sweep point that makes the config invalid is reported with its parameter
 test('env: defaults apply and a bad URL is refused by name', () => {
   assert.equal(loadEnv({}).API_PORT, 4000);
   assert.throws(() => loadEnv({ DATABASE_URL: 'mysql://x' }), /DATABASE_URL must be a postgresql/);
+});
+
+test('env: the dashboard origins default to the local dashboard; CORS_ORIGINS takes origins only', () => {
+  assert.deepEqual(dashboardOrigins(loadEnv({ WEB_PORT: '3100' })), ['http://127.0.0.1:3100', 'http://localhost:3100']);
+  assert.deepEqual(dashboardOrigins(loadEnv({ CORS_ORIGINS: 'https://dash.example.com, http://10.0.0.5:3000' })), ['https://dash.example.com', 'http://10.0.0.5:3000']);
+  for (const bad of ['*', 'https://dash.example.com/', 'https://dash.example.com/app', 'dash.example.com', 'ftp://x.example'])
+    assert.throws(() => loadEnv({ CORS_ORIGINS: bad }), /CORS_ORIGINS must be comma-separated origins/, bad);
 });
 
 test('loadEnvFields validates only the variables asked for, with the same defaults and messages', () => {

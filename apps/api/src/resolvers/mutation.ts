@@ -5,7 +5,6 @@ import type { MutationResolvers } from '../resolvers-types.js';
 import { requireProject, requireUser } from '../auth.js';
 import type { ApiContext } from '../context.js';
 import { badInput, forbidden, isUuid, notFound, validated } from '../errors.js';
-import { seedDemo } from '../seed.js';
 import { memberMutations } from './members.js';
 import { loadExperiment, loadRun, loadSweep } from '../services/access.js';
 import { cancelRun, configInput, retryRun, submitRun, submitSweep, type RunDeps } from '../services/runs.js';
@@ -125,8 +124,7 @@ export const Mutation: MutationResolvers = {
   },
   devLogin: async (_p, _a, ctx) => {
     if (!ctx.localMode) throw forbidden('the dev login exists in local mode only (LOCAL_MODE=true); sign in with an API token');
-    const { token, tokenId } = await seedDemo(ctx.db, 'dev login');
-    return { token, apiToken: (await ctx.db.apiToken.findUnique({ where: { id: tokenId } }))! };
+    return ctx.devLogin.login(ctx.client);
   },
   revokeApiToken: async (_p, { id }, ctx) => {
     const p = requireUser(ctx.principal);

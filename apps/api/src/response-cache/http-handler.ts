@@ -9,6 +9,7 @@ import type { Request, Response } from 'express';
 import { HeaderMap, type ApolloServer, type ApolloServerPlugin } from '@apollo/server';
 import type { Principal } from '../auth.js';
 import { responseTooLarge } from '../errors.js';
+import { clientInfo } from '../dev-login.js';
 import type { ApiContext, ApiServices } from '../context.js';
 import type { CacheableQueries } from './cacheable.js';
 import type { CachedResponse, ResponseCache } from './response-cache.js';
@@ -119,6 +120,7 @@ export function graphqlHttpHandler(o: GraphqlHandlerOptions) {
         context: async () => ({
           ...o.services,
           principal: principal !== undefined ? principal : await o.authenticate(req.headers.authorization),
+          client: clientInfo(req),
           cacheOutcome: cached ? outcome : undefined,
         }),
       });

@@ -1,5 +1,6 @@
 'use client';
-// Local mode only: one click gets a fresh token of the demo user from the API (mutation devLogin).
+// Local mode only: one click gets the demo user's dev token from the API (mutation devLogin; the API answers only
+// the dashboard's origin on this machine, and hands out the same token until it is revoked or expires).
 import { useState } from 'react';
 import { request } from '../../lib/api/client.js';
 import { useApi } from '../../lib/api/provider.js';
