@@ -1,4 +1,4 @@
-// A CLI command: one file per command under commands/, registered in main.ts.
+// A CLI command: one file per command under commands/, listed in commands/index.ts.
 export interface Command {
   name: string;
   summary: string;

@@ -1,25 +1,13 @@
 // The driftprune CLI: `driftprune <command> [options]`.
-import type { Command } from './command.js';
 import { CommandError, UsageError } from './command.js';
 import { ConfigError } from '@driftprune/config';
-
-const commands: Command[] = [];
-/** Commands register here; each lives in commands/<name>.ts. */
-async function loadCommands(): Promise<void> {
-  const { readdir } = await import('node:fs/promises');
-  const dir = new URL('./commands/', import.meta.url);
-  for (const f of (await readdir(dir)).filter((f) => f.endsWith('.ts') && !f.endsWith('.test.ts')).sort()) {
-    const mod = (await import(new URL(f, dir).href)) as { command?: Command };
-    if (mod.command) commands.push(mod.command);
-  }
-}
+import { commands } from './commands/index.js';
 
 function help(): string {
   return ['usage: driftprune <command> [options]', '', 'commands:', ...commands.map((c) => `  ${c.name.padEnd(10)} ${c.summary}`), '', 'driftprune <command> --help shows its options.'].join('\n');
 }
 
 export async function main(argv: string[]): Promise<number> {
-  await loadCommands();
   const [name, ...rest] = argv;
   if (!name || name === '--help' || name === '-h' || name === 'help') {
     console.log(help());
