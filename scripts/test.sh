@@ -22,6 +22,7 @@ for tier in "${tiers[@]}"; do
     # TypeScript (tsc --noEmit) and ESLint in every workspace, through turbo; each task counts as one check.
     TURBO_TELEMETRY_DISABLED=1 npx turbo run typecheck lint --continue --output-logs=errors-only 2>&1 | tee test-results/static.log || failed_tiers+=("$tier")
     npx eslint scripts eslint.config.js || failed_tiers+=("$tier")
+    npx tsc -p scripts/gpu || failed_tiers+=("$tier")
     ok=$(grep -oE 'Tasks: +[0-9]+ successful' test-results/static.log | grep -oE '[0-9]+' | tail -1)
     total=$(grep -oE '[0-9]+ total' test-results/static.log | grep -oE '[0-9]+' | tail -1)
     printf '# pass %s\n# fail %s\n' "${ok:-0}" "$(( ${total:-0} - ${ok:-0} ))" > test-results/static.tap

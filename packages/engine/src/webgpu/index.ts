@@ -3,4 +3,4 @@ export { createResidentTrainer, type ResidentTrainer, type ResidentTrainerOption
 export { buildResidentTrainGraph, buildResidentEvalGraph, residentStateNames, STATE as RESIDENT_STATE, type ResidentGraphSpec } from './resident-graph.js';
 export { denseLayout, packDense, unpackDense, type DenseLayout } from './layout.js';
 export { probeWebGpu, type WebGpuProbe } from './probe.js';
-export { resolveDevice } from './select.js';
+export { resolveDevice, setWebGpuDeviceProvider, webGpuDeviceProvider } from './select.js';

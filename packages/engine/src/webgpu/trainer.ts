@@ -32,10 +32,11 @@ import {
   STATE,
   type GraphVariant,
 } from './resident-graph.js';
+import { webGpuDeviceProvider } from './select.js';
 import { splitTrainGraph } from './split-step.js';
 
 export interface ResidentTrainerOptions extends TrainerOptions {
-  /** 'webgpu' (default): state in GPU buffers. 'cpu': the same graphs on the CPU execution provider. */
+  /** 'webgpu': state in GPU buffers. 'cpu': the same graphs on the CPU execution provider. Default: setWebGpuDeviceProvider's ('webgpu'). */
   executionProvider?: 'webgpu' | 'cpu';
   /** Options of onnxruntime's WebGPU execution provider, e.g. { validationMode: 'disabled' }. */
   webgpuOptions?: Record<string, string>;
@@ -114,7 +115,7 @@ class DeviceResidentTrainer extends TrainerBase implements ResidentTrainer {
   private readonly keepTransposes: boolean | 'auto';
 
   constructor(o: ResidentTrainerOptions) {
-    const ep = o.executionProvider ?? 'webgpu';
+    const ep = o.executionProvider ?? webGpuDeviceProvider();
     if (ep !== 'webgpu' && ep !== 'cpu') throw new EngineError('BAD_DEVICE', `executionProvider must be 'webgpu' or 'cpu', got '${String(ep)}'`);
     super(o);
     this.executionProvider = ep;

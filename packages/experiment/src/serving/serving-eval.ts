@@ -14,6 +14,8 @@ export interface ServingBench {
   batchSizes: number[];
   iterations: number;
   threads: number;
+  /** onnxruntime's execution provider for the served model: 'cpu' (default) or 'webgpu' (inputs and outputs on the host). */
+  executionProvider?: 'cpu' | 'webgpu';
 }
 
 /** Copies a batch (the producer may reuse its arrays) and tiles its rows up to `n`. */
@@ -61,6 +63,7 @@ export async function evaluateServing(
       interOpNumThreads: 1,
       executionMode: 'sequential',
       graphOptimizationLevel: 'all',
+      executionProviders: [bench.executionProvider ?? 'cpu'],
     });
     try {
       const p = await run(session, parityInput.dense, parityInput.cat, batch.size, numDense, numFields);

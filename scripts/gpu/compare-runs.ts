@@ -1,0 +1,132 @@
+// Window-by-window comparison of two run folders written by `driftprune run` (metrics.jsonl, refreshes.jsonl,
+// serving.jsonl): how far apart the CPU and the webgpu device ended, and whether that is within float32 noise.
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import type { RefreshEvent, ServingEval, WindowMetric } from '@driftprune/experiment';
+
+/**
+ * Agreement asked of two runs of the same config on different devices (justified in scripts/gpu/README.md):
+ * - metrics: |Δ| / |x| ≤ `relMetric` for NE and log loss, |Δ| ≤ `absAuc` for AUC, per window and model;
+ * - refreshes: the same windows, triggers and layer widths, Jaccard and FLOPs ratio within `absRefresh`;
+ * - serving export: the exported ONNX model agrees with its own engine to `servingParity` (each run on its own).
+ */
+export interface Tolerance {
+  relMetric: number;
+  absAuc: number;
+  absRefresh: number;
+  servingParity: number;
+}
+
+export const DEFAULT_TOLERANCE: Tolerance = { relMetric: 1e-4, absAuc: 1e-4, absRefresh: 1e-6, servingParity: 1e-5 };
+
+export interface RunFiles {
+  metrics: WindowMetric[];
+  refreshes: RefreshEvent[];
+  serving: ServingEval[];
+}
+
+export function readRun(dir: string): RunFiles {
+  const lines = <T>(name: string): T[] => {
+    let text: string;
+    try {
+      text = readFileSync(join(dir, name), 'utf8');
+    } catch {
+      return [];
+    }
+    return text.split('\n').filter(Boolean).map((l) => JSON.parse(l) as T);
+  };
+  return { metrics: lines('metrics.jsonl'), refreshes: lines('refreshes.jsonl'), serving: lines('serving.jsonl') };
+}
+
+export interface Comparison {
+  windows: number;
+  /** Windows (and models) present in one run and not the other. */
+  missing: string[];
+  maxRelNE: number;
+  maxRelLogLoss: number;
+  maxAbsAuc: number;
+  /** The first window whose NE differs by more than the tolerance (−1: none). */
+  firstNEOff: number;
+  refreshesA: number;
+  refreshesB: number;
+  /** Refreshes that differ in window, trigger or widths, as "window: what". */
+  refreshDiffs: string[];
+  maxRefreshDiff: number;
+  /** The largest |p_onnx − p_engine| of either run's serving evaluations (NaN when neither evaluated). */
+  maxServingParity: number;
+  sameWidths: boolean;
+  pass: boolean;
+}
+
+const rel = (a: number, b: number) => (a === b ? 0 : Math.abs(a - b) / Math.max(Math.abs(a), Math.abs(b), 1e-12));
+
+/** Compares run `b` against run `a`; windows before `fromWindow` are skipped (e.g. those a resumed run replayed). */
+export function compareRuns(a: RunFiles, b: RunFiles, tol: Tolerance = DEFAULT_TOLERANCE, fromWindow = 0): Comparison {
+  const key = (m: WindowMetric) => `${m.window}/${m.model}`;
+  const inA = new Map(a.metrics.filter((m) => m.window >= fromWindow).map((m) => [key(m), m]));
+  const inB = new Map(b.metrics.filter((m) => m.window >= fromWindow).map((m) => [key(m), m]));
+  const missing = [...inA.keys()].filter((k) => !inB.has(k)).map((k) => `only in A: ${k}`);
+  missing.push(...[...inB.keys()].filter((k) => !inA.has(k)).map((k) => `only in B: ${k}`));
+  let maxRelNE = 0;
+  let maxRelLogLoss = 0;
+  let maxAbsAuc = 0;
+  let firstNEOff = -1;
+  const windows = new Set<number>();
+  for (const [k, x] of inA) {
+    const y = inB.get(k);
+    if (!y) continue;
+    windows.add(x.window);
+    const dNE = rel(x.ne, y.ne);
+    maxRelNE = Math.max(maxRelNE, dNE);
+    maxRelLogLoss = Math.max(maxRelLogLoss, rel(x.logLoss, y.logLoss));
+    maxAbsAuc = Math.max(maxAbsAuc, Math.abs(x.auc - y.auc));
+    if (dNE > tol.relMetric && (firstNEOff < 0 || x.window < firstNEOff)) firstNEOff = x.window;
+  }
+  const ra = a.refreshes.filter((r) => r.window >= fromWindow);
+  const rb = b.refreshes.filter((r) => r.window >= fromWindow);
+  const refreshDiffs: string[] = [];
+  let maxRefreshDiff = 0;
+  let sameWidths = true;
+  for (let i = 0; i < Math.max(ra.length, rb.length); i++) {
+    const x = ra[i];
+    const y = rb[i];
+    if (!x || !y) {
+      refreshDiffs.push(`#${i}: only in ${x ? 'A' : 'B'} (window ${(x ?? y).window}, ${(x ?? y).trigger})`);
+      sameWidths = false;
+      continue;
+    }
+    if (x.window !== y.window || x.trigger !== y.trigger) refreshDiffs.push(`#${i}: window/trigger ${x.window} ${x.trigger} vs ${y.window} ${y.trigger}`);
+    if (JSON.stringify(x.widths) !== JSON.stringify(y.widths)) {
+      sameWidths = false;
+      refreshDiffs.push(`#${i} (window ${x.window}): widths ${JSON.stringify(x.widths)} vs ${JSON.stringify(y.widths)}`);
+    }
+    if ((x.servesFromWindow ?? -1) !== (y.servesFromWindow ?? -1)) refreshDiffs.push(`#${i}: serves from ${x.servesFromWindow} vs ${y.servesFromWindow}`);
+    maxRefreshDiff = Math.max(maxRefreshDiff, Math.abs(x.jaccard - y.jaccard), Math.abs(x.flopsRatio - y.flopsRatio));
+  }
+  const parities = [...a.serving, ...b.serving].filter((s) => s.window >= fromWindow).map((s) => s.parityMaxAbsDiff);
+  const maxServingParity = parities.length ? Math.max(...parities) : NaN;
+  const pass =
+    missing.length === 0 &&
+    windows.size > 0 &&
+    maxRelNE <= tol.relMetric &&
+    maxRelLogLoss <= tol.relMetric &&
+    maxAbsAuc <= tol.absAuc &&
+    refreshDiffs.length === 0 &&
+    maxRefreshDiff <= tol.absRefresh &&
+    !(maxServingParity > tol.servingParity);
+  return {
+    windows: windows.size,
+    missing,
+    maxRelNE,
+    maxRelLogLoss,
+    maxAbsAuc,
+    firstNEOff,
+    refreshesA: ra.length,
+    refreshesB: rb.length,
+    refreshDiffs,
+    maxRefreshDiff,
+    maxServingParity,
+    sameWidths,
+    pass,
+  };
+}
