@@ -3,7 +3,9 @@
 //   driftprune ARGS...     the CLI (`driftprune run CONFIG --set engine.device=webgpu ...`)
 //   cross-check ARGS...    whole runs per paradigm, webgpu vs cpu, resumed across devices (cross-check.ts)
 //   serving ARGS...        dense vs pruned ONNX models served on the CPU and WebGPU providers (serving.ts)
+//   answer ARGS...         time to answer: large runs per paradigm, and where their time goes (answer.ts)
 import { main as cli } from '../../apps/cli/src/main.js';
+import { answerMain } from './answer.js';
 import { crossCheckMain } from './cross-check.js';
 import { servingMain } from './serving.js';
 
@@ -12,6 +14,7 @@ const commands: Record<string, (argv: string[]) => Promise<number>> = {
   driftprune: cli,
   'cross-check': crossCheckMain,
   serving: servingMain,
+  answer: answerMain,
 };
 const run = commands[command ?? ''];
 if (!run) {

@@ -375,6 +375,96 @@ function overlap() {
   save();
 }
 
+// ---- levers: what half precision and graph capture would offer, before building either ----------------------
+
+/**
+ * 1. Matrix products in float16 against float32 on onnxruntime's WebGPU EP: a chain of 8 [B, 512] × [512, 512]
+ *    products whose output stays on the device (per-product time, the step's dominant kernel shape), and the error
+ *    of one float16 product against float32 (K = 512: ~1e-3 relative says float16 accumulation, ~1e-4 float32).
+ * 2. Graph capture (`ep.webgpuexecutionprovider.enableGraphCapture`): whether a session accepts it with a device
+ *    input handed over from another session, and whether a replay sees the new input.
+ */
+function levers() {
+  const out: Record<string, unknown> = {};
+  const B = small ? 256 : 32768;
+  const N = 512;
+  const W = Float32Array.from({ length: N * N }, (_, i) => (((i * 7919) % 1000) / 1000 - 0.5) * 0.09);
+  const X = Float32Array.from({ length: B * N }, (_, i) => (((i * 104729) % 1000) / 1000 - 0.5));
+  const chain = (half: boolean, depth: number) => {
+    const g = new GraphBuilder(`chain_${half ? 'f16' : 'f32'}_${depth}`);
+    let x = g.input('x', [B, N]);
+    let w = g.initializer('W', 'float32', [N, N], W);
+    if (half) {
+      x = g.node('Cast', [x], { to: 10 })[0];
+      w = g.node('Cast', [w], { to: 10 })[0];
+    }
+    for (let k = 0; k < depth; k++) x = g.matmul(x, w);
+    if (half) x = g.node('Cast', [x], { to: 1 })[0];
+    g.output(x, 'y', [B, N]);
+    g.output(g.reduceSum(g.gather(x, g.ints([0], 'row0'), 0), [0, 1]), 's', []);
+    return g.build();
+  };
+  const feeds = { x: f32(X, [B, N]) };
+  for (const half of [false, true]) {
+    const label = half ? 'float16' : 'float32';
+    try {
+      const loc = ep === 'webgpu' ? { preferredOutputLocation: { y: 'gpu-buffer' as const } } : {};
+      const s8 = new OrtSession(chain(half, 8), { executionProviders: [ep], threads: 1, ...loc });
+      const s1 = new OrtSession(chain(half, 1), { executionProviders: [ep], threads: 1, ...loc });
+      const time = (s: OrtSession, n = 20) => {
+        for (let i = 0; i < 3; i++) s.run(feeds, { y: null, s: null }).y.dispose?.();
+        const t0 = performance.now();
+        for (let i = 0; i < n; i++) s.run(feeds, { y: null, s: null }).y.dispose?.();
+        return (performance.now() - t0) / n;
+      };
+      const t8 = time(s8);
+      const t1 = time(s1);
+      out[`${label} matmul [${B},${N}]x[${N},${N}] ms`] = (t8 - t1) / 7;
+      out[`${label} TFLOP/s`] = (2 * B * N * N) / (((t8 - t1) / 7) * 1e-3) / 1e12;
+      s8.dispose();
+      s1.dispose();
+      if (half) {
+        // One product on the CPU-visible path: float16 against float32, relative to the float32 values' scale.
+        const one = (h: boolean) => new OrtSession(chain(h, 1), { executionProviders: [ep], threads: 1 }).run(feeds, { y: null }).y.data as Float32Array;
+        const a = one(false);
+        const b = one(true);
+        let num = 0;
+        let den = 0;
+        for (let i = 0; i < a.length; i++) {
+          num = Math.max(num, Math.abs(a[i] - b[i]));
+          den = Math.max(den, Math.abs(a[i]));
+        }
+        out['float16 product max |Δ| / max |y| (K = 512)'] = num / den;
+      }
+    } catch (e) {
+      out[`${label} error`] = e instanceof Error ? e.message.split('\n')[0] : String(e);
+    }
+  }
+  // Graph capture: session A hands a device buffer to session C (captured), twice with different data.
+  try {
+    const ga = new GraphBuilder('cap_src');
+    ga.output(ga.mul(ga.input('h', [4]), ga.scalar(1, 'one')), 'd', [4]);
+    const A = new OrtSession(ga.build(), { executionProviders: [ep], threads: 1, ...(ep === 'webgpu' ? { preferredOutputLocation: { d: 'gpu-buffer' as const } } : {}) });
+    const gc = new GraphBuilder('cap_body');
+    gc.output(gc.add(gc.mul(gc.input('d', [4]), gc.scalar(2, 'two')), gc.scalar(1, 'one')), 'z', [4]);
+    const C = new OrtSession(gc.build(), { executionProviders: [ep], threads: 1, config: { 'ep.webgpuexecutionprovider.enableGraphCapture': '1' } });
+    const results: number[][] = [];
+    for (const v of [1, 2, 3]) {
+      const d = A.run({ h: f32(new Float32Array(4).fill(v), [4]) }, { d: null }).d;
+      results.push(Array.from(C.run({ d }, { z: null }).z.data as Float32Array));
+      d.dispose?.();
+    }
+    out.graphCapture = { results, expected: [[3, 3, 3, 3], [5, 5, 5, 5], [7, 7, 7, 7]] };
+    A.dispose();
+    C.dispose();
+  } catch (e) {
+    out.graphCapture = { error: e instanceof Error ? e.message.split('\n').slice(0, 3).join(' | ') : String(e) };
+  }
+  results.levers = out;
+  log(`levers: ${JSON.stringify(out)}`);
+  save();
+}
+
 // ---- 3. throughput vs PyTorch ---------------------------------------------------------------------------------
 
 const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
@@ -474,6 +564,7 @@ async function main() {
   };
   if (phases.has('upload')) await run('upload', upload);
   if (phases.has('overlap')) await run('overlap', overlap);
+  if (phases.has('levers')) await run('levers', levers);
   if (phases.has('profile')) for (const B of batches) await run(`profile_b${B}`, () => profile(B, 30));
   if (phases.has('parity')) await run('parity', parity);
   if (phases.has('throughput')) for (const B of batches) await run(`throughput_b${B}`, () => throughput(B));

@@ -7,8 +7,8 @@ import { describe, test } from 'node:test';
 import { createTrainer, EngineError, initParams, resolveShape, type Trainer } from '../index.js';
 import { makeBatch, maxAbsDiff, relErr } from '../test-support.js';
 import { probeWebGpu, setWebGpuProbeForTesting } from './probe.js';
-import { resolveDevice } from './select.js';
-import { createResidentTrainer } from './trainer.js';
+import { resolveDevice, setWebGpuDeviceProvider, webGpuDeviceProvider } from './select.js';
+import { createResidentTrainer, type ResidentTrainer } from './trainer.js';
 
 const shape = resolveShape({ embeddingDim: 4, bottomMlp: [16, 8], topMlp: [16, 8], interaction: 'dot' }, { numDense: 4, tableSizes: [20, 30, 40] });
 const batches = (n: number, B: number, seed = 100): Batch[] => Array.from({ length: n }, (_, i) => makeBatch(shape, B, seed + i));
@@ -193,6 +193,28 @@ describe('device selection', () => {
       assert.equal(resolveDevice('auto', () => assert.fail('no log line expected')), 'webgpu');
       assert.equal(resolveDevice('webgpu'), 'webgpu');
     } finally {
+      setWebGpuProbeForTesting(undefined);
+    }
+  });
+
+  test("setWebGpuDeviceProvider('cpu'): device 'webgpu' gets the resident trainer on the CPU provider, without an adapter", () => {
+    setWebGpuProbeForTesting({ available: false, reason: 'Failed to get a WebGPU adapter: No supported adapters', ms: 1 });
+    setWebGpuDeviceProvider('cpu');
+    try {
+      assert.equal(webGpuDeviceProvider(), 'cpu');
+      assert.equal(resolveDevice('webgpu'), 'webgpu');
+      const t = createTrainer({ shape, seed: 1, threads: 1, device: 'webgpu' }) as ResidentTrainer;
+      assert.equal(t.executionProvider, 'cpu');
+      const c = createTrainer({ shape, seed: 1, threads: 1 });
+      const b = batches(1, 16)[0];
+      assert.ok(Math.abs(t.trainStep(b) - c.trainStep(b)) < 1e-6);
+      t.dispose();
+      c.dispose();
+      assert.throws(() => setWebGpuDeviceProvider('tpu' as 'cpu'), (e: unknown) => e instanceof EngineError && e.code === 'BAD_DEVICE');
+      setWebGpuDeviceProvider('webgpu');
+      assert.throws(() => createTrainer({ shape, device: 'webgpu' }), (e: unknown) => e instanceof EngineError && e.code === 'BAD_DEVICE');
+    } finally {
+      setWebGpuDeviceProvider('webgpu');
       setWebGpuProbeForTesting(undefined);
     }
   });
