@@ -18,9 +18,9 @@ import { openStream } from '@driftprune/data';
 
 /** Outermost match wins: a readback inside a refresh counts as refresh work. */
 export const CATEGORIES: [string, RegExp][] = [
-  ['serving evaluation', /^(runServingEval|evaluateServing|exportServingModel)$/],
-  ['refresh (prune, regrow, new model)', /^(generateFromDense|regrow|pruneFurther|promoteShadow|installServing|prune|probeGradients|fineTune|setMasks|setParams)$/],
-  ['checkpoint', /^(saveCheckpoint|loadCheckpoint)$/],
+  ['serving evaluation', /^(servingEval|evaluateServing|exportServingModel)$/],
+  ['refresh (prune, regrow, new model)', /^(deriveFromDense|pruneDense|regrow\w*|pruneFurther|promoteShadow|installServing|installShadow|setServingMasks|prune|probeGradients|fineTune|setMasks|setParams)$/],
+  ['checkpoint', /^(checkpoint|saveCheckpoint|loadCheckpoint)$/],
   ['training steps', /^trainStep$/],
   ['evaluation (predict)', /^(predict|evalLoss)$/],
   ['state readback (getParams …)', /^(getParams|getOptimizerState|getTaylorScores)$/],

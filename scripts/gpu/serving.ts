@@ -11,10 +11,11 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { cpus } from 'node:os';
 import { join, resolve } from 'node:path';
-import { experimentConfig, parseConfig, pruningConfig } from '@driftprune/config';
+import { experimentConfig, parseConfig } from '@driftprune/config';
 import { openStream, type Batch } from '@driftprune/data';
 import { createTrainer, resolveShape } from '@driftprune/engine';
 import { evaluateServing, type ServingEval } from '@driftprune/experiment';
+import { pruneOptionsOf } from '@driftprune/experiment/run/context';
 import { prune, shapeFlops } from '@driftprune/pruning';
 
 function flag(argv: string[], name: string, fallback: string): string {
@@ -69,7 +70,8 @@ export async function servingMain(argv: string[]): Promise<number> {
   log(`trained ${rows} rows on ${trainDevice} in ${((performance.now() - t0) / 1000).toFixed(1)} s`);
   const models = [{ name: 'dense', onnx: dense.exportServingModel(), preds: dense.predict(first), flopsRatio: 1, widths: `${shape.bottom.join('-')} / ${shape.top.join('-')}` }];
   for (const budget of budgets) {
-    const r = prune(dense.getParams(), pruningConfig.parse({ budget, granularity: 'structured' }), { taylor: dense.getTaylorScores() });
+    const opts = pruneOptionsOf(parseConfig(experimentConfig, { ...config, paradigm: { kind: 'prune_once' }, pruning: { budget, granularity: 'structured' } }))!;
+    const r = prune(dense.getParams(), opts, { taylor: dense.getTaylorScores() });
     const t = createTrainer({ params: r.params, threads: 1 });
     models.push({ name: `pruned ${Math.round(budget * 100)} %`, onnx: t.exportServingModel(), preds: t.predict(first), flopsRatio: r.flopsRatio, widths: `${r.params.shape.bottom.join('-')} / ${r.params.shape.top.join('-')}` });
     t.dispose();

@@ -2,7 +2,7 @@
 // the full-width model in which every inactive weight (or neuron's out-weights) is set to a tiny ε instead of 0,
 // with Taylor accumulation on. Its Taylor score |ε·∂L/∂w| divided by ε is the gradient magnitude RigL grows by.
 // The probe's own updates are discarded (plain SGD with a negligible learning rate).
-import { createTrainer, type ModelParams } from '@driftprune/engine';
+import { createTrainer, type Device, type ModelParams } from '@driftprune/engine';
 import type { Batch } from '@driftprune/data';
 import { cloneParams, type NeuronMask, type WeightMask } from '@driftprune/pruning';
 
@@ -20,9 +20,9 @@ export async function probeGradients(
   full: ModelParams,
   batches: AsyncIterable<Batch>,
   maxSteps: number,
-  opts: { threads: number; signal?: AbortSignal },
+  opts: { threads: number; device?: Device; signal?: AbortSignal },
 ): Promise<ProbeResult> {
-  const probe = createTrainer({ params: full, optimizer: { kind: 'sgd', lr: 1e-12 }, threads: opts.threads, taylor: { decay: 0 } });
+  const probe = createTrainer({ params: full, optimizer: { kind: 'sgd', lr: 1e-12 }, threads: opts.threads, device: opts.device, taylor: { decay: 0 } });
   const sums: Record<string, Float32Array> = {};
   let steps = 0;
   let rows = 0;

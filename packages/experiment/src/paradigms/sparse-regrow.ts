@@ -53,7 +53,7 @@ async function regrowStructured(run: RunContext, win: Window, m: NeuronMask, fra
   }, reservoir);
   run.st.reservoir = encodeParams(reservoir);
   const probeParams = structuredProbeParams(expanded, reservoir, m);
-  const probe = await probeGradients(probeParams, run.batchesOf(win), REGROW_PROBE_STEPS, { threads: run.cfg.engine.threads, signal: run.options.signal });
+  const probe = await probeGradients(probeParams, run.batchesOf(win), REGROW_PROBE_STEPS, { threads: run.cfg.engine.threads, device: run.cfg.engine.device, signal: run.options.signal });
   run.checkAbort();
   run.countTrain(run.denseFlops, probe.rows);
   const growth = neuronGrowth(probeParams, probe.gradAbs);
@@ -76,7 +76,7 @@ async function regrowStructured(run: RunContext, win: Window, m: NeuronMask, fra
 
 async function regrowUnstructured(run: RunContext, win: Window, w: Record<string, Uint8Array>, fraction: number): Promise<PruneMask> {
   const cur = run.serving!.getParams();
-  const probe = await probeGradients(unstructuredProbeParams(cur, w), run.batchesOf(win), REGROW_PROBE_STEPS, { threads: run.cfg.engine.threads, signal: run.options.signal });
+  const probe = await probeGradients(unstructuredProbeParams(cur, w), run.batchesOf(win), REGROW_PROBE_STEPS, { threads: run.cfg.engine.threads, device: run.cfg.engine.device, signal: run.options.signal });
   run.checkAbort();
   run.countTrain(run.denseFlops, probe.rows);
   const magnitude = Object.fromEntries([...cur.bottom, ...cur.top].map((l) => [l.name, l.W]));
