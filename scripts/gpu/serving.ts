@@ -14,8 +14,7 @@ import { join, resolve } from 'node:path';
 import { experimentConfig, parseConfig } from '@driftprune/config';
 import { openStream, type Batch } from '@driftprune/data';
 import { createTrainer, resolveShape } from '@driftprune/engine';
-import { evaluateServing, type ServingEval } from '@driftprune/experiment';
-import { pruneOptionsOf } from '@driftprune/experiment/run/context';
+import { evaluateServing, pruneOptionsOf, type ServingEval } from '@driftprune/experiment';
 import { prune, shapeFlops } from '@driftprune/pruning';
 
 function flag(argv: string[], name: string, fallback: string): string {

@@ -1,6 +1,7 @@
 // The experiment runner and its parts: metrics, the paradigm registry, refresh triggers, serving evaluation, report.
 export * from './types.js';
 export { runExperiment } from './runner.js';
+export { pruneOptionsOf } from './run/context.js';
 export { summarise, denseNEWarnings } from './summary.js';
 export * from './metrics/metrics.js';
 export { createParadigm, PARADIGM_FACTORIES, type Paradigm } from './paradigms/index.js';
