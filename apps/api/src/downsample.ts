@@ -9,14 +9,17 @@ export interface MetricPoint {
   count: number;
   model: 'dense' | 'serving';
   rows: number;
-  ne: number;
+  /** Null where no window of the point has one (one-class windows). */
+  ne: number | null;
   logLoss: number;
-  auc: number;
-  calibration: number;
+  auc: number | null;
+  calibration: number | null;
   sparsity: number;
   flops: number;
   params: number;
   warmup: boolean;
+  /** The reason when every window of the point is left out of the headline figures. */
+  excluded: string | null;
 }
 
 export interface MetricSeries {
@@ -64,7 +67,8 @@ export async function metricSeries(db: Db, q: SeriesQuery): Promise<MetricSeries
     SELECT "model"::text AS model, min("window") AS window, max("window") AS "windowEnd", count(*)::int AS count,
            avg("rows")::float8 AS rows, avg("ne") AS ne, avg("logLoss") AS "logLoss", avg("auc") AS auc,
            avg("calibration") AS calibration, avg("sparsity") AS sparsity, avg("flops") AS flops, avg("params") AS params,
-           bool_and("warmup") AS warmup
+           bool_and("warmup") AS warmup,
+           CASE WHEN bool_and("excluded" IS NOT NULL) THEN min("excluded") END AS excluded
     FROM "WindowMetric" WHERE ${where}
     GROUP BY "model", ("window" - ${lo}::int) / ${bucket}::int
     ORDER BY "WindowMetric"."model", 2`;

@@ -186,14 +186,17 @@ export type Membership = {
 /** A point of a (possibly downsampled) series: the mean over windows [window, windowEnd] of one model. */
 export type MetricPoint = {
   __typename?: 'MetricPoint';
-  auc: Scalars['Float']['output'];
-  calibration: Scalars['Float']['output'];
+  auc?: Maybe<Scalars['Float']['output']>;
+  calibration?: Maybe<Scalars['Float']['output']>;
   /** How many windows this point averages. */
   count: Scalars['Int']['output'];
+  /** The reason when every window of the bucket is left out of the headline figures (one_class, few_rows), else null. */
+  excluded?: Maybe<Scalars['String']['output']>;
   flops: Scalars['Float']['output'];
   logLoss: Scalars['Float']['output'];
   model: ModelRole;
-  ne: Scalars['Float']['output'];
+  /** Mean over the bucket's windows that have one; null when none has (one-class windows): a gap in the chart. */
+  ne?: Maybe<Scalars['Float']['output']>;
   params: Scalars['Float']['output'];
   rows: Scalars['Float']['output'];
   sparsity: Scalars['Float']['output'];
@@ -712,12 +715,17 @@ export type Viewer = {
 /** One model's metrics on one window, as the worker wrote them. */
 export type WindowMetric = {
   __typename?: 'WindowMetric';
-  auc: Scalars['Float']['output'];
-  calibration: Scalars['Float']['output'];
+  /** Null when the window holds one label class. */
+  auc?: Maybe<Scalars['Float']['output']>;
+  /** mean(p) / mean(y); null when the window has no positive. */
+  calibration?: Maybe<Scalars['Float']['output']>;
+  /** Why the window is left out of the run's headline figures: one_class, or few_rows (evaluation.minClassRows); null when it counts. */
+  excluded?: Maybe<Scalars['String']['output']>;
   flops: Scalars['Float']['output'];
   logLoss: Scalars['Float']['output'];
   model: ModelRole;
-  ne: Scalars['Float']['output'];
+  /** Null when the window holds one label class (its base-rate entropy is 0: no NE to compute). */
+  ne?: Maybe<Scalars['Float']['output']>;
   params: Scalars['Float']['output'];
   rows: Scalars['Int']['output'];
   runId: Scalars['ID']['output'];
@@ -1026,13 +1034,14 @@ export type MembershipResolvers<ContextType = ApiContext, ParentType extends Res
 }>;
 
 export type MetricPointResolvers<ContextType = ApiContext, ParentType extends ResolversParentTypes['MetricPoint'] = ResolversParentTypes['MetricPoint']> = ResolversObject<{
-  auc?: Resolver<ResolversTypes['Float'], ParentType, ContextType>;
-  calibration?: Resolver<ResolversTypes['Float'], ParentType, ContextType>;
+  auc?: Resolver<Maybe<ResolversTypes['Float']>, ParentType, ContextType>;
+  calibration?: Resolver<Maybe<ResolversTypes['Float']>, ParentType, ContextType>;
   count?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  excluded?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
   flops?: Resolver<ResolversTypes['Float'], ParentType, ContextType>;
   logLoss?: Resolver<ResolversTypes['Float'], ParentType, ContextType>;
   model?: Resolver<ResolversTypes['ModelRole'], ParentType, ContextType>;
-  ne?: Resolver<ResolversTypes['Float'], ParentType, ContextType>;
+  ne?: Resolver<Maybe<ResolversTypes['Float']>, ParentType, ContextType>;
   params?: Resolver<ResolversTypes['Float'], ParentType, ContextType>;
   rows?: Resolver<ResolversTypes['Float'], ParentType, ContextType>;
   sparsity?: Resolver<ResolversTypes['Float'], ParentType, ContextType>;
@@ -1242,12 +1251,13 @@ export type ViewerResolvers<ContextType = ApiContext, ParentType extends Resolve
 }>;
 
 export type WindowMetricResolvers<ContextType = ApiContext, ParentType extends ResolversParentTypes['WindowMetric'] = ResolversParentTypes['WindowMetric']> = ResolversObject<{
-  auc?: Resolver<ResolversTypes['Float'], ParentType, ContextType>;
-  calibration?: Resolver<ResolversTypes['Float'], ParentType, ContextType>;
+  auc?: Resolver<Maybe<ResolversTypes['Float']>, ParentType, ContextType>;
+  calibration?: Resolver<Maybe<ResolversTypes['Float']>, ParentType, ContextType>;
+  excluded?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
   flops?: Resolver<ResolversTypes['Float'], ParentType, ContextType>;
   logLoss?: Resolver<ResolversTypes['Float'], ParentType, ContextType>;
   model?: Resolver<ResolversTypes['ModelRole'], ParentType, ContextType>;
-  ne?: Resolver<ResolversTypes['Float'], ParentType, ContextType>;
+  ne?: Resolver<Maybe<ResolversTypes['Float']>, ParentType, ContextType>;
   params?: Resolver<ResolversTypes['Float'], ParentType, ContextType>;
   rows?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
   runId?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;

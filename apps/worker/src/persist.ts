@@ -9,15 +9,16 @@ export async function upsertMetrics(db: Db, runId: string, metrics: WindowMetric
   if (!metrics.length) return;
   const values = metrics.map(
     (m) =>
-      Prisma.sql`(${runId}::uuid, ${m.window}, ${m.windowId}, ${m.model}::"ModelRole", ${m.rows}, ${m.ne}, ${m.logLoss}, ${m.auc}, ${m.calibration}, ${m.sparsity}, ${m.flops}, ${m.params}, ${m.warmup})`,
+      // ne, auc and calibration are null on a one-class window (undefined, not NaN); `excluded` says why.
+      Prisma.sql`(${runId}::uuid, ${m.window}, ${m.windowId}, ${m.model}::"ModelRole", ${m.rows}, ${m.ne}::float8, ${m.logLoss}, ${m.auc}::float8, ${m.calibration}::float8, ${m.sparsity}, ${m.flops}, ${m.params}, ${m.warmup}, ${m.excluded ?? null}::text)`,
   );
   await db.$executeRaw`
-    INSERT INTO "WindowMetric" ("runId", "window", "windowId", "model", "rows", "ne", "logLoss", "auc", "calibration", "sparsity", "flops", "params", "warmup")
+    INSERT INTO "WindowMetric" ("runId", "window", "windowId", "model", "rows", "ne", "logLoss", "auc", "calibration", "sparsity", "flops", "params", "warmup", "excluded")
     VALUES ${Prisma.join(values)}
     ON CONFLICT ("runId", "window", "model") DO UPDATE SET
       "windowId" = EXCLUDED."windowId", "rows" = EXCLUDED."rows", "ne" = EXCLUDED."ne", "logLoss" = EXCLUDED."logLoss",
       "auc" = EXCLUDED."auc", "calibration" = EXCLUDED."calibration", "sparsity" = EXCLUDED."sparsity",
-      "flops" = EXCLUDED."flops", "params" = EXCLUDED."params", "warmup" = EXCLUDED."warmup", "createdAt" = now()`;
+      "flops" = EXCLUDED."flops", "params" = EXCLUDED."params", "warmup" = EXCLUDED."warmup", "excluded" = EXCLUDED."excluded", "createdAt" = now()`;
 }
 
 /** JSON cannot carry NaN/Infinity (e.g. the Jaccard of a first mask computed as 0/0): store them as null-free numbers. */

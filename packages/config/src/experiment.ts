@@ -321,9 +321,16 @@ export const experimentConfig = z
     /** Required for every paradigm but dense. */
     pruning: pruningConfig.optional(),
     evaluation: z
-      .object({ serving: servingEvalConfig.default(servingEvalConfig.parse({})) })
+      .object({
+        serving: servingEvalConfig.default(servingEvalConfig.parse({})),
+        /**
+         * A window with fewer rows of its rarer label class than this is left out of the headline figures and of
+         * adaptive triggers (its metrics are noise); a window of one class always is (its NE and AUC are null).
+         */
+        minClassRows: z.number().int().min(1).max(1_000_000).default(5),
+      })
       .strict()
-      .default({ serving: servingEvalConfig.parse({}) }),
+      .default({ serving: servingEvalConfig.parse({}), minClassRows: 5 }),
     checkpoint: z.object({ everyWindows: z.number().int().min(0).default(1) }).strict().default({ everyWindows: 1 }),
   })
   .strict()

@@ -60,7 +60,7 @@ async function evaluate(model: Trainer, w: Window): Promise<{ ne: number; logLos
   const log = new PredictionLog(w.rows || 1024);
   for await (const b of batchesOf(w, false)) log.add(model.predict(b), b.labels, b.size);
   const s = log.summary();
-  return { ne: s.ne, logLoss: s.logLoss };
+  return { ne: s.ne ?? NaN, logLoss: s.logLoss };
 }
 
 type Mode = 'labels' | 'distil' | 'mlp-only';

@@ -1,7 +1,7 @@
 // The runner on the real engine and the real synthetic stream, sized to take seconds.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { readFile, rm, readdir } from 'node:fs/promises';
+import { readFile, rm, readdir, writeFile } from 'node:fs/promises';
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { runExperiment } from './runner.js';
@@ -87,7 +87,7 @@ test('d2s refreshes on its schedule, evaluates serving in onnxruntime with parit
     const metrics = await lines<WindowMetric>(join(dir, 'metrics.jsonl'));
     assert.equal(metrics.filter((m) => m.model === 'dense').length, 5);
     assert.equal(metrics.filter((m) => m.model === 'serving').length, 4);
-    for (const m of metrics) assert.ok(m.ne > 0 && m.auc >= 0 && m.auc <= 1);
+    for (const m of metrics) assert.ok(m.ne! > 0 && m.auc! >= 0 && m.auc! <= 1 && m.excluded === undefined);
   } finally {
     await rm(dir, { recursive: true, force: true });
   }
@@ -160,6 +160,33 @@ test('every paradigm runs with both granularities and every criterion/allocation
         const last = metrics.filter((m) => m.model === 'serving').at(-1)!;
         assert.ok(Math.abs(last.sparsity - 0.5) < 0.06, `${what}: sparsity ${last.sparsity}`);
       }
+  } finally {
+    await rm(dir, { recursive: true, force: true });
+  }
+});
+
+test('a one-class day: null NE/AUC/calibration with the reason, a gap in the report, out of the headline figures', async () => {
+  const dir = await tmp();
+  try {
+    const day = 86_400;
+    const t0 = 1_700_006_400; // a UTC midnight
+    const rows = ['label,ts,user,item'];
+    for (const d of [0, 2, 3]) for (let i = 0; i < 200; i++) rows.push(`${i % 3 === 0 ? 1 : 0},${t0 + d * day + i * 60},u${i % 17},i${(i * 7 + d) % 23}`);
+    rows.splice(201, 0, `0,${t0 + day + 60},u1,i2`); // day 1: one row, no positive (after the header and day 0's 200 rows)
+    await writeFile(join(dir, 'days.csv'), rows.join('\n') + '\n');
+    const config = tinyConfig({ kind: 'prune_once' }, { data: { source: 'csv', path: join(dir, 'days.csv'), window: 'day', batchSize: 50, hashSize: 64, csv: { label: 'label', time: 'ts', categorical: ['user', 'item'] } } });
+    const out = join(dir, 'out');
+    const s = await runExperiment({ config, outDir: out });
+    const metrics = await lines<WindowMetric>(join(out, 'metrics.jsonl'));
+    const oneClass = metrics.filter((m) => m.window === 1);
+    assert.equal(oneClass.length, 2);
+    for (const m of oneClass) assert.deepEqual([m.rows, m.ne, m.auc, m.calibration, m.excluded], [1, null, null, null, 'one_class']);
+    assert.deepEqual(s.excludedWindows, { one_class: 1 });
+    assert.equal(s.evaluationWindows, 2);
+    assert.ok(Number.isFinite(s.meanDeltaNEPct) && Number.isFinite(s.meanNEDense!));
+    // The report draws the window as a gap (report-html.test.ts), never as NaN.
+    const report = await readFile(join(out, 'report.html'), 'utf8');
+    assert.doesNotMatch(report, /NaN/);
   } finally {
     await rm(dir, { recursive: true, force: true });
   }

@@ -74,7 +74,9 @@ async function evaluate(run: RunContext, win: Window): Promise<WindowMetric[]> {
   const warmup = t < run.cfg.paradigm.warmupWindows;
   const describe = (role: ModelRole, trainer: Trainer): WindowMetric => {
     const c = run.cost(trainer);
-    return { window: t, windowId: win.id, model: role, ...logs[role].summary(), sparsity: c.sparsity, flops: c.flops, params: c.params, warmup };
+    const { excluded, ...m } = logs[role].summary(run.cfg.evaluation.minClassRows);
+    // `excluded` last and only when set, so counted windows' lines are as they always were.
+    return { window: t, windowId: win.id, model: role, ...m, sparsity: c.sparsity, flops: c.flops, params: c.params, warmup, ...(excluded ? { excluded } : {}) };
   };
   const metrics: WindowMetric[] = [];
   if (logs.dense.size > 0) metrics.push(describe('dense', run.dense));

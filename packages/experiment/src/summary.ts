@@ -1,6 +1,6 @@
 // The headline figures of a run (method.md § Protocol): ΔNE over evaluation windows, serving cost, speed-up.
 import type { ExperimentConfig } from '@driftprune/config';
-import { deltaNEPct } from './metrics/metrics.js';
+import { countedDeltaNEPct, type WindowExclusion } from './metrics/metrics.js';
 import { speedups } from './serving/serving-eval.js';
 import type { RunState } from './checkpoint/run-state.js';
 import type { RunSummary, RunWarning } from './types.js';
@@ -27,15 +27,23 @@ export function summarise(cfg: ExperimentConfig, st: Pick<RunState, 'metrics' | 
   const deltas: number[] = [];
   const neDense: number[] = [];
   const neServing: number[] = [];
+  const excluded: Partial<Record<WindowExclusion, number>> = {};
   const windows = new Set(st.metrics.map((m) => m.window));
   for (const w of windows) {
     const d = st.metrics.find((m) => m.window === w && m.model === 'dense');
     if (!d || d.warmup) continue;
     const s = st.metrics.find((m) => m.window === w && m.model === 'serving') ?? (cfg.paradigm.kind === 'dense' ? d : undefined);
     if (!s) continue;
-    deltas.push(deltaNEPct(s.ne, d.ne));
-    neDense.push(d.ne);
-    neServing.push(s.ne);
+    const delta = countedDeltaNEPct(s, d);
+    if (delta === null) {
+      // Both models saw the same labels: one reason for the window.
+      const why = d.excluded ?? s.excluded ?? 'one_class';
+      excluded[why] = (excluded[why] ?? 0) + 1;
+      continue;
+    }
+    deltas.push(delta);
+    neDense.push(d.ne!);
+    neServing.push(s.ne!);
   }
   const mean = (xs: number[]) => (xs.length ? xs.reduce((a, b) => a + b, 0) / xs.length : NaN);
   const meanNEDense = mean(neDense);
@@ -56,6 +64,7 @@ export function summarise(cfg: ExperimentConfig, st: Pick<RunState, 'metrics' | 
     trainingFlops: st.trainingFlops,
     wallSec,
     evaluationWindows: deltas.length,
+    ...(Object.keys(excluded).length ? { excludedWindows: excluded } : {}),
     meanNEDense,
     meanNEServing: mean(neServing),
     speedupByBatch,

@@ -165,7 +165,7 @@ export type RunLiveFieldsFragment = { id: string, status: RunStatus, progress: n
 
 export type SweepFieldsFragment = { id: string, experimentId: string, name: string, method: string, seeds: Array<number>, status: SweepStatus, total: number, queued: number, running: number, succeeded: number, failed: number, cancelled: number, createdAt: string, finishedAt: string | null };
 
-export type MetricPointFieldsFragment = { window: number, windowEnd: number, count: number, model: ModelRole, ne: number, logLoss: number, auc: number, calibration: number, sparsity: number, flops: number, params: number, rows: number, warmup: boolean };
+export type MetricPointFieldsFragment = { window: number, windowEnd: number, count: number, model: ModelRole, ne: number | null, logLoss: number, auc: number | null, calibration: number | null, sparsity: number, flops: number, params: number, rows: number, warmup: boolean };
 
 export type ProjectsQueryVariables = Exact<{ [key: string]: never; }>;
 
@@ -229,7 +229,7 @@ export type RunQueryVariables = Exact<{
 }>;
 
 
-export type RunQuery = { run: { projectId: string, priority: number, id: string, experimentId: string, sweepId: string | null, seed: number, paradigm: string, device: string, status: RunStatus, progress: number, params: unknown, config: unknown, summary: unknown, error: string | null, attempts: number, workerId: string | null, cancelRequested: boolean, queuedAt: string, startedAt: string | null, finishedAt: string | null, createdAt: string, progressInfo: unknown, maxAttempts: number, checkpointWindow: number, heartbeatAt: string | null, experiment: { id: string, name: string, projectId: string }, sweep: { id: string, name: string } | null, warnings: Array<{ code: string, message: string }>, metrics: { totalPoints: number, downsampled: boolean, bucketSize: number, points: Array<{ window: number, windowEnd: number, count: number, model: ModelRole, ne: number, logLoss: number, auc: number, calibration: number, sparsity: number, flops: number, params: number, rows: number, warmup: boolean }> }, refreshes: Array<{ window: number, seq: number, trigger: string, widths: unknown, jaccard: number, flopsRatio: number, createdAt: string }>, servingEvals: Array<{ window: number, model: ModelRole, batchSize: number, p50Ms: number, p99Ms: number, samplesPerSec: number, parityMaxAbsDiff: number }>, artifacts: Array<{ id: string, kind: ArtifactKind, name: string, uri: string, downloadPath: string, sha256: string, sizeBytes: number, window: number | null, createdAt: string }> } | null };
+export type RunQuery = { run: { projectId: string, priority: number, id: string, experimentId: string, sweepId: string | null, seed: number, paradigm: string, device: string, status: RunStatus, progress: number, params: unknown, config: unknown, summary: unknown, error: string | null, attempts: number, workerId: string | null, cancelRequested: boolean, queuedAt: string, startedAt: string | null, finishedAt: string | null, createdAt: string, progressInfo: unknown, maxAttempts: number, checkpointWindow: number, heartbeatAt: string | null, experiment: { id: string, name: string, projectId: string }, sweep: { id: string, name: string } | null, warnings: Array<{ code: string, message: string }>, metrics: { totalPoints: number, downsampled: boolean, bucketSize: number, points: Array<{ window: number, windowEnd: number, count: number, model: ModelRole, ne: number | null, logLoss: number, auc: number | null, calibration: number | null, sparsity: number, flops: number, params: number, rows: number, warmup: boolean }> }, refreshes: Array<{ window: number, seq: number, trigger: string, widths: unknown, jaccard: number, flopsRatio: number, createdAt: string }>, servingEvals: Array<{ window: number, model: ModelRole, batchSize: number, p50Ms: number, p99Ms: number, samplesPerSec: number, parityMaxAbsDiff: number }>, artifacts: Array<{ id: string, kind: ArtifactKind, name: string, uri: string, downloadPath: string, sha256: string, sizeBytes: number, window: number | null, createdAt: string }> } | null };
 
 export type RunMetricsQueryVariables = Exact<{
   runId: string;
@@ -237,7 +237,7 @@ export type RunMetricsQueryVariables = Exact<{
 }>;
 
 
-export type RunMetricsQuery = { runMetrics: { totalPoints: number, downsampled: boolean, bucketSize: number, points: Array<{ window: number, windowEnd: number, count: number, model: ModelRole, ne: number, logLoss: number, auc: number, calibration: number, sparsity: number, flops: number, params: number, rows: number, warmup: boolean }> } };
+export type RunMetricsQuery = { runMetrics: { totalPoints: number, downsampled: boolean, bucketSize: number, points: Array<{ window: number, windowEnd: number, count: number, model: ModelRole, ne: number | null, logLoss: number, auc: number | null, calibration: number | null, sparsity: number, flops: number, params: number, rows: number, warmup: boolean }> } };
 
 export type CompareRunQueryVariables = Exact<{
   id: string;
@@ -245,7 +245,7 @@ export type CompareRunQueryVariables = Exact<{
 }>;
 
 
-export type CompareRunQuery = { run: { id: string, experimentId: string, sweepId: string | null, seed: number, paradigm: string, device: string, status: RunStatus, progress: number, params: unknown, config: unknown, summary: unknown, error: string | null, attempts: number, workerId: string | null, cancelRequested: boolean, queuedAt: string, startedAt: string | null, finishedAt: string | null, createdAt: string, experiment: { id: string, name: string }, metrics: { totalPoints: number, downsampled: boolean, points: Array<{ window: number, windowEnd: number, count: number, model: ModelRole, ne: number, logLoss: number, auc: number, calibration: number, sparsity: number, flops: number, params: number, rows: number, warmup: boolean }> }, refreshes: Array<{ window: number, trigger: string }> } | null };
+export type CompareRunQuery = { run: { id: string, experimentId: string, sweepId: string | null, seed: number, paradigm: string, device: string, status: RunStatus, progress: number, params: unknown, config: unknown, summary: unknown, error: string | null, attempts: number, workerId: string | null, cancelRequested: boolean, queuedAt: string, startedAt: string | null, finishedAt: string | null, createdAt: string, experiment: { id: string, name: string }, metrics: { totalPoints: number, downsampled: boolean, points: Array<{ window: number, windowEnd: number, count: number, model: ModelRole, ne: number | null, logLoss: number, auc: number | null, calibration: number | null, sparsity: number, flops: number, params: number, rows: number, warmup: boolean }> }, refreshes: Array<{ window: number, trigger: string }> } | null };
 
 export type ProjectRunsQueryVariables = Exact<{
   projectId: string;
@@ -284,7 +284,7 @@ export type WindowMetricAddedSubscriptionVariables = Exact<{
 }>;
 
 
-export type WindowMetricAddedSubscription = { windowMetricAdded: { runId: string, window: number, windowId: string, model: ModelRole, rows: number, ne: number, logLoss: number, auc: number, calibration: number, sparsity: number, flops: number, params: number, warmup: boolean } };
+export type WindowMetricAddedSubscription = { windowMetricAdded: { runId: string, window: number, windowId: string, model: ModelRole, rows: number, ne: number | null, logLoss: number, auc: number | null, calibration: number | null, sparsity: number, flops: number, params: number, warmup: boolean } };
 
 export type HealthQueryVariables = Exact<{ [key: string]: never; }>;
 

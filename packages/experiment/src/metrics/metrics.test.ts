@@ -1,8 +1,8 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { auc, binaryEntropy, calibration, deltaNEPct, logLoss, normalizedEntropy, PredictionLog } from './metrics.js';
+import { auc, binaryEntropy, calibration, countedDeltaNEPct, deltaNEPct, logLoss, normalizedEntropy, PredictionLog, windowExclusion } from './metrics.js';
 
-const close = (a: number, b: number, tol = 1e-12) => assert.ok(Math.abs(a - b) <= tol, `${a} vs ${b}`);
+const close = (a: number | null, b: number, tol = 1e-12) => assert.ok(a !== null && Math.abs(a - b) <= tol, `${a} vs ${b}`);
 
 test('log loss by hand', () => {
   // −(ln 0.8 + ln 0.6 + ln 0.9) / 3
@@ -23,7 +23,6 @@ test('AUC by hand, ties counted half', () => {
   close(auc([0.9, 0.5, 0.4, 0.1], [1, 0, 1, 0]), 0.75);
   close(auc([0.5, 0.5], [1, 0]), 0.5);
   close(auc([0.1, 0.9], [0, 1]), 1);
-  assert.ok(Number.isNaN(auc([0.1, 0.2], [1, 1])));
 });
 
 test('calibration and ΔNE%', () => {
@@ -38,5 +37,43 @@ test('the prediction log grows and summarises like the plain functions', () => {
   const s = log.summary();
   assert.equal(s.rows, 4);
   close(s.auc, 0.75);
-  close(s.ne, normalizedEntropy([0.9, 0.5, 0.4, 0.1], [1, 0, 1, 0]), 1e-6);
+  close(s.ne, normalizedEntropy([0.9, 0.5, 0.4, 0.1], [1, 0, 1, 0])!, 1e-6);
+});
+
+test('one-class windows: AUC and NE are null (not NaN, not a clipped ratio); calibration is null without a positive', () => {
+  // MovieLens-100K by day, 1997-11-04: one rating, no positive. The probability clip used to give NE ≈ 2e5.
+  const p = [0.3];
+  const y = [0];
+  assert.equal(auc(p, y), null);
+  assert.equal(normalizedEntropy(p, y), null);
+  assert.equal(calibration(p, y), null);
+  assert.ok(Number.isFinite(logLoss(p, y)), 'log loss stays defined');
+  // All positives: calibration is defined (mean(y) = 1), AUC and NE are not.
+  assert.equal(auc([0.2, 0.9], [1, 1]), null);
+  assert.equal(normalizedEntropy([0.2, 0.9], [1, 1]), null);
+  close(calibration([0.2, 0.9], [1, 1]), 0.55);
+  const s = new PredictionLog(4);
+  s.add([0.3, 0.2], [0, 0]);
+  assert.deepEqual(s.summary(), { rows: 2, ne: null, logLoss: logLoss([0.3, 0.2], [0, 0]), auc: null, calibration: null, excluded: 'one_class' });
+  // JSON keeps the nulls (a NaN would have become null silently, a clipped NE a huge number).
+  assert.equal(JSON.stringify({ ne: s.summary().ne }), '{"ne":null}');
+});
+
+test('tiny windows: every metric is defined, but fewer than minClassRows rows of the rarer class exclude the window', () => {
+  const y = [1, 0, 0, 0, 0, 0];
+  assert.equal(windowExclusion(y, 1), null);
+  assert.equal(windowExclusion(y, 2), 'few_rows');
+  assert.equal(windowExclusion([0, 0], 5), 'one_class');
+  const log = new PredictionLog(8);
+  log.add([0.6, 0.1, 0.2, 0.1, 0.3, 0.2], y);
+  const s = log.summary(5);
+  assert.equal(s.excluded, 'few_rows');
+  assert.ok(s.ne !== null && s.auc !== null && s.calibration !== null);
+  assert.equal(log.summary(1).excluded, undefined);
+});
+
+test('ΔNE counts only windows both models can be compared on', () => {
+  close(countedDeltaNEPct({ ne: 0.82 }, { ne: 0.8 }), 2.5, 1e-9);
+  assert.equal(countedDeltaNEPct({ ne: null, excluded: 'one_class' }, { ne: null, excluded: 'one_class' }), null);
+  assert.equal(countedDeltaNEPct({ ne: 0.9, excluded: 'few_rows' }, { ne: 0.8, excluded: 'few_rows' }), null);
 });

@@ -1,5 +1,11 @@
 // Window metrics of a CTR model: log loss, normalized entropy (NE), AUC and calibration.
 // NE = mean log loss / entropy of the window's background CTR (lower is better; 1 = no better than the base rate).
+//
+// A window that holds one label class has no ranking to measure (AUC), no clicks to calibrate against (calibration
+// when it has no positive) and a background entropy of 0, so its NE is not a ratio of anything (the probability
+// clip once turned it into 208,361): those metrics are null, never NaN or a clipped number. A window whose rarer
+// class has fewer than `minClassRows` rows has every metric, but they are noise; either kind of window is kept in
+// the per-window trace and left out of the headline figures (docs/method.md § Protocol).
 
 /** Probabilities are clipped to [eps, 1 − eps] so a confident mistake costs a large but finite loss. */
 export const PROB_EPS = 1e-7;
@@ -24,14 +30,21 @@ export function binaryEntropy(ctr: number): number {
   return -(c * Math.log(c) + (1 - c) * Math.log(1 - c));
 }
 
-export function normalizedEntropy(p: ArrayLike<number>, y: ArrayLike<number>): number {
+function positives(y: ArrayLike<number>): number {
   let pos = 0;
   for (let i = 0; i < y.length; i++) pos += y[i] > 0.5 ? 1 : 0;
+  return pos;
+}
+
+/** NE; null when the window holds one class (its background entropy is 0). */
+export function normalizedEntropy(p: ArrayLike<number>, y: ArrayLike<number>): number | null {
+  const pos = positives(y);
+  if (pos === 0 || pos === y.length) return null;
   return logLoss(p, y) / binaryEntropy(pos / y.length);
 }
 
-/** Area under the ROC curve by the rank-sum (Mann–Whitney) statistic; tied scores share their mean rank. */
-export function auc(p: ArrayLike<number>, y: ArrayLike<number>): number {
+/** Area under the ROC curve by the rank-sum (Mann–Whitney) statistic; tied scores share their mean rank. Null for one class. */
+export function auc(p: ArrayLike<number>, y: ArrayLike<number>): number | null {
   const n = p.length;
   const idx = Array.from({ length: n }, (_, i) => i).sort((a, b) => p[a] - p[b]);
   let pos = 0;
@@ -44,21 +57,48 @@ export function auc(p: ArrayLike<number>, y: ArrayLike<number>): number {
     i = j + 1;
   }
   const neg = n - pos;
-  if (pos === 0 || neg === 0) return NaN;
+  if (pos === 0 || neg === 0) return null;
   return (rankSumPos - (pos * (pos + 1)) / 2) / (pos * neg);
 }
 
-/** mean(p) / mean(y): 1 is calibrated, above 1 over-predicts clicks. */
-export function calibration(p: ArrayLike<number>, y: ArrayLike<number>): number {
+/** mean(p) / mean(y): 1 is calibrated, above 1 over-predicts clicks. Null when the window has no positive. */
+export function calibration(p: ArrayLike<number>, y: ArrayLike<number>): number | null {
   let sp = 0;
   let sy = 0;
   for (let i = 0; i < p.length; i++) { sp += p[i]; sy += y[i]; }
-  return sy === 0 ? NaN : sp / sy;
+  return sy === 0 ? null : sp / sy;
+}
+
+/** Why a window is left out of the headline figures: it holds one class, or too few rows of its rarer class. */
+export type WindowExclusion = 'one_class' | 'few_rows';
+
+/** The window's exclusion, if any: one class, or fewer than `minClassRows` rows of the rarer class. */
+export function windowExclusion(y: ArrayLike<number>, minClassRows: number): WindowExclusion | null {
+  const pos = positives(y);
+  const rarer = Math.min(pos, y.length - pos);
+  if (rarer === 0) return 'one_class';
+  return rarer < minClassRows ? 'few_rows' : null;
+}
+
+export interface WindowSummary {
+  rows: number;
+  ne: number | null;
+  logLoss: number;
+  auc: number | null;
+  calibration: number | null;
+  /** Present when the window is left out of the headline figures. */
+  excluded?: WindowExclusion;
 }
 
 /** ΔNE% of a serving model against the dense model on the same window. */
 export function deltaNEPct(neServing: number, neDense: number): number {
   return 100 * (neServing / neDense - 1);
+}
+
+/** ΔNE% on a window both models were evaluated on, or null when the window does not count (excluded, or no NE). */
+export function countedDeltaNEPct(serving: Pick<WindowSummary, 'ne' | 'excluded'>, dense: Pick<WindowSummary, 'ne' | 'excluded'>): number | null {
+  if (serving.excluded || dense.excluded || serving.ne === null || dense.ne === null) return null;
+  return deltaNEPct(serving.ne, dense.ne);
 }
 
 /** Collects predictions of one model over a window's batches. */
@@ -86,9 +126,11 @@ export class PredictionLog {
   get size(): number {
     return this.n;
   }
-  summary(): { rows: number; ne: number; logLoss: number; auc: number; calibration: number } {
+  /** The window's metrics; `minClassRows` rows of each class at least, or the window is excluded (`few_rows`). */
+  summary(minClassRows = 1): WindowSummary {
     const p = this.p.subarray(0, this.n);
     const y = this.y.subarray(0, this.n);
-    return { rows: this.n, ne: normalizedEntropy(p, y), logLoss: logLoss(p, y), auc: auc(p, y), calibration: calibration(p, y) };
+    const excluded = windowExclusion(y, minClassRows);
+    return { rows: this.n, ne: normalizedEntropy(p, y), logLoss: logLoss(p, y), auc: auc(p, y), calibration: calibration(p, y), ...(excluded ? { excluded } : {}) };
   }
 }

@@ -3,7 +3,7 @@
 // the current dense model, so per-layer sparsity is re-chosen every time. No decision while a shadow is in flight.
 import type { ParadigmConfig } from '@driftprune/config';
 import { maskJaccard, type PruneResult } from '@driftprune/pruning';
-import { deltaNEPct } from '../metrics/metrics.js';
+import { countedDeltaNEPct } from '../metrics/metrics.js';
 import { adaptiveTrigger, adaptiveTriggers } from '../triggers/adaptive.js';
 import type { TriggerSignals } from '../triggers/types.js';
 import type { RunContext } from '../run/context.js';
@@ -36,12 +36,13 @@ function gaps(run: RunContext, t: number, metrics: WindowMetric[]): Omit<Trigger
   const sinceRefresh = t - run.st.lastRefreshWindow;
   const d = metrics.find((m) => m.model === 'dense');
   const s = metrics.find((m) => m.model === 'serving');
-  const deltaNE = d && s ? deltaNEPct(s.ne, d.ne) : NaN;
+  // A window left out of the headline figures (one class, too few rows) says nothing about the gap either.
+  const deltaNE = (d && s ? countedDeltaNEPct(s, d) : null) ?? NaN;
   let prev = NaN;
   if (sinceRefresh >= 2) {
     const pd = run.st.metrics.find((m) => m.window === t - 1 && m.model === 'dense');
     const ps = run.st.metrics.find((m) => m.window === t - 1 && m.model === 'serving');
-    if (pd && ps) prev = deltaNEPct(ps.ne, pd.ne);
+    if (pd && ps) prev = countedDeltaNEPct(ps, pd) ?? NaN;
   }
   return { sinceRefresh, deltaNEPct: deltaNE, prevDeltaNEPct: prev };
 }

@@ -25,3 +25,21 @@ test('the report is self-contained and has the four charts', () => {
   assert.ok(html.includes('class="marker"'));
   assert.ok(html.includes('bottom.0:8'));
 });
+
+test('a one-class window (NE null) is a gap in the NE and ΔNE% lines', () => {
+  const oneClass = (model: 'dense' | 'serving'): WindowMetric => ({ ...metric(2, model, 0), ne: null, auc: null, calibration: null, excluded: 'one_class' });
+  const html = reportHtml({
+    title: 'gap',
+    config: {},
+    summary: { paradigm: 'd2s', windows: 4, meanDeltaNEPct: 1, maxDeltaNEPct: 2, servingFlopsRatio: 0.3, servingParamsRatio: 0.9, servingSpeedup: null, refreshes: 1, trainingFlops: 1e9, wallSec: 3 },
+    metrics: [metric(0, 'dense', 0.9), metric(1, 'dense', 0.85), metric(1, 'serving', 0.86), oneClass('dense'), oneClass('serving'), metric(3, 'dense', 0.84), metric(3, 'serving', 0.87)],
+    refreshes: [],
+    serving: [],
+  });
+  const ne = html.slice(html.indexOf('NE per window'), html.indexOf('ΔNE% of the serving model'));
+  // dense: windows 0–1 and 3; serving: 1 and 3 — four runs of points, none through window 2.
+  assert.equal((ne.match(/<polyline/g) ?? []).length, 4);
+  const delta = html.slice(html.indexOf('ΔNE% of the serving model'), html.indexOf('Kept width per layer'));
+  assert.equal((delta.match(/<polyline/g) ?? []).length, 2);
+  assert.doesNotMatch(html, /NaN/);
+});

@@ -1,7 +1,7 @@
 // The self-contained run report: summary, NE per window per model, ΔNE% with refresh markers, per-layer widths
 // over refreshes, serving latency. Everything is inline (SVG + CSS), so the file can be mailed or archived.
 import type { RefreshEvent, RunSummary, ServingEval, WindowMetric } from '../types.js';
-import { deltaNEPct } from '../metrics/metrics.js';
+import { countedDeltaNEPct } from '../metrics/metrics.js';
 import { barChart, lineChart, PALETTE } from './svg-chart.js';
 
 const esc = (s: string) => s.replace(/[&<>"]/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;' })[c]!);
@@ -17,7 +17,8 @@ export interface ReportInput {
 }
 
 export function reportHtml(r: ReportInput): string {
-  const byModel = (role: string) => r.metrics.filter((m) => m.model === role).map((m) => ({ x: m.window, y: m.ne }));
+  // Windows without an NE (one label class) are gaps in the lines.
+  const byModel = (role: string) => r.metrics.filter((m) => m.model === role).map((m) => ({ x: m.window, y: m.ne ?? NaN }));
   const ne = lineChart({
     title: 'NE per window (evaluated before training on the window)',
     xLabel: 'window',
@@ -31,7 +32,8 @@ export function reportHtml(r: ReportInput): string {
   const deltas: { x: number; y: number }[] = [];
   for (const s of r.metrics.filter((m) => m.model === 'serving')) {
     const d = r.metrics.find((m) => m.model === 'dense' && m.window === s.window);
-    if (d) deltas.push({ x: s.window, y: deltaNEPct(s.ne, d.ne) });
+    // Windows left out of the headline figures are gaps here too.
+    if (d) deltas.push({ x: s.window, y: countedDeltaNEPct(s, d) ?? NaN });
   }
   const delta = lineChart({
     title: 'ΔNE% of the serving model against dense (vertical lines: refreshes, effective from the next window)',

@@ -3,6 +3,7 @@
 
 export interface Series {
   name: string;
+  /** A non-finite y is a gap: the line stops before it and starts again after it. */
   points: { x: number; y: number }[];
   color: string;
 }
@@ -43,13 +44,29 @@ export function lineChart(o: { title: string; xLabel: string; yLabel: string; se
   for (const s of o.series) {
     const ps = s.points.filter((p) => Number.isFinite(p.y));
     if (!ps.length) continue;
-    parts.push(`<polyline fill="none" stroke="${s.color}" stroke-width="2" points="${ps.map((p) => `${sx(p.x).toFixed(1)},${sy(p.y).toFixed(1)}`).join(' ')}"/>`);
+    for (const run of segments(s.points))
+      parts.push(`<polyline fill="none" stroke="${s.color}" stroke-width="2" points="${run.map((p) => `${sx(p.x).toFixed(1)},${sy(p.y).toFixed(1)}`).join(' ')}"/>`);
     for (const p of ps) parts.push(`<circle cx="${sx(p.x).toFixed(1)}" cy="${sy(p.y).toFixed(1)}" r="2.5" fill="${s.color}"><title>${esc(s.name)} @ ${p.x}: ${fmt(p.y)}</title></circle>`);
   }
   parts.push(`<text x="${(W + PAD.l) / 2}" y="${H - 4}" text-anchor="middle">${esc(o.xLabel)}</text>`);
   parts.push(`<text x="12" y="${H / 2}" text-anchor="middle" transform="rotate(-90 12 ${H / 2})">${esc(o.yLabel)}</text>`);
   const legend = o.series.map((s) => `<span><i style="background:${s.color}"></i>${esc(s.name)}</span>`).join('');
   return `<figure><figcaption>${esc(o.title)}</figcaption><svg viewBox="0 0 ${W} ${H}" width="${W}" height="${H}" role="img" aria-label="${esc(o.title)}">${parts.join('')}</svg><div class="legend">${legend}</div></figure>`;
+}
+
+/** Runs of consecutive finite points (a gap splits the line). */
+function segments(points: { x: number; y: number }[]): { x: number; y: number }[][] {
+  const out: { x: number; y: number }[][] = [];
+  let cur: { x: number; y: number }[] = [];
+  for (const p of points) {
+    if (Number.isFinite(p.y)) cur.push(p);
+    else if (cur.length) {
+      out.push(cur);
+      cur = [];
+    }
+  }
+  if (cur.length) out.push(cur);
+  return out;
 }
 
 export function barChart(o: { title: string; yLabel: string; groups: string[]; series: { name: string; values: number[]; color: string }[] }): string {

@@ -1,8 +1,9 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { latestServingTable, mergeMetricPoints, neSeries, pointX, servingSeries } from './run-series.js';
+import { alignSeries } from './series.js';
 
-const mp = (window: number, model: string, ne: number, windowEnd = window) => ({ window, windowEnd, model, ne, warmup: window < 2 });
+const mp = (window: number, model: string, ne: number | null, windowEnd = window) => ({ window, windowEnd, model, ne, warmup: window < 2 });
 
 test('a downsampled point sits in the middle of its bucket', () => {
   assert.equal(pointX({ window: 4, windowEnd: 4 }), 4);
@@ -15,6 +16,15 @@ test('neSeries splits models and computes ΔNE% where both exist', () => {
   assert.deepEqual(s.serving, [{ x: 1, y: 0.9 }]);
   assert.equal(s.delta.length, 1);
   assert.ok(Math.abs(s.delta[0].y! - 12.5) < 1e-9);
+});
+
+test('a one-class window (NE null from the API) is a gap in the NE and ΔNE% lines, not a zero or a spike', () => {
+  const s = neSeries([mp(0, 'dense', 0.8), mp(1, 'dense', null), mp(2, 'dense', 0.7), mp(0, 'serving', 0.84), mp(1, 'serving', null), mp(2, 'serving', 0.7)]);
+  assert.deepEqual(s.delta.map((p) => p.x), [0, 2], 'no ΔNE% where NE is undefined');
+  const [xs, dense, serving] = alignSeries([s.dense, s.serving]);
+  assert.deepEqual(xs, [0, 1, 2]);
+  assert.deepEqual(dense, [0.8, null, 0.7]);
+  assert.deepEqual(serving, [0.84, null, 0.7]);
 });
 
 test('mergeMetricPoints replaces a replayed window instead of duplicating it', () => {

@@ -6,7 +6,7 @@ export interface MetricPointLike {
   window: number;
   windowEnd: number;
   model: string;
-  ne: number;
+  ne: number | null;
   warmup: boolean;
 }
 
