@@ -8,7 +8,7 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import type { RefreshEvent, WindowMetric } from '@driftprune/experiment';
-import { setWebGpuDeviceProvider } from '../../packages/engine/src/webgpu/select.js';
+import { setWebGpuDeviceProvider } from '@driftprune/engine';
 import { compareRuns, type RunFiles } from './compare-runs.js';
 import { crossCheck, parseSpec } from './cross-check.js';
 

@@ -13,9 +13,8 @@
 // device-resident path without a GPU. On a GPU host the bundle (scripts/gpu/bundle.sh) runs it.
 import { cpSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
-import { main as cli } from '../../apps/cli/src/main.js';
-import { setWebGpuDeviceProvider } from '../../packages/engine/src/webgpu/select.js';
-import { probeWebGpu } from '../../packages/engine/src/webgpu/probe.js';
+import { probeWebGpu, setWebGpuDeviceProvider } from '@driftprune/engine';
+import { main as cli } from 'driftprune/main';
 import { compareRuns, DEFAULT_TOLERANCE, readRun, type Comparison } from './compare-runs.js';
 
 export const PARADIGMS = ['dense', 'prune_once', 'gradual', 'sparse_regrow', 'd2s', 'adaptive_d2s'] as const;

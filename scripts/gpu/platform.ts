@@ -16,8 +16,7 @@ process.argv[1] = `${fileURLToPath(import.meta.url)}#${command}`;
 async function main(): Promise<number> {
   switch (command) {
     case 'migrate': {
-      const { ensureDatabase } = await import('../../packages/db/src/database.js');
-      const { deployMigrations } = await import('../../packages/db/src/migrate/migrations.js');
+      const { ensureDatabase, deployMigrations } = await import('@driftprune/db');
       const url = process.env.DATABASE_URL;
       if (!url || !rest[0]) throw new Error('usage: platform.mjs migrate MIGRATIONS_DIR (with DATABASE_URL set)');
       if (await ensureDatabase(url)) console.error(`[migrate] created database ${new URL(url).pathname.slice(1)}`);
@@ -26,10 +25,10 @@ async function main(): Promise<number> {
       return 0;
     }
     case 'api':
-      await import('../../apps/api/src/main.js');
+      await import('@driftprune/api/main');
       return -1; // keeps running until a signal
     case 'worker':
-      await import('../../apps/worker/src/main.js');
+      await import('@driftprune/worker/main');
       return -1;
     case 'queue-check': {
       const { queueCheckMain } = await import('./queue-check.js');

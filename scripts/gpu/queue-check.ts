@@ -10,7 +10,7 @@
 import { createHash } from 'node:crypto';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { graphql } from '../../apps/cli/src/commands/sweep.js';
+import { graphql } from 'driftprune/graphql';
 
 function flag(argv: string[], name: string, fallback?: string): string {
   const i = argv.indexOf(`--${name}`);

@@ -4,7 +4,7 @@
 //   cross-check ARGS...    whole runs per paradigm, webgpu vs cpu, resumed across devices (cross-check.ts)
 //   serving ARGS...        dense vs pruned ONNX models served on the CPU and WebGPU providers (serving.ts)
 //   answer ARGS...         time to answer: large runs per paradigm, and where their time goes (answer.ts)
-import { main as cli } from '../../apps/cli/src/main.js';
+import { main as cli } from 'driftprune/main';
 import { answerMain } from './answer.js';
 import { crossCheckMain } from './cross-check.js';
 import { servingMain } from './serving.js';

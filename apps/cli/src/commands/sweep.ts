@@ -4,7 +4,8 @@ import { readFile, writeFile, mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import { expandSweep, parseConfig, parseYamlText, experimentConfig, sweepConfig } from '@driftprune/config';
 import { runExperiment } from '@driftprune/experiment';
-import { CommandError, parseFlags, UsageError, type Command } from '../command.js';
+import { parseFlags, UsageError, type Command } from '../command.js';
+import { graphql } from '../graphql.js';
 import { progressPrinter } from './run.js';
 
 const usage = `usage: driftprune sweep SWEEP.yaml [options]
@@ -30,27 +31,6 @@ export function pointSlug(i: number, params: Record<string, unknown>): string {
     .join('_')
     .replace(/[^A-Za-z0-9_.=-]+/g, '-');
   return `${String(i).padStart(3, '0')}-${body}`.slice(0, 120);
-}
-
-/** One GraphQL request; errors carry the server's messages and codes. */
-export async function graphql<T>(api: string, token: string, query: string, variables: Record<string, unknown>): Promise<T> {
-  let res: Response;
-  try {
-    res = await fetch(api, { method: 'POST', headers: { 'content-type': 'application/json', authorization: `Bearer ${token}` }, body: JSON.stringify({ query, variables }) });
-  } catch (e) {
-    const cause = e instanceof Error && e.cause instanceof Error ? e.cause.message : String(e);
-    throw new CommandError(`cannot reach ${api}: ${cause}`);
-  }
-  const text = await res.text();
-  let body: { data?: T; errors?: { message: string; extensions?: { code?: string } }[] };
-  try {
-    body = JSON.parse(text);
-  } catch {
-    throw new CommandError(`${api} answered HTTP ${res.status} with non-JSON: ${text.slice(0, 200)}`);
-  }
-  if (body.errors?.length) throw new CommandError(body.errors.map((e) => `${e.extensions?.code ?? 'ERROR'}: ${e.message}`).join('; '));
-  if (!body.data) throw new CommandError(`${api} answered HTTP ${res.status} without data`);
-  return body.data;
 }
 
 export const CREATE_EXPERIMENT = `mutation CreateExperiment($input: CreateExperimentInput!) { createExperiment(input: $input) { id name } }`;
