@@ -146,3 +146,31 @@ test('the example sweeps expand (examples/sweep-*.yaml)', async () => {
   const paradigms = expandSweep(parseYamlText(await readFile(join(dir, 'sweep-paradigms.yaml'), 'utf8')));
   assert.equal(paradigms.length, 18);
 });
+
+test('per-value settings give each kind its own options (defaults per kind), reported at the setting', () => {
+  const pts = expandSweep({
+    base,
+    parameters: {
+      'paradigm.kind': { values: ['adaptive_d2s', 'prune_once', 'd2s'], set: { prune_once: { 'paradigm.warmupWindows': 3 }, d2s: { 'paradigm.r': 5, 'paradigm.warmupWindows': 0 } } },
+      'pruning.budget': { values: [0.5] },
+    },
+  });
+  assert.deepEqual(
+    pts.map((p) => p.config.paradigm),
+    [
+      { ...base.paradigm },
+      { kind: 'prune_once', warmupWindows: 3 },
+      { ...experimentConfig.shape.paradigm.parse({ kind: 'd2s' }), r: 5, warmupWindows: 0 },
+    ],
+  );
+  assert.deepEqual(pts[1].params, { 'paradigm.kind': 'prune_once', 'pruning.budget': 0.5, seed: 1 }, 'a setting is not a swept value');
+  const issues = issuesOf(() => expandSweep({ base, parameters: { 'paradigm.kind': { values: ['prune_once'], set: { prune_once: { 'paradigm.tau': 3, 'paradigm.warmupWindows': -1 } } } } }));
+  assert.deepEqual(issues.map((i) => i.path).sort(), ['parameters.paradigm.kind.set.prune_once.paradigm.tau', 'parameters.paradigm.kind.set.prune_once.paradigm.warmupWindows']);
+  const refused = issuesOf(() =>
+    expandSweep({ base, parameters: { 'paradigm.kind': { values: ['d2s'], set: { gradual: { 'paradigm.r': 1 }, d2s: { 'pruning.budget': 0.5 } } }, 'pruning.budget': { values: [0.5] } } }),
+  );
+  assert.deepEqual(
+    refused.map((i) => i.path),
+    ['parameters.paradigm.kind.set.gradual', 'parameters.paradigm.kind.set.d2s.pruning.budget'],
+  );
+});

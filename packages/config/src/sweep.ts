@@ -24,7 +24,17 @@ export const sweepCondition = z.preprocess(refuseBareProtoKey, z.record(configPa
 export type SweepCondition = z.infer<typeof sweepCondition>;
 
 export const sweepParameter = z.union([
-  z.object({ values: z.array(scalar).min(1, 'a parameter needs at least one value'), when: sweepCondition.optional() }).strict(),
+  z
+    .object({
+      values: z.array(scalar).min(1, 'a parameter needs at least one value'),
+      when: sweepCondition.optional(),
+      /**
+       * Per value: config paths set on the points that take it, e.g. the options of one paradigm kind,
+       * `set: { adaptive_d2s: { paradigm.tau: 0.5 } }` (defaults per kind; not swept, so not in the run's params).
+       */
+      set: z.record(z.string(), z.record(pathKey, z.unknown())).optional(),
+    })
+    .strict(),
   z
     .object({
       min: z.number(),
@@ -59,6 +69,11 @@ export const sweepConfig = z
   .superRefine((s, ctx) => {
     for (const [k, p] of Object.entries(s.parameters)) {
       if (s.method === 'grid' && !('values' in p)) ctx.addIssue({ code: 'custom', path: ['parameters', k], message: 'grid search needs explicit values, not a range' });
+      for (const [value, paths] of Object.entries(('set' in p && p.set) || {})) {
+        if (!p.values.some((v) => String(v) === value)) ctx.addIssue({ code: 'custom', path: ['parameters', k, 'set', value], message: `${k} never takes ${value} (its values: ${p.values.map(String).join(', ')})` });
+        for (const path of Object.keys(paths))
+          if (s.parameters[path]) ctx.addIssue({ code: 'custom', path: ['parameters', k, 'set', value, path], message: `${path} is swept; it cannot also be set for ${k} ${value}` });
+      }
       for (const [parent, accepted] of Object.entries(p.when ?? {})) {
         const other = s.parameters[parent];
         const path = ['parameters', k, 'when', parent];
@@ -233,15 +248,20 @@ export function applyParameter(raw: Record<string, unknown>, path: string, value
   return setPath(raw, union.path, { [union.discriminator]: value, ...Object.fromEntries(kept) });
 }
 
+/** A config path a point sets, and where a problem with it is reported. */
+interface Owner {
+  path: string;
+  issuePath: string;
+}
+
 /**
  * Where one problem of a sweep point belongs: `parameters.<key>` for each parameter that sets the offending config
- * path (or a path above or below it), so a form shows it beside that parameter's row; `base.<path>` when no parameter
- * touches it. An option the point's variant does not take says which variants do and how to restrict the parameter.
+ * path (or a path above or below it), `parameters.<key>.set.<value>.<path>` for a per-value setting, so a form shows
+ * it beside that row or field; `base.<path>` when nothing the sweep sets touches it. An option the point's variant does not take says which variants do and how to restrict the parameter.
  */
-function attribute(issue: z.core.$ZodIssue, assignment: Record<string, unknown>, raw: Record<string, unknown>): { path: string; message: string }[] {
+function attribute(issue: z.core.$ZodIssue, owners: readonly Owner[], raw: Record<string, unknown>): { path: string; message: string }[] {
   const at = issue.path.map(String).join('.');
   const offending = issue.code === 'unrecognized_keys' ? issue.keys.map((k) => (at ? `${at}.${k}` : k)) : [at];
-  const keys = Object.keys(assignment);
   return offending.flatMap((path) => {
     let message = issue.message;
     if (issue.code === 'unrecognized_keys') {
@@ -252,8 +272,8 @@ function attribute(issue: z.core.$ZodIssue, assignment: Record<string, unknown>,
         message = `${path} is not an option of ${disc} ${String(getPath(raw, disc))}; only ${taking.values.join(', ')} take it, so restrict it: when: { ${disc}: ${only} }`;
       } else message = `${path} is not a config option`;
     }
-    const owners = keys.filter((k) => k === path || k.startsWith(path + '.') || (path !== '' && path.startsWith(k + '.')));
-    return (owners.length ? owners.map((k) => `parameters.${k}`) : [`base.${path || '(root)'}`]).map((p) => ({ path: p, message }));
+    const mine = owners.filter((o) => o.path === path || o.path.startsWith(path + '.') || (path !== '' && path.startsWith(o.path + '.')));
+    return (mine.length ? mine.map((o) => o.issuePath) : [`base.${path || '(root)'}`]).map((p) => ({ path: p, message }));
   });
 }
 
@@ -286,7 +306,17 @@ export function expandSweep(input: unknown): SweepPoint[] {
   for (const a of assignments)
     for (const seed of sweep.seeds) {
       let raw: Record<string, unknown> = { ...sweep.base, seed };
-      for (const k of order) if (k in a) raw = applyParameter(raw, k, a[k]);
+      const owners: Owner[] = [];
+      for (const k of order) {
+        if (!(k in a)) continue;
+        raw = applyParameter(raw, k, a[k]);
+        owners.push({ path: k, issuePath: `parameters.${k}` });
+        const p = sweep.parameters[k];
+        for (const [path, v] of Object.entries(('set' in p && p.set?.[String(a[k])]) || {})) {
+          raw = applyParameter(raw, path, v);
+          owners.push({ path, issuePath: `parameters.${k}.set.${String(a[k])}.${path}` });
+        }
+      }
       if (!raw.name) raw.name = sweep.name;
       const r = experimentConfig.safeParse(raw);
       if (r.success) {
@@ -294,7 +324,7 @@ export function expandSweep(input: unknown): SweepPoint[] {
         continue;
       }
       for (const issue of r.error.issues)
-        for (const i of attribute(issue, a, raw)) {
+        for (const i of attribute(issue, owners, raw)) {
           const key = `${i.path}\u0000${i.message}`;
           if (!issues.has(key) && issues.size < MAX_ISSUES) issues.set(key, { path: i.path, message: `${i.message} (at ${describePoint(a, seed)})` });
         }
