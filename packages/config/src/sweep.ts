@@ -69,8 +69,9 @@ export const sweepConfig = z
   .superRefine((s, ctx) => {
     for (const [k, p] of Object.entries(s.parameters)) {
       if (s.method === 'grid' && !('values' in p)) ctx.addIssue({ code: 'custom', path: ['parameters', k], message: 'grid search needs explicit values, not a range' });
-      for (const [value, paths] of Object.entries(('set' in p && p.set) || {})) {
-        if (!p.values.some((v) => String(v) === value)) ctx.addIssue({ code: 'custom', path: ['parameters', k, 'set', value], message: `${k} never takes ${value} (its values: ${p.values.map(String).join(', ')})` });
+      const values = 'values' in p ? p.values : [];
+      for (const [value, paths] of Object.entries(('values' in p && p.set) || {})) {
+        if (!values.some((v) => String(v) === value)) ctx.addIssue({ code: 'custom', path: ['parameters', k, 'set', value], message: `${k} never takes ${value} (its values: ${values.map(String).join(', ')})` });
         for (const path of Object.keys(paths))
           if (s.parameters[path]) ctx.addIssue({ code: 'custom', path: ['parameters', k, 'set', value, path], message: `${path} is swept; it cannot also be set for ${k} ${value}` });
       }
@@ -312,7 +313,7 @@ export function expandSweep(input: unknown): SweepPoint[] {
         raw = applyParameter(raw, k, a[k]);
         owners.push({ path: k, issuePath: `parameters.${k}` });
         const p = sweep.parameters[k];
-        for (const [path, v] of Object.entries(('set' in p && p.set?.[String(a[k])]) || {})) {
+        for (const [path, v] of Object.entries(('values' in p && p.set?.[String(a[k])]) || {})) {
           raw = applyParameter(raw, path, v);
           owners.push({ path, issuePath: `parameters.${k}.set.${String(a[k])}.${path}` });
         }

@@ -13,6 +13,8 @@ export interface FieldProps {
   onChange: (v: unknown) => void;
   errors: string[] | undefined;
   paradigmKind?: string;
+  /** The control's id; fieldId(spec.path) by default. */
+  id?: string;
 }
 
 function bounds(spec: Extract<FieldSpec, { kind: 'number' }>): string | null {
@@ -61,8 +63,7 @@ function ListInput({ id, value, onChange, parse, describedBy, invalid, placehold
   );
 }
 
-export function FieldControl({ spec, value, onChange, errors, paradigmKind }: FieldProps) {
-  const id = fieldId(spec.path);
+export function FieldControl({ spec, value, onChange, errors, paradigmKind, id = fieldId(spec.path) }: FieldProps) {
   const help = helpFor(spec.path, paradigmKind);
   const helpId = `${id}-help`;
   const errId = `${id}-err`;

@@ -3,17 +3,17 @@
 import { useState } from 'react';
 import { ConfigError, parseYamlText } from '@driftprune/config';
 
-export function YamlImport({ onLoad, what }: { onLoad: (v: Record<string, unknown>) => void; what: string }) {
+export function YamlImport({ onLoad, what, id = 'yaml-import' }: { onLoad: (v: Record<string, unknown>) => void; what: string; id?: string }) {
   const [text, setText] = useState('');
   const [error, setError] = useState<string | null>(null);
   return (
     <details className="panel">
       <summary>Load {what} from YAML or JSON</summary>
       <div className="field" style={{ marginTop: '0.5rem' }}>
-        <label htmlFor="yaml-import">
+        <label htmlFor={id}>
           {what.charAt(0).toUpperCase() + what.slice(1)} as YAML or JSON
         </label>
-        <textarea id="yaml-import" rows={8} value={text} onChange={(e) => setText(e.target.value)} aria-describedby="yaml-import-err" />
+        <textarea id={id} rows={8} value={text} onChange={(e) => setText(e.target.value)} aria-describedby={`${id}-err`} />
       </div>
       <button
         type="button"
@@ -32,7 +32,7 @@ export function YamlImport({ onLoad, what }: { onLoad: (v: Record<string, unknow
         Load into the form
       </button>
       {error ? (
-        <p id="yaml-import-err" role="alert" className="error">
+        <p id={`${id}-err`} role="alert" className="error">
           {error}
         </p>
       ) : null}

@@ -1,45 +1,26 @@
 'use client';
-// Submit a sweep: a base experiment (the same schema-driven form) plus a search space over dotted config paths.
-// The browser expands it with the shared expandSweep, so every point is validated before anything is queued.
+// Submit a sweep: a search space over dotted config paths (conditional parameters, per-kind options) plus a base
+// experiment (the same schema-driven form). The browser expands it with the shared expandSweep, so every point is
+// validated before anything is queued; each problem shows beside the parameter or field that caused it, and Submit
+// stays disabled while there is one.
 import { useRouter } from 'next/navigation';
 import { useMemo, useState } from 'react';
-import { experimentConfig } from '@driftprune/config';
+import { discriminatorAt } from '@driftprune/config';
 import { useMutation } from '../../../../../lib/api/hooks.js';
 import { SubmitSweepDocument } from '../../../../../gql/graphql.js';
 import { initialExperiment, previewSweep, validateExperiment, type Issues } from '../../../../../lib/config-form/state.js';
-import { describeObject, leafPaths, parseNumberList, parseScalar } from '../../../../../lib/config-form/fields.js';
+import { parseNumberList } from '../../../../../lib/config-form/fields.js';
+import { buildParameters, newRow, otherIssues, rowValues, rowsFromParameters, type ParamRow } from '../../../../../lib/config-form/sweep-rows.js';
 import { ConfigForm, IssueSummary } from '../../../../../components/forms/ConfigForm.js';
 import { ExperimentTarget } from '../../../../../components/forms/ExperimentTarget.js';
+import { fieldId } from '../../../../../components/forms/FieldControl.js';
+import { SweepParameters } from '../../../../../components/forms/SweepParameters.js';
 import { YamlImport } from '../../../../../components/forms/YamlImport.js';
 import { useSubmitTarget } from '../../../../../components/forms/useSubmitTarget.js';
 
-interface ParamRow {
-  key: number;
-  path: string;
-  mode: 'values' | 'range';
-  values: string;
-  min: string;
-  max: string;
-  log: boolean;
-  integer: boolean;
-}
-
-let nextKey = 1;
-const newRow = (path = '', values = ''): ParamRow => ({ key: nextKey++, path, mode: 'values', values, min: '', max: '', log: false, integer: false });
-
-/** Own keys only (fromEntries), so a typed "__proto__" reaches validation and is refused there instead of vanishing. */
-function buildParameters(rows: readonly ParamRow[]): Record<string, unknown> {
-  return Object.fromEntries(rows.filter((r) => r.path.trim()).map((r) => [r.path.trim(), parameterOf(r)]));
-}
-
-function parameterOf(r: ParamRow): unknown {
-  if (r.mode === 'range') return { min: r.min === '' ? Number.NaN : Number(r.min), max: r.max === '' ? Number.NaN : Number(r.max), log: r.log, integer: r.integer };
-  const values = r.values
-    .split(',')
-    .map((v) => v.trim())
-    .filter((v) => v !== '')
-    .map(parseScalar);
-  return { values };
+/** Base-config problems found while expanding (`base.<path>`), keyed by the config path the base form uses. */
+function baseIssuesOf(issues: Issues): Issues {
+  return Object.fromEntries(Object.entries(issues).flatMap(([p, ms]) => (p.startsWith('base.') ? [[p.slice(5), ms]] : [])));
 }
 
 export function SubmitSweepForm() {
@@ -48,20 +29,49 @@ export function SubmitSweepForm() {
   const [base, setBase] = useState<Record<string, unknown>>(initialExperiment);
   const [name, setName] = useState('sweep');
   const [method, setMethod] = useState<'grid' | 'random'>('grid');
-  const [rows, setRows] = useState<ParamRow[]>(() => [newRow('pruning.budget', '0.5, 0.75')]);
+  const [rows, setRows] = useState<ParamRow[]>(() => [newRow({ path: 'pruning.budget', values: '0.5, 0.75' })]);
   const [seeds, setSeeds] = useState('1, 2');
   const [samples, setSamples] = useState(10);
   const [searchSeed, setSearchSeed] = useState(0);
-  const [touched, setTouched] = useState(false);
   const [submitSweep, submitting] = useMutation(SubmitSweepDocument);
 
-  const paths = useMemo(() => leafPaths(describeObject(experimentConfig)), []);
   const seedList = parseNumberList(seeds);
   const sweep = { name, method, base, parameters: buildParameters(rows), seeds: seedList ?? seeds, samples, searchSeed };
   const baseCheck = useMemo(() => validateExperiment(base), [base]);
   const preview = useMemo(() => previewSweep(sweep), [JSON.stringify(sweep)]);
-  const baseIssues = baseCheck.ok ? {} : baseCheck.issues;
   const sweepIssues: Issues = { ...(preview.ok ? {} : preview.issues), ...serverIssues };
+  const baseIssues: Issues = { ...(baseCheck.ok ? {} : baseCheck.issues), ...baseIssuesOf(sweepIssues) };
+  const rest = otherIssues(
+    Object.fromEntries(Object.entries(sweepIssues).filter(([p]) => !p.startsWith('base.'))),
+    rows,
+  );
+  const problems = Object.keys(sweepIssues).length + Object.keys(baseCheck.ok ? {} : baseCheck.issues).length;
+  const ready = baseCheck.ok && preview.ok;
+  // While a discriminator (paradigm.kind) is swept, its section of the base form would show one kind only: the
+  // search space shows every swept kind's options instead.
+  const sweptUnions = rows.filter((r) => r.mode === 'values' && discriminatorAt(r.path.trim())).map((r) => ({ row: r, union: discriminatorAt(r.path.trim())! }));
+  const replaced = Object.fromEntries(
+    sweptUnions.map(({ row, union }) => [
+      union.path,
+      <p key={union.path} className="muted" data-testid={`swept-${union.path}`}>
+        {row.path.trim()} is swept over {rowValues(row).map(String).join(', ') || 'no values yet'}: each one&apos;s options are set in the search space above
+        (Parameter {rows.indexOf(row) + 1}).
+      </p>,
+    ]),
+  );
+
+  const loadSweep = (v: Record<string, unknown>) => {
+    if (typeof v.name === 'string') setName(v.name);
+    if (v.method === 'grid' || v.method === 'random') setMethod(v.method);
+    if (Array.isArray(v.seeds)) setSeeds(v.seeds.join(', '));
+    if (typeof v.samples === 'number') setSamples(v.samples);
+    if (typeof v.searchSeed === 'number') setSearchSeed(v.searchSeed);
+    if (v.parameters !== undefined) setRows(rowsFromParameters(v.parameters));
+    if (v.base && typeof v.base === 'object' && !Array.isArray(v.base)) {
+      const b = validateExperiment(v.base);
+      setBase(b.ok ? (structuredClone(b.config) as Record<string, unknown>) : (v.base as Record<string, unknown>));
+    }
+  };
 
   return (
     <>
@@ -73,9 +83,9 @@ export function SubmitSweepForm() {
       <form
         noValidate
         aria-label="Submit a sweep"
+        className="sweep-form"
         onSubmit={async (e) => {
           e.preventDefault();
-          setTouched(true);
           await submit(async () => {
             if (!baseCheck.ok || !preview.ok) return;
             const experimentId = await experimentFor(baseCheck.config);
@@ -85,6 +95,7 @@ export function SubmitSweepForm() {
         }}
       >
         <ExperimentTarget projectId={projectId} target={target} onChange={setTarget} onLoadConfig={(c) => setBase(c as Record<string, unknown>)} />
+        <YamlImport id="sweep-import" what="a whole sweep (name, method, seeds, parameters, base)" onLoad={loadSweep} />
 
         <fieldset id="sweep-space">
           <legend>Search space</legend>
@@ -105,10 +116,11 @@ export function SubmitSweepForm() {
             </div>
             <div className="field">
               <label htmlFor="sweep-seeds">Seeds</label>
-              <input id="sweep-seeds" type="text" value={seeds} onChange={(e) => setSeeds(e.target.value)} aria-describedby="sweep-seeds-help" aria-invalid={seedList === null || undefined} />
+              <input id="sweep-seeds" type="text" value={seeds} onChange={(e) => setSeeds(e.target.value)} aria-describedby="sweep-seeds-help" aria-invalid={seedList === null || !!sweepIssues.seeds || undefined} />
               <p id="sweep-seeds-help" className="help">
                 Each point runs once per seed, e.g. 1, 2, 3; the runs table averages over them.
               </p>
+              {sweepIssues.seeds ? <p className="field-error">{sweepIssues.seeds.join('; ')}</p> : null}
             </div>
             {method === 'random' ? (
               <>
@@ -123,83 +135,7 @@ export function SubmitSweepForm() {
               </>
             ) : null}
           </div>
-          <datalist id="config-paths">
-            {paths.map((p) => (
-              <option key={p} value={p} />
-            ))}
-          </datalist>
-          <div className="table-scroll">
-            <table className="data">
-              <caption className="sr-only">Parameters of the sweep</caption>
-              <thead>
-                <tr>
-                  <th scope="col">config path</th>
-                  <th scope="col">kind</th>
-                  <th scope="col">values (comma-separated) or range</th>
-                  <th scope="col">
-                    <span className="sr-only">Remove</span>
-                  </th>
-                </tr>
-              </thead>
-              <tbody>
-                {rows.map((r, i) => {
-                  const upd = (p: Partial<ParamRow>) => setRows((rs) => rs.map((x) => (x.key === r.key ? { ...x, ...p } : x)));
-                  return (
-                    <tr key={r.key}>
-                      <td>
-                        <label className="sr-only" htmlFor={`param-path-${r.key}`}>
-                          Parameter {i + 1} path
-                        </label>
-                        <input id={`param-path-${r.key}`} type="text" list="config-paths" value={r.path} onChange={(e) => upd({ path: e.target.value })} placeholder="e.g. paradigm.r" />
-                      </td>
-                      <td>
-                        <label className="sr-only" htmlFor={`param-mode-${r.key}`}>
-                          Parameter {i + 1} kind
-                        </label>
-                        <select id={`param-mode-${r.key}`} value={r.mode} onChange={(e) => upd({ mode: e.target.value as ParamRow['mode'] })}>
-                          <option value="values">values</option>
-                          <option value="range">range (random only)</option>
-                        </select>
-                      </td>
-                      <td>
-                        {r.mode === 'values' ? (
-                          <>
-                            <label className="sr-only" htmlFor={`param-values-${r.key}`}>
-                              Parameter {i + 1} values
-                            </label>
-                            <input id={`param-values-${r.key}`} type="text" value={r.values} onChange={(e) => upd({ values: e.target.value })} placeholder="e.g. 0.5, 0.75, 0.9" />
-                          </>
-                        ) : (
-                          <span className="field-inline">
-                            <label htmlFor={`param-min-${r.key}`}>min</label>
-                            <input id={`param-min-${r.key}`} type="number" step="any" style={{ width: '7rem' }} value={r.min} onChange={(e) => upd({ min: e.target.value })} />
-                            <label htmlFor={`param-max-${r.key}`}>max</label>
-                            <input id={`param-max-${r.key}`} type="number" step="any" style={{ width: '7rem' }} value={r.max} onChange={(e) => upd({ max: e.target.value })} />
-                            <label className="field-inline">
-                              <input type="checkbox" checked={r.log} onChange={(e) => upd({ log: e.target.checked })} /> log
-                            </label>
-                            <label className="field-inline">
-                              <input type="checkbox" checked={r.integer} onChange={(e) => upd({ integer: e.target.checked })} /> integer
-                            </label>
-                          </span>
-                        )}
-                      </td>
-                      <td>
-                        <button type="button" className="secondary" onClick={() => setRows((rs) => rs.filter((x) => x.key !== r.key))} aria-label={`Remove parameter ${i + 1}`}>
-                          Remove
-                        </button>
-                      </td>
-                    </tr>
-                  );
-                })}
-              </tbody>
-            </table>
-          </div>
-          <p>
-            <button type="button" className="secondary" onClick={() => setRows((rs) => [...rs, newRow()])}>
-              Add parameter
-            </button>
-          </p>
+          <SweepParameters rows={rows} onChange={setRows} base={base} issues={sweepIssues} method={method} />
           <div aria-live="polite" data-testid="sweep-preview">
             {preview.ok ? (
               <p className="notice">
@@ -213,23 +149,43 @@ export function SubmitSweepForm() {
               </p>
             ) : null}
           </div>
+          <IssueSummary issues={rest} title="Problems in the sweep" />
         </fieldset>
 
         <h2>Base experiment</h2>
         <YamlImport what="the base experiment config" onLoad={setBase} />
-        <ConfigForm value={base} onChange={setBase} issues={baseIssues} />
+        <ConfigForm value={base} onChange={setBase} issues={baseIssues} replaced={replaced} />
 
-        {touched || !preview.ok ? <IssueSummary issues={sweepIssues} title="Problems in the sweep" /> : null}
-        {touched ? <IssueSummary issues={baseIssues} title="Problems in the base experiment" /> : null}
-        {error ? (
-          <p role="alert" className="error">
-            {error}
-          </p>
-        ) : null}
-        <button type="submit" disabled={submitting.loading}>
-          {submitting.loading ? 'Submitting…' : `Submit sweep${preview.ok ? ` (${preview.points.length} runs)` : ''}`}
-        </button>
+        <div className="submit-bar">
+          <button type="submit" disabled={submitting.loading || !ready} aria-describedby="submit-state">
+            {submitting.loading ? 'Submitting…' : `Submit sweep${preview.ok ? ` (${preview.points.length} runs)` : ''}`}
+          </button>
+          <span id="submit-state" className={ready ? 'muted' : 'error'} aria-live="polite" data-testid="submit-state">
+            {ready ? 'Every point is valid.' : `${problems} problem${problems === 1 ? '' : 's'} to fix (shown beside each)`}
+          </span>
+          {!ready ? (
+            <a href={firstProblemAnchor(sweepIssues, baseIssues, rows)} className="link-button">
+              go to the first
+            </a>
+          ) : null}
+          {error ? (
+            <p role="alert" className="error">
+              {error}
+            </p>
+          ) : null}
+        </div>
       </form>
     </>
   );
+}
+
+/** Where "go to the first problem" jumps: a parameter's card, the search space, or a base field. */
+function firstProblemAnchor(sweepIssues: Issues, baseIssues: Issues, rows: readonly ParamRow[]): string {
+  for (const p of Object.keys(sweepIssues)) {
+    const row = rows.find((r) => r.path.trim() && (p === `parameters.${r.path.trim()}` || p.startsWith(`parameters.${r.path.trim()}.`)));
+    if (row) return `#param-path-${row.key}`;
+    if (!p.startsWith('base.')) return '#sweep-space';
+  }
+  const first = Object.keys(baseIssues)[0];
+  return first ? `#${fieldId(first)}` : '#sweep-space';
 }

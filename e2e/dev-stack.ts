@@ -1,0 +1,20 @@
+// Keeps the e2e stack (fresh database, API, worker, `next start`) up for looking at pages by hand or from scripts:
+//   node --import tsx e2e/dev-stack.ts [state.json]
+// writes { apiUrl, webUrl, token } to state.json (default e2e/test-results/dev-stack.json) and runs until SIGINT or
+// SIGTERM, then tears the stack down like a test does.
+import { writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { resultsDir, startStack } from './stack.js';
+
+const out = process.argv[2] ?? join(resultsDir, 'dev-stack.json');
+const stack = await startStack('dev');
+const res = await fetch(stack.apiUrl, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ query: 'mutation { devLogin { token } }' }) });
+const token = ((await res.json()) as { data: { devLogin: { token: string } } }).data.devLogin.token;
+writeFileSync(out, JSON.stringify({ apiUrl: stack.apiUrl, webUrl: stack.webUrl, token }, null, 2));
+console.error(`[dev-stack] up: ${stack.webUrl} (state in ${out}); Ctrl-C stops it`);
+await stack.browser.close();
+await new Promise<void>((resolve) => {
+  process.once('SIGINT', resolve);
+  process.once('SIGTERM', resolve);
+});
+await stack.close();
