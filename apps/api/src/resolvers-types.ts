@@ -116,11 +116,16 @@ export type Experiment = {
   id: Scalars['ID']['output'];
   latestRun?: Maybe<Run>;
   name: Scalars['String']['output'];
+  /** The paradigm of its config (a sweep over kinds has several: see `paradigms`). */
   paradigm: Scalars['String']['output'];
+  /** Every paradigm its config and its runs use, sorted (a sweep over paradigm.kind lists each kind). */
+  paradigms: Array<Scalars['String']['output']>;
   projectId: Scalars['ID']['output'];
   runCount: Scalars['Int']['output'];
   runs: RunConnection;
   sweeps: Array<Sweep>;
+  /** Labels people gave it. */
+  tags: Array<Scalars['String']['output']>;
   updatedAt: Scalars['DateTime']['output'];
 };
 
@@ -238,6 +243,10 @@ export type Mutation = {
   declineProjectInvitation: ProjectInvitation;
   /** Hard delete: the experiment, its sweeps, runs, metrics and stored artifacts. */
   deleteExperiment: DeleteResult;
+  /** Hard delete of one run (cancelled first when queued or running): its metrics, refreshes and stored artifacts. Editors. */
+  deleteRun: DeleteResult;
+  /** Hard delete of a sweep and its runs (cancelled first), as deleteRun for each. Editors. */
+  deleteSweep: DeleteResult;
   /** Local mode only (LOCAL_MODE=true): the demo user's dev token (the demo user is seeded, admin of the demo project, when missing), for the dashboard's dev login. No token needed; answers only the dashboard's origin (CORS_ORIGINS) on a loopback address, the same token until it is revoked or expires (a day); FORBIDDEN otherwise. */
   devLogin: CreatedApiToken;
   /** Admins only: invites an email address (valid 7 days; inviting again renews it). The answer is the same whether or not a user has that address; they join by accepting. */
@@ -251,6 +260,10 @@ export type Mutation = {
   setProjectMemberRole: ProjectMember;
   submitRun: Run;
   submitSweep: Sweep;
+  /** Rename, describe or tag an experiment. Editors. */
+  updateExperiment: Experiment;
+  /** Rename, tag or annotate a run. Editors; BAD_USER_INPUT names the field that is out of bounds. */
+  updateRun: Run;
 };
 
 
@@ -305,6 +318,16 @@ export type MutationDeleteExperimentArgs = {
 };
 
 
+export type MutationDeleteRunArgs = {
+  id: Scalars['ID']['input'];
+};
+
+
+export type MutationDeleteSweepArgs = {
+  id: Scalars['ID']['input'];
+};
+
+
 export type MutationInviteProjectMemberArgs = {
   email: Scalars['String']['input'];
   projectId: Scalars['ID']['input'];
@@ -342,6 +365,18 @@ export type MutationSubmitRunArgs = {
 
 export type MutationSubmitSweepArgs = {
   input: SubmitSweepInput;
+};
+
+
+export type MutationUpdateExperimentArgs = {
+  id: Scalars['ID']['input'];
+  input: UpdateExperimentInput;
+};
+
+
+export type MutationUpdateRunArgs = {
+  id: Scalars['ID']['input'];
+  input: UpdateRunInput;
 };
 
 export type PageInfo = {
@@ -508,6 +543,12 @@ export type Run = {
   maxAttempts: Scalars['Int']['output'];
   /** Window metrics, averaged over buckets of windows on the server when there are more than maxPoints per model. */
   metrics: MetricSeries;
+  /** The name a person gave it, or else what its sweep point varies ("adaptive_d2s · tau=0.5 · budget=0.75 · s1"), or else its config's name and seed. */
+  name: Scalars['String']['output'];
+  /** true when `name` was given by a person (updateRun), false when derived. */
+  named: Scalars['Boolean']['output'];
+  /** Free text people wrote about it. */
+  notes?: Maybe<Scalars['String']['output']>;
   paradigm: Scalars['String']['output'];
   /** The sweep point's overridden parameters (dotted path → value). */
   params?: Maybe<Scalars['JSON']['output']>;
@@ -527,6 +568,8 @@ export type Run = {
   summary?: Maybe<Scalars['JSON']['output']>;
   sweep?: Maybe<Sweep>;
   sweepId?: Maybe<Scalars['ID']['output']>;
+  /** Labels people gave it. */
+  tags: Array<Scalars['String']['output']>;
   /** What a reader must know before trusting the run's results (from its summary), e.g. a dense NE ≥ 1; empty when none. */
   warnings: Array<RunWarning>;
   workerId?: Maybe<Scalars['String']['output']>;
@@ -560,6 +603,8 @@ export type RunFilter = {
   params?: InputMaybe<Array<ParamFilter>>;
   status?: InputMaybe<Array<RunStatus>>;
   sweepId?: InputMaybe<Scalars['ID']['input']>;
+  /** Runs carrying every one of these tags. */
+  tags?: InputMaybe<Array<Scalars['String']['input']>>;
 };
 
 export type RunSort = {
@@ -696,6 +741,24 @@ export type SweepStatus =
   | 'queued'
   | 'running'
   | 'succeeded';
+
+/** What updateExperiment changes; a field left out stays as it is. name: 1..200 characters; description: at most 2,000 (null/"" clears it); tags as for runs. */
+export type UpdateExperimentInput = {
+  description?: InputMaybe<Scalars['String']['input']>;
+  name?: InputMaybe<Scalars['String']['input']>;
+  tags?: InputMaybe<Array<Scalars['String']['input']>>;
+};
+
+/**
+ * What updateRun changes; a field left out stays as it is. name: 1..200 characters, or null/"" to go back to the derived
+ * name. tags: at most 20, each 1..40 characters of letters, digits, space, `_ . : / + -`; duplicates dropped. notes: at
+ * most 10,000 characters, null/"" clears them.
+ */
+export type UpdateRunInput = {
+  name?: InputMaybe<Scalars['String']['input']>;
+  notes?: InputMaybe<Scalars['String']['input']>;
+  tags?: InputMaybe<Array<Scalars['String']['input']>>;
+};
 
 export type User = {
   __typename?: 'User';
@@ -880,6 +943,8 @@ export type ResolversTypes = ResolversObject<{
   SweepConnection: ResolverTypeWrapper<Omit<SweepConnection, 'edges' | 'nodes'> & { edges: Array<ResolversTypes['SweepEdge']>, nodes: Array<ResolversTypes['Sweep']> }>;
   SweepEdge: ResolverTypeWrapper<Omit<SweepEdge, 'node'> & { node: ResolversTypes['Sweep'] }>;
   SweepStatus: SweepStatus;
+  UpdateExperimentInput: UpdateExperimentInput;
+  UpdateRunInput: UpdateRunInput;
   User: ResolverTypeWrapper<UserRow>;
   Viewer: ResolverTypeWrapper<ViewerParent>;
   WindowMetric: ResolverTypeWrapper<WindowMetricParent>;
@@ -933,6 +998,8 @@ export type ResolversParentTypes = ResolversObject<{
   Sweep: SweepRow;
   SweepConnection: Omit<SweepConnection, 'edges' | 'nodes'> & { edges: Array<ResolversParentTypes['SweepEdge']>, nodes: Array<ResolversParentTypes['Sweep']> };
   SweepEdge: Omit<SweepEdge, 'node'> & { node: ResolversParentTypes['Sweep'] };
+  UpdateExperimentInput: UpdateExperimentInput;
+  UpdateRunInput: UpdateRunInput;
   User: UserRow;
   Viewer: ViewerParent;
   WindowMetric: WindowMetricParent;
@@ -997,10 +1064,12 @@ export type ExperimentResolvers<ContextType = ApiContext, ParentType extends Res
   latestRun?: Resolver<Maybe<ResolversTypes['Run']>, ParentType, ContextType>;
   name?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
   paradigm?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  paradigms?: Resolver<Array<ResolversTypes['String']>, ParentType, ContextType>;
   projectId?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
   runCount?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
   runs?: Resolver<ResolversTypes['RunConnection'], ParentType, ContextType, RequireFields<ExperimentRunsArgs, 'first'>>;
   sweeps?: Resolver<Array<ResolversTypes['Sweep']>, ParentType, ContextType>;
+  tags?: Resolver<Array<ResolversTypes['String']>, ParentType, ContextType>;
   updatedAt?: Resolver<ResolversTypes['DateTime'], ParentType, ContextType>;
 }>;
 
@@ -1069,6 +1138,8 @@ export type MutationResolvers<ContextType = ApiContext, ParentType extends Resol
   createProject?: Resolver<ResolversTypes['Project'], ParentType, ContextType, RequireFields<MutationCreateProjectArgs, 'input'>>;
   declineProjectInvitation?: Resolver<ResolversTypes['ProjectInvitation'], ParentType, ContextType, RequireFields<MutationDeclineProjectInvitationArgs, 'id'>>;
   deleteExperiment?: Resolver<ResolversTypes['DeleteResult'], ParentType, ContextType, RequireFields<MutationDeleteExperimentArgs, 'id'>>;
+  deleteRun?: Resolver<ResolversTypes['DeleteResult'], ParentType, ContextType, RequireFields<MutationDeleteRunArgs, 'id'>>;
+  deleteSweep?: Resolver<ResolversTypes['DeleteResult'], ParentType, ContextType, RequireFields<MutationDeleteSweepArgs, 'id'>>;
   devLogin?: Resolver<ResolversTypes['CreatedApiToken'], ParentType, ContextType>;
   inviteProjectMember?: Resolver<ResolversTypes['ProjectInvitation'], ParentType, ContextType, RequireFields<MutationInviteProjectMemberArgs, 'email' | 'projectId' | 'role'>>;
   removeProjectMember?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType, RequireFields<MutationRemoveProjectMemberArgs, 'projectId' | 'userId'>>;
@@ -1077,6 +1148,8 @@ export type MutationResolvers<ContextType = ApiContext, ParentType extends Resol
   setProjectMemberRole?: Resolver<ResolversTypes['ProjectMember'], ParentType, ContextType, RequireFields<MutationSetProjectMemberRoleArgs, 'projectId' | 'role' | 'userId'>>;
   submitRun?: Resolver<ResolversTypes['Run'], ParentType, ContextType, RequireFields<MutationSubmitRunArgs, 'input'>>;
   submitSweep?: Resolver<ResolversTypes['Sweep'], ParentType, ContextType, RequireFields<MutationSubmitSweepArgs, 'input'>>;
+  updateExperiment?: Resolver<ResolversTypes['Experiment'], ParentType, ContextType, RequireFields<MutationUpdateExperimentArgs, 'id' | 'input'>>;
+  updateRun?: Resolver<ResolversTypes['Run'], ParentType, ContextType, RequireFields<MutationUpdateRunArgs, 'id' | 'input'>>;
 }>;
 
 export type PageInfoResolvers<ContextType = ApiContext, ParentType extends ResolversParentTypes['PageInfo'] = ResolversParentTypes['PageInfo']> = ResolversObject<{
@@ -1154,6 +1227,9 @@ export type RunResolvers<ContextType = ApiContext, ParentType extends ResolversP
   id?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
   maxAttempts?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
   metrics?: Resolver<ResolversTypes['MetricSeries'], ParentType, ContextType, RequireFields<RunMetricsArgs, 'maxPoints'>>;
+  name?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  named?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType>;
+  notes?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
   paradigm?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
   params?: Resolver<Maybe<ResolversTypes['JSON']>, ParentType, ContextType>;
   priority?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
@@ -1169,6 +1245,7 @@ export type RunResolvers<ContextType = ApiContext, ParentType extends ResolversP
   summary?: Resolver<Maybe<ResolversTypes['JSON']>, ParentType, ContextType>;
   sweep?: Resolver<Maybe<ResolversTypes['Sweep']>, ParentType, ContextType>;
   sweepId?: Resolver<Maybe<ResolversTypes['ID']>, ParentType, ContextType>;
+  tags?: Resolver<Array<ResolversTypes['String']>, ParentType, ContextType>;
   warnings?: Resolver<Array<ResolversTypes['RunWarning']>, ParentType, ContextType>;
   workerId?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
 }>;

@@ -2,7 +2,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readdir, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { ConfigError, expandSweep, experimentConfig, parameterOrder, parseYamlText, variantsTaking, applyParameter } from './index.js';
+import { ConfigError, expandSweep, experimentConfig, parameterOrder, parseYamlText, pointLabel, variantsTaking, applyParameter } from './index.js';
 
 // The base as the dashboard and the API hold it: fully parsed, so the adaptive kind's options are all present.
 const base = experimentConfig.parse({ data: { source: 'synthetic' }, paradigm: { kind: 'adaptive_d2s', tau: 2, warmupWindows: 1 }, pruning: { budget: 0.75 } });
@@ -173,4 +173,12 @@ test('per-value settings give each kind its own options (defaults per kind), rep
     refused.map((i) => i.path),
     ['parameters.paradigm.kind.set.gradual', 'parameters.paradigm.kind.set.d2s.pruning.budget'],
   );
+});
+
+test('a point is named by what it varies: kinds by value, short unambiguous keys, compact numbers, seed last', () => {
+  assert.equal(pointLabel({ 'pruning.budget': 0.75, 'paradigm.kind': 'adaptive_d2s', 'paradigm.tau': 0.5, seed: 1 }), 'adaptive_d2s · tau=0.5 · budget=0.75 · s1');
+  assert.equal(pointLabel({ 'optimizer.lr': 0.0123456789, seed: 2 }), 'lr=0.01235 · s2');
+  assert.equal(pointLabel({ 'a.x.r': 1, 'b.r': 2 }), 'x.r=1 · b.r=2');
+  assert.equal(pointLabel({ 'model.bottomMlp': [64, 32] }), 'bottomMlp=[64,32]');
+  assert.equal(pointLabel({}), '');
 });

@@ -341,3 +341,29 @@ export function expandSweep(input: unknown): SweepPoint[] {
 function describePoint(a: Record<string, unknown>, seed: number): string {
   return `sweep point ${JSON.stringify(a)} seed ${seed}`;
 }
+
+/** A compact text for a swept value: numbers to 4 significant digits (a random draw's 0.0123456 → 0.01235). */
+export function formatSweepValue(v: unknown): string {
+  if (typeof v === 'number') return Number.isInteger(v) ? String(v) : String(Number(v.toPrecision(4)));
+  return typeof v === 'string' ? v : JSON.stringify(v);
+}
+
+/**
+ * A run's name from what its sweep point varies: a swept discriminator by its value alone, other parameters as
+ * `key=value` with the shortest unambiguous key, the seed last: "adaptive_d2s · tau=0.5 · budget=0.75 · s1".
+ */
+export function pointLabel(params: Record<string, unknown>): string {
+  const keys = Object.keys(params).filter((k) => k !== 'seed');
+  const ordered = keys.sort((a, b) => Number(!discriminatorAt(a)) - Number(!discriminatorAt(b)) || a.localeCompare(b));
+  const short = (k: string) => {
+    const parts = k.split('.');
+    for (let n = 1; n < parts.length; n++) {
+      const tail = parts.slice(-n).join('.');
+      if (!keys.some((o) => o !== k && (o === tail || o.endsWith(`.${tail}`)))) return tail;
+    }
+    return k;
+  };
+  const parts = ordered.map((k) => (discriminatorAt(k) ? formatSweepValue(params[k]) : `${short(k)}=${formatSweepValue(params[k])}`));
+  if ('seed' in params) parts.push(`s${formatSweepValue(params.seed)}`);
+  return parts.join(' · ');
+}

@@ -1,5 +1,6 @@
 import type { Resolvers } from '../resolvers-types.js';
 import type { ApiContext } from '../context.js';
+import { annotationMutations } from './annotations.js';
 import { Mutation } from './mutation.js';
 import { Query } from './query.js';
 import { DateTime, JSONScalar } from './scalars.js';
@@ -23,4 +24,4 @@ function announcingWrites<M extends object>(mutations: M): M {
   return out as M;
 }
 
-export const resolvers: Resolvers = { DateTime, JSON: JSONScalar, Query, Mutation: announcingWrites(Mutation), Subscription, ...typeResolvers, ...memberTypeResolvers };
+export const resolvers: Resolvers = { DateTime, JSON: JSONScalar, Query, Mutation: announcingWrites({ ...Mutation, ...annotationMutations }), Subscription, ...typeResolvers, ...memberTypeResolvers };

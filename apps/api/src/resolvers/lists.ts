@@ -29,16 +29,17 @@ export async function listExperiments(ctx: ApiContext, projectId: string, args: 
 }
 
 /**
- * Each experiment's run count (Experiment.runCount) in one grouped query over the page, answered from the
- * (experimentId, createdAt) index of Run: no query per experiment.
+ * Each experiment's run count (Experiment.runCount) and its runs' paradigms (Experiment.paradigms) in one grouped
+ * query over the page, answered from the (experimentId, createdAt) index of Run: no query per experiment.
  */
-async function withRunCounts<E extends { id: string }>(ctx: ApiContext, experiments: E[]): Promise<(E & { _count: { runs: number } })[]> {
+async function withRunCounts<E extends { id: string }>(ctx: ApiContext, experiments: E[]): Promise<(E & { _count: { runs: number }; _paradigms: string[] })[]> {
   if (!experiments.length) return [];
   const ids = experiments.map((e) => e.id);
-  const counts = await ctx.db.$queryRaw<{ id: string; n: number }[]>`
-    SELECT "experimentId"::text AS id, count(*)::int AS n FROM "Run" WHERE "experimentId" = ANY(${ids}::uuid[]) GROUP BY "experimentId"`;
-  const byId = new Map(counts.map((c) => [c.id, c.n]));
-  return experiments.map((e) => ({ ...e, _count: { runs: byId.get(e.id) ?? 0 } }));
+  const counts = await ctx.db.$queryRaw<{ id: string; n: number; paradigms: string[] }[]>`
+    SELECT "experimentId"::text AS id, count(*)::int AS n, array_agg(DISTINCT paradigm) AS paradigms
+    FROM "Run" WHERE "experimentId" = ANY(${ids}::uuid[]) GROUP BY "experimentId"`;
+  const byId = new Map(counts.map((c) => [c.id, c]));
+  return experiments.map((e) => ({ ...e, _count: { runs: byId.get(e.id)?.n ?? 0 }, _paradigms: byId.get(e.id)?.paradigms ?? [] }));
 }
 
 export function runWhere(projectId: string, filter: RunFilter | null | undefined): Prisma.RunWhereInput {
@@ -48,6 +49,7 @@ export function runWhere(projectId: string, filter: RunFilter | null | undefined
   if (filter?.experimentId) where.experimentId = isUuid(filter.experimentId) ? filter.experimentId : '00000000-0000-0000-0000-000000000000';
   if (filter?.sweepId) where.sweepId = isUuid(filter.sweepId) ? filter.sweepId : '00000000-0000-0000-0000-000000000000';
   if (filter?.paradigm) where.paradigm = filter.paradigm;
+  if (filter?.tags?.length) where.tags = { hasEvery: filter.tags.slice(0, 20) };
   for (const p of filter?.params ?? []) {
     const problem = configPathProblem(p.path);
     if (problem) throw badInput(`params filter path: ${problem}`);

@@ -1,6 +1,5 @@
 import { csvMapping, parseConfig, SOURCE_KINDS, syntheticOptions, experimentConfig } from '@driftprune/config';
-import { newApiToken, runArtifactPrefix, Prisma } from '@driftprune/db';
-import { channels, publishJson } from '@driftprune/runs';
+import { newApiToken, Prisma } from '@driftprune/db';
 import type { MutationResolvers } from '../resolvers-types.js';
 import { requireProject, requireUser } from '../auth.js';
 import type { ApiContext } from '../context.js';
@@ -8,6 +7,7 @@ import { badInput, forbidden, isUuid, notFound, validated } from '../errors.js';
 import { memberMutations } from './members.js';
 import { loadExperiment, loadRun, loadSweep } from '../services/access.js';
 import { cancelRun, configInput, retryRun, submitRun, submitSweep, type RunDeps } from '../services/runs.js';
+import { deleteRunsAndFiles } from '../services/deletion.js';
 
 const deps = (ctx: ApiContext): RunDeps => ({ db: ctx.db, queues: ctx.queues, redis: ctx.redis, prefix: ctx.prefix });
 
@@ -96,21 +96,8 @@ export const Mutation: MutationResolvers = {
   deleteExperiment: async (_p, { id }, ctx) => {
     const exp = await loadExperiment(ctx, id, 'editor');
     const runs = await ctx.db.run.findMany({ where: { experimentId: exp.id }, select: { id: true, status: true } });
-    // Stop what is still queued or running, then delete the rows (cascade), then the stored files. Rows first: a
-    // worker still finishing a window may store a file after this; its Artifact insert then fails on the missing
-    // run and the worker removes the file (apps/worker/src/persist.ts). Files first would let a file stored between
-    // the two steps keep a row that the cascade then drops, leaving the file behind.
-    for (const r of runs)
-      if (r.status === 'queued' || r.status === 'running') {
-        await ctx.db.run.update({ where: { id: r.id }, data: { cancelRequested: true } });
-        await ctx.queues.removeWaiting([r.id]);
-        await publishJson(ctx.redis, channels(ctx.prefix).cancel, { runId: r.id });
-      }
-    const deletedArtifacts = await ctx.db.artifact.count({ where: { run: { experimentId: exp.id } } });
-    await ctx.db.experiment.delete({ where: { id: exp.id } });
-    // a failure here leaves folders without runs, which the workers' orphan sweep removes (reconcile.ts)
-    for (const r of runs) await ctx.store.deletePrefix(runArtifactPrefix(exp.projectId, r.id));
-    return { id: exp.id, deletedRuns: runs.length, deletedArtifacts };
+    const deleted = await deleteRunsAndFiles(ctx, exp.projectId, runs, () => ctx.db.experiment.delete({ where: { id: exp.id } }));
+    return { id: exp.id, ...deleted };
   },
   createApiToken: async (_p, { name, expiresInDays }, ctx) => {
     const p = requireUser(ctx.principal);

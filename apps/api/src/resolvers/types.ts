@@ -1,6 +1,7 @@
 // Field resolvers of the object types: relations, computed fields, and scoped sub-lists.
 import type { Resolvers } from '../resolvers-types.js';
 import { metricSeries } from '../downsample.js';
+import { pointLabel } from '@driftprune/config';
 import { listRuns } from './lists.js';
 
 const ALIVE_MS = 30_000;
@@ -12,9 +13,23 @@ export function runWarnings(summary: unknown): { code: string; message: string }
   return list.filter((w): w is { code: string; message: string } => typeof w?.code === 'string' && typeof w?.message === 'string');
 }
 
+/** A run without a given name: what its sweep point varies, or its config's name and seed. */
+export function runDerivedName(r: { params: unknown; config: unknown; seed: number }): string {
+  const params = r.params && typeof r.params === 'object' && !Array.isArray(r.params) ? (r.params as Record<string, unknown>) : null;
+  const label = params && Object.keys(params).some((k) => k !== 'seed') ? pointLabel(params) : '';
+  if (label) return label;
+  const name = (r.config as { name?: unknown } | null)?.name;
+  return `${typeof name === 'string' ? name : 'run'} · s${r.seed}`;
+}
+
 export const typeResolvers: Resolvers = {
   Experiment: {
     config: (e) => e.config,
+    paradigms: async (e, _a, ctx) => {
+      const known = (e as { _paradigms?: string[] })._paradigms;
+      const used = known ?? (await ctx.db.run.findMany({ where: { experimentId: e.id }, distinct: ['paradigm'], select: { paradigm: true } })).map((r) => r.paradigm);
+      return [...new Set([e.paradigm, ...used])].sort();
+    },
     runCount: (e, _a, ctx) => (e as { _count?: { runs: number } })._count?.runs ?? ctx.db.run.count({ where: { experimentId: e.id } }),
     latestRun: (e, _a, ctx) => ctx.db.run.findFirst({ where: { experimentId: e.id }, orderBy: [{ createdAt: 'desc' }, { id: 'desc' }] }),
     runs: (e, args, ctx) => listRuns(ctx, e.projectId, { ...args, filter: { ...(args.filter ?? {}), experimentId: e.id } }),
@@ -25,6 +40,8 @@ export const typeResolvers: Resolvers = {
     runs: (s, args, ctx) => listRuns(ctx, s.projectId, { ...args, filter: { ...(args.filter ?? {}), sweepId: s.id } }),
   },
   Run: {
+    name: (r) => r.name ?? runDerivedName(r),
+    named: (r) => r.name !== null,
     experiment: async (r, _a, ctx) => (await ctx.db.experiment.findUnique({ where: { id: r.experimentId } }))!,
     sweep: (r, _a, ctx) => (r.sweepId ? ctx.db.sweep.findUnique({ where: { id: r.sweepId } }) : null),
     metrics: (r, args, ctx) => ctx.metricCache.get(r, args, () => metricSeries(ctx.db, { runId: r.id, ...args })),
