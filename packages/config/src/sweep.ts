@@ -32,7 +32,7 @@ export const sweepParameter = z.union([
        * Per value: config paths set on the points that take it, e.g. the options of one paradigm kind,
        * `set: { adaptive_d2s: { paradigm.tau: 0.5 } }` (defaults per kind; not swept, so not in the run's params).
        */
-      set: z.record(z.string(), z.record(pathKey, z.unknown())).optional(),
+      set: z.preprocess(refuseBareProtoKey, z.record(z.string(), z.preprocess(refuseBareProtoKey, z.record(configPath, z.unknown())))).optional(),
     })
     .strict(),
   z

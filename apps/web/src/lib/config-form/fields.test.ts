@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { experimentConfig, PARADIGMS, sweepConfig } from '@driftprune/config';
+import { experimentConfig, PARADIGMS, SOURCE_KINDS, sweepConfig } from '@driftprune/config';
 import { describeObject, leafPaths, parseNumberList, parseScalar, type FieldSpec } from './fields.js';
 import { PARADIGM_HELP, helpFor } from './help.js';
 
@@ -34,7 +34,7 @@ test('the form reads bounds, integers and defaults from the schema', () => {
 });
 
 test('enums, lists and unions map to the right controls', () => {
-  assert.deepEqual((find(fields, 'data.source') as { options: string[] }).options, ['synthetic', 'criteo', 'avazu', 'movielens', 'csv', 'clicks']);
+  assert.deepEqual((find(fields, 'data.source') as { options: string[] }).options, [...SOURCE_KINDS]);
   assert.equal(find(fields, 'model.bottomMlp')?.kind, 'numberList');
   assert.equal(find(fields, 'data.hashSize')?.kind, 'numberOrList');
   assert.equal(find(fields, 'data.csv.dense')?.kind, 'stringList');
