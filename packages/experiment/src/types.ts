@@ -1,28 +1,14 @@
 // The contract between the experiment runner and its hosts (the CLI in-process, the BullMQ worker).
 import type { ExperimentConfig } from '@driftprune/config';
-
-import type { WindowExclusion } from './metrics/metrics.js';
+import type { WindowSummary } from './metrics/metrics.js';
 
 export type ModelRole = 'dense' | 'serving';
 
 /** Metrics of one model on one window, computed before training on that window (progressive validation). */
-export interface WindowMetric {
+export interface WindowMetric extends WindowSummary {
   window: number;
   windowId: string;
   model: ModelRole;
-  rows: number;
-  /** Null when the window holds one label class (its background entropy is 0). */
-  ne: number | null;
-  logLoss: number;
-  /** Null when the window holds one label class. */
-  auc: number | null;
-  /** mean(p) / mean(y); null when the window has no positive. */
-  calibration: number | null;
-  /**
-   * Present when the window is left out of the headline figures (and of adaptive triggers): `one_class`, or
-   * `few_rows` (fewer than evaluation.minClassRows rows of its rarer class). The trace keeps it.
-   */
-  excluded?: WindowExclusion;
   /** Fraction of prunable weights removed in this model (0 for dense). */
   sparsity: number;
   /** Forward FLOPs per sample of this model's MLPs + interaction. */
@@ -88,7 +74,7 @@ export interface RunSummary {
   /** Windows that count in the headline ΔNE figures (after warm-up, with a serving model). */
   evaluationWindows?: number;
   /** Evaluation windows left out of the headline figures, by reason (absent when none). */
-  excludedWindows?: Partial<Record<WindowExclusion, number>>;
+  excludedWindows?: Partial<Record<NonNullable<WindowSummary['excluded']>, number>>;
   meanNEDense?: number;
   meanNEServing?: number;
   /** Serving throughput over dense throughput at each timed batch size (last serving evaluation). */

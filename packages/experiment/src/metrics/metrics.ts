@@ -80,13 +80,20 @@ export function windowExclusion(y: ArrayLike<number>, minClassRows: number): Win
   return rarer < minClassRows ? 'few_rows' : null;
 }
 
+/** A model's metrics on one window. */
 export interface WindowSummary {
   rows: number;
+  /** Null when the window holds one label class (its background entropy is 0). */
   ne: number | null;
   logLoss: number;
+  /** Null when the window holds one label class. */
   auc: number | null;
+  /** mean(p) / mean(y); null when the window has no positive. */
   calibration: number | null;
-  /** Present when the window is left out of the headline figures. */
+  /**
+   * Present when the window is left out of the headline figures (and of adaptive triggers): `one_class`, or
+   * `few_rows` (fewer than evaluation.minClassRows rows of its rarer class). The trace keeps it.
+   */
   excluded?: WindowExclusion;
 }
 
