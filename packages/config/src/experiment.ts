@@ -150,7 +150,8 @@ export const dataConfig = z
     csv: csvMapping.optional(),
     /**
      * The stationary control of any windowed stream (docs/method.md § Stationary controls): the same windows, served
-     * in a deterministic random order (seeded Fisher–Yates) instead of time order; maxWindows then counts served windows.
+     * in a deterministic random order (seeded Fisher–Yates) instead of time order; maxWindows picks the windows (the
+     * first N in time), which are then shuffled.
      */
     shuffleWindows: z.object({ seed: dataSeed('data.shuffleWindows.seed').default(1) }).strict().optional(),
     /** Source clicks: negative sampling and subsampling (defaults when absent). */

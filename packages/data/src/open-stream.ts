@@ -31,9 +31,10 @@ export async function openStream(config: DataConfig | Record<string, unknown>, o
     );
   const c = parsed.data;
   const o = { seed: options.seed ?? 1, trackCollisions: options.trackCollisions };
-  // Shuffled windows: every window of the source is read (maxWindows counts the windows served), then scaled
-  // causally in the order served.
-  let stream = c.shuffleWindows ? shuffledWindows(await openSource({ ...c, maxWindows: undefined }, o), c.shuffleWindows.seed, c.batchSize, c.maxWindows) : await openSource(c, o);
+  // Shuffled windows: the source's windows (its first maxWindows) in a seeded order, then scaled causally in the
+  // order served.
+  let stream = await openSource(c, o);
+  if (c.shuffleWindows) stream = shuffledWindows(stream, c.shuffleWindows.seed, c.batchSize);
   if (denseScalingOf(c) === 'standardize') stream = causallyStandardized(stream);
   return stream;
 }

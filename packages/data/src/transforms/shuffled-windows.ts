@@ -54,9 +54,9 @@ async function load<T extends Float32Array | Int32Array>(path: string, Kind: new
 
 /**
  * `stream`'s windows in the order of `windowOrder(count, seed)`, renumbered 0, 1, … in that order (ids, times and
- * malformed-row counts stay those of the original window); at most `maxWindows` of them.
+ * malformed-row counts stay those of the original window).
  */
-export function shuffledWindows(stream: Stream, seed: number, batchSize: number, maxWindows?: number, spillRoot = tmpdir()): Stream {
+export function shuffledWindows(stream: Stream, seed: number, batchSize: number, spillRoot = tmpdir()): Stream {
   const D = stream.schema.denseNames.length;
   const F = stream.schema.fieldNames.length;
   return {
@@ -71,7 +71,7 @@ export function shuffledWindows(stream: Stream, seed: number, batchSize: number,
           infos.push(info);
         }
         const order = windowOrder(infos.length, seed);
-        for (let index = 0; index < order.length && (maxWindows === undefined || index < maxWindows); index++) {
+        for (let index = 0; index < order.length; index++) {
           const i = order[index];
           const info = infos[i];
           const stem = join(dir, String(i));
