@@ -85,7 +85,7 @@ if [ "$services" = 1 ] && [ ! -s "$DEST/services.tar.xz" ]; then
   cp "$pg"/lib/postgresql/{plpgsql.so,dict_snowball.so} "$s/postgres/lib/postgresql/"
   cp -a "$pg/share/postgresql" "$s/postgres/share/"
   find "$s/postgres/share/postgresql/extension" -type f ! -name 'plpgsql*' -delete
-  SE="$(node -p "require('path').dirname(require.resolve('@prisma/schema-engine-wasm/package.json'))")"
+  SE="$(node -p "require('path').dirname(require.resolve('@prisma/schema-engine-wasm/schema_engine_bg'))")"
   cp -a "$SE/." "$s/schema-engine-wasm/"
   rm -rf "$s/debs"
   tar cf - -C "$tmp" services | xz -T0 -9 > "$DEST/services.tar.xz"

@@ -20,11 +20,28 @@ say() { echo "[on-device $(( $(date +%s) - t0 )) s] $*" >&2; }
 source .gpu-carry/activate.sh
 app=.gpu-carry/app
 work=/tmp/dp-on-device; mkdir -p "$work"
-pack() { # name dir
-  tar czf "$OUT/$1.tgz" -C "$(dirname "$2")" "$(basename "$2")" 2>/dev/null || true
+pack() { # name dir   (models and checkpoints stay behind: results, logs and metrics only)
+  tar czf "$OUT/$1.tgz" --exclude='*.onnx' --exclude='*.ckpt' --exclude=checkpoint --exclude=gpu-checkpoint --exclude='*.cpuprofile' -C "$(dirname "$2")" "$(basename "$2")" 2>/dev/null || true
 }
-cc() { timeout "$1" node "$app/gpu.mjs" cross-check --out "$work/cross-check" ${CC_ARGS:-} >"$work/cross-check.stdout" 2>"$work/cross-check.log"; local rc=$?
-  cp "$work/cross-check.log" "$work/cross-check/" 2>/dev/null; pack cross-check "$work/cross-check"; say "cross-check exit $rc: $(grep -E 'PASS|FAIL|cross-check:' "$work/cross-check.log" | tail -12)"; }
+# cross-check in CC_SHARDS processes side by side (default 3), each with its share of the paradigms (CC_SPECS,
+# default: cross-check's own list), results under cross-check/shard-N/.
+cc() {
+  local specs="${CC_SPECS:-dense,prune_once,gradual,sparse_regrow,d2s,adaptive_d2s,d2s:unstructured,sparse_regrow:unstructured,adaptive_d2s+paradigm.refresh.shadowWindows=1}"
+  local n="${CC_SHARDS:-3}" i=0 pids=() rc=0
+  IFS=, read -ra all <<<"$specs"
+  mkdir -p "$work/cross-check"
+  for ((i = 0; i < n; i++)); do
+    local mine=() j
+    for ((j = i; j < ${#all[@]}; j += n)); do mine+=("${all[j]}"); done
+    [ ${#mine[@]} = 0 ] && continue
+    (IFS=,; timeout "$1" node "$app/gpu.mjs" cross-check --out "$work/cross-check/shard-$i" --paradigms "${mine[*]}" ${CC_ARGS:-} \
+      >"$work/cross-check/shard-$i.stdout" 2>"$work/cross-check/shard-$i.log") &
+    pids+=($!)
+  done
+  for p in "${pids[@]}"; do wait "$p" || rc=$?; done
+  pack cross-check "$work/cross-check"
+  say "cross-check exit $rc: $(cat "$work"/cross-check/shard-*.log | grep -E 'PASS|FAIL|cross-check:|Error' | cut -c1-220)"
+}
 queue() { DP_NO_ACTIVATE=1 timeout "$1" bash scripts/gpu/queue-on-gpu-host.sh --out "$work/queue" >"$work/queue.log" 2>&1; local rc=$?
   cp "$work/queue.log" "$work/queue/" 2>/dev/null; pack queue "$work/queue"; say "queue exit $rc: $(tail -4 "$work/queue.log")"; }
 for spec in "$@"; do

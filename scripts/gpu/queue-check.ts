@@ -1,5 +1,5 @@
 // The client side of scripts/gpu/queue-on-gpu-host.sh, through the public API only:
-//   login --api URL                      a token of the demo user (devLogin, LOCAL_MODE) and its project:
+//   login --api URL --origin ORIGIN      a token of the demo user (devLogin, LOCAL_MODE) and its project:
 //                                        prints TOKEN=… and PROJECT=… lines
 //   wait --api URL --token T --sweep ID --out DIR [--timeout-s 480] [--device webgpu]
 //                                        waits until the sweep's runs have finished, then reads back every run's
@@ -40,8 +40,13 @@ interface RunRow {
 
 async function login(argv: string[]): Promise<number> {
   const api = flag(argv, 'api');
-  const r = await graphql<{ devLogin: { token: string } }>(api, '', 'mutation { devLogin { token } }', {});
-  const token = r.devLogin.token;
+  // The dev login answers the dashboard only: a request from this machine to a loopback address with an Origin
+  // listed in CORS_ORIGINS (apps/api/src/dev-login.ts). This client is on the same machine and says it is that origin.
+  const origin = flag(argv, 'origin');
+  const res = await fetch(api, { method: 'POST', headers: { 'content-type': 'application/json', origin }, body: JSON.stringify({ query: 'mutation { devLogin { token } }' }) });
+  const body = (await res.json()) as { data?: { devLogin: { token: string } }; errors?: { message: string }[] };
+  if (!body.data) throw new Error(`devLogin: HTTP ${res.status} ${JSON.stringify(body.errors ?? body)}`);
+  const token = body.data.devLogin.token;
   const p = await graphql<{ projects: { id: string; slug: string }[] }>(api, token, '{ projects { id slug } }', {});
   const project = p.projects.find((x) => x.slug === 'demo') ?? p.projects[0];
   if (!project) throw new Error('devLogin gave a user without a project');
@@ -106,6 +111,6 @@ export async function queueCheckMain(argv: string[]): Promise<number> {
   const [sub, ...rest] = argv;
   if (sub === 'login') return login(rest);
   if (sub === 'wait') return wait(rest);
-  console.error('usage: queue-check login --api URL | wait --api URL --token T --sweep ID --out DIR [--timeout-s N] [--device webgpu]');
+  console.error('usage: queue-check login --api URL --origin ORIGIN | wait --api URL --token T --sweep ID --out DIR [--timeout-s N] [--device webgpu]');
   return 2;
 }

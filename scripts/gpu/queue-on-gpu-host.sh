@@ -64,7 +64,8 @@ XX
 "${as_pg[@]}" "$svc/postgres/bin/postgres" -D "$work/pg" -p "$PG_PORT" -k "$work/pg" -c listen_addresses=127.0.0.1 -c fsync=off -c synchronous_commit=off -c max_connections=100 >"$work/postgres.log" 2>&1 &
 pids+=($!)
 export DATABASE_URL="postgresql://postgres@127.0.0.1:$PG_PORT/driftprune" REDIS_URL="redis://127.0.0.1:$REDIS_PORT"
-export API_HOST=127.0.0.1 API_PORT LOCAL_MODE=true QUEUE_PREFIX=dpgpu
+# LOCAL_MODE: the dev login gives the demo user's token to a request from this machine with the dashboard's Origin.
+export API_HOST=127.0.0.1 API_PORT LOCAL_MODE=true QUEUE_PREFIX=dpgpu CORS_ORIGINS="http://127.0.0.1:$API_PORT"
 export ARTIFACT_STORE="file:$work/artifacts" WORKER_DIR="$work/runs" WORKER_RECONCILE_MS=0
 for _ in $(seq 1 100); do node -e 'require("net").connect(+process.argv[1], "127.0.0.1").on("connect", () => process.exit(0)).on("error", () => process.exit(1))' "$PG_PORT" && break; sleep 0.2; done
 say "redis :$REDIS_PORT and postgres :$PG_PORT up ($("$svc/postgres/bin/postgres" --version))"
@@ -79,7 +80,7 @@ api="http://127.0.0.1:$API_PORT/graphql"
 node -e 'const u=process.argv[1];const end=Date.now()+60000;(async()=>{while(Date.now()<end){try{const r=await fetch(u);if(r.ok)process.exit(0)}catch{}await new Promise(r=>setTimeout(r,250))}process.exit(1)})()' "http://127.0.0.1:$API_PORT/health" \
   || { say "the API did not answer"; tail -30 "$work/api.log" >&2; exit 1; }
 say "api :$API_PORT and $workers worker(s) with DRIFTPRUNE_DEVICE=$device started"
-eval "$(node "$app/platform.mjs" queue-check login --api "$api" | grep -E '^(TOKEN|PROJECT)=[A-Za-z0-9_-]+$')"
+eval "$(node "$app/platform.mjs" queue-check login --api "$api" --origin "$CORS_ORIGINS" | grep -E '^(TOKEN|PROJECT)=[A-Za-z0-9_-]+$')"
 # The sweep's runs use the device asked for (the sample file says webgpu).
 sed -E "s/device: [a-z]+/device: $device/" "$sweep" >"$work/sweep.yaml"
 node "$app/gpu.mjs" driftprune sweep "$work/sweep.yaml" --api "$api" --token "$TOKEN" --project "$PROJECT" >"$out/sweep.json"
