@@ -58,7 +58,9 @@ export interface Comparison {
   pass: boolean;
 }
 
-const rel = (a: number, b: number) => (a === b ? 0 : Math.abs(a - b) / Math.max(Math.abs(a), Math.abs(b), 1e-12));
+// NE and AUC are null on a one-class window: equal when both are, infinitely apart when only one is.
+const rel = (a: number | null, b: number | null) => (a === b ? 0 : a === null || b === null ? Infinity : Math.abs(a - b) / Math.max(Math.abs(a), Math.abs(b), 1e-12));
+const abs = (a: number | null, b: number | null) => (a === b ? 0 : a === null || b === null ? Infinity : Math.abs(a - b));
 
 /** Compares run `b` against run `a`; windows before `fromWindow` are skipped (e.g. those a resumed run replayed). */
 export function compareRuns(a: RunFiles, b: RunFiles, tol: Tolerance = DEFAULT_TOLERANCE, fromWindow = 0): Comparison {
@@ -79,7 +81,7 @@ export function compareRuns(a: RunFiles, b: RunFiles, tol: Tolerance = DEFAULT_T
     const dNE = rel(x.ne, y.ne);
     maxRelNE = Math.max(maxRelNE, dNE);
     maxRelLogLoss = Math.max(maxRelLogLoss, rel(x.logLoss, y.logLoss));
-    maxAbsAuc = Math.max(maxAbsAuc, Math.abs(x.auc - y.auc));
+    maxAbsAuc = Math.max(maxAbsAuc, abs(x.auc, y.auc));
     if (dNE > tol.relMetric && (firstNEOff < 0 || x.window < firstNEOff)) firstNEOff = x.window;
   }
   const ra = a.refreshes.filter((r) => r.window >= fromWindow);

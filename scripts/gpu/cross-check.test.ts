@@ -28,6 +28,10 @@ test('compareRuns passes float noise and fails a real difference in NE, AUC, wid
   assert.equal(widths.sameWidths, false);
   assert.equal(compareRuns(a, run([metric(0, 0.9)], [refresh(1, { 'top.0': 8 })])).pass, false);
   assert.equal(compareRuns(a, run([metric(0, 0.9), metric(1, 0.8)])).pass, false);
+  // one-class windows: null NE/AUC must be null on both sides
+  const oneClass = (m: WindowMetric): WindowMetric => ({ ...m, ne: null, auc: null });
+  assert.equal(compareRuns(run([oneClass(metric(0, 0.9))]), run([oneClass(metric(0, 0.9))])).pass, true);
+  assert.equal(compareRuns(run([oneClass(metric(0, 0.9))]), run([metric(0, 0.9)])).pass, false);
   // fromWindow skips what came before
   assert.equal(compareRuns(a, run([metric(0, 0.5), metric(1, 0.8)], [refresh(1, { 'top.0': 8 })]), undefined, 1).pass, true);
 });

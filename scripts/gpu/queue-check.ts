@@ -20,7 +20,7 @@ function flag(argv: string[], name: string, fallback?: string): string {
 }
 
 const RUN_FIELDS = `id status device paradigm seed params workerId attempts error startedAt finishedAt
-  summary metrics(maxPoints: 1000) { totalPoints points { window model ne auc logLoss flops sparsity warmup } }
+  summary metrics(maxPoints: 100) { totalPoints points { window model ne auc logLoss flops sparsity warmup } }
   refreshes { window trigger widths flopsRatio }
   servingEvals { window model batchSize p50Ms samplesPerSec parityMaxAbsDiff }
   artifacts { id kind name sizeBytes sha256 downloadPath window }`;
@@ -76,7 +76,10 @@ async function wait(argv: string[]): Promise<number> {
     await new Promise((r) => setTimeout(r, 2000));
   }
   const waitedS = (Date.now() - t0) / 1000;
-  const runs = (await graphql<{ sweep: { runs: { nodes: RunRow[] } } }>(api, token, `query($id: ID!) { sweep(id: $id) { runs(first: 100) { nodes { ${RUN_FIELDS} } } } }`, { id: sweepId })).sweep.runs.nodes;
+  // One query per run: the API prices a query by what it may return (query limits), a sweep's runs in one would not pass.
+  const ids = (await graphql<{ sweep: { runs: { nodes: { id: string }[] } } }>(api, token, 'query($id: ID!) { sweep(id: $id) { runs(first: 50) { nodes { id } } } }', { id: sweepId })).sweep.runs.nodes;
+  const runs: RunRow[] = [];
+  for (const { id } of ids) runs.push((await graphql<{ run: RunRow }>(api, token, `query($id: ID!) { run(id: $id) { ${RUN_FIELDS} } }`, { id })).run);
   const workers = (await graphql<{ workers: { id: string; backend: string; device: string; activeRuns: string[] }[] }>(api, token, '{ workers { id backend device activeRuns } }', {})).workers;
   const problems: string[] = [];
   const downloads: Record<string, { name: string; bytes: number; sha256ok: boolean }[]> = {};

@@ -59,7 +59,8 @@ trap stop_all EXIT INT TERM
 # Redis: no persistence, only this host.
 LD_LIBRARY_PATH="$svc/redis" "$svc/redis/redis-server" --port "$REDIS_PORT" --bind 127.0.0.1 --save '' --appendonly no --dir "$work" >"$work/redis.log" 2>&1 &
 pids+=($!)
-XX
+mkdir -p "$work/pg"
+if [ ${#as_pg[@]} -gt 0 ]; then chown 65534:65534 "$work/pg"; fi
 "${as_pg[@]}" "$svc/postgres/bin/initdb" -D "$work/pg" -U postgres -A trust -E UTF8 --no-locale >"$work/initdb.log" 2>&1 || { cat "$work/initdb.log" >&2; exit 1; }
 "${as_pg[@]}" "$svc/postgres/bin/postgres" -D "$work/pg" -p "$PG_PORT" -k "$work/pg" -c listen_addresses=127.0.0.1 -c fsync=off -c synchronous_commit=off -c max_connections=100 >"$work/postgres.log" 2>&1 &
 pids+=($!)
