@@ -93,7 +93,9 @@ test('submitSweep → jobs → worker → metrics visible through queries and su
     assert.ok(run.artifacts.some((a: { kind: string; name: string }) => a.kind === 'report' && a.name.endsWith('report.html')), 'report.html is stored');
     // the recorded sha256 and size are those of the stored file
     const a = onnx[0];
-    const onDisk = await sha256File(a.uri.replace(/^file:/, ''));
+    // uri names the file inside the store (store:<key>), never the server path of the store itself
+    assert.match(a.uri, /^store:[0-9a-f-]{36}\//);
+    const onDisk = await sha256File(join(h.env.ARTIFACT_STORE.replace(/^file:/, ''), a.uri.replace(/^store:/, '')));
     assert.deepEqual({ sha256: a.sha256, sizeBytes: a.sizeBytes }, onDisk);
   }
   await waitFor('subscription events', async () => metricEvents.length >= 7 && runEvents.some((e) => e.id === runIds[1] && e.status === 'succeeded'), 5_000);

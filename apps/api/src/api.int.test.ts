@@ -112,10 +112,14 @@ test('bad inputs get coded errors and change nothing in the database', async () 
 
 test('depth and complexity limits reject expensive queries before they run', async () => {
   const deep = await h.gql('query($p: ID!) { experiments(projectId: $p) { nodes { runs { nodes { experiment { runs { nodes { experiment { runs { nodes { id } } } } } } } } } } }', { p: h.projectId });
-  assert.equal(code(deep), 'GRAPHQL_VALIDATION_FAILED');
+  assert.equal(deep.status, 400, 'a limit violation is the caller\'s error, not a 500');
+  assert.equal(code(deep), 'BAD_USER_INPUT');
+  assert.equal((deep.errors![0].extensions as { reason?: string }).reason, 'DEPTH_LIMIT');
   assert.match(deep.errors![0].message, /depth/);
   const wide = await h.gql('query($p: ID!) { runs(projectId: $p, first: 200) { nodes { metrics(maxPoints: 10000) { points { ne auc } } } } }', { p: h.projectId });
-  assert.equal(code(wide), 'GRAPHQL_VALIDATION_FAILED');
+  assert.equal(wide.status, 400);
+  assert.equal(code(wide), 'BAD_USER_INPUT');
+  assert.equal((wide.errors![0].extensions as { reason?: string }).reason, 'COMPLEXITY_LIMIT');
   assert.match(wide.errors![0].message, /complexity/);
 });
 

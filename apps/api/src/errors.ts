@@ -9,7 +9,8 @@ export function apiError(code: ErrorCode, message: string, extra: Record<string,
   return new GraphQLError(message, { extensions: { code, ...extra } });
 }
 
-export const badInput = (message: string, issues?: { path: string; message: string }[]) => apiError('BAD_USER_INPUT', message, issues ? { issues } : {});
+export const badInput = (message: string, issues?: { path: string; message: string }[], extra: Record<string, unknown> = {}) =>
+  apiError('BAD_USER_INPUT', message, { ...(issues ? { issues } : {}), ...extra });
 export const unauthenticated = (message = 'an API token is required: send Authorization: Bearer <token>') => apiError('UNAUTHENTICATED', message);
 export const forbidden = (message: string) => apiError('FORBIDDEN', message);
 /** A request (HTTP body or graphql-ws message) over MAX_REQUEST_BYTES: the same error on both transports. */

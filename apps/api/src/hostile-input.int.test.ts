@@ -63,7 +63,10 @@ test('600 aliased introspections without a token are refused before they run; /h
   assert.equal(health.status, 200);
   // under the token bound, the aliases and introspection caps answer, with a code
   const few = await post(JSON.stringify({ query: `{ ${Array.from({ length: 40 }, (_, i) => `a${i}: __typename`).join(' ')} }` }), h.tokens.viewer);
-  assert.equal(few.body.errors![0].extensions!.code, 'GRAPHQL_VALIDATION_FAILED');
+  assert.equal(few.status, 400);
+  assert.equal(few.body.errors![0].extensions!.code, 'BAD_USER_INPUT');
+  assert.equal(few.body.errors![0].extensions!.reason, 'ALIAS_LIMIT');
+  assert.equal(few.body.errors![0].extensions!.http, undefined);
   assert.match(few.body.errors![0].message, /40 aliased fields; the limit is 30/);
   const thrice = await post(JSON.stringify({ query: '{ a: __type(name: "Run") { name } b: __type(name: "Sweep") { name } c: __type(name: "Query") { name } }' }), h.tokens.viewer);
   assert.match(thrice.body.errors![0].message, /__schema\/__type 3 times/);
@@ -98,4 +101,83 @@ test('a response over MAX_RESPONSE_BYTES becomes a coded error (12.5)', async ()
   // the same list without the long field is fine
   const small = await post(JSON.stringify({ query: 'query($p: ID!) { experiments(projectId: $p, first: 50) { nodes { name } } }', variables: { p: h.projectId } }), h.tokens.viewer);
   assert.equal(small.status, 200);
+});
+
+test('NUL bytes anywhere in a request are BAD_USER_INPUT (reason NUL_BYTE), over HTTP and WebSocket, and change nothing (12.7)', async () => {
+  const counts = async () => [await h.db.experiment.count(), await h.db.project.count(), await h.db.dataset.count(), await h.db.apiToken.count()];
+  const before = await counts();
+  const CREATE_EXP = 'mutation($i: CreateExperimentInput!) { createExperiment(input: $i) { id } }';
+  const cases: [string, Record<string, unknown>][] = [
+    [CREATE_EXP, { i: { projectId: h.projectId, name: 'a\u0000b', config: tinyConfig() } }],
+    [CREATE_EXP, { i: { projectId: h.projectId, name: 'ok', description: 'x\u0000', config: tinyConfig() } }],
+    [CREATE_EXP, { i: { projectId: h.projectId, name: 'ok', config: { ...tinyConfig(), name: 'in\u0000config' } } }],
+    [CREATE_EXP, { i: { projectId: h.projectId, name: 'ok', config: { ...tinyConfig(), ['key\u0000']: 1 } } }],
+    ['query($p: ID!) { experiments(projectId: $p, filter: { nameContains: "a\\u0000" }) { totalCount } }', { p: h.projectId }],
+    ['mutation { createApiToken(name: "a\\u0000") { token } }', {}],
+    ['mutation { createProject(input: { name: "p\\u0000" }) { id } }', {}],
+    ['mutation($i: CreateDatasetInput!) { createDataset(input: $i) { id } }', { i: { projectId: h.projectId, name: 'd', kind: 'synthetic', stats: { deep: [{ a: 'x\u0000' }] } } }],
+    ['query($p: ID!) { runs(projectId: $p, filter: { params: [{ path: "name", equals: "a\\u0000" }] }) { totalCount } }', { p: h.projectId }],
+  ];
+  for (const [query, variables] of cases) {
+    const r = await post(JSON.stringify({ query, variables }), h.tokens.admin);
+    assert.equal(r.status, 400, `${query}: ${JSON.stringify(r.body.errors)}`);
+    assert.equal(r.body.errors![0].extensions!.code, 'BAD_USER_INPUT');
+    assert.equal(r.body.errors![0].extensions!.reason, 'NUL_BYTE');
+  }
+  const client = h.ws(h.tokens.admin);
+  const ws = await new Promise<unknown>((resolve) => client.subscribe({ query: CREATE_EXP, variables: cases[0][1] }, { next: resolve, error: resolve, complete: () => resolve('complete') }));
+  assert.match(JSON.stringify(ws), /NUL_BYTE/);
+  assert.deepEqual(await counts(), before, 'nothing was written');
+});
+
+test('forged cursors are BAD_USER_INPUT (reason BAD_CURSOR), never a database error (12.7)', async () => {
+  const enc = (v: unknown) => Buffer.from(JSON.stringify(v)).toString('base64url');
+  const id = '00000000-0000-4000-8000-000000000000';
+  const RUNS = 'query($p: ID!, $a: String, $s: RunSort) { runs(projectId: $p, after: $a, sort: $s) { totalCount } }';
+  const cases: [string, Record<string, unknown>][] = [
+    [RUNS, { a: enc(['2020-01-01T00:00:00Z', 'not-a-uuid']) }],
+    [RUNS, { a: enc(['not a date', id]) }],
+    [RUNS, { a: enc(['abc', id]), s: { field: 'PROGRESS' } }],
+    [RUNS, { a: enc([{ gt: 1 }, id]), s: { field: 'PROGRESS' } }],
+    [RUNS, { a: enc(['o', 1e20]), s: { field: 'STATUS' } }],
+    [RUNS, { a: enc(['o', -1]), s: { field: 'STATUS' } }],
+    [RUNS, { a: enc([1, 2, 3]) }],
+    [RUNS, { a: 'not base64 json' }],
+    ['query($p: ID!, $a: String) { experiments(projectId: $p, after: $a, sort: { field: NAME }) { totalCount } }', { a: enc([5, id]) }],
+    ['query($p: ID!, $a: String) { experiments(projectId: $p, after: $a, sort: { field: NAME }) { totalCount } }', { a: enc(['a\u0000', id]) }],
+    ['query($p: ID!, $a: String) { sweeps(projectId: $p, after: $a) { totalCount } }', { a: enc(['2020', 'zz']) }],
+  ];
+  for (const [query, variables] of cases) {
+    const r = await h.gql(query, { p: h.projectId, ...variables });
+    assert.equal(r.errors?.[0]?.extensions?.code, 'BAD_USER_INPUT', `${JSON.stringify(variables)}: ${JSON.stringify(r.errors)}`);
+    assert.equal((r.errors![0].extensions as { reason?: string }).reason, 'BAD_CURSOR');
+  }
+  // a real cursor still pages
+  const first = await h.gql('query($p: ID!) { experiments(projectId: $p, first: 1, sort: { field: NAME }) { pageInfo { endCursor } } }', { p: h.projectId });
+  const next = await h.gql('query($p: ID!, $a: String) { experiments(projectId: $p, first: 1, after: $a, sort: { field: NAME }) { totalCount } }', { p: h.projectId, a: first.data.experiments.pageInfo.endCursor });
+  assert.equal(next.errors, undefined);
+});
+
+test('nameContains matches %, _ and \\ literally (12.7)', async () => {
+  for (const name of ['wild abc', 'wild x_y', 'wild 50% off', 'wild back\\slash']) await h.createExperiment(name, tinyConfig());
+  const names = async (q: string) =>
+    ((await h.gql('query($p: ID!, $q: String) { experiments(projectId: $p, first: 50, filter: { nameContains: $q }) { nodes { name } } }', { p: h.projectId, q })).data.experiments.nodes as { name: string }[])
+      .map((n) => n.name)
+      .sort();
+  assert.deepEqual(await names('%'), ['wild 50% off']);
+  assert.deepEqual(await names('_'), ['wild x_y']);
+  assert.deepEqual(await names('\\'), ['wild back\\slash']);
+  assert.deepEqual(await names('a%c'), []);
+  assert.deepEqual(await names('WILD A'), ['wild abc'], 'still case-insensitive');
+});
+
+test('Artifact.uri names the file inside the store, not the server path (12.7)', async () => {
+  const runId = await h.submitRun(expId);
+  const key = `${h.projectId}/${runId}/models/dense.onnx`;
+  await h.db.artifact.create({ data: { projectId: h.projectId, runId, kind: 'onnx', name: 'models/dense.onnx', key, sha256: '0'.repeat(64), sizeBytes: 1n } });
+  const r = await h.gql('query($id: ID!) { run(id: $id) { artifacts { uri downloadPath } } }', { id: runId }, h.tokens.viewer);
+  const [a] = r.data.run.artifacts;
+  assert.equal(a.uri, `store:${key}`);
+  assert.ok(!a.uri.includes(h.tmp), 'no server folder in the answer');
+  assert.match(a.downloadPath, /^\/artifacts\/[0-9a-f-]{36}$/);
 });

@@ -14,7 +14,7 @@ test('complexity multiplies list subtrees by their page size', () => {
 test('fragments count, deep and huge queries are rejected with a code', () => {
   const deep = parse('{ a { b { c { d { e { f { g { h { i { j { k } } } } } } } } } } }');
   assert.equal(measure(deep, null).depth, 11);
-  assert.throws(() => enforceLimits(deep, null, {}), (e: any) => e.extensions.code === 'GRAPHQL_VALIDATION_FAILED' && /depth 11/.test(e.message));
+  assert.throws(() => enforceLimits(deep, null, {}), (e: any) => e.extensions.code === 'BAD_USER_INPUT' && e.extensions.reason === 'DEPTH_LIMIT' && /depth 11/.test(e.message));
   const big = parse('fragment R on Run { metrics(maxPoints: 10000) { points { ne auc } } } { runs(projectId: "p", first: 200) { nodes { ...R } } }');
   assert.throws(() => enforceLimits(big, null, {}), /complexity \d+ exceeds/);
   const ok = parse('fragment R on Run { id status } { runs(projectId: "p", first: 50) { nodes { ...R } } }');
@@ -27,7 +27,7 @@ test('introspection fields count: 600 aliased __schema are rejected, one full in
   assert.equal(cost.introspection, 600);
   assert.equal(cost.aliases, 600);
   assert.ok(cost.complexity >= 600 * 5, `introspection fields are priced (${cost.complexity})`);
-  assert.throws(() => enforceLimits(attack, null, {}), (e) => code(e) === 'GRAPHQL_VALIDATION_FAILED');
+  assert.throws(() => enforceLimits(attack, null, {}), (e) => code(e) === 'BAD_USER_INPUT');
   // without aliases the same is still refused: __schema and __type are capped on their own
   const unaliased = parse(`{ ${Array.from({ length: 3 }, () => '__schema { queryType { name } }').join(' ')} }`);
   assert.throws(() => enforceLimits(unaliased, null, {}), /__schema\/__type 3 times/);

@@ -4,7 +4,7 @@
 // page size it asks for (`first`, or `maxPoints` for metric series), using the schema default when the argument is
 // absent. Fragments are measured once each (a chain of fragments that each spread the next twice would otherwise
 // take exponential time to measure).
-import { GraphQLError, Kind, type DocumentNode, type FieldNode, type FragmentDefinitionNode, type OperationDefinitionNode, type SelectionSetNode, type ValueNode } from 'graphql';
+import { BREAK, GraphQLError, Kind, visit, type DocumentNode, type FieldNode, type FragmentDefinitionNode, type OperationDefinitionNode, type SelectionSetNode, type ValueNode } from 'graphql';
 
 export interface Limits {
   maxDepth: number;
@@ -100,20 +100,56 @@ export function measure(doc: DocumentNode, operationName: string | null | undefi
   return walk(op.selectionSet, false, new Set());
 }
 
-const tooExpensive = (message: string, extensions: Record<string, unknown>) => new GraphQLError(message, { extensions: { code: 'GRAPHQL_VALIDATION_FAILED', ...extensions } });
+/** Which limit an operation broke (`extensions.reason`). */
+export type LimitReason = 'DEPTH_LIMIT' | 'COMPLEXITY_LIMIT' | 'ALIAS_LIMIT' | 'INTROSPECTION_LIMIT';
 
-/** Throws a GRAPHQL_VALIDATION_FAILED error when the operation is too deep, too expensive or too repetitive. */
+/** BAD_USER_INPUT with the broken limit as `reason`, the measured value and `limit`; HTTP 400 (not a server fault). */
+const overLimit = (reason: LimitReason, message: string, value: number, limit: number) =>
+  new GraphQLError(message, { extensions: { code: 'BAD_USER_INPUT', reason, value, limit, http: { status: 400 } } });
+
+/** Throws a BAD_USER_INPUT error (reason: which limit) when the operation is too deep, too expensive or too repetitive. */
 export function enforceLimits(doc: DocumentNode, operationName: string | null | undefined, variables: Record<string, unknown> | undefined, limits: Limits = DEFAULT_LIMITS): QueryCost {
   const cost = measure(doc, operationName, variables ?? {});
   const { depth, complexity, aliases, introspection } = cost;
-  if (depth > limits.maxDepth) throw tooExpensive(`query depth ${depth} exceeds the limit of ${limits.maxDepth}`, { depth, limit: limits.maxDepth });
+  if (depth > limits.maxDepth) throw overLimit('DEPTH_LIMIT', `query depth ${depth} exceeds the limit of ${limits.maxDepth}`, depth, limits.maxDepth);
   if (complexity > limits.maxComplexity)
-    throw tooExpensive(`query complexity ${complexity} exceeds the limit of ${limits.maxComplexity}; ask for smaller pages (first, maxPoints)`, { complexity, limit: limits.maxComplexity });
-  if (aliases > limits.maxAliases) throw tooExpensive(`the query has ${aliases} aliased fields; the limit is ${limits.maxAliases}`, { aliases, limit: limits.maxAliases });
+    throw overLimit('COMPLEXITY_LIMIT', `query complexity ${complexity} exceeds the limit of ${limits.maxComplexity}; ask for smaller pages (first, maxPoints)`, complexity, limits.maxComplexity);
+  if (aliases > limits.maxAliases) throw overLimit('ALIAS_LIMIT', `the query has ${aliases} aliased fields; the limit is ${limits.maxAliases}`, aliases, limits.maxAliases);
   if (introspection > limits.maxIntrospection)
-    throw tooExpensive(`the query asks for __schema/__type ${introspection} times; the limit is ${limits.maxIntrospection}`, { introspection, limit: limits.maxIntrospection });
+    throw overLimit('INTROSPECTION_LIMIT', `the query asks for __schema/__type ${introspection} times; the limit is ${limits.maxIntrospection}`, introspection, limits.maxIntrospection);
   return cost;
 }
 
 /** The parser's option that bounds a document's size (and with it the work of validating it). */
 export const parseOptions = (limits: Limits) => ({ maxTokens: limits.maxTokens });
+
+/**
+ * Where a NUL character occurs in the operation's string literals or variables (keys included), or null. Postgres
+ * text and jsonb cannot hold one, so such input is refused here rather than failing in the database.
+ */
+export function findNulByte(doc: DocumentNode, variables: Record<string, unknown> | undefined): string | null {
+  let found: string | null = null;
+  visit(doc, {
+    StringValue(node) {
+      if (node.value.includes('\u0000')) {
+        found = 'a string in the query';
+        return BREAK;
+      }
+    },
+  });
+  if (found) return found;
+  // Iterative: variables can nest as deep as JSON allows.
+  const stack: { value: unknown; path: string }[] = [{ value: variables ?? {}, path: '$' }];
+  while (stack.length) {
+    const { value, path } = stack.pop()!;
+    if (typeof value === 'string') {
+      if (value.includes('\u0000')) return `variable ${path}`;
+    } else if (value && typeof value === 'object') {
+      for (const [k, v] of Object.entries(value)) {
+        if (k.includes('\u0000')) return `a key in variable ${path}`;
+        stack.push({ value: v, path: Array.isArray(value) ? `${path}[${k}]` : `${path}.${k}` });
+      }
+    }
+  }
+  return null;
+}

@@ -1,6 +1,6 @@
 // Cursor pagination: opaque base64url cursors holding the sort key and id of the last row (keyset), or an offset
 // for orderings that cannot be compared in a WHERE clause.
-import { badInput } from './errors.js';
+import { badInput, isUuid } from './errors.js';
 
 export const MAX_PAGE = 200;
 
@@ -21,22 +21,52 @@ export function decodeCursor(cursor: string): unknown[] {
   } catch {
     // fall through
   }
-  throw badInput(`invalid cursor "${cursor.slice(0, 40)}": pass pageInfo.endCursor from the previous page`);
+  throw badInput(`invalid cursor "${cursor.slice(0, 40)}": pass pageInfo.endCursor from the previous page`, undefined, { reason: 'BAD_CURSOR' });
 }
 
 export type Dir = 'asc' | 'desc';
 
+/** The type of a list's sort key: what a cursor's value must be. */
+export type SortKind = 'date' | 'text' | 'number';
+
+const badCursor = (why: string) => badInput(`invalid cursor (${why}): pass pageInfo.endCursor from the previous page`, undefined, { reason: 'BAD_CURSOR' });
+
+/** A cursor's sort value, checked against the list's sort key (cursors are opaque to clients but not trusted). */
+function sortValue(raw: unknown, kind: SortKind): Date | string | number {
+  if (kind === 'date') {
+    const d = typeof raw === 'string' ? new Date(raw) : null;
+    if (!d || Number.isNaN(d.getTime())) throw badCursor('not a date');
+    return d;
+  }
+  if (kind === 'number') {
+    if (typeof raw !== 'number' || !Number.isFinite(raw)) throw badCursor('not a number');
+    return raw;
+  }
+  if (typeof raw !== 'string' || raw.includes('\u0000') || raw.length > 1_000) throw badCursor('not a name');
+  return raw;
+}
+
 /**
- * Prisma `where` for rows after the cursor in the order (field dir, id dir). `value` is the sort value of the last
- * row (dates travel as ISO strings).
+ * Prisma `where` for rows after the cursor in the order (field dir, id dir). The cursor holds the sort value of the
+ * last row (dates as ISO strings) and its id; both are validated, so a forged cursor is BAD_USER_INPUT, never a
+ * database error.
  */
-export function keysetWhere(field: string, dir: Dir, cursor: unknown[], isDate: boolean): Record<string, unknown> {
+export function keysetWhere(field: string, dir: Dir, cursor: unknown[], kind: SortKind): Record<string, unknown> {
   const [raw, id] = cursor;
-  if (typeof id !== 'string') throw badInput('invalid cursor');
-  const value = isDate ? new Date(String(raw)) : raw;
-  if (isDate && Number.isNaN((value as Date).getTime())) throw badInput('invalid cursor');
+  if (typeof id !== 'string' || !isUuid(id)) throw badCursor('not an id');
+  const value = sortValue(raw, kind);
   const op = dir === 'desc' ? 'lt' : 'gt';
   return { OR: [{ [field]: { [op]: value } }, { [field]: value, id: { [op]: id } }] };
+}
+
+/** Largest offset an offset cursor may hold (lists sorted by status): far past any real list, well inside Postgres. */
+export const MAX_OFFSET = 1_000_000_000;
+
+/** The offset of an offset cursor (`["o", n]`). */
+export function offsetOf(cursor: unknown[]): number {
+  const [tag, n] = cursor;
+  if (tag !== 'o' || typeof n !== 'number' || !Number.isInteger(n) || n < 0 || n > MAX_OFFSET) throw badCursor('not an offset');
+  return n;
 }
 
 export interface Connection<T> {

@@ -43,7 +43,7 @@ export type Artifact = {
   runId?: Maybe<Scalars['ID']['output']>;
   sha256: Scalars['String']['output'];
   sizeBytes: Scalars['Float']['output'];
-  /** Where it lives: file:/… or s3://bucket/key. */
+  /** Where it lives inside the artifact store: store:<project>/<run>/…; the store's own location (a server folder or a bucket) is not shown. Download it with downloadPath. */
   uri: Scalars['String']['output'];
   window?: Maybe<Scalars['Int']['output']>;
 };

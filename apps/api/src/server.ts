@@ -16,10 +16,10 @@ import { RunQueues, redisConnection } from '@driftprune/runs';
 import { Authenticator, bearerToken } from './auth.js';
 import { AuthEvents, authChannel } from './auth-events.js';
 import { DevLogin } from './dev-login.js';
-import { formatError, isUuid, payloadTooLarge, unauthenticated } from './errors.js';
+import { apiError, badInput, formatError, isUuid, payloadTooLarge } from './errors.js';
 import type { ApiContext, ApiServices } from './context.js';
 import { checkHealth } from './health.js';
-import { DEFAULT_LIMITS, enforceLimits, parseOptions, type Limits } from './limits.js';
+import { DEFAULT_LIMITS, enforceLimits, findNulByte, parseOptions, type Limits } from './limits.js';
 import { EventHub } from './pubsub.js';
 import { MetricSeriesCache } from './metric-cache.js';
 import { ResponseCache } from './response-cache/response-cache.js';
@@ -56,8 +56,11 @@ export interface ApiServer {
  * should not be able to multiply.
  */
 export function checkOperation(doc: DocumentNode, operationName: string | null | undefined, variables: Record<string, unknown> | undefined, limits: Limits, ctx: ApiContext): void {
+  const nul = findNulByte(doc, variables);
+  if (nul) throw badInput(`${nul} contains a NUL character (\\u0000), which no field accepts`, undefined, { reason: 'NUL_BYTE', http: { status: 400 } });
   const cost = enforceLimits(doc, operationName, variables, limits);
-  if (cost.introspection > 0 && !ctx.principal && !ctx.localMode) throw unauthenticated('introspection (__schema, __type) needs an API token: send Authorization: Bearer <token>');
+  if (cost.introspection > 0 && !ctx.principal && !ctx.localMode)
+    throw apiError('UNAUTHENTICATED', 'introspection (__schema, __type) needs an API token: send Authorization: Bearer <token>', { http: { status: 401 } });
 }
 
 function limitsPlugin(limits: Limits): ApolloServerPlugin<ApiContext> {

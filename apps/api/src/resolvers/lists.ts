@@ -4,7 +4,7 @@ import type { Prisma } from '@driftprune/db';
 import { requireProject } from '../auth.js';
 import type { ApiContext } from '../context.js';
 import { badInput, isUuid } from '../errors.js';
-import { connection, decodeCursor, encodeCursor, keysetWhere, pageSize, type Dir } from '../pagination.js';
+import { connection, decodeCursor, encodeCursor, keysetWhere, offsetOf, pageSize, type Dir } from '../pagination.js';
 import type { ExperimentFilter, ExperimentSort, RunFilter, RunSort, SweepStatus } from '../resolvers-types.js';
 
 interface ListArgs<F, S> {
@@ -20,9 +20,10 @@ export async function listExperiments(ctx: ApiContext, projectId: string, args: 
   const field = args.sort?.field === 'NAME' ? 'name' : 'createdAt';
   const dir: Dir = args.sort?.direction === 'ASC' ? 'asc' : 'desc';
   const base: Prisma.ExperimentWhereInput = { projectId };
-  if (args.filter?.nameContains) base.name = { contains: args.filter.nameContains, mode: 'insensitive' };
+  // LIKE wildcards in the text are matched literally (Prisma passes them through to ILIKE)
+  if (args.filter?.nameContains) base.name = { contains: likeLiteral(args.filter.nameContains), mode: 'insensitive' };
   if (args.filter?.paradigm) base.paradigm = args.filter.paradigm;
-  const where = args.after ? { AND: [base, keysetWhere(field, dir, decodeCursor(args.after), field === 'createdAt')] } : base;
+  const where = args.after ? { AND: [base, keysetWhere(field, dir, decodeCursor(args.after), field === 'createdAt' ? 'date' : field === 'name' ? 'text' : 'number')] } : base;
   const [page, total] = await Promise.all([ctx.db.experiment.findMany({ where, orderBy: [{ [field]: dir }, { id: dir }], take: take + 1 }), ctx.db.experiment.count({ where: base })]);
   const rows = await withRunCounts(ctx, page);
   return connection(rows, take, total, (r) => encodeCursor([field === 'name' ? r.name : r.createdAt.toISOString(), r.id]));
@@ -40,6 +41,11 @@ async function withRunCounts<E extends { id: string }>(ctx: ApiContext, experime
     FROM "Run" WHERE "experimentId" = ANY(${ids}::uuid[]) GROUP BY "experimentId"`;
   const byId = new Map(counts.map((c) => [c.id, c]));
   return experiments.map((e) => ({ ...e, _count: { runs: byId.get(e.id)?.n ?? 0 }, _paradigms: byId.get(e.id)?.paradigms ?? [] }));
+}
+
+/** `text` for a LIKE pattern that matches it literally: `\\`, `%` and `_` escaped with Postgres's default escape `\\`. */
+export function likeLiteral(text: string): string {
+  return text.replace(/[\\%_]/g, (c) => `\\${c}`);
 }
 
 export function runWhere(projectId: string, filter: RunFilter | null | undefined): Prisma.RunWhereInput {
@@ -68,8 +74,7 @@ export async function listRuns(ctx: ApiContext, projectId: string, args: ListArg
   const sortField = args.sort?.field ?? 'CREATED_AT';
   if (sortField === 'STATUS') {
     // enum order cannot be compared in a WHERE through Prisma: page by offset
-    const offset = args.after ? Number(decodeCursor(args.after)[1]) : 0;
-    if (!Number.isInteger(offset) || offset < 0) throw badInput('invalid cursor');
+    const offset = args.after ? offsetOf(decodeCursor(args.after)) : 0;
     const [rows, total] = await Promise.all([
       ctx.db.run.findMany({ where: base, orderBy: [{ status: dir }, { id: dir }], skip: offset, take: take + 1 }),
       ctx.db.run.count({ where: base }),
@@ -77,7 +82,7 @@ export async function listRuns(ctx: ApiContext, projectId: string, args: ListArg
     return connection(rows, take, total, (_r, i) => encodeCursor(['o', offset + i + 1]));
   }
   const field = sortField === 'PROGRESS' ? 'progress' : 'createdAt';
-  const where = args.after ? { AND: [base, keysetWhere(field, dir, decodeCursor(args.after), field === 'createdAt')] } : base;
+  const where = args.after ? { AND: [base, keysetWhere(field, dir, decodeCursor(args.after), field === 'createdAt' ? 'date' : 'number')] } : base;
   const [rows, total] = await Promise.all([ctx.db.run.findMany({ where, orderBy: [{ [field]: dir }, { id: dir }], take: take + 1 }), ctx.db.run.count({ where: base })]);
   return connection(rows, take, total, (r) => encodeCursor([field === 'progress' ? r.progress : r.createdAt.toISOString(), r.id]));
 }
@@ -87,7 +92,7 @@ export async function listSweeps(ctx: ApiContext, projectId: string, args: { fir
   const take = pageSize(args.first);
   const base: Prisma.SweepWhereInput = { projectId };
   if (args.status?.length) base.status = { in: args.status };
-  const where = args.after ? { AND: [base, keysetWhere('createdAt', 'desc', decodeCursor(args.after), true)] } : base;
+  const where = args.after ? { AND: [base, keysetWhere('createdAt', 'desc', decodeCursor(args.after), 'date')] } : base;
   const [rows, total] = await Promise.all([ctx.db.sweep.findMany({ where, orderBy: [{ createdAt: 'desc' }, { id: 'desc' }], take: take + 1 }), ctx.db.sweep.count({ where: base })]);
   return connection(rows, take, total, (r) => encodeCursor([r.createdAt.toISOString(), r.id]));
 }

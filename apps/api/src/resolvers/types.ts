@@ -51,7 +51,8 @@ export const typeResolvers: Resolvers = {
     warnings: (r) => runWarnings(r.summary),
   },
   Artifact: {
-    uri: (a, _args, ctx) => `${ctx.store.url.replace(/\/+$/, '')}/${a.key}`,
+    // the key inside the store: the store's own location (a server folder, a bucket) is not the caller's business
+    uri: (a) => `store:${a.key}`,
     sizeBytes: (a) => Number(a.sizeBytes),
     downloadPath: (a) => `/artifacts/${a.id}`,
   },
