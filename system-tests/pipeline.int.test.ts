@@ -94,7 +94,7 @@ test('submitSweep → jobs → worker → metrics visible through queries and su
     // the recorded sha256 and size are those of the stored file
     const a = onnx[0];
     // uri names the file inside the store (store:<key>), never the server path of the store itself
-    assert.match(a.uri, /^store:[0-9a-f-]{36}\//);
+    assert.match(a.uri, /^store:projects\/[0-9a-f-]{36}\/runs\//);
     const onDisk = await sha256File(join(h.env.ARTIFACT_STORE.replace(/^file:/, ''), a.uri.replace(/^store:/, '')));
     assert.deepEqual({ sha256: a.sha256, sizeBytes: a.sizeBytes }, onDisk);
   }

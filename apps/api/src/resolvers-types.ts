@@ -43,7 +43,7 @@ export type Artifact = {
   runId?: Maybe<Scalars['ID']['output']>;
   sha256: Scalars['String']['output'];
   sizeBytes: Scalars['Float']['output'];
-  /** Where it lives inside the artifact store: store:<project>/<run>/…; the store's own location (a server folder or a bucket) is not shown. Download it with downloadPath. */
+  /** Where it lives inside the artifact store: store:projects/<project>/runs/<run>/…; the store's own location (a server folder or a bucket) is not shown. Download it with downloadPath. */
   uri: Scalars['String']['output'];
   window?: Maybe<Scalars['Int']['output']>;
 };

@@ -1,7 +1,7 @@
 import type { QueryResolvers } from '../resolvers-types.js';
 import { requireProject, requireUser } from '../auth.js';
 import { metricSeries } from '../downsample.js';
-import { notFound } from '../errors.js';
+import { isUuid, notFound } from '../errors.js';
 import { loadExperiment, loadRun, loadRunVersion, loadSweep } from '../services/access.js';
 import { listExperiments, listRuns, listSweeps } from './lists.js';
 import { checkHealth } from '../health.js';
@@ -38,9 +38,15 @@ export const Query: QueryResolvers = {
   },
   sweeps: (_p, args, ctx) => listSweeps(ctx, args.projectId, args),
   sweep: (_p, { id }, ctx) => loadSweep(ctx, id),
-  workers: (_p, _a, ctx) => {
-    requireUser(ctx.principal);
-    return ctx.db.worker.findMany({ orderBy: { heartbeatAt: 'desc' }, take: 200 });
+  workers: async (_p, _a, ctx) => {
+    const p = requireUser(ctx.principal);
+    const rows = await ctx.db.worker.findMany({ orderBy: { heartbeatAt: 'desc' }, take: 200 });
+    // Workers are shared by every project; the runs they hold are not: each caller sees only their projects' runs.
+    const ids = [...new Set(rows.flatMap((w) => w.activeRuns))].filter(isUuid);
+    const visible = new Set(
+      ids.length ? (await ctx.db.run.findMany({ where: { id: { in: ids }, projectId: { in: [...p.roles.keys()] } }, select: { id: true } })).map((r) => r.id) : [],
+    );
+    return rows.map((w) => ({ ...w, activeRuns: w.activeRuns.filter((id) => visible.has(id)) }));
   },
   apiTokens: (_p, _a, ctx) => {
     const p = requireUser(ctx.principal);
