@@ -10,7 +10,7 @@
 #   serving       dense vs pruned ONNX models on the CPU and WebGPU providers → serving.json (scripts/gpu/serving.ts)
 #   bench         bench-gpu: profile, levers, throughput against PyTorch → bench-gpu.json
 #   answer        time to answer: one large run per paradigm on the webgpu device → answer.tgz (scripts/gpu/answer.ts)
-# Extra arguments for a phase come from the environment: CC_ARGS, SERVING_ARGS, BENCH_ARGS, ANSWER_ARGS.
+# Extra arguments for a phase come from the environment: CC_ARGS, QUEUE_ARGS, SERVING_ARGS, BENCH_ARGS, ANSWER_ARGS.
 set -uo pipefail
 OUT="${OUT:-on-device-out}"
 mkdir -p "$OUT"; OUT="$(cd "$OUT" && pwd)"
@@ -42,7 +42,7 @@ cc() {
   pack cross-check "$work/cross-check"
   say "cross-check exit $rc: $(cat "$work"/cross-check/shard-*.log | grep -E 'PASS|FAIL|cross-check:|Error' | cut -c1-220)"
 }
-queue() { DP_NO_ACTIVATE=1 timeout "$1" bash scripts/gpu/queue-on-gpu-host.sh --out "$work/queue" >"$work/queue.log" 2>&1; local rc=$?
+queue() { DP_NO_ACTIVATE=1 timeout "$1" bash scripts/gpu/queue-on-gpu-host.sh --out "$work/queue" ${QUEUE_ARGS:-} >"$work/queue.log" 2>&1; local rc=$?
   cp "$work/queue.log" "$work/queue/" 2>/dev/null; pack queue "$work/queue"; say "queue exit $rc: $(tail -4 "$work/queue.log")"; }
 for spec in "$@"; do
   phase="${spec%%:*}"; limit="${spec#*:}"; [ "$limit" = "$spec" ] && limit=300
