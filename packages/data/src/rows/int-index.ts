@@ -34,18 +34,6 @@ export class IntIndex {
     return this.size - 1;
   }
 
-  /** The slot of `id`, or -1 when it has never been seen. */
-  find(id: number): number {
-    const keys = this.keys;
-    let i = fmix32(id) & this.mask;
-    for (;;) {
-      const k = keys[i];
-      if (k === id) return this.slots[i];
-      if (k === -1) return -1;
-      i = (i + 1) & this.mask;
-    }
-  }
-
   private grow(): void {
     const oldKeys = this.keys;
     const oldSlots = this.slots;
