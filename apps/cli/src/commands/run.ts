@@ -2,7 +2,7 @@
 import { readFile } from 'node:fs/promises';
 import { basename, join } from 'node:path';
 import { experimentConfig, parseConfig, parseConfigPath, parseYamlText, setPath, type ExperimentConfig } from '@driftprune/config';
-import { runExperiment, type RunEvent } from '@driftprune/experiment';
+import { runExperiment, type RunEvent, type RunSummary } from '@driftprune/experiment';
 import { parseFlags, UsageError, type Command } from '../command.js';
 
 const usage = `usage: driftprune run CONFIG.yaml --out DIR [options]
@@ -75,6 +75,11 @@ export function progressPrinter(label: string, stream: NodeJS.WriteStream = proc
   };
 }
 
+/** The run summary's warnings (e.g. a dense NE >= 1), one line each on stderr, so that no reader of the output misses them. */
+export function printWarnings(summary: RunSummary, prefix = ''): void {
+  for (const w of summary.warnings ?? []) console.error(`${prefix}WARNING ${w.code}: ${w.message}`);
+}
+
 export const command: Command = {
   name: 'run',
   summary: 'run one experiment in-process (progress bar, summary.json, report.html)',
@@ -101,7 +106,7 @@ export const command: Command = {
       const summary = await runExperiment({ config, outDir: flags.out, maxWindows, resume: flags.resume === true, signal: controller.signal, onEvent: (e) => printer?.(e), reportTitle });
       if (process.stderr.isTTY && printer) process.stderr.write('\n');
       console.log(JSON.stringify(summary, null, 2));
-      for (const w of summary.warnings ?? []) console.error(`WARNING ${w.code}: ${w.message}`);
+      printWarnings(summary);
       console.error(`wrote ${join(flags.out, 'summary.json')} and ${join(flags.out, 'report.html')}`);
       return 0;
     } catch (e) {

@@ -6,7 +6,7 @@ import { expandSweep, parseConfig, parseYamlText, experimentConfig, sweepConfig 
 import { runExperiment } from '@driftprune/experiment';
 import { parseFlags, UsageError, type Command } from '../command.js';
 import { graphql } from '../graphql.js';
-import { progressPrinter } from './run.js';
+import { printWarnings, progressPrinter } from './run.js';
 
 const usage = `usage: driftprune sweep SWEEP.yaml [options]
 
@@ -94,6 +94,7 @@ export const command: Command = {
         const reportTitle = `${sweep.name} ${JSON.stringify(p.params)}`;
         const summary = await runExperiment({ config: p.config, outDir: dir, maxWindows, signal: controller.signal, onEvent: progressPrinter(`[${i + 1}/${points.length}]`), reportTitle });
         if (process.stderr.isTTY) process.stderr.write('\n');
+        printWarnings(summary, `[${i + 1}/${points.length}] `);
         rows.push(JSON.stringify({ params: p.params, dir, summary }));
         await writeFile(join(out, 'sweep.jsonl'), rows.join('\n') + '\n');
       }
