@@ -9,6 +9,7 @@ import type { EventHub } from './pubsub.js';
 import type { MetricSeriesCache } from './metric-cache.js';
 import type { ResponseCache } from './response-cache/response-cache.js';
 import type { CacheOutcome } from './response-cache/http-handler.js';
+import type { DatasetService } from './datasets/service.js';
 
 export interface ApiServices {
   db: Db;
@@ -31,6 +32,8 @@ export interface ApiServices {
   announceMutation: () => Promise<void>;
   /** Called after a token is revoked or project roles change: other requests and sockets see it at once. */
   announceAuth: (e: AuthEvent) => Promise<void>;
+  /** Uploads, s3:// registrations and data.dataset checks (datasets/service.ts). */
+  datasets: DatasetService;
 }
 
 export interface ApiContext extends ApiServices {

@@ -54,6 +54,21 @@ export type ArtifactKind =
   | 'onnx'
   | 'report';
 
+export type BeginDatasetUploadInput = {
+  fileName: Scalars['String']['input'];
+  /** csv | criteo | avazu (one file, plain or gzip) */
+  kind: Scalars['String']['input'];
+  /** csv: the column mapping (label, time, timeFormat, dense, categorical, delimiter, header). */
+  mapping?: InputMaybe<Scalars['JSON']['input']>;
+  name: Scalars['String']['input'];
+  projectId: Scalars['ID']['input'];
+  /** sha256 (hex) of the whole file; completeDatasetUpload refuses other bytes. */
+  sha256: Scalars['String']['input'];
+  sizeBytes: Scalars['Float']['input'];
+  /** Window rule of the stats: day, week, hour or rows:N (by day where the source has time, else rows:100000). */
+  statsWindow?: InputMaybe<Scalars['String']['input']>;
+};
+
 export type CreateDatasetInput = {
   /** synthetic | criteo | avazu | movielens | csv */
   kind: Scalars['String']['input'];
@@ -89,15 +104,36 @@ export type CreatedApiToken = {
 export type Dataset = {
   __typename?: 'Dataset';
   createdAt: Scalars['DateTime']['output'];
+  /** The uploaded file's name (extensions and Criteo's day_N mean something to the sources). */
+  fileName?: Maybe<Scalars['String']['output']>;
   id: Scalars['ID']['output'];
   /** synthetic | criteo | avazu | movielens | csv */
   kind: Scalars['String']['output'];
+  /** A catalogue entry's location, or the s3:// object a registered dataset points at. */
   location?: Maybe<Scalars['String']['output']>;
   mapping?: Maybe<Scalars['JSON']['output']>;
   name: Scalars['String']['output'];
   projectId: Scalars['ID']['output'];
+  /** While uploading: bytes received so far; resume from here. */
+  receivedBytes?: Maybe<Scalars['Float']['output']>;
+  /** sha256 (hex) of the content: workers fetch, check and cache it by this. */
+  sha256?: Maybe<Scalars['String']['output']>;
+  sizeBytes?: Maybe<Scalars['Float']['output']>;
+  /** Totals (windows, rows, positives, labelRate, badRows) and per-window rows, label rate, new-id share and drift (PSI). */
   stats?: Maybe<Scalars['JSON']['output']>;
+  /** The window rule the stats were computed with. */
+  statsWindow?: Maybe<Scalars['String']['output']>;
+  status: DatasetStatus;
+  /** Where the content is: store (uploaded), s3 (the object at location), or null (a catalogue entry without content). */
+  storage?: Maybe<Scalars['String']['output']>;
+  /** While uploading: PUT the bytes here (same bearer token) with the header Upload-Offset: <receivedBytes>. */
+  uploadPath?: Maybe<Scalars['String']['output']>;
 };
+
+export type DatasetStatus =
+  | 'ready'
+  /** Bytes are arriving: PUT them to uploadPath, then completeDatasetUpload. */
+  | 'uploading';
 
 export type DeleteResult = {
   __typename?: 'DeleteResult';
@@ -230,17 +266,24 @@ export type Mutation = {
   __typename?: 'Mutation';
   /** The invitee only (the signed-in user with the invited email): joins the project with the invited role. */
   acceptProjectInvitation: Membership;
+  /** Starts an upload (the same name, size and sha256 again resumes it): then PUT the bytes to uploadPath and call completeDatasetUpload. Size limit: DATASET_MAX_MB. */
+  beginDatasetUpload: Dataset;
   /** Admins only: withdraws a pending invitation. */
   cancelProjectInvitation: ProjectInvitation;
   cancelRun: Run;
   cancelSweep: Sweep;
+  /** Checks size and sha256, reads the file once for its stats, and stores it: the dataset becomes ready. Content the sources reject drops the upload. */
+  completeDatasetUpload: Dataset;
   createApiToken: CreatedApiToken;
+  /** A catalogue entry (no content): runs cannot use it; push the content with beginDatasetUpload instead. */
   createDataset: Dataset;
   createExperiment: Experiment;
   /** Any signed-in user; the creator becomes the project's admin. */
   createProject: Project;
   /** The invitee only. */
   declineProjectInvitation: ProjectInvitation;
+  /** Deletes a dataset, its upload in progress, and its stored content unless another dataset of the project has the same bytes. Runs that use it fail with DATASET_NOT_FOUND. */
+  deleteDataset: Scalars['ID']['output'];
   /** Hard delete: the experiment, its sweeps, runs, metrics and stored artifacts. */
   deleteExperiment: DeleteResult;
   /** Hard delete of one run (cancelled first when queued or running): its metrics, refreshes and stored artifacts. Editors. */
@@ -251,6 +294,8 @@ export type Mutation = {
   devLogin: CreatedApiToken;
   /** Admins only: invites an email address (valid 7 days; inviting again renews it). The answer is the same whether or not a user has that address; they join by accepting. */
   inviteProjectMember: ProjectInvitation;
+  /** Registers an s3:// object under a data root: hashed and measured now; workers fetch it by that hash. */
+  registerS3Dataset: Dataset;
   /** Admins, or members removing themselves (leaving). The last admin cannot be removed (reason LAST_ADMIN). */
   removeProjectMember: Scalars['Boolean']['output'];
   /** Re-queues a failed or cancelled run (metrics of replayed windows are overwritten, not duplicated). */
@@ -272,6 +317,11 @@ export type MutationAcceptProjectInvitationArgs = {
 };
 
 
+export type MutationBeginDatasetUploadArgs = {
+  input: BeginDatasetUploadInput;
+};
+
+
 export type MutationCancelProjectInvitationArgs = {
   id: Scalars['ID']['input'];
 };
@@ -283,6 +333,11 @@ export type MutationCancelRunArgs = {
 
 
 export type MutationCancelSweepArgs = {
+  id: Scalars['ID']['input'];
+};
+
+
+export type MutationCompleteDatasetUploadArgs = {
   id: Scalars['ID']['input'];
 };
 
@@ -313,6 +368,11 @@ export type MutationDeclineProjectInvitationArgs = {
 };
 
 
+export type MutationDeleteDatasetArgs = {
+  id: Scalars['ID']['input'];
+};
+
+
 export type MutationDeleteExperimentArgs = {
   id: Scalars['ID']['input'];
 };
@@ -332,6 +392,11 @@ export type MutationInviteProjectMemberArgs = {
   email: Scalars['String']['input'];
   projectId: Scalars['ID']['input'];
   role: Role;
+};
+
+
+export type MutationRegisterS3DatasetArgs = {
+  input: RegisterS3DatasetInput;
 };
 
 
@@ -430,6 +495,7 @@ export type ProjectMember = {
 export type Query = {
   __typename?: 'Query';
   apiTokens: Array<ApiToken>;
+  dataset?: Maybe<Dataset>;
   datasets: Array<Dataset>;
   experiment?: Maybe<Experiment>;
   experiments: ExperimentConnection;
@@ -444,6 +510,11 @@ export type Query = {
   sweep?: Maybe<Sweep>;
   sweeps: SweepConnection;
   workers: Array<Worker>;
+};
+
+
+export type QueryDatasetArgs = {
+  id: Scalars['ID']['input'];
 };
 
 
@@ -515,6 +586,17 @@ export type RefreshEvent = {
   trigger: Scalars['String']['output'];
   widths: Scalars['JSON']['output'];
   window: Scalars['Int']['output'];
+};
+
+export type RegisterS3DatasetInput = {
+  /** csv | criteo | avazu */
+  kind: Scalars['String']['input'];
+  mapping?: InputMaybe<Scalars['JSON']['input']>;
+  name: Scalars['String']['input'];
+  projectId: Scalars['ID']['input'];
+  statsWindow?: InputMaybe<Scalars['String']['input']>;
+  /** s3://bucket/key under an s3:// data root (DATA_ROOTS). */
+  uri: Scalars['String']['input'];
 };
 
 export type Role =
@@ -892,12 +974,14 @@ export type ResolversTypes = ResolversObject<{
   ApiToken: ResolverTypeWrapper<ApiTokenRow>;
   Artifact: ResolverTypeWrapper<ArtifactRow>;
   ArtifactKind: ArtifactKind;
+  BeginDatasetUploadInput: BeginDatasetUploadInput;
   Boolean: ResolverTypeWrapper<Scalars['Boolean']['output']>;
   CreateDatasetInput: CreateDatasetInput;
   CreateExperimentInput: CreateExperimentInput;
   CreateProjectInput: CreateProjectInput;
   CreatedApiToken: ResolverTypeWrapper<Omit<CreatedApiToken, 'apiToken'> & { apiToken: ResolversTypes['ApiToken'] }>;
   Dataset: ResolverTypeWrapper<DatasetRow>;
+  DatasetStatus: DatasetStatus;
   DateTime: ResolverTypeWrapper<Scalars['DateTime']['output']>;
   DeleteResult: ResolverTypeWrapper<DeleteResult>;
   Experiment: ResolverTypeWrapper<ExperimentRow>;
@@ -924,6 +1008,7 @@ export type ResolversTypes = ResolversObject<{
   ProjectMember: ResolverTypeWrapper<ProjectMemberParent>;
   Query: ResolverTypeWrapper<Record<PropertyKey, never>>;
   RefreshEvent: ResolverTypeWrapper<RefreshEvent>;
+  RegisterS3DatasetInput: RegisterS3DatasetInput;
   Role: Role;
   Run: ResolverTypeWrapper<RunRow>;
   RunConnection: ResolverTypeWrapper<Omit<RunConnection, 'edges' | 'nodes'> & { edges: Array<ResolversTypes['RunEdge']>, nodes: Array<ResolversTypes['Run']> }>;
@@ -955,6 +1040,7 @@ export type ResolversTypes = ResolversObject<{
 export type ResolversParentTypes = ResolversObject<{
   ApiToken: ApiTokenRow;
   Artifact: ArtifactRow;
+  BeginDatasetUploadInput: BeginDatasetUploadInput;
   Boolean: Scalars['Boolean']['output'];
   CreateDatasetInput: CreateDatasetInput;
   CreateExperimentInput: CreateExperimentInput;
@@ -984,6 +1070,7 @@ export type ResolversParentTypes = ResolversObject<{
   ProjectMember: ProjectMemberParent;
   Query: Record<PropertyKey, never>;
   RefreshEvent: RefreshEvent;
+  RegisterS3DatasetInput: RegisterS3DatasetInput;
   Run: RunRow;
   RunConnection: Omit<RunConnection, 'edges' | 'nodes'> & { edges: Array<ResolversParentTypes['RunEdge']>, nodes: Array<ResolversParentTypes['Run']> };
   RunEdge: Omit<RunEdge, 'node'> & { node: ResolversParentTypes['Run'] };
@@ -1036,13 +1123,21 @@ export type CreatedApiTokenResolvers<ContextType = ApiContext, ParentType extend
 
 export type DatasetResolvers<ContextType = ApiContext, ParentType extends ResolversParentTypes['Dataset'] = ResolversParentTypes['Dataset']> = ResolversObject<{
   createdAt?: Resolver<ResolversTypes['DateTime'], ParentType, ContextType>;
+  fileName?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
   id?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
   kind?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
   location?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
   mapping?: Resolver<Maybe<ResolversTypes['JSON']>, ParentType, ContextType>;
   name?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
   projectId?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
+  receivedBytes?: Resolver<Maybe<ResolversTypes['Float']>, ParentType, ContextType>;
+  sha256?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  sizeBytes?: Resolver<Maybe<ResolversTypes['Float']>, ParentType, ContextType>;
   stats?: Resolver<Maybe<ResolversTypes['JSON']>, ParentType, ContextType>;
+  statsWindow?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  status?: Resolver<ResolversTypes['DatasetStatus'], ParentType, ContextType>;
+  storage?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  uploadPath?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
 }>;
 
 export interface DateTimeScalarConfig extends GraphQLScalarTypeConfig<ResolversTypes['DateTime'], any> {
@@ -1129,19 +1224,23 @@ export type MetricSeriesResolvers<ContextType = ApiContext, ParentType extends R
 
 export type MutationResolvers<ContextType = ApiContext, ParentType extends ResolversParentTypes['Mutation'] = ResolversParentTypes['Mutation']> = ResolversObject<{
   acceptProjectInvitation?: Resolver<ResolversTypes['Membership'], ParentType, ContextType, RequireFields<MutationAcceptProjectInvitationArgs, 'id'>>;
+  beginDatasetUpload?: Resolver<ResolversTypes['Dataset'], ParentType, ContextType, RequireFields<MutationBeginDatasetUploadArgs, 'input'>>;
   cancelProjectInvitation?: Resolver<ResolversTypes['ProjectInvitation'], ParentType, ContextType, RequireFields<MutationCancelProjectInvitationArgs, 'id'>>;
   cancelRun?: Resolver<ResolversTypes['Run'], ParentType, ContextType, RequireFields<MutationCancelRunArgs, 'id'>>;
   cancelSweep?: Resolver<ResolversTypes['Sweep'], ParentType, ContextType, RequireFields<MutationCancelSweepArgs, 'id'>>;
+  completeDatasetUpload?: Resolver<ResolversTypes['Dataset'], ParentType, ContextType, RequireFields<MutationCompleteDatasetUploadArgs, 'id'>>;
   createApiToken?: Resolver<ResolversTypes['CreatedApiToken'], ParentType, ContextType, RequireFields<MutationCreateApiTokenArgs, 'name'>>;
   createDataset?: Resolver<ResolversTypes['Dataset'], ParentType, ContextType, RequireFields<MutationCreateDatasetArgs, 'input'>>;
   createExperiment?: Resolver<ResolversTypes['Experiment'], ParentType, ContextType, RequireFields<MutationCreateExperimentArgs, 'input'>>;
   createProject?: Resolver<ResolversTypes['Project'], ParentType, ContextType, RequireFields<MutationCreateProjectArgs, 'input'>>;
   declineProjectInvitation?: Resolver<ResolversTypes['ProjectInvitation'], ParentType, ContextType, RequireFields<MutationDeclineProjectInvitationArgs, 'id'>>;
+  deleteDataset?: Resolver<ResolversTypes['ID'], ParentType, ContextType, RequireFields<MutationDeleteDatasetArgs, 'id'>>;
   deleteExperiment?: Resolver<ResolversTypes['DeleteResult'], ParentType, ContextType, RequireFields<MutationDeleteExperimentArgs, 'id'>>;
   deleteRun?: Resolver<ResolversTypes['DeleteResult'], ParentType, ContextType, RequireFields<MutationDeleteRunArgs, 'id'>>;
   deleteSweep?: Resolver<ResolversTypes['DeleteResult'], ParentType, ContextType, RequireFields<MutationDeleteSweepArgs, 'id'>>;
   devLogin?: Resolver<ResolversTypes['CreatedApiToken'], ParentType, ContextType>;
   inviteProjectMember?: Resolver<ResolversTypes['ProjectInvitation'], ParentType, ContextType, RequireFields<MutationInviteProjectMemberArgs, 'email' | 'projectId' | 'role'>>;
+  registerS3Dataset?: Resolver<ResolversTypes['Dataset'], ParentType, ContextType, RequireFields<MutationRegisterS3DatasetArgs, 'input'>>;
   removeProjectMember?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType, RequireFields<MutationRemoveProjectMemberArgs, 'projectId' | 'userId'>>;
   retryRun?: Resolver<ResolversTypes['Run'], ParentType, ContextType, RequireFields<MutationRetryRunArgs, 'id'>>;
   revokeApiToken?: Resolver<ResolversTypes['ApiToken'], ParentType, ContextType, RequireFields<MutationRevokeApiTokenArgs, 'id'>>;
@@ -1186,6 +1285,7 @@ export type ProjectMemberResolvers<ContextType = ApiContext, ParentType extends 
 
 export type QueryResolvers<ContextType = ApiContext, ParentType extends ResolversParentTypes['Query'] = ResolversParentTypes['Query']> = ResolversObject<{
   apiTokens?: Resolver<Array<ResolversTypes['ApiToken']>, ParentType, ContextType>;
+  dataset?: Resolver<Maybe<ResolversTypes['Dataset']>, ParentType, ContextType, RequireFields<QueryDatasetArgs, 'id'>>;
   datasets?: Resolver<Array<ResolversTypes['Dataset']>, ParentType, ContextType, RequireFields<QueryDatasetsArgs, 'projectId'>>;
   experiment?: Resolver<Maybe<ResolversTypes['Experiment']>, ParentType, ContextType, RequireFields<QueryExperimentArgs, 'id'>>;
   experiments?: Resolver<ResolversTypes['ExperimentConnection'], ParentType, ContextType, RequireFields<QueryExperimentsArgs, 'first' | 'projectId'>>;

@@ -1,6 +1,7 @@
 // The API process: express 5 + Apollo Server 5 over HTTP and graphql-ws on the same port and path.
 import { createServer, type Server } from 'node:http';
 import { readFileSync } from 'node:fs';
+import { resolve } from 'node:path';
 import type { AddressInfo } from 'node:net';
 import express, { type NextFunction, type Request, type Response } from 'express';
 import cors from 'cors';
@@ -11,7 +12,8 @@ import { makeExecutableSchema } from '@graphql-tools/schema';
 import type { DocumentNode } from 'graphql';
 import { Redis } from 'ioredis';
 import { dashboardOrigins, loadEnv, type Env } from '@driftprune/config';
-import { createArtifactStore, createDb, type Db } from '@driftprune/db';
+import { createArtifactStore, createDb, s3ClientFromEnv, type Db } from '@driftprune/db';
+import { DataRoots } from '@driftprune/datasets';
 import { RunQueues, redisConnection } from '@driftprune/runs';
 import { Authenticator, bearerToken } from './auth.js';
 import { AuthEvents, authChannel } from './auth-events.js';
@@ -28,9 +30,13 @@ import { graphqlHttpHandler, responseCachePlugin } from './response-cache/http-h
 import { announceMutation, invalidateOnEvents } from './response-cache/invalidation.js';
 import { resolvers } from './resolvers/index.js';
 import { serveGraphqlWs } from './ws-server.js';
+import { DatasetService } from './datasets/service.js';
+import { mountDatasetUploads } from './datasets/http.js';
 
 export const typeDefs = readFileSync(new URL('./schema.graphql', import.meta.url), 'utf8');
 export const VERSION = '0.1.0';
+/** An upload with no chunk for this long is abandoned: its row and staged bytes are removed. */
+const UPLOAD_ABANDONED_MS = 24 * 3_600_000;
 
 export interface ApiServerOptions {
   env?: Env;
@@ -94,12 +100,13 @@ export async function startApiServer(opts: ApiServerOptions = {}): Promise<ApiSe
   await hub.whenReady();
   const responseCache = new ResponseCache({ ttlMs: env.API_RESPONSE_CACHE_MS, maxBytes: env.API_RESPONSE_CACHE_MB * 2 ** 20 });
   invalidateOnEvents(responseCache, hub);
+  const store = createArtifactStore(env);
   const services: ApiServices = {
     db,
     redis,
     hub,
     queues: new RunQueues(redisConnection(env.REDIS_URL), env.QUEUE_PREFIX),
-    store: createArtifactStore(env),
+    store,
     prefix: env.QUEUE_PREFIX,
     version: VERSION,
     localMode: env.LOCAL_MODE,
@@ -108,7 +115,21 @@ export async function startApiServer(opts: ApiServerOptions = {}): Promise<ApiSe
     announceMutation: () => announceMutation(responseCache, redis, hub.channels.changed),
     announceAuth: (e) => authEvents.announce(e),
     devLogin: new DevLogin(db, origins, (e) => authEvents.announce(e)),
+    datasets: new DatasetService({
+      db,
+      store,
+      roots: DataRoots.parse(env.DATA_ROOTS),
+      uploadDir: resolve(env.UPLOAD_DIR),
+      maxBytes: env.DATASET_MAX_MB * 2 ** 20,
+      s3: env.S3_ACCESS_KEY_ID && env.S3_SECRET_ACCESS_KEY ? () => s3ClientFromEnv(env) : null,
+      log,
+    }),
   };
+  // uploads nobody continued for a day (and staging left by deleted rows) are removed at start, then hourly
+  const sweepUploads = () => services.datasets.sweepAbandoned(UPLOAD_ABANDONED_MS).catch((e) => log(`upload sweep failed: ${(e as Error).message}`));
+  void sweepUploads();
+  const uploadSweeper = setInterval(sweepUploads, 3_600_000);
+  uploadSweeper.unref();
 
   const schema = makeExecutableSchema({ typeDefs, resolvers: resolvers as never });
   const app = express();
@@ -170,6 +191,7 @@ export async function startApiServer(opts: ApiServerOptions = {}): Promise<ApiSe
       res.status(404).json({ error: `artifact ${id} is listed but its file is missing from the store: ${e instanceof Error ? e.message : String(e)}`, code: 'NOT_FOUND' });
     }
   });
+  mountDatasetUploads(app, (token) => auth.authenticate(token), services.datasets, log);
   app.get('/health', health);
   app.get('/healthz', health);
   app.use(
@@ -206,6 +228,7 @@ export async function startApiServer(opts: ApiServerOptions = {}): Promise<ApiSe
     port,
     services,
     async close() {
+      clearInterval(uploadSweeper);
       await apollo.stop();
       await hub.close();
       await services.queues.close();

@@ -1,2 +1,4 @@
 export { selectBackend } from './device.js';
 export { startWorker, type WorkerHandle, type WorkerOptions, type Runner } from './worker.js';
+// the fleet test's scale probe writes window metrics exactly as a worker does
+export { upsertMetrics } from './persist.js';

@@ -7,9 +7,9 @@ import { join, resolve } from 'node:path';
 import { DelayedError, UnrecoverableError, Worker as BullWorker, type Job } from 'bullmq';
 import { Redis } from 'ioredis';
 import { experimentConfig, loadEnv, parseConfig, type Env } from '@driftprune/config';
-import { createArtifactStore, createDb, DirectoryStore, Prisma, refreshSweepStatus, type ArtifactStore, type Db, type Run } from '@driftprune/db';
+import { createArtifactStore, createDb, DatasetRepository, DirectoryStore, s3ClientFromEnv, Prisma, refreshSweepStatus, type ArtifactStore, type Db, type Run } from '@driftprune/db';
 import type { RunEvent, RunOptions, RunSummary } from '@driftprune/experiment';
-import { DataRoots, isPermanentDataError, RunDataResolver, type PreparedRunData } from '@driftprune/datasets';
+import { DataRoots, DatasetCache, isPermanentDataError, RunDataResolver, StoredDatasets, type PreparedRunData } from '@driftprune/datasets';
 import { channels, publishJson, queueNamesForBackend, reconcileRuns, redisConnection, RunQueues, type Backend, type CancelMessage, type ChangedMessage, type RunJobData } from '@driftprune/runs';
 import { restoreCheckpoint, RunDeletedError, storeArtifact, storeCheckpoint, upsertMetrics, upsertRefresh, upsertServing } from './persist.js';
 import { selectBackend } from './device.js';
@@ -54,7 +54,12 @@ export async function startWorker(opts: WorkerOptions = {}): Promise<WorkerHandl
   const dataRoots = DataRoots.parse(env.DATA_ROOTS);
   dataRoots.assertSeparateFrom(workDir, 'WORKER_DIR');
   if (store instanceof DirectoryStore) dataRoots.assertSeparateFrom(store.root, 'ARTIFACT_STORE');
-  const runData = new RunDataResolver(dataRoots);
+  // registered datasets: fetched by hash into a bounded cache on this worker's disk
+  const cacheDir = resolve(env.DATASET_CACHE_DIR ?? join(workDir, 'datasets'));
+  dataRoots.assertSeparateFrom(cacheDir, 'DATASET_CACHE_DIR');
+  const datasetCache = new DatasetCache(cacheDir, env.DATASET_CACHE_MB * 2 ** 20, log);
+  const s3 = env.S3_ACCESS_KEY_ID && env.S3_SECRET_ACCESS_KEY ? () => s3ClientFromEnv(env) : null;
+  const runData = new RunDataResolver(dataRoots, new StoredDatasets(new DatasetRepository(db), store, datasetCache, dataRoots, s3));
   const ch = channels(env.QUEUE_PREFIX);
   const pub = new Redis(env.REDIS_URL, { maxRetriesPerRequest: null });
   const sub = new Redis(env.REDIS_URL, { maxRetriesPerRequest: null });

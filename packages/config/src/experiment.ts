@@ -122,8 +122,13 @@ export type CsvMapping = z.infer<typeof csvMapping>;
 export const dataConfig = z
   .object({
     source: z.enum(SOURCE_KINDS, { error: `data.source must be one of ${SOURCE_KINDS.join(', ')}` }),
-    /** File or directory; required for every source but synthetic. */
+    /** File or directory; required for every source but synthetic, unless `dataset` names registered content. */
     path: z.string().min(1).optional(),
+    /** A registered dataset of the project (its id), instead of `path`: the platform's workers fetch its content. */
+    dataset: z
+      .string()
+      .regex(/^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i, 'data.dataset must be a dataset id')
+      .optional(),
     window: windowRule.default('day'),
     batchSize: positiveInt('data.batchSize').max(1 << 20).default(512),
     /** Stop after this many windows (all when absent). */
@@ -159,9 +164,12 @@ export const dataConfig = z
   })
   .strict()
   .superRefine((d, ctx) => {
-    if (d.source !== 'synthetic' && !d.path)
-      ctx.addIssue({ code: 'custom', path: ['path'], message: `data.path is required for source ${d.source}` });
-    if (d.source === 'csv' && !d.csv)
+    if (d.source !== 'synthetic' && !d.path && !d.dataset)
+      ctx.addIssue({ code: 'custom', path: ['path'], message: `data.path is required for source ${d.source} (or data.dataset, a registered dataset's id)` });
+    if (d.path && d.dataset) ctx.addIssue({ code: 'custom', path: ['dataset'], message: 'give data.path or data.dataset, not both' });
+    if (d.source === 'synthetic' && d.dataset) ctx.addIssue({ code: 'custom', path: ['dataset'], message: 'the synthetic source reads no dataset' });
+    // a registered csv dataset carries its column mapping; the platform fills data.csv from it
+    if (d.source === 'csv' && !d.csv && !d.dataset)
       ctx.addIssue({ code: 'custom', path: ['csv'], message: 'data.csv (the column mapping) is required for source csv' });
     if (d.clicks && d.source !== 'clicks')
       ctx.addIssue({ code: 'custom', path: ['clicks'], message: `data.clicks applies to source clicks only (this is ${d.source}): remove it` });

@@ -30,6 +30,8 @@ export async function openStream(config: DataConfig | Record<string, unknown>, o
       `invalid data config: ${parsed.error.issues.map((i) => `${i.path.join('.') || '(root)'}: ${i.message}`).join('; ')}`,
     );
   const c = parsed.data;
+  if (c.dataset && !c.path)
+    throw new DataError('BAD_OPTIONS', 'data.dataset names a dataset registered on the platform, which only its workers fetch; give data.path to read a file here');
   const o = { seed: options.seed ?? 1, trackCollisions: options.trackCollisions };
   // Shuffled windows: the source's windows (its first maxWindows) in a seeded order, then scaled causally in the
   // order served.

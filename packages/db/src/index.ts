@@ -1,8 +1,10 @@
-// @driftprune/db: the Prisma client, migrations, artifact store, API token hashing, sweep status bookkeeping.
+// @driftprune/db: the Prisma client, migrations, artifact store, API token hashing, sweep status bookkeeping, datasets.
 export * from './client.js';
 export * from './database.js';
 export * from './artifacts/store.js';
 export * from './artifacts/orphans.js';
+export { S3Client, type S3Options } from './artifacts/s3.js';
+export * from './datasets.js';
 export * from './tokens.js';
 export * from './sweeps.js';
 export { createMigration, deployMigrations, migrationsDir, schemaPath } from './migrate/migrations.js';
@@ -23,4 +25,4 @@ export type {
   Artifact,
   Worker,
 } from '../generated/prisma/client.js';
-export type { Role, RunStatus, SweepStatus, ModelRole, ArtifactKind, InvitationStatus } from '../generated/prisma/enums.js';
+export type { Role, RunStatus, SweepStatus, ModelRole, ArtifactKind, InvitationStatus, DatasetStatus } from '../generated/prisma/enums.js';

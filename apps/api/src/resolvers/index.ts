@@ -7,6 +7,7 @@ import { DateTime, JSONScalar } from './scalars.js';
 import { Subscription } from './subscription.js';
 import { typeResolvers } from './types.js';
 import { memberTypeResolvers } from './members.js';
+import { datasetFields, datasetMutations, datasetQueries } from '../datasets/resolvers.js';
 
 type MutationResolver = (parent: unknown, args: unknown, ctx: ApiContext, info: unknown) => unknown;
 
@@ -24,4 +25,13 @@ function announcingWrites<M extends object>(mutations: M): M {
   return out as M;
 }
 
-export const resolvers: Resolvers = { DateTime, JSON: JSONScalar, Query, Mutation: announcingWrites({ ...Mutation, ...annotationMutations }), Subscription, ...typeResolvers, ...memberTypeResolvers };
+export const resolvers: Resolvers = {
+  DateTime,
+  JSON: JSONScalar,
+  Query: { ...Query, ...datasetQueries },
+  Mutation: announcingWrites({ ...Mutation, ...annotationMutations, ...datasetMutations }),
+  Subscription,
+  ...typeResolvers,
+  ...memberTypeResolvers,
+  Dataset: datasetFields,
+};

@@ -9,7 +9,13 @@ import { loadExperiment, loadRun, loadSweep } from '../services/access.js';
 import { cancelRun, configInput, retryRun, submitRun, submitSweep, type RunDeps } from '../services/runs.js';
 import { deleteRunsAndFiles } from '../services/deletion.js';
 
-const deps = (ctx: ApiContext): RunDeps => ({ db: ctx.db, queues: ctx.queues, redis: ctx.redis, prefix: ctx.prefix });
+const deps = (ctx: ApiContext): RunDeps => ({
+  db: ctx.db,
+  queues: ctx.queues,
+  redis: ctx.redis,
+  prefix: ctx.prefix,
+  bindData: (projectId, config) => ctx.datasets.bindConfig(projectId, config),
+});
 
 function nonEmpty(value: string, what: string, max = 200): string {
   const v = value.trim();
@@ -66,7 +72,7 @@ export const Mutation: MutationResolvers = {
     const p = requireUser(ctx.principal);
     requireProject(p, input.projectId, 'editor');
     const name = nonEmpty(input.name, 'name');
-    const config = validated(() => parseConfig(experimentConfig, configInput(input.config, 'experiment config'), 'experiment config'));
+    const config = await ctx.datasets.bindConfig(input.projectId, validated(() => parseConfig(experimentConfig, configInput(input.config, 'experiment config'), 'experiment config')));
     if (input.datasetId) {
       const ds = isUuid(input.datasetId) ? await ctx.db.dataset.findUnique({ where: { id: input.datasetId } }) : null;
       if (!ds || ds.projectId !== input.projectId) throw notFound('dataset', input.datasetId);

@@ -13,6 +13,8 @@ export interface RunDeps {
   queues: RunQueues;
   redis: Publisher;
   prefix: string;
+  /** Checks a config's data.dataset against the project's datasets (and fills a csv mapping from it). */
+  bindData?: (projectId: string, config: ExperimentConfig) => Promise<ExperimentConfig>;
 }
 
 /** A config may arrive as a JSON object or as YAML/JSON text. */
@@ -61,6 +63,7 @@ export async function submitRun(deps: RunDeps, exp: Experiment, input: { config?
   const raw = input.config != null ? configInput(input.config, 'run config') : exp.config;
   let config = validated(() => parseConfig(experimentConfig, raw, 'run config'));
   if (input.seed != null) config = validated(() => parseConfig(experimentConfig, { ...config, seed: input.seed }, 'run config'));
+  if (deps.bindData) config = await deps.bindData(exp.projectId, config);
   const run = await deps.db.run.create({ data: runData(exp, config, { priority, maxAttempts }) });
   await enqueueAll(deps, [run]);
   await announce(deps, run);
@@ -78,7 +81,17 @@ export async function submitSweep(deps: RunDeps, exp: Experiment, input: { sweep
   const method = (sweepInput as { method?: string }).method ?? 'grid';
   const seeds = [...new Set(points.map((p) => p.seed))];
   const sweepId = randomUUID();
-  const data = points.map((p) => runData(exp, p.config, { sweepId, params: p.params, priority, maxAttempts }));
+  // a sweep may vary data.dataset: every point is checked (once per distinct dataset)
+  const bound = new Map<string, Promise<ExperimentConfig['data']>>();
+  const bind = async (c: ExperimentConfig) => {
+    if (!deps.bindData || !c.data.dataset) return c;
+    const key = JSON.stringify([c.data.dataset, c.data.source, c.data.csv ?? null]);
+    if (!bound.has(key)) bound.set(key, deps.bindData(exp.projectId, c).then((b) => b.data));
+    // binding only adds a csv mapping; every other data field stays the point's own
+    return { ...c, data: { ...c.data, csv: (await bound.get(key)!).csv } };
+  };
+  const configs = await Promise.all(points.map((p) => bind(p.config)));
+  const data = points.map((p, i) => runData(exp, configs[i], { sweepId, params: p.params, priority, maxAttempts }));
   await deps.db.$transaction([
     deps.db.sweep.create({
       data: {

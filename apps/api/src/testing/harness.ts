@@ -47,6 +47,7 @@ export async function startHarness(name: string, envOverrides: Record<string, st
     QUEUE_PREFIX: `dptest_${suffix}`,
     ARTIFACT_STORE: `file:${join(tmp, 'artifacts')}`,
     WORKER_DIR: join(tmp, 'work'),
+    UPLOAD_DIR: join(tmp, 'uploads'),
     MAX_REQUEST_BYTES: '200000',
     ...envOverrides,
   };

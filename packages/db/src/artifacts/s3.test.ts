@@ -9,6 +9,7 @@ import { join } from 'node:path';
 import S3rver from 's3rver';
 import { createArtifactStore, S3Store } from './store.js';
 import { sweepOrphanRunFolders } from './orphans.js';
+import { startS3Standin } from '../testing/s3-standin.js';
 
 test('s3 store: put (sha256, size), get, download, delete by prefix; an unknown access key is refused', async () => {
   const dir = await mkdtemp(join(tmpdir(), 'dp-s3-'));
@@ -40,38 +41,11 @@ test('s3 store: put (sha256, size), get, download, delete by prefix; an unknown 
   }
 });
 
-type ListObjects = (bucket: string, o: { delimiter?: string; prefix?: string }) => Promise<{ objects: { key: string }[]; commonPrefixes: string[]; isTruncated: boolean }>;
-
-/**
- * s3rver 3.7.1 answers a delimiter listing from a directory walk that skips every folder two levels below the prefix,
- * so `prefix=projects/&delimiter=/` finds no project whose objects sit deeper than projects/<p>/<file> (S3 itself lists
- * them). Its store is given the listing S3 specifies, computed from its own full listing; the HTTP side (query
- * parsing, SigV4 check, ListObjectsV2 XML) stays s3rver's.
- */
-function fixDelimiterListing(server: S3rver): void {
-  const store = (server as unknown as { store: { listObjects: ListObjects } }).store;
-  const full = store.listObjects.bind(store);
-  store.listObjects = async (bucket, o) => {
-    if (!o.delimiter) return full(bucket, o);
-    const all = await full(bucket, { ...o, delimiter: '' });
-    const prefix = o.prefix ?? '';
-    const folderOf = (key: string) => {
-      const i = key.indexOf(o.delimiter!, prefix.length);
-      return i === -1 ? null : key.slice(0, i + o.delimiter!.length);
-    };
-    return {
-      objects: all.objects.filter((x) => folderOf(x.key) === null),
-      commonPrefixes: [...new Set(all.objects.map((x) => folderOf(x.key)).filter((f): f is string => f !== null))].sort(),
-      isTruncated: all.isTruncated,
-    };
-  };
-}
-
 test('s3 store: run folders listed with a delimiter, objects with their dates; the orphan sweep removes a deleted run', async () => {
   const dir = await mkdtemp(join(tmpdir(), 'dp-s3-'));
-  const server = new S3rver({ port: 0, address: '127.0.0.1', silent: true, directory: join(dir, 'data'), configureBuckets: [{ name: 'artifacts', configs: [] }] });
-  fixDelimiterListing(server);
-  const { port } = await server.run();
+  // the stand-in lists by delimiter as S3 does (s3rver alone misses deeper folders: testing/s3-standin.ts)
+  const server = await startS3Standin({ directory: join(dir, 'data'), buckets: ['artifacts'] });
+  const { port } = server;
   try {
     const env = { ARTIFACT_STORE: 's3://artifacts/dp', S3_ENDPOINT: `http://127.0.0.1:${port}`, S3_REGION: 'us-east-1', S3_ACCESS_KEY_ID: 'S3RVER', S3_SECRET_ACCESS_KEY: 'S3RVER' };
     const store = createArtifactStore(env);
@@ -98,6 +72,36 @@ test('s3 store: run folders listed with a delimiter, objects with their dates; t
     assert.deepEqual((await store.listRunPrefixes()).map((f) => f.runId), [live]);
     assert.equal((await store.list(`projects/${p1}/runs/${live}`)).length, 2);
     assert.deepEqual((await createArtifactStore({ ...env, ARTIFACT_STORE: 's3://artifacts/other' }).listRunPrefixes()).map((f) => f.runId), [gone]);
+  } finally {
+    await server.close();
+    await rm(dir, { recursive: true, force: true });
+  }
+});
+
+test('s3 store: a file above 16 MiB goes up in parts and comes back streamed, same sha256; head, ensureReady', async () => {
+  const dir = await mkdtemp(join(tmpdir(), 'dp-s3-'));
+  const server = new S3rver({ port: 0, address: '127.0.0.1', silent: true, directory: join(dir, 'data'), configureBuckets: [{ name: 'artifacts', configs: [] }] });
+  const { port } = await server.run();
+  try {
+    const env = { ARTIFACT_STORE: 's3://fresh-bucket/dp', S3_ENDPOINT: `http://127.0.0.1:${port}`, S3_REGION: 'us-east-1', S3_ACCESS_KEY_ID: 'S3RVER', S3_SECRET_ACCESS_KEY: 'S3RVER' };
+    const store = createArtifactStore(env);
+    // the bucket does not exist yet: setup creates it, twice is fine
+    await assert.rejects(store.putBytes('x', new Uint8Array([1])), /HTTP 404/);
+    await store.ensureReady();
+    await store.ensureReady();
+    const src = join(dir, 'big.csv');
+    // 17 MiB + a tail: three parts (8, 8, 1+) of varying content
+    const bytes = Buffer.alloc(17 * 2 ** 20 + 123);
+    for (let i = 0; i + 4 <= bytes.length; i += 4) bytes.writeUInt32LE((i * 2654435761) >>> 0, i);
+    await writeFile(src, bytes);
+    const sha = createHash('sha256').update(bytes).digest('hex');
+    const put = await store.putFile('projects/p/datasets/' + sha, src);
+    assert.deepEqual(put, { key: 'projects/p/datasets/' + sha, sha256: sha, sizeBytes: bytes.length });
+    assert.deepEqual(await store.head('projects/p/datasets/' + sha), { sizeBytes: bytes.length });
+    assert.equal(await store.head('projects/p/datasets/missing'), null);
+    const back = await store.download('projects/p/datasets/' + sha, join(dir, 'back', 'big.csv'));
+    assert.deepEqual(back, { sha256: sha, sizeBytes: bytes.length });
+    assert.ok((await readFile(join(dir, 'back', 'big.csv'))).equals(bytes));
   } finally {
     await server.close();
     await rm(dir, { recursive: true, force: true });

@@ -32,8 +32,12 @@ export interface ArtifactStore {
   putFile(key: string, localPath: string): Promise<StoredObject>;
   putBytes(key: string, bytes: Uint8Array): Promise<StoredObject>;
   get(key: string): Promise<Buffer>;
-  /** Copies an object to a local file (creating folders). */
-  download(key: string, localPath: string): Promise<void>;
+  /** Copies an object to a local file (creating folders), streaming; the sha256 and size of what was written. */
+  download(key: string, localPath: string): Promise<{ sha256: string; sizeBytes: number }>;
+  /** The object's size, or null when there is none. */
+  head(key: string): Promise<{ sizeBytes: number } | null>;
+  /** Creates the store's folder or bucket when missing (deployment setup). */
+  ensureReady(): Promise<void>;
   /** Removes every object whose key starts with `prefix` (a run's folder on hard delete). */
   deletePrefix(prefix: string): Promise<number>;
   /** Every object under a folder-like prefix (`a/b` lists `a/b/…`, never `a/bc`), with size and modification time. */
@@ -86,6 +90,14 @@ export class DirectoryStore implements ArtifactStore {
   async download(key: string, localPath: string) {
     await mkdir(dirname(localPath), { recursive: true });
     await copyFile(this.path(key), localPath);
+    return sha256File(localPath);
+  }
+  async head(key: string) {
+    const st = await stat(this.path(key)).catch(() => null);
+    return st?.isFile() ? { sizeBytes: st.size } : null;
+  }
+  async ensureReady() {
+    await mkdir(this.root, { recursive: true });
   }
   async deletePrefix(prefix: string): Promise<number> {
     const p = this.path(prefix.replace(/\/+$/, ''));
@@ -136,7 +148,10 @@ export class S3Store implements ArtifactStore {
     return this.bucketPrefix + checkKey(key);
   }
   async putFile(key: string, localPath: string): Promise<StoredObject> {
-    return this.putBytes(key, await readFile(localPath));
+    // hashed and sent from the file, a part at a time: a dataset of many GB never sits in memory
+    const meta = await sha256File(localPath);
+    await this.s3.putObjectFile(this.bucket, this.full(key), localPath);
+    return { key, ...meta };
   }
   async putBytes(key: string, bytes: Uint8Array): Promise<StoredObject> {
     await this.s3.putObject(this.bucket, this.full(key), bytes);
@@ -147,7 +162,17 @@ export class S3Store implements ArtifactStore {
   }
   async download(key: string, localPath: string) {
     await mkdir(dirname(localPath), { recursive: true });
-    await writeFile(localPath, await this.get(key));
+    return this.s3.downloadObject(this.bucket, this.full(key), localPath);
+  }
+  head(key: string) {
+    return this.s3.headObject(this.bucket, this.full(key)).then((h) => (h ? { sizeBytes: h.size } : null));
+  }
+  ensureReady() {
+    return this.s3.ensureBucket(this.bucket);
+  }
+  /** The bucket and the store's own prefix in it (data roots may not overlap them). */
+  get location() {
+    return { bucket: this.bucket, key: this.prefix.replace(/\/+$/, '') };
   }
   async deletePrefix(prefix: string): Promise<number> {
     // a folder-like prefix: runs/r1 must not also match runs/r10
@@ -183,20 +208,25 @@ export interface StoreEnv {
   S3_SECRET_ACCESS_KEY?: string;
 }
 
+/** The S3 client of the deployment's S3_* settings (the store's, also used for s3:// datasets). */
+export function s3ClientFromEnv(env: StoreEnv, why = 's3:// needs credentials'): S3Client {
+  if (!env.S3_ACCESS_KEY_ID || !env.S3_SECRET_ACCESS_KEY) throw new Error(`${why} but S3_ACCESS_KEY_ID / S3_SECRET_ACCESS_KEY are not set`);
+  const opts: S3Options = {
+    endpoint: env.S3_ENDPOINT ?? `https://s3.${env.S3_REGION}.amazonaws.com`,
+    region: env.S3_REGION,
+    accessKeyId: env.S3_ACCESS_KEY_ID,
+    secretAccessKey: env.S3_SECRET_ACCESS_KEY,
+  };
+  return new S3Client(opts);
+}
+
 /** `file:DIR` (relative to `cwd`), a bare path, or `s3://bucket/prefix` (needs S3_* credentials). */
 export function createArtifactStore(env: StoreEnv, cwd = process.cwd()): ArtifactStore {
   const spec = env.ARTIFACT_STORE;
   if (spec.startsWith('s3://')) {
     const [bucket, ...rest] = spec.slice(5).split('/');
     if (!bucket) throw new Error('ARTIFACT_STORE=s3://BUCKET[/PREFIX] needs a bucket name');
-    if (!env.S3_ACCESS_KEY_ID || !env.S3_SECRET_ACCESS_KEY) throw new Error('ARTIFACT_STORE is s3://… but S3_ACCESS_KEY_ID / S3_SECRET_ACCESS_KEY are not set');
-    const opts: S3Options = {
-      endpoint: env.S3_ENDPOINT ?? `https://s3.${env.S3_REGION}.amazonaws.com`,
-      region: env.S3_REGION,
-      accessKeyId: env.S3_ACCESS_KEY_ID,
-      secretAccessKey: env.S3_SECRET_ACCESS_KEY,
-    };
-    return new S3Store(new S3Client(opts), bucket, rest.join('/'));
+    return new S3Store(s3ClientFromEnv(env, 'ARTIFACT_STORE is s3://…'), bucket, rest.join('/'));
   }
   const dir = spec.startsWith('file:') ? spec.slice(5) : spec;
   return new DirectoryStore(isAbsolute(dir) ? dir : resolve(cwd, dir));

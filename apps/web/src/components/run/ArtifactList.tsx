@@ -3,6 +3,7 @@
 // browser fetches the bytes and saves them under the artifact's name.
 import { useState } from 'react';
 import { useApi } from '../../lib/api/provider.js';
+import { formatBytes } from '../../lib/format-bytes.js';
 
 export interface ArtifactRow {
   id: string;
@@ -13,13 +14,6 @@ export interface ArtifactRow {
   sha256: string;
   sizeBytes: number;
   window: number | null;
-}
-
-function formatBytes(n: number): string {
-  if (n < 1024) return `${n} B`;
-  if (n < 1024 ** 2) return `${(n / 1024).toFixed(1)} KiB`;
-  if (n < 1024 ** 3) return `${(n / 1024 ** 2).toFixed(1)} MiB`;
-  return `${(n / 1024 ** 3).toFixed(2)} GiB`;
 }
 
 export function ArtifactList({ artifacts }: { artifacts: readonly ArtifactRow[] }) {

@@ -11,6 +11,7 @@ import { DataState } from '../../../../components/ui/DataState.js';
 import { LineChart } from '../../../../components/charts/LineChart.js';
 import { formatNumber } from '../../../../lib/runs/stats.js';
 import { readDatasetStats } from '../../../../lib/datasets.js';
+import { formatBytes } from '../../../../lib/format-bytes.js';
 
 export default function DatasetsPage() {
   const { projectId } = useParams<{ projectId: string }>();
@@ -30,11 +31,48 @@ export default function DatasetsPage() {
         return (
           <section key={d.id} className="panel" aria-labelledby={`ds-${d.id}`} data-dataset-id={d.id}>
             <h2 id={`ds-${d.id}`} style={{ marginTop: 0 }}>
-              {d.name} <span className="badge">{d.kind}</span>
+              {d.name} <span className="badge">{d.kind}</span>{' '}
+              {d.status === 'uploading' ? <span className="badge">uploading</span> : null}
             </h2>
             <dl className="kv">
-              <dt>location</dt>
-              <dd className="mono">{d.location ?? '—'}</dd>
+              <dt>id</dt>
+              <dd className="mono">{d.id}</dd>
+              <dt>content</dt>
+              <dd data-testid="dataset-content">
+                {d.storage === 'store'
+                  ? `uploaded${d.fileName ? ` (${d.fileName})` : ''}, in the artifact store`
+                  : d.storage === 's3'
+                    ? `the S3 object ${d.location}`
+                    : d.status === 'uploading'
+                      ? `upload in progress: ${formatBytes(d.receivedBytes)} of ${formatBytes(d.sizeBytes)}`
+                      : 'none (a catalogue entry; runs cannot use it)'}
+              </dd>
+              {d.storage !== 's3' && d.location ? (
+                <>
+                  <dt>location</dt>
+                  <dd className="mono">{d.location}</dd>
+                </>
+              ) : null}
+              {d.sizeBytes != null ? (
+                <>
+                  <dt>size</dt>
+                  <dd data-testid="dataset-size">{formatBytes(d.sizeBytes)}</dd>
+                </>
+              ) : null}
+              {d.sha256 ? (
+                <>
+                  <dt>sha256</dt>
+                  <dd className="mono" data-testid="dataset-sha256" title={d.sha256}>
+                    {d.sha256}
+                  </dd>
+                </>
+              ) : null}
+              {d.statsWindow ? (
+                <>
+                  <dt>stats windows</dt>
+                  <dd className="mono">{d.statsWindow}</dd>
+                </>
+              ) : null}
               <dt>registered</dt>
               <dd>{new Date(d.createdAt).toLocaleString()}</dd>
               {s ? (
@@ -139,6 +177,10 @@ export default function DatasetsPage() {
         }}
       >
         <h2 style={{ marginTop: 0 }}>Register a dataset</h2>
+        <p className="muted">
+          To give runs a data file, upload it: <code>driftprune dataset push FILE --project {projectId} --kind csv|criteo|avazu</code> (resumable,
+          sha256-checked), then use <code>data.dataset: &lt;id&gt;</code> in the experiment. This form records a catalogue entry only.
+        </p>
         <div className="form-grid">
           <div className="field">
             <label htmlFor="ds-name">Name</label>

@@ -5,7 +5,7 @@ import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { mkdir, readFile, symlink, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { startHarness, tinyConfig, waitFor, type Harness } from '../testing/harness.js';
+import { startHarness, tinyConfig, waitFor, type Harness } from '@driftprune/api/testing';
 
 let h: Harness;
 let dataRoot: string;
