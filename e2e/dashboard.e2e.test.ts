@@ -2,7 +2,7 @@
 // start): dev login, submit a sweep from the form, watch its runs progress and finish, open a run and check its charts
 // have data, compare two runs, register a dataset with real stream statistics, submit a long run and cancel it.
 // A screenshot of each main page is saved under e2e/test-results/.
-import { after, before, describe, test } from 'node:test';
+import { after, afterEach, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { computeStats, openStream } from '@driftprune/data';
 import type { Page } from 'playwright-core';
@@ -42,19 +42,47 @@ let page: Page;
 let projectId = '';
 let experimentUrl = '';
 
+/** An error that ends a wait at once (a run failed, the page threw): waiting longer cannot make it pass. */
+class Fatal extends Error {}
+
+/** Uncaught errors of the page and Content-Security-Policy violations: each fails the test it happens in. */
+const pageFaults: string[] = [];
+
+/** Fails at once (Fatal) when `selector` shows a failed run, with the run's error when the page shows it. */
+async function failOnFailedRun(selector: string): Promise<void> {
+  if ((await page.locator(selector).count()) > 0) {
+    const error = await page.getByTestId('run-error').first().innerText({ timeout: 1000 }).catch(() => '');
+    throw new Fatal(`a run failed${error ? `: ${error}` : ''}; see e2e/test-results/logs/worker.log`);
+  }
+}
+
 async function pollUntil<T>(what: string, fn: () => Promise<T | null | undefined | false>, timeoutMs: number, everyMs = 1000): Promise<T> {
   const t0 = Date.now();
   let last: unknown;
   while (Date.now() - t0 < timeoutMs) {
+    if (pageFaults.length) throw new Fatal(`the page faulted while waiting for ${what}: ${pageFaults.join('; ')}`);
     try {
       const v = await fn();
       if (v) return v;
     } catch (e) {
-      last = e;
+      if (e instanceof Fatal) throw e;
+      last = e; // the page may be between renders (a detached element); look again
     }
     await new Promise((r) => setTimeout(r, everyMs));
   }
   throw new Error(`timed out after ${timeoutMs / 1000} s waiting for ${what}${last ? `: ${String(last)}` : ''}`);
+}
+
+/** pollUntil on a run's page: the run failing ends the wait at once. */
+function pollRunPage<T>(what: string, fn: () => Promise<T | null | undefined | false>, timeoutMs: number): Promise<T> {
+  return pollUntil(
+    what,
+    async () => {
+      await failOnFailedRun('.page-head .badge-failed');
+      return fn();
+    },
+    timeoutMs,
+  );
 }
 
 async function chartPoints(title: string): Promise<number> {
@@ -85,13 +113,34 @@ describe('dashboard', { timeout: 15 * 60_000 }, () => {
   before(async () => {
     stack = await startStack('dashboard');
     page = stack.page;
-    page.on('pageerror', (e) => console.error(`[browser] page error: ${e.message}`));
+    page.on('pageerror', (e) => {
+      console.error(`[browser] page error: ${e.message}`);
+      pageFaults.push(`page error: ${e.message}`);
+    });
+    page.on('console', (m) => {
+      if (m.type() === 'error' && /Content Security Policy/i.test(m.text())) pageFaults.push(`CSP violation: ${m.text()}`);
+    });
+  });
+  afterEach(() => {
+    assert.deepEqual(pageFaults.splice(0), [], 'uncaught page errors or CSP violations');
   });
   after(async () => {
     await stack?.close();
   });
 
   test('sign in with the dev login lands on the demo project', async () => {
+    // Security headers (12.7): a per-request CSP with a script nonce and the API as the only other origin, no framing.
+    const res = await page.goto(`${stack.webUrl}/sign-in`);
+    const headers = res!.headers();
+    const csp = headers['content-security-policy'] ?? '';
+    assert.match(csp, /script-src 'self' 'nonce-[A-Za-z0-9+/=]+' 'strict-dynamic'/);
+    assert.match(csp, /frame-ancestors 'none'/);
+    assert.ok(csp.includes(`connect-src 'self' ${new URL(stack.apiUrl).origin} ws://${new URL(stack.apiUrl).host}`), csp);
+    assert.equal(headers['x-frame-options'], 'DENY');
+    assert.equal(headers['x-content-type-options'], 'nosniff');
+    assert.equal(headers['referrer-policy'], 'strict-origin-when-cross-origin');
+    const again = (await page.goto(`${stack.webUrl}/sign-in`))!.headers()['content-security-policy'];
+    assert.notEqual(again, csp, 'a fresh nonce per response');
     await page.goto(`${stack.webUrl}/projects`);
     await page.waitForURL(/\/sign-in/);
     await page.getByLabel('API token').waitFor();
@@ -146,7 +195,10 @@ describe('dashboard', { timeout: 15 * 60_000 }, () => {
     assert.ok(initial.some((st) => st !== 'succeeded'), `a run is still to finish when the page opens (${initial.join(', ')})`);
     const seen = await pollUntil(
       'a running run (or both finished)',
-      async () => ((await page.locator('tr[data-status="running"]').count()) > 0 ? 'running' : (await page.locator('tr[data-status="succeeded"]').count()) === 2 ? 'finished' : null),
+      async () => {
+        await failOnFailedRun('tr[data-status="failed"]');
+        return (await page.locator('tr[data-status="running"]').count()) > 0 ? 'running' : (await page.locator('tr[data-status="succeeded"]').count()) === 2 ? 'finished' : null;
+      },
       180_000,
       250,
     );
@@ -155,8 +207,7 @@ describe('dashboard', { timeout: 15 * 60_000 }, () => {
     await pollUntil(
       'both runs to succeed',
       async () => {
-        const failed = await page.locator('tr[data-status="failed"]').count();
-        if (failed) throw new Error('a run failed; see e2e/test-results/logs/worker.log');
+        await failOnFailedRun('tr[data-status="failed"]');
         return (await page.locator('tr[data-status="succeeded"]').count()) === 2;
       },
       420_000,
@@ -258,21 +309,21 @@ describe('dashboard', { timeout: 15 * 60_000 }, () => {
     await stack.screenshot('10-submit-run');
     await page.getByRole('button', { name: 'Submit run' }).click();
     await page.waitForURL(/\/runs\/[0-9a-f-]{36}$/);
-    await pollUntil('the run to start', async () => (await page.locator('.page-head .badge-running').count()) > 0, 120_000);
-    await pollUntil('progress above 0 %', async () => Number(await page.getByRole('progressbar', { name: 'run progress' }).getAttribute('aria-valuenow')) > 0, 120_000);
+    await pollRunPage('the run to start', async () => (await page.locator('.page-head .badge-running').count()) > 0, 120_000);
+    await pollRunPage('progress above 0 %', async () => Number(await page.getByRole('progressbar', { name: 'run progress' }).getAttribute('aria-valuenow')) > 0, 120_000);
     await stack.screenshot('11-run-live');
     // Server-side downsampling, live: with 2 points per model the series comes back as buckets, and it is fetched
     // again as new windows stream in over the subscription.
-    await pollUntil('three windows', async () => Number(await page.getByRole('progressbar', { name: 'run progress' }).getAttribute('aria-valuenow')) >= 5, 180_000);
+    await pollRunPage('three windows', async () => Number(await page.getByRole('progressbar', { name: 'run progress' }).getAttribute('aria-valuenow')) >= 5, 180_000);
     await page.goto(`${page.url()}?maxPoints=2`);
     const note = page.getByTestId('downsampled-note');
     await note.waitFor();
     const before = Number(await note.getAttribute('data-total-points'));
     assert.ok((await chartPoints('NE per window: dense vs serving')) <= 4, 'at most 2 points per model');
-    await pollUntil('the downsampled series to follow new windows', async () => Number(await note.getAttribute('data-total-points')) > before, 90_000);
+    await pollRunPage('the downsampled series to follow new windows', async () => Number(await note.getAttribute('data-total-points')) > before, 90_000);
     await stack.screenshot('11b-run-live-downsampled');
     await page.getByRole('button', { name: 'Cancel run' }).click();
-    await pollUntil('the run to be cancelled', async () => (await page.locator('.page-head .badge-cancelled').count()) > 0, 120_000);
+    await pollRunPage('the run to be cancelled', async () => (await page.locator('.page-head .badge-cancelled').count()) > 0, 120_000);
     await stack.screenshot('12-run-cancelled');
   });
 

@@ -242,7 +242,7 @@ function RunPage() {
           </p>
         ))}
         {run.error ? (
-          <p role="alert" className="error">
+          <p role="alert" className="error" data-testid="run-error">
             {run.error}
           </p>
         ) : null}
