@@ -10,9 +10,9 @@ import { experimentConfig } from '@driftprune/config';
 import { DirectoryStore, sha256File } from '@driftprune/db';
 import { runExperiment } from '@driftprune/experiment';
 import { startWorker, type WorkerHandle } from '@driftprune/worker';
-import { Queue } from 'bullmq';
+import { Queue, QueueEvents } from 'bullmq';
 import { redisConnection } from '@driftprune/runs';
-import { startHarness, tinyConfig, waitFor, type Harness } from '@driftprune/api/testing';
+import { startHarness, tinyConfig, waitFor, within, type Harness } from '@driftprune/api/testing';
 
 let h: Harness;
 let worker: WorkerHandle | null = null;
@@ -50,8 +50,8 @@ test('submitSweep → jobs → worker → metrics visible through queries and su
   (async () => {
     for await (const e of runSub) runEvents.push(e.data!.runUpdated);
   })().catch(() => {});
-  // subscribe before submitting: wait until the server has registered the subscription
-  await new Promise((r) => setTimeout(r, 300));
+  // subscribe before submitting: the API has registered the subscription (a barrier, not a guess of how long)
+  await within(h.api.services.hub.whenFeeds(h.api.services.hub.channels.run), 10_000, 'the runUpdated subscription');
   const sw = await h.gql('mutation($i: SubmitSweepInput!) { submitSweep(input: $i) { id total runs { nodes { id params } } } }', {
     i: { experimentId: expId, sweep: { name: 'budget', parameters: { 'pruning.budget': { values: [0.5, 0.75] } }, seeds: [1] }, priority: 10 },
   });
@@ -115,13 +115,22 @@ test('cancel stops a running run within a mini-batch; retry resumes it to the en
   const expId = await experiment('cancel me', tinyConfig({ windows: 400, rows: 2000, paradigm: { kind: 'dense', warmupWindows: 1 } }));
   const runId = await submit(expId);
   await waitFor('the first metrics', async () => (await h.db.windowMetric.count({ where: { runId } })) >= 2, 60_000, 50);
+  // the worker's job for this run has returned once BullMQ reports it completed: nothing of it can write after that
+  const events = new QueueEvents('runs-cpu', { connection: redisConnection(h.env.REDIS_URL), prefix: h.env.QUEUE_PREFIX });
+  await events.waitUntilReady();
+  const jobDone = new Promise<string>((resolve) =>
+    events.on('completed', ({ jobId, returnvalue }) => {
+      if (jobId.startsWith(`${runId}.`)) resolve(JSON.stringify(returnvalue));
+    }),
+  );
   const t0 = Date.now();
   const c = await h.gql('mutation($id: ID!) { cancelRun(id: $id) { id status cancelRequested } }', { id: runId });
   assert.equal(c.data.cancelRun.cancelRequested, true);
   await waitFor('the run to be cancelled', async () => (await runStatus(runId)).status === 'cancelled', 10_000, 20);
   const stopMs = Date.now() - t0;
   const n = await h.db.windowMetric.count({ where: { runId } });
-  await new Promise((r) => setTimeout(r, 500));
+  assert.match(await within(jobDone, 10_000, 'the cancelled job to complete'), /cancelled/);
+  await events.close();
   assert.equal(await h.db.windowMetric.count({ where: { runId } }), n, 'nothing is written after the cancel');
   assert.ok(n < 800, 'the run did not finish');
   assert.ok(stopMs < 5_000, `cancelled in ${stopMs} ms`);
@@ -150,7 +159,10 @@ test('a worker takes only jobs for its backend', async () => {
   const cfg = tinyConfig({ windows: 2 }) as Record<string, unknown>;
   const expId = await experiment('webgpu only', { ...cfg, engine: { device: 'webgpu' } });
   const runId = await submit(expId);
-  await new Promise((r) => setTimeout(r, 1_500));
+  // a cpu run queued after it: once the worker has finished that one, it has taken jobs since the webgpu run was
+  // queued, and left that one alone
+  const cpuRun = await submit(await experiment('cpu after', tinyConfig({ windows: 2 })));
+  await waitFor('the later cpu run to succeed', async () => (await runStatus(cpuRun)).status === 'succeeded', 60_000);
   assert.equal((await runStatus(runId)).status, 'queued', 'the cpu worker left it alone');
   const q = new Queue('runs-webgpu', { connection: redisConnection(h.env.REDIS_URL), prefix: h.env.QUEUE_PREFIX });
   const waiting = await q.getJobs(['prioritized', 'waiting']);
@@ -201,7 +213,7 @@ test('kill -9 of a worker mid-run: a new worker resumes and every (window, model
   const rows = await metricKeys(runId);
   // The same config run uninterrupted, in-process, gives the same (window, model) set and the same metrics.
   const outDir = await mkdtemp(join(h.tmp, 'reference-'));
-  const reference: { window: number; model: string; ne: number; auc: number }[] = [];
+  const reference: { window: number; model: string; ne: number | null; auc: number | null }[] = [];
   await runExperiment({ config: experimentConfig.parse(config), outDir, onEvent: (e) => void (e.type === 'window' && reference.push(...e.metrics)) });
   const ref = reference.map((m) => ({ key: `${m.window}:${m.model}`, ne: m.ne, auc: m.auc })).sort((a, b) => a.key.localeCompare(b.key));
   const got = rows.map((m) => ({ key: `${m.window}:${m.model}`, ne: m.ne, auc: m.auc })).sort((a, b) => a.key.localeCompare(b.key));

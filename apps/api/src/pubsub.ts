@@ -52,6 +52,7 @@ export class EventHub {
   private readonly listeners = new Map<string, Set<Listener>>();
   /** Listeners for every message of a channel, kept for the hub's life (the response cache's invalidation). */
   private readonly watchers = new Map<string, Listener[]>();
+  private feedWaiters: { channel: string; n: number; resolve: () => void }[] = [];
   readonly channels: ReturnType<typeof channels>;
   private ready: Promise<unknown>;
 
@@ -86,6 +87,17 @@ export class EventHub {
     return this.ready;
   }
 
+  /** Resolves once `channel` has `n` feeds (open subscriptions) in this process: tests subscribe, then act. */
+  whenFeeds(channel: string, n = 1): Promise<void> {
+    if ((this.listeners.get(channel)?.size ?? 0) >= n) return Promise.resolve();
+    return new Promise((resolve) => this.feedWaiters.push({ channel, n, resolve }));
+  }
+
+  private notifyFeedWaiters(channel: string): void {
+    const size = this.listeners.get(channel)?.size ?? 0;
+    this.feedWaiters = this.feedWaiters.filter((w) => (w.channel === channel && size >= w.n ? (w.resolve(), false) : true));
+  }
+
   /** Messages on `channel` that pass `filter`, mapped by `map` (which may drop a message by returning undefined). */
   feed<M, T>(channel: string, filter: (m: M) => boolean, map: (m: M) => Promise<T | undefined> | T | undefined): AsyncIterableIterator<T> {
     const set = this.listeners.get(channel) ?? new Set<Listener>();
@@ -106,6 +118,7 @@ export class EventHub {
       });
     };
     set.add(listener);
+    this.notifyFeedWaiters(channel);
     return feed;
   }
 

@@ -6,7 +6,7 @@ import assert from 'node:assert/strict';
 import WebSocket from 'ws';
 import { createClient, type Client, type FormattedExecutionResult } from 'graphql-ws';
 import { startApiServer, type ApiServer } from './server.js';
-import { startHarness, tinyConfig, type Harness } from './testing/harness.js';
+import { startHarness, tinyConfig, within, type Harness } from './testing/harness.js';
 
 let h: Harness;
 let second: ApiServer;
@@ -56,12 +56,6 @@ function connect(url: string, token: string) {
 async function once(client: Client, query: string, variables: Record<string, unknown> = {}): Promise<FormattedExecutionResult<any, unknown>> {
   for await (const r of client.iterate<any, unknown>({ query, variables })) return r;
   throw new Error('completed without a result');
-}
-
-/** Settles with `p`, or fails after `ms` (no test waits forever). */
-function within<T>(p: Promise<T>, ms: number, what: string): Promise<T> {
-  let timer: NodeJS.Timeout;
-  return Promise.race([p, new Promise<T>((_, reject) => (timer = setTimeout(() => reject(new Error(`${what}: nothing within ${ms} ms`)), ms)))]).finally(() => clearTimeout(timer));
 }
 
 const code = (r: { errors?: readonly { extensions?: Record<string, unknown> }[] }) => r.errors?.[0]?.extensions?.code;

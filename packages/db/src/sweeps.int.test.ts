@@ -54,26 +54,54 @@ test('a refresh that counted before another run finished cannot overwrite the ne
   const sweep = await db.sweep.create({ data: { projectId: project.id, experimentId: exp.id, name: 's', method: 'grid', config: {}, total: 2, running: 2, status: 'running' } });
   await db.run.createMany({ data: [0, 1].map((i) => ({ projectId: project.id, experimentId: exp.id, sweepId: sweep.id, config: {}, seed: i, paradigm: 'd2s', status: 'running' as const })) });
   const [a, b] = await db.run.findMany({ where: { sweepId: sweep.id }, orderBy: { seed: 'asc' } });
-  let slowWrites = 1;
-  const slowDb = db.$extends({
+  // Barriers, not sleeps: refresh A's write of the sweep is held until refresh B has either finished (a refresh that
+  // counts without the row lock) or is waiting for A's lock (the real one); then A writes.
+  let aCounted!: () => void;
+  const aHasCounted = new Promise<void>((r) => (aCounted = r));
+  let releaseA!: () => void;
+  const aMayWrite = new Promise<void>((r) => (releaseA = r));
+  let held = false;
+  const gatedDb = db.$extends({
     query: {
       sweep: {
         async $allOperations({ operation, args, query }) {
-          if (operation.startsWith('update') && slowWrites-- > 0) await new Promise((r) => setTimeout(r, 400));
+          if (operation.startsWith('update') && !held) {
+            held = true;
+            aCounted();
+            await aMayWrite;
+          }
           return query(args);
         },
       },
     },
   }) as unknown as Db;
   await db.run.update({ where: { id: a.id }, data: { status: 'succeeded' } });
-  const refreshA = refreshSweepStatus(slowDb, sweep.id);
-  await new Promise((r) => setTimeout(r, 150)); // refresh A has counted and is now in its slow write
+  const refreshA = refreshSweepStatus(gatedDb, sweep.id);
+  await within(aHasCounted, 10_000, 'refresh A to count');
   await db.run.update({ where: { id: b.id }, data: { status: 'succeeded' } });
-  await refreshSweepStatus(slowDb, sweep.id);
-  await refreshA;
+  const refreshB = refreshSweepStatus(db, sweep.id);
+  await within(Promise.race([refreshB, lockWaiters(1)]), 10_000, 'refresh B to finish or to wait for the lock');
+  releaseA();
+  await within(Promise.all([refreshA, refreshB]), 10_000, 'both refreshes');
   const s = (await db.sweep.findUnique({ where: { id: sweep.id } }))!;
   assert.deepEqual({ status: s.status, running: s.running, succeeded: s.succeeded }, { status: 'succeeded', running: 0, succeeded: 2 });
 });
+
+/** Resolves once `n` sessions of this database wait for a lock (a condition polled, not a guessed delay). */
+async function lockWaiters(n: number): Promise<void> {
+  for (;;) {
+    const [{ waiting }] = await db.$queryRaw<{ waiting: number }[]>`
+      SELECT count(*)::int AS waiting FROM pg_stat_activity WHERE datname = current_database() AND wait_event_type = 'Lock'`;
+    if (waiting >= n) return;
+    await new Promise((r) => setImmediate(r));
+  }
+}
+
+/** Settles with `p`, or fails after `ms` naming `what`. */
+function within<T>(p: Promise<T>, ms: number, what: string): Promise<T> {
+  let timer: NodeJS.Timeout | undefined;
+  return Promise.race([p, new Promise<never>((_, reject) => (timer = setTimeout(() => reject(new Error(`timed out after ${ms} ms waiting for ${what}`)), ms)))]).finally(() => clearTimeout(timer));
+}
 
 test('refreshing a deleted sweep answers null', async () => {
   assert.equal(await refreshSweepStatus(db, '00000000-0000-0000-0000-000000000000'), null);

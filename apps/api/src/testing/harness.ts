@@ -153,6 +153,13 @@ export async function waitFor<T>(what: string, fn: () => Promise<T | null | unde
   }
 }
 
+/** Settles with `p`, or fails after `ms` naming `what`: a barrier that can never hang a test. */
+export function within<T>(p: Promise<T>, ms: number, what: string): Promise<T> {
+  let timer: NodeJS.Timeout | undefined;
+  const timeout = new Promise<never>((_, reject) => (timer = setTimeout(() => reject(new Error(`timed out after ${ms} ms waiting for ${what}`)), ms)));
+  return Promise.race([p, timeout]).finally(() => clearTimeout(timer));
+}
+
 /** A tiny synthetic experiment: a few hundred ms per run on one core. */
 export function tinyConfig(over: { windows?: number; rows?: number; paradigm?: Record<string, unknown>; seed?: number } = {}) {
   const windows = over.windows ?? 5;
