@@ -14,8 +14,11 @@ import { startHarness, tinyConfig, type Harness } from './testing/harness.js';
 
 const CALLERS = ['none', 'outsider', 'viewer', 'editor', 'admin'] as const;
 type Caller = (typeof CALLERS)[number];
-/** 'ok': the call succeeds; otherwise the error code it must answer. */
-type Outcome = 'ok' | 'UNAUTHENTICATED' | 'NOT_FOUND' | 'FORBIDDEN';
+/**
+ * 'ok': the call succeeds; otherwise the error code it must answer. BAD_USER_INPUT marks a caller who passed the
+ * access check and whose call was then refused for its content (a row says why).
+ */
+type Outcome = 'ok' | 'UNAUTHENTICATED' | 'NOT_FOUND' | 'FORBIDDEN' | 'BAD_USER_INPUT';
 
 interface Row {
   /** The mutation with its selection; variables come from target(). */
@@ -29,6 +32,8 @@ const ANYONE_SIGNED_IN: Row['expect'] = { none: 'UNAUTHENTICATED', outsider: 'ok
 const EDITORS: Row['expect'] = { none: 'UNAUTHENTICATED', outsider: 'NOT_FOUND', viewer: 'FORBIDDEN', editor: 'ok', admin: 'ok' };
 const ADMINS: Row['expect'] = { none: 'UNAUTHENTICATED', outsider: 'NOT_FOUND', viewer: 'FORBIDDEN', editor: 'FORBIDDEN', admin: 'ok' };
 /** Only the invitee may answer an invitation: nobody in the table is the invitee. */
+/** Editors pass the access check and reach the content checks, which refuse this target (no bytes, no S3 here). */
+const EDITORS_REACH_VALIDATION: Row['expect'] = { none: 'UNAUTHENTICATED', outsider: 'NOT_FOUND', viewer: 'FORBIDDEN', editor: 'BAD_USER_INPUT', admin: 'BAD_USER_INPUT' };
 const INVITEE_ONLY: Row['expect'] = { none: 'UNAUTHENTICATED', outsider: 'NOT_FOUND', viewer: 'NOT_FOUND', editor: 'NOT_FOUND', admin: 'NOT_FOUND' };
 
 let h: Harness;
@@ -81,6 +86,38 @@ const MATRIX: Record<string, Row> = {
   createDataset: {
     query: 'mutation($i: CreateDatasetInput!) { createDataset(input: $i) { id } }',
     target: async () => ({ i: { projectId: h.projectId, name: unique('ds'), kind: 'synthetic' } }),
+    expect: EDITORS,
+  },
+  beginDatasetUpload: {
+    query: 'mutation($i: BeginDatasetUploadInput!) { beginDatasetUpload(input: $i) { id } }',
+    target: async () => ({ i: { projectId: h.projectId, name: unique('upload'), kind: 'criteo', fileName: 'day_0', sizeBytes: 100, sha256: 'a'.repeat(64) } }),
+    expect: EDITORS,
+  },
+  // an upload that was begun but received no bytes: completing it is refused for its size, after the access check
+  completeDatasetUpload: {
+    query: 'mutation($id: ID!) { completeDatasetUpload(id: $id) { id } }',
+    target: async () => {
+      const r = await h.gql('mutation($i: BeginDatasetUploadInput!) { beginDatasetUpload(input: $i) { id } }', {
+        i: { projectId: h.projectId, name: unique('upload'), kind: 'criteo', fileName: 'day_0', sizeBytes: 100, sha256: 'b'.repeat(64) },
+      });
+      assert.equal(r.errors, undefined, JSON.stringify(r.errors));
+      return { id: r.data.beginDatasetUpload.id };
+    },
+    expect: EDITORS_REACH_VALIDATION,
+  },
+  // this harness has no s3:// data root: registering is refused for the location, after the access check
+  registerS3Dataset: {
+    query: 'mutation($i: RegisterS3DatasetInput!) { registerS3Dataset(input: $i) { id } }',
+    target: async () => ({ i: { projectId: h.projectId, name: unique('s3'), kind: 'criteo', uri: 's3://bucket/day_0' } }),
+    expect: EDITORS_REACH_VALIDATION,
+  },
+  deleteDataset: {
+    query: 'mutation($id: ID!) { deleteDataset(id: $id) }',
+    target: async () => {
+      const r = await h.gql('mutation($i: CreateDatasetInput!) { createDataset(input: $i) { id } }', { i: { projectId: h.projectId, name: unique('ds'), kind: 'synthetic' } });
+      assert.equal(r.errors, undefined, JSON.stringify(r.errors));
+      return { id: r.data.createDataset.id };
+    },
     expect: EDITORS,
   },
   createExperiment: {
