@@ -1,0 +1,198 @@
+// What the comparison runs: streams (base experiments), arms (a paradigm kind with its options), and studies (a stream
+// × arms × budgets × allocations × data seeds × init seeds), compiled into sweeps that the platform expands and runs.
+// A new paradigm variant or allocation is one line in an arm or allocation list below.
+import { resolve } from 'node:path';
+
+export type Scale = 'full' | 'quick';
+export type StreamId = 'globo' | 'globo-shuffled' | 'synthetic' | 'synthetic-stationary';
+
+/** A paradigm configuration compared as one arm: a kind and the options it is run with (config paths under paradigm). */
+export interface Arm {
+  label: string;
+  kind: string;
+  /** Dotted config paths (e.g. `paradigm.r`) set on every run of this arm. */
+  options?: Record<string, string | number | boolean>;
+}
+
+export interface Study {
+  id: string;
+  title: string;
+  stream: StreamId;
+  arms: Arm[];
+  budgets: number[];
+  /** Allocation rules compared (pruning.allocation); the stream's default when absent. */
+  allocations?: string[];
+  /** Data seeds (which users / which synthetic world; see dataSeedPaths) and initialisation seeds (sweep seeds). */
+  dataSeeds: number[];
+  initSeeds: number[];
+}
+
+/** The arm every other arm is paired against (same stream, budget, allocation, data seed and init seed). */
+export const BASELINE_ARM = 'prune_once';
+
+const REFRESH = { 'paradigm.refresh.warmStart': true };
+export const ARMS = {
+  dense: { label: 'dense', kind: 'dense' },
+  pruneOnce: { label: 'prune_once', kind: 'prune_once' },
+  gradual: { label: 'gradual', kind: 'gradual', options: { 'paradigm.rampWindows': 3, 'paradigm.everySteps': 16 } },
+  d2s1: { label: 'd2s r=1', kind: 'd2s', options: { 'paradigm.r': 1, ...REFRESH } },
+  d2s4: { label: 'd2s r=4', kind: 'd2s', options: { 'paradigm.r': 4, ...REFRESH } },
+  d2s1Distil: { label: 'd2s r=1 ft64', kind: 'd2s', options: { 'paradigm.r': 1, ...REFRESH, 'paradigm.refresh.fineTuneSteps': 64, 'paradigm.refresh.fineTuneTarget': 'dense' } },
+  adaptive: {
+    label: 'adaptive_d2s',
+    kind: 'adaptive_d2s',
+    options: { 'paradigm.tau': 1, 'paradigm.jaccardBound': 0.7, 'paradigm.rMin': 1, 'paradigm.rMax': 4, ...REFRESH },
+  },
+} satisfies Record<string, Arm>;
+
+/** The arms of the main question (prune_once against the D2S family), and the ones compared at the headline budget only. */
+const CORE_ARMS: Arm[] = [ARMS.pruneOnce, ARMS.d2s1, ARMS.adaptive];
+// Their prune_once partners are the headline study's runs with init seed 1 (pairs are formed across studies of a stream).
+const VARIANT_ARMS: Arm[] = [ARMS.dense, ARMS.gradual, ARMS.d2s4, ARMS.d2s1Distil];
+/** Allocation rules of the ablation, in the order reported. */
+const ABLATION_ALLOCATIONS = ['uniform', 'global', 'learned'];
+const ABLATION_ARMS: Arm[] = [ARMS.pruneOnce, ARMS.d2s1];
+
+export const HEADLINE_BUDGET = 0.9;
+
+const range = (from: number, n: number) => Array.from({ length: n }, (_, i) => from + i);
+
+/**
+ * The studies. Full scale: about 90 minutes of two workers on a quiet 2-core machine (docs/results.md says what each
+ * costs). Quick: the same grid shape on tiny streams, for developing the pipeline (a few minutes).
+ */
+export function studies(scale: Scale): Study[] {
+  const q = scale === 'quick';
+  const seeds = (full: number, quick: number, from = 1) => range(from, q ? quick : full);
+  return [
+    { id: 'globo-headline', title: 'Globo, headline budget, 10 data seeds × 2 init seeds', stream: 'globo', arms: CORE_ARMS, budgets: [HEADLINE_BUDGET], dataSeeds: seeds(10, 2), initSeeds: seeds(2, 1) },
+    { id: 'globo-variants', title: 'Globo, headline budget, other paradigms (init seed 1)', stream: 'globo', arms: VARIANT_ARMS, budgets: [HEADLINE_BUDGET], dataSeeds: seeds(10, 2), initSeeds: [1] },
+    { id: 'globo-shuffled', title: 'Globo with its days shuffled (stationary control)', stream: 'globo-shuffled', arms: CORE_ARMS, budgets: [HEADLINE_BUDGET], dataSeeds: seeds(5, 2), initSeeds: [1] },
+    { id: 'synthetic', title: 'Learnable synthetic stream (1.2M rows), two budgets', stream: 'synthetic', arms: CORE_ARMS, budgets: [0.75, 0.9], dataSeeds: seeds(5, 2), initSeeds: [1] },
+    { id: 'synthetic-stationary', title: 'Learnable synthetic stream, drift off (stationary control)', stream: 'synthetic-stationary', arms: CORE_ARMS, budgets: [0.75, 0.9], dataSeeds: seeds(5, 2), initSeeds: [1] },
+    // Data seeds 101… so that the ablation's runs are new replicates, not repeats of the headline's.
+    { id: 'allocation', title: 'Allocation ablation on Globo (prune_once and d2s, 75 % and 90 %)', stream: 'globo', arms: ABLATION_ARMS, budgets: [0.75, 0.9], allocations: ABLATION_ALLOCATIONS, dataSeeds: seeds(3, 1, 101), initSeeds: [1] },
+  ];
+}
+
+/** Where the shared data sets are: DRIFTPRUNE_SHARED_DATA, else ../shared/data beside the repository. */
+export function sharedDataDir(repoRoot: string): string {
+  return resolve(process.env.DRIFTPRUNE_SHARED_DATA ?? resolve(repoRoot, '../shared/data'));
+}
+
+const GLOBO_HASH = [200_000, 100_000, 100_000, 16, 16, 64, 64, 128, 16, 64, 16];
+
+/**
+ * The base experiment of a stream. Globo: daily windows of the G1 click log with 4 popularity-sampled negatives per
+ * click (docs/method.md § Click logs), a share of its users; synthetic: the learnable preset (examples/
+ * synthetic-learnable-dense.yaml), 24 windows of 50,000 rows.
+ */
+export function streamBase(stream: StreamId, scale: Scale, repoRoot: string): Record<string, unknown> {
+  const q = scale === 'quick';
+  const common = {
+    optimizer: { kind: 'adagrad', lr: 0.02 },
+    engine: { threads: 1 },
+    // Serving timed once, at the end, on the final models (the speed-up of the models that were evaluated).
+    evaluation: { serving: { enabled: true, everyRefresh: false, batchSizes: [64, 512], iterations: q ? 5 : 100, threads: 1 } },
+    checkpoint: { everyWindows: 0 },
+    pruning: { granularity: 'structured', budget: HEADLINE_BUDGET, criterion: 'taylor', allocation: 'learned', minWidth: 4 },
+  };
+  if (stream === 'globo' || stream === 'globo-shuffled') {
+    const path = resolve(sharedDataDir(repoRoot), 'globo-g1-clicks');
+    return {
+      ...common,
+      name: stream,
+      data: {
+        source: 'clicks',
+        path,
+        window: 'day',
+        maxWindows: q ? 4 : 16,
+        batchSize: 256,
+        hashSize: GLOBO_HASH,
+        clicks: {
+          negatives: { perClick: 4, sampling: 'popularity', poolMinutes: 60, seed: 1 },
+          subsample: { fraction: q ? 0.003 : 0.05, unit: 'user', seed: 1 },
+        },
+        ...(stream === 'globo-shuffled' ? { shuffleWindows: { seed: 1 } } : {}),
+      },
+      model: { embeddingDim: 16, bottomMlp: [128, 64], topMlp: [256, 128] },
+      paradigm: { kind: 'prune_once', warmupWindows: q ? 1 : 2 },
+    };
+  }
+  const drift = stream === 'synthetic' ? { driftStd: 0.05, shiftEvery: 8, shiftScale: 0.5, rankRotation: 0.05 } : { driftStd: 0, shiftEvery: 0, shiftScale: 0, rankRotation: 0 };
+  const windows = q ? 4 : 24;
+  const rows = q ? 4000 : 50_000;
+  return {
+    ...common,
+    name: stream,
+    data: {
+      source: 'synthetic',
+      window: `rows:${rows}`,
+      batchSize: 256,
+      hashSize: 10_000,
+      synthetic: { seed: 1, windows, rowsPerWindow: rows, numDense: 8, numFields: 8, vocabPerField: 1000, signalScale: 2, ...drift },
+    },
+    model: { embeddingDim: 8, bottomMlp: [64, 32], topMlp: [128, 64] },
+    paradigm: { kind: 'prune_once', warmupWindows: q ? 1 : 2 },
+  };
+}
+
+/** The config path that is the stream's data seed, and the other data seeds that follow it (set to the same value). */
+export function dataSeedPaths(stream: StreamId): { swept: string; follow: string[] } {
+  if (stream === 'globo') return { swept: 'data.clicks.subsample.seed', follow: ['data.clicks.negatives.seed'] };
+  if (stream === 'globo-shuffled') return { swept: 'data.clicks.subsample.seed', follow: ['data.clicks.negatives.seed', 'data.shuffleWindows.seed'] };
+  return { swept: 'data.synthetic.seed', follow: [] };
+}
+
+/** Synthetic abrupt shifts happen after every shiftEvery windows (markers on the traces); none for Globo. */
+export function shiftWindows(base: Record<string, any>): number[] {
+  const s = base.data?.synthetic;
+  if (!s || !s.shiftEvery) return [];
+  return range(1, Math.floor((s.windows - 1) / s.shiftEvery)).map((k) => k * s.shiftEvery);
+}
+
+export interface CompiledSweep {
+  /** `<study>#<layer>`: a study whose arms share a kind needs one sweep per layer (a sweep sets one option set per kind). */
+  key: string;
+  study: string;
+  /** paradigm.kind → arm label, for the runs of this sweep. */
+  armOfKind: Record<string, string>;
+  sweep: Record<string, unknown>;
+}
+
+/**
+ * One study as sweeps: paradigm.kind is swept with each arm's options as per-kind settings (`set`), the data seed is
+ * swept with the seeds that follow it set alike, budgets and allocations are swept, and the init seeds are the
+ * sweep's seeds. Arms of the same kind go to separate sweeps (layers).
+ */
+export function compileStudy(study: Study): CompiledSweep[] {
+  const layers: Arm[][] = [];
+  for (const arm of study.arms) {
+    const layer = layers.find((l) => !l.some((a) => a.kind === arm.kind));
+    if (layer) layer.push(arm);
+    else layers.push([arm]);
+  }
+  const seeds = dataSeedPaths(study.stream);
+  return layers.map((arms, i) => {
+    const parameters: Record<string, unknown> = {
+      'paradigm.kind': { values: arms.map((a) => a.kind), set: Object.fromEntries(arms.filter((a) => a.options).map((a) => [a.kind, a.options])) },
+      [seeds.swept]: {
+        values: study.dataSeeds,
+        ...(seeds.follow.length ? { set: Object.fromEntries(study.dataSeeds.map((s) => [String(s), Object.fromEntries(seeds.follow.map((p) => [p, s]))])) } : {}),
+      },
+    };
+    // dense takes no pruning section; budgets and allocations apply to the other kinds only.
+    const pruned = arms.filter((a) => a.kind !== 'dense').map((a) => a.kind);
+    const onlyPruned = pruned.length < arms.length ? { when: { 'paradigm.kind': pruned } } : {};
+    if (pruned.length) {
+      parameters['pruning.budget'] = { values: study.budgets, ...onlyPruned };
+      if (study.allocations) parameters['pruning.allocation'] = { values: study.allocations, ...onlyPruned };
+    }
+    return {
+      key: `${study.id}#${i}`,
+      study: study.id,
+      armOfKind: Object.fromEntries(arms.map((a) => [a.kind, a.label])),
+      sweep: { name: layers.length > 1 ? `${study.id} (${i + 1}/${layers.length})` : study.id, method: 'grid', seeds: study.initSeeds, parameters },
+    };
+  });
+}
