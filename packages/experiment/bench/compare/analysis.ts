@@ -21,7 +21,10 @@ export interface RunMetrics {
   /** ΔNE% of the row-weighted (pooled) NE over the evaluation windows: the relative excess of total log loss. */
   pooledDeltaNE: number;
   maxDeltaNE: number;
-  /** Mean ΔNE% over the first and the second half of the evaluation windows, and growth = late − early. */
+  /**
+   * Mean ΔNE% over the first and the second half of the evaluation windows after the pruning shock (the first
+   * SHOCK_WINDOWS evaluation windows left out), and growth = late − early.
+   */
   earlyDeltaNE: number;
   lateDeltaNE: number;
   growth: number;
@@ -48,6 +51,12 @@ export interface RunMetrics {
   deltaByWindow: Map<number, number>;
   refreshWindows: number[];
 }
+
+/**
+ * Evaluation windows that the growth of the gap leaves out: a freshly pruned model's first windows carry the pruning
+ * shock, which training recovers on any stream, drifting or not; it would make every gap look like it shrinks.
+ */
+export const SHOCK_WINDOWS = 2;
 
 function usable(w: WindowPoint | undefined): w is WindowPoint & { ne: number } {
   return !!w && !w.warmup && w.excluded === null && w.ne !== null;
@@ -86,11 +95,12 @@ export function runMetrics(r: RunRecord, denseRuns: ReadonlyMap<string, number> 
   };
   if (!ev.length) return null;
   const deltas = ev.map((w) => deltaPct(w.serving!.ne!, w.dense!.ne!));
-  const half = Math.floor(deltas.length / 2);
+  const settled = deltas.slice(Math.min(SHOCK_WINDOWS, Math.floor(deltas.length / 3)));
+  const half = Math.floor(settled.length / 2);
   const dense = ev.map((w) => w.dense!);
   const serving = ev.map((w) => w.serving!);
-  const early = half ? mean(deltas.slice(0, half)) : NaN;
-  const late = mean(deltas.slice(half));
+  const early = half ? mean(settled.slice(0, half)) : NaN;
+  const late = mean(settled.slice(half));
   const rowsFlops = (ws: WindowPoint[]) => ws.reduce((a, w) => a + w.rows * w.flops, 0);
   return {
     ...base,
@@ -206,9 +216,13 @@ const median = (xs: number[]) => {
   return s.length ? (s.length % 2 ? s[(s.length - 1) / 2] : (s[s.length / 2 - 1] + s[s.length / 2]) / 2) : NaN;
 };
 
-/** One cell per (stream, budget, allocation): every arm's statistics and its paired differences against prune_once. */
+/**
+ * One cell per (stream, budget, allocation): every arm's statistics and its paired differences against prune_once
+ * (pairs may come from different studies of the stream: the same configuration with the same seeds).
+ */
 export function cells(runs: RunMetrics[], records: RunRecord[], armOrder: string[]): Cell[] {
   const pruned = runs.filter((m) => m.budget !== null);
+  const studies = new Set(runs.map((m) => m.study));
   const out: Cell[] = [];
   for (const [key, ms] of groupBy(pruned, cellKey)) {
     const [stream, budget, allocation] = key.split('|');
@@ -220,7 +234,7 @@ export function cells(runs: RunMetrics[], records: RunRecord[], armOrder: string
       allocation,
       arms: arms.map(([arm, am]) => {
         const s = (name: string) => seedOf(`${key}|${arm}|${name}`);
-        const failed = records.filter((r) => r.status !== 'succeeded' && r.arm === arm && cellKey(r) === key).length;
+        const failed = records.filter((r) => r.status !== 'succeeded' && studies.has(r.study) && r.arm === arm && cellKey(r) === key).length;
         const stats = Object.fromEntries(STATISTICS.map((st) => [st, estimate(am.map((m) => ({ dataSeed: m.dataSeed, value: m[st] })), s(st))])) as Record<StatisticName, Estimate>;
         const vsBaseline: ArmResult['vsBaseline'] = {};
         if (arm !== BASELINE_ARM && baseline.length)

@@ -99,7 +99,7 @@ interface SweepCounts {
 }
 
 /** Polls the sweeps until none has a queued or running run, printing progress and an ETA from this session's pace. */
-export async function waitAll(p: Platform, sweepIds: string[], o: { everyMs: number; log: (s: string) => void; workers: number }): Promise<SweepCounts[]> {
+export async function waitAll(p: Platform, sweepIds: string[], o: { everyMs: number; log: (s: string) => void }): Promise<SweepCounts[]> {
   const t0 = Date.now();
   let doneAtStart: number | null = null;
   let last = '';

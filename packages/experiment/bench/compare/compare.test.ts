@@ -91,7 +91,11 @@ test('runMetrics: window-mean and pooled gaps, halves and growth, serving FLOPs 
   assert.ok(Math.abs(m.meanDeltaNE - 8.75) < 1e-9);
   // pooled: Σ rows·LL_s / Σ rows·LL_d with LL = NE/2 and H = 0.5 in every window: (840+880+2400+960)/(800·6) = 5080/4800
   assert.ok(Math.abs(m.pooledDeltaNE - 100 * (5080 / 4800 - 1)) < 1e-9);
-  assert.ok(Math.abs(m.earlyDeltaNE - 7.5) < 1e-9 && Math.abs(m.lateDeltaNE - 10) < 1e-9 && Math.abs(m.growth - 2.5) < 1e-9);
+  // Halves after the shock: 4 windows leave out min(2, ⌊4/3⌋) = 1, so early = 10 and late = (0 + 20) / 2.
+  assert.ok(Math.abs(m.earlyDeltaNE - 10) < 1e-9 && Math.abs(m.lateDeltaNE - 10) < 1e-9 && Math.abs(m.growth) < 1e-9);
+  // Six windows (ΔNE 30, 15, 2, 2, 4, 6 %): the two shock windows out, then 2 → 5.
+  const g = runMetrics(record({ arm: 'prune_once', dataSeed: 1, serving: [1.04, 0.92, 0.816, 0.816, 0.832, 0.848] }))!;
+  assert.ok(Math.abs(g.earlyDeltaNE - 2) < 1e-9 && Math.abs(g.lateDeltaNE - 5) < 1e-9 && Math.abs(g.growth - 3) < 1e-9, `${g.earlyDeltaNE} ${g.lateDeltaNE}`);
   assert.ok(Math.abs(m.maxDeltaNE - 20) < 1e-9);
   assert.equal(m.servingFlopsRatio, 0.25);
   assert.equal(m.speedup[512], 4);

@@ -1,6 +1,6 @@
 // The comparison's generated report (docs/results/compare.md) and figures (docs/results/*.svg) from the analysis.
 import type { RunRecord } from './collect.js';
-import { allocationEffects, cells, denseRunTraining, driftVsControl, runMetrics, traces, type Cell, type Estimate, type PairedEstimate, type RunMetrics } from './analysis.js';
+import { allocationEffects, cells, denseRunTraining, driftVsControl, runMetrics, SHOCK_WINDOWS, traces, type Cell, type Estimate, type PairedEstimate, type RunMetrics } from './analysis.js';
 import { forestPlot, linePlot, PALETTE, scatterPlot, type ForestRow } from './figures.js';
 import { BASELINE_ARM, HEADLINE_BUDGET, shiftWindows, type StreamId } from './plan.js';
 
@@ -79,7 +79,9 @@ export interface Report {
 export function buildReport(records: RunRecord[], ctx: ReportContext): Report {
   const denseRuns = denseRunTraining(records);
   const metrics = records.map((r) => runMetrics(r, denseRuns)).filter((m): m is RunMetrics => m !== null);
-  const cs = cells(metrics, records, ctx.armOrder);
+  // The allocation ablation's runs have their own section: the main tables hold the studies of the main question.
+  const ablation = 'allocation';
+  const cs = cells(metrics.filter((m) => m.study !== ablation), records, ctx.armOrder);
   const figures: Record<string, string> = {};
   const color = (arm: string) => PALETTE[Math.max(0, ctx.armOrder.indexOf(arm)) % PALETTE.length];
   const md: string[] = ['# Paradigm comparison (generated)', '', ...ctx.provenance, ''];
@@ -116,7 +118,7 @@ export function buildReport(records: RunRecord[], ctx: ReportContext): Report {
   }
 
   // Traces per stream and budget.
-  const ts = traces(metrics, ctx.defaultAllocation);
+  const ts = traces(metrics.filter((m) => m.study !== ablation), ctx.defaultAllocation);
   for (const key of [...new Set(ts.map((t) => `${t.stream}|${t.budget}`))]) {
     const [stream, budget] = key.split('|');
     const tt = ts.filter((t) => `${t.stream}|${t.budget}` === key).sort((a, b) => ctx.armOrder.indexOf(a.arm) - ctx.armOrder.indexOf(b.arm));
@@ -134,12 +136,13 @@ export function buildReport(records: RunRecord[], ctx: ReportContext): Report {
   }
 
   // Drift vs stationary control.
-  const dc = driftVsControl(metrics, ctx.defaultAllocation);
+  const dc = driftVsControl(metrics.filter((m) => m.study !== ablation), ctx.defaultAllocation);
   if (dc.length) {
     md.push(
       '## Does the gap grow because of drift? (drifting stream against its stationary control)',
       '',
-      'Growth = mean ΔNE % over the second half of the evaluation windows minus the first half. *drift − control*: paired by data seed and init seed (the shuffled Globo stream has the same rows, in another order). ' +
+      `Growth = mean ΔNE % over the second half of the evaluation windows minus the first half, leaving out the first ${SHOCK_WINDOWS} evaluation windows (the pruning shock, which training recovers on any stream). ` +
+        '*drift − control*: paired by data seed and init seed (the shuffled Globo stream has the same rows, in another order). ' +
         '*Arm − prune_once*: the growth of the arm\'s gap minus prune_once\'s, on each stream.',
       '',
       '| drifting / control | budget | arm | growth on drift | growth on control | drift − control (paired) | growth of arm − prune_once: drift | …: control |',
@@ -161,9 +164,8 @@ export function buildReport(records: RunRecord[], ctx: ReportContext): Report {
   }
 
   // Allocation ablation.
-  const study = 'allocation';
   const reference = ctx.allocationOrder[0];
-  const al = reference ? allocationEffects(metrics, study, reference, ctx.allocationOrder) : [];
+  const al = reference ? allocationEffects(metrics, ablation, reference, ctx.allocationOrder) : [];
   if (al.length) {
     md.push(
       '## Allocation ablation',
@@ -176,7 +178,7 @@ export function buildReport(records: RunRecord[], ctx: ReportContext): Report {
     for (const a of al)
       md.push(`| ${a.stream} | ${budgetPct(a.budget)} | ${a.arm} | ${a.allocation} | ${est(a.meanDeltaNE)} | ${a.vsReference ? est(a.vsReference) : '—'} | ${a.vsReference ? wins(a.vsReference) : '—'} |`);
     md.push('');
-    for (const c of cs.filter((c) => metrics.some((m) => m.study === study && m.stream === c.stream && m.budget === c.budget && m.allocation === c.allocation))) md.push(...cellTable(c), '');
+    for (const c of cells(metrics.filter((m) => m.study === ablation), records, ctx.armOrder)) md.push(...cellTable(c), '');
     figures['allocation.svg'] = forestPlot({
       title: 'Allocation ablation: ΔNE % (window mean, 95 % CI)',
       xLabel: 'ΔNE % vs dense',
