@@ -42,8 +42,6 @@ export interface RunMetrics {
   trainingFlops: number;
   denseOnlyTrainingFlops: number;
   denseOnlySource: 'dense run' | 'computed';
-  /** Dense p50 / serving p50 of the final models, per timed batch size. */
-  speedup: Record<number, number>;
   wallSec: number;
   /** Summary fields of cost accounting, when the runner reports them (copied as they are). */
   cost: Record<string, unknown> | null;
@@ -91,7 +89,6 @@ export function runMetrics(r: RunRecord, denseRuns: ReadonlyMap<string, number> 
     wallSec: Number(r.summary?.wallSec ?? NaN),
     cost: (r.summary?.cost as Record<string, unknown> | undefined) ?? null,
     refreshWindows: r.refreshes.map((x) => x.window),
-    speedup: speedups(r),
   };
   if (!ev.length) return null;
   const deltas = ev.map((w) => deltaPct(w.serving!.ne!, w.dense!.ne!));
@@ -118,15 +115,6 @@ export function runMetrics(r: RunRecord, denseRuns: ReadonlyMap<string, number> 
     servingFlopsRatio: rowsFlops(serving) / rowsFlops(dense),
     deltaByWindow: new Map(ev.map((w, i) => [w.window, deltas[i]])),
   };
-}
-
-function speedups(r: RunRecord): Record<number, number> {
-  const out: Record<number, number> = {};
-  for (const s of r.servingEvals.filter((e) => e.model === 'serving')) {
-    const d = r.servingEvals.find((e) => e.model === 'dense' && e.batchSize === s.batchSize);
-    if (d && s.p50Ms > 0) out[s.batchSize] = d.p50Ms / s.p50Ms;
-  }
-  return out;
 }
 
 export const STATISTICS = ['meanDeltaNE', 'pooledDeltaNE', 'lateDeltaNE', 'growth', 'maxDeltaNE'] as const;
@@ -195,8 +183,6 @@ export interface ArmResult {
     servingFlopsRatio: number;
     refreshes: number;
     wallSec: number;
-    speedup512: number | null;
-    speedup64: number | null;
   };
   meanNEDense: number;
   pooledNEDense: number;
@@ -242,10 +228,6 @@ export function cells(runs: RunMetrics[], records: RunRecord[], armOrder: string
             const p = pairedEstimate(am, baseline, (m) => m[st], s(`paired ${st}`));
             if (p) vsBaseline[st] = p;
           }
-        const sp = (b: number) => {
-          const v = median(am.map((m) => m.speedup[b] ?? NaN));
-          return Number.isFinite(v) ? v : null;
-        };
         return {
           arm,
           runs: am.length,
@@ -257,8 +239,6 @@ export function cells(runs: RunMetrics[], records: RunRecord[], armOrder: string
             servingFlopsRatio: mean(am.map((m) => m.servingFlopsRatio)),
             refreshes: mean(am.map((m) => m.refreshes)),
             wallSec: median(am.map((m) => m.wallSec)),
-            speedup512: sp(512),
-            speedup64: sp(64),
           },
           meanNEDense: mean(am.map((m) => m.meanNEDense)),
           pooledNEDense: mean(am.map((m) => m.pooledNEDense)),

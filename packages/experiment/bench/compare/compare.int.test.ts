@@ -65,6 +65,11 @@ test('a tiny comparison runs through the API and two workers, and a rerun resume
   assert.ok(files.includes('forest-synthetic.svg') && files.includes('trace-synthetic-75.svg'), files.join(', '));
   const csv = (await readFile(join(tmp, 'report', 'compare-runs.csv'), 'utf8')).trim().split('\n');
   assert.equal(csv.length, 5);
+  // The final models of one run per arm, downloaded through the API and timed at two batch sizes.
+  const serving = JSON.parse(await readFile(join(tmp, 'out', 'serving.json'), 'utf8')) as { arm: string; batchSize: number; speedup: number }[];
+  assert.deepEqual(serving.map((s) => `${s.arm}|${s.batchSize}`).sort(), ['d2s r=1|512', 'd2s r=1|64', 'prune_once|512', 'prune_once|64']);
+  assert.ok(serving.every((s) => s.speedup > 0));
+  assert.match(md, /## Serving speed-up of the evaluated models/);
 
   lines.length = 0;
   const second = await runComparison(options);

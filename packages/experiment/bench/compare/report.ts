@@ -3,6 +3,7 @@ import type { RunRecord } from './collect.js';
 import { allocationEffects, cells, denseRunTraining, driftVsControl, runMetrics, SHOCK_WINDOWS, traces, type Cell, type Estimate, type PairedEstimate, type RunMetrics } from './analysis.js';
 import { forestPlot, linePlot, PALETTE, scatterPlot, type ForestRow } from './figures.js';
 import { BASELINE_ARM, HEADLINE_BUDGET, shiftWindows, type StreamId } from './plan.js';
+import type { ServingSpeedup } from './serving.js';
 
 export interface ReportContext {
   /** How it was produced: command, commit, machine, load, timings (printed first). */
@@ -13,6 +14,8 @@ export interface ReportContext {
   defaultAllocation: string;
   /** Base config per stream (for model sizes and markers). */
   bases: Partial<Record<StreamId, Record<string, any>>>;
+  /** Serving speed-ups of final models timed after the runs (serving.ts). */
+  serving: ServingSpeedup[];
 }
 
 const pct = (v: number, d = 2) => (Number.isFinite(v) ? `${v >= 0 ? '+' : ''}${v.toFixed(d)}` : '—');
@@ -56,15 +59,14 @@ function cellTable(c: Cell): string[] {
   const out = [
     `#### ${c.stream}, budget ${budgetPct(c.budget)}, allocation ${c.allocation}`,
     '',
-    '| arm | runs | ΔNE % (window mean) | ΔNE % (pooled) | paired Δ vs prune_once (window mean) | paired Δ (pooled) | lower than prune_once: seeds (sign test); runs | ΔNE % 2nd half | growth (2nd − 1st half) | refreshes | training / dense-only | serving FLOPs / dense | speed-up b512 / b64 | wall s (median) |',
-    '|---|---|---|---|---|---|---|---|---|---|---|---|---|---|',
+    '| arm | runs | ΔNE % (window mean) | ΔNE % (pooled) | paired Δ vs prune_once (window mean) | paired Δ (pooled) | lower than prune_once: seeds (sign test); runs | ΔNE % 2nd half | growth (2nd − 1st half) | refreshes | training / dense-only | serving FLOPs / dense (time-averaged) | wall s (median) |',
+    '|---|---|---|---|---|---|---|---|---|---|---|---|---|',
   ];
   for (const a of c.arms) {
     const v = a.vsBaseline;
     out.push(
       `| ${a.arm} | ${a.runs}${a.failed ? ` (+${a.failed} failed)` : ''} | ${est(a.stats.meanDeltaNE)} | ${est(a.stats.pooledDeltaNE)} | ${a.arm === BASELINE_ARM ? '—' : est(v.meanDeltaNE)} | ${a.arm === BASELINE_ARM ? '—' : est(v.pooledDeltaNE)} | ` +
-        `${a.arm === BASELINE_ARM ? '—' : wins(v.meanDeltaNE)} | ${est(a.stats.lateDeltaNE)} | ${est(a.stats.growth)} | ${num(a.costs.refreshes, 1)} | ${num(a.costs.trainingVsDenseOnly.mean)} | ${num(a.costs.servingFlopsRatio, 3)} | ` +
-        `${num(a.costs.speedup512)} / ${num(a.costs.speedup64)} | ${num(a.costs.wallSec, 0)} |`,
+        `${a.arm === BASELINE_ARM ? '—' : wins(v.meanDeltaNE)} | ${est(a.stats.lateDeltaNE)} | ${est(a.stats.growth)} | ${num(a.costs.refreshes, 1)} | ${num(a.costs.trainingVsDenseOnly.mean)} | ${num(a.costs.servingFlopsRatio, 3)} | ${num(a.costs.wallSec, 0)} |`,
     );
   }
   return out;
@@ -193,6 +195,22 @@ export function buildReport(records: RunRecord[], ctx: ReportContext): Report {
   if (points.length)
     figures['cost-globo.svg'] = scatterPlot({ title: `Globo, ${budgetPct(HEADLINE_BUDGET)}: gap against training compute`, xLabel: 'training FLOPs / a dense-only run', yLabel: 'ΔNE % (window mean)', points });
 
+  if (ctx.serving.length) {
+    md.push(
+      '## Serving speed-up of the evaluated models',
+      '',
+      'The final dense and serving ONNX models of one run per stream, arm and budget (its smallest seeds), downloaded through the API and timed in onnxruntime-node ' +
+        '(1 thread) by the comparison itself after the workers finished: dense and pruned alternating, median over rounds of dense p50 / pruned p50 (range over rounds in brackets). ' +
+        'Inputs: random valid ids and standard-normal dense features.',
+      '',
+      '| stream | arm | budget | batch | dense p50 ms | pruned p50 ms | speed-up [range] | rounds |',
+      '|---|---|---|---|---|---|---|---|',
+    );
+    const order = (s: ServingSpeedup) => `${s.stream}|${s.budget}|${String(ctx.armOrder.indexOf(s.arm)).padStart(3, '0')}|${String(s.batchSize).padStart(6, '0')}`;
+    for (const s of [...ctx.serving].sort((a, b) => order(a).localeCompare(order(b))))
+      md.push(`| ${s.stream} | ${s.arm} | ${budgetPct(s.budget)} | ${s.batchSize} | ${s.denseP50Ms.toFixed(3)} | ${s.servingP50Ms.toFixed(3)} | ${s.speedup.toFixed(2)} [${s.min.toFixed(2)}, ${s.max.toFixed(2)}] | ${s.rounds} |`);
+    md.push('');
+  }
   md.push('## Figures', '', ...Object.keys(figures).map((f) => `- [${f}](${f})`), '');
   return { markdown: md.join('\n'), figures, metrics };
 }

@@ -9,6 +9,10 @@ import { fetchSweep, submitAll, waitAll, type RunRecord } from './collect.js';
 import { demoProject, startPlatform, type Platform } from './platform.js';
 import { BASELINE_ARM, compileStudy, sharedDataDir, streamBase, type Scale, type StreamId, type Study } from './plan.js';
 import { buildReport, type Report } from './report.js';
+import { measureServing, representatives, type ServingSpeedup } from './serving.js';
+
+/** The allocation of every study but the ablation (the config's default). */
+const DEFAULT_ALLOCATION = 'learned';
 
 export interface ComparisonOptions {
   repoRoot: string;
@@ -61,11 +65,14 @@ export async function runComparison(o: ComparisonOptions): Promise<{ records: Ru
   mkdirSync(o.outDir, { recursive: true });
   const runsPath = join(o.outDir, 'runs.jsonl');
   const provenancePath = join(o.outDir, 'provenance.json');
+  const servingPath = join(o.outDir, 'serving.json');
   let records: RunRecord[];
+  let serving: ServingSpeedup[];
   let p: Provenance;
   if (o.analyseOnly) {
     records = readFileSync(runsPath, 'utf8').split('\n').filter(Boolean).map((l) => JSON.parse(l) as RunRecord);
     p = JSON.parse(readFileSync(provenancePath, 'utf8')) as Provenance;
+    serving = existsSync(servingPath) ? (JSON.parse(readFileSync(servingPath, 'utf8')) as ServingSpeedup[]) : [];
     o.log(`re-analysing ${records.length} runs from ${runsPath}`);
   } else {
     let total = 0;
@@ -104,6 +111,9 @@ export async function runComparison(o: ComparisonOptions): Promise<{ records: Ru
       });
       records = [];
       for (const c of compiled) records.push(...(await fetchSweep(platform, c.compiled, state[c.compiled.key].sweepId, c.stream)));
+      // The workers are idle now: time the final models here, dense and pruned alternating.
+      const q = o.scale === 'quick';
+      serving = await measureServing(platform, representatives(records, DEFAULT_ALLOCATION), { rounds: q ? 3 : 7, iterations: q ? 10 : 50, batchSizes: [64, 512], log: o.log });
     } finally {
       process.off('SIGINT', stopOnSignal);
       process.off('SIGTERM', stopOnSignal);
@@ -111,6 +121,7 @@ export async function runComparison(o: ComparisonOptions): Promise<{ records: Ru
     }
     const finishedAt = new Date();
     writeFileSync(runsPath, records.map((r) => JSON.stringify(r)).join('\n') + '\n');
+    writeFileSync(servingPath, JSON.stringify(serving, null, 1) + '\n');
     p = {
       command: o.command,
       commit: git(o.repoRoot, 'rev-parse', '--short', 'HEAD') + (git(o.repoRoot, 'status', '--porcelain', '--untracked-files=no') ? ' (with uncommitted changes)' : ''),
@@ -133,8 +144,9 @@ export async function runComparison(o: ComparisonOptions): Promise<{ records: Ru
     ],
     armOrder: o.armOrder,
     allocationOrder: o.allocationOrder,
-    defaultAllocation: 'learned',
+    defaultAllocation: DEFAULT_ALLOCATION,
     bases,
+    serving,
   });
   mkdirSync(o.reportDir, { recursive: true });
   writeFileSync(join(o.reportDir, 'compare.md'), report.markdown + '\n');
