@@ -11,7 +11,7 @@
 // comparison runs them. Writes DIR/answer.json (after every paradigm) and DIR/runs/<paradigm>/.
 import { spawn } from 'node:child_process';
 import { mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { cpus } from 'node:os';
+import { cpus, loadavg } from 'node:os';
 import { join, resolve } from 'node:path';
 import { parseConfig, experimentConfig, parseYamlText, setPath } from '@driftprune/config';
 import { openStream } from '@driftprune/data';
@@ -74,6 +74,22 @@ export function attribute(profile: CpuProfile): Record<string, number> {
   });
   const top = Object.entries(otherSelf).sort((a, b) => b[1] - a[1]).slice(0, 12);
   return { ...out, ...Object.fromEntries(top.map(([f, v]) => [`other: ${f} (self)`, v])) };
+}
+
+/**
+ * CPU seconds (user + system) of this process's finished children, from /proc/self/stat (cutime + cstime, in
+ * clock ticks of 1/100 s on Linux; null elsewhere): a figure that load on a shared machine does not inflate, unlike
+ * wall time.
+ */
+export function childrenCpuSeconds(): number | null {
+  try {
+    const stat = readFileSync('/proc/self/stat', 'utf8');
+    const f = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+    // fields after the name start at 3 (state); cutime and cstime are fields 16 and 17.
+    return (Number(f[16 - 3]) + Number(f[17 - 3])) / 100;
+  } catch {
+    return null;
+  }
 }
 
 function flag(argv: string[], name: string, fallback?: string): string | undefined {
@@ -139,6 +155,7 @@ export async function answerMain(argv: string[]): Promise<number> {
     rmSync(prof, { recursive: true, force: true });
     mkdirSync(prof, { recursive: true });
     const t = performance.now();
+    const cpu0 = childrenCpuSeconds();
     // The same program that runs this one: the bundle on a GPU host, tsx's loader here.
     const child = spawn(process.execPath, [...process.execArgv, '--cpu-prof', '--cpu-prof-dir', prof, process.argv[1], 'driftprune', 'run', configPath, '--out', dir, '--quiet', '--set', `paradigm.kind=${p}`], {
       stdio: ['ignore', 'ignore', 'pipe'],
@@ -147,6 +164,9 @@ export async function answerMain(argv: string[]): Promise<number> {
     child.stderr.on('data', (d: Buffer) => (stderr = (stderr + d.toString()).slice(-4000)));
     const code = await new Promise<number | null>((res) => child.on('close', res));
     const wall = (performance.now() - t) / 1000;
+    // With --parallel > 1 other children finish meanwhile: then only the comparison's total is exact.
+    const cpu1 = childrenCpuSeconds();
+    const cpuSeconds = cpu0 !== null && cpu1 !== null && parallel === 1 ? cpu1 - cpu0 : null;
     let summary: unknown = null;
     try {
       summary = JSON.parse(readFileSync(join(dir, 'summary.json'), 'utf8'));
@@ -156,17 +176,21 @@ export async function answerMain(argv: string[]): Promise<number> {
     const file = readdirSync(prof).find((f) => f.endsWith('.cpuprofile'));
     const where = file ? attribute(JSON.parse(readFileSync(join(prof, file), 'utf8')) as CpuProfile) : {};
     rmSync(prof, { recursive: true, force: true });
-    runs[p] = { exitCode: code, wallSeconds: wall, where, summary, stderrTail: code === 0 ? undefined : stderr.slice(-2000) };
+    runs[p] = { exitCode: code, wallSeconds: wall, cpuSeconds, where, summary, stderrTail: code === 0 ? undefined : stderr.slice(-2000) };
     const top = Object.entries(where).filter(([k]) => !k.startsWith('other: ')).sort((a, b) => b[1] - a[1]).slice(0, 5).map(([k, v]) => `${k} ${v.toFixed(1)} s`).join(', ');
-    log(`${p}: exit ${code}, ${wall.toFixed(1)} s wall; ${top}`);
+    log(`${p}: exit ${code}, ${wall.toFixed(1)} s wall${cpuSeconds !== null ? `, ${cpuSeconds.toFixed(1)} CPU s` : ''}; ${top}`);
     save();
   };
   const queue = [...paradigms];
   t0 = performance.now();
+  const cpuStart = childrenCpuSeconds();
   await Promise.all(Array.from({ length: Math.min(parallel, queue.length) }, async () => {
     for (let p = queue.shift(); p !== undefined; p = queue.shift()) await runOne(p);
   }));
   results.comparisonWallSeconds = (performance.now() - t0) / 1000;
+  const cpuEnd = childrenCpuSeconds();
+  results.comparisonCpuSeconds = cpuStart !== null && cpuEnd !== null ? cpuEnd - cpuStart : null;
+  results.loadAverage = loadavg();
   const total = Object.values(runs).reduce((a: number, r) => a + (r as { wallSeconds: number }).wallSeconds, 0);
   results.sumOfRunWallSeconds = total;
   save();
