@@ -28,6 +28,12 @@ test('compareRuns passes float noise and fails a real difference in NE, AUC, wid
   assert.equal(widths.sameWidths, false);
   assert.equal(compareRuns(a, run([metric(0, 0.9)], [refresh(1, { 'top.0': 8 })])).pass, false);
   assert.equal(compareRuns(a, run([metric(0, 0.9), metric(1, 0.8)])).pass, false);
+  // weight masks: one weight changing layers (a float32 tie) passes; counts further apart or another total fail
+  const m = run([metric(0, 0.9)], [refresh(0, { 'bottom.0': 1394, 'top.0': 8561 })]);
+  assert.equal(compareRuns(m, run([metric(0, 0.9)], [refresh(0, { 'bottom.0': 1395, 'top.0': 8560 })]), undefined, 0, true).pass, true);
+  assert.equal(compareRuns(m, run([metric(0, 0.9)], [refresh(0, { 'bottom.0': 1395, 'top.0': 8560 })])).pass, false, 'structured widths must be identical');
+  assert.equal(compareRuns(m, run([metric(0, 0.9)], [refresh(0, { 'bottom.0': 1384, 'top.0': 8571 })]), undefined, 0, true).pass, false);
+  assert.equal(compareRuns(m, run([metric(0, 0.9)], [refresh(0, { 'bottom.0': 1395, 'top.0': 8561 })]), undefined, 0, true).pass, false);
   // one-class windows: null NE/AUC must be null on both sides
   const oneClass = (m: WindowMetric): WindowMetric => ({ ...m, ne: null, auc: null });
   assert.equal(compareRuns(run([oneClass(metric(0, 0.9))]), run([oneClass(metric(0, 0.9))])).pass, true);

@@ -104,16 +104,17 @@ export async function crossCheck(o: CrossCheckOptions): Promise<ParadigmResult[]
     const cpu = readRun(dir('cpu'));
     const gpu = readRun(dir('webgpu'));
     const g2c = readRun(dir('gpu-then-cpu'));
+    const masks = granularity === 'unstructured';
     const c2g = readRun(dir('cpu-then-gpu'));
     const r: ParadigmResult = {
       paradigm,
       seconds,
       exitCodes,
-      webgpuVsCpu: compareRuns(cpu, gpu),
-      gpuThenCpuVsCpu: compareRuns(cpu, g2c),
-      cpuThenGpuVsGpu: compareRuns(gpu, c2g),
-      gpuThenCpuVsGpu: compareRuns(gpu, g2c, DEFAULT_TOLERANCE, 0),
-      cpuThenGpuVsCpu: compareRuns(cpu, c2g, DEFAULT_TOLERANCE, 0),
+      webgpuVsCpu: compareRuns(cpu, gpu, DEFAULT_TOLERANCE, 0, masks),
+      gpuThenCpuVsCpu: compareRuns(cpu, g2c, DEFAULT_TOLERANCE, 0, masks),
+      cpuThenGpuVsGpu: compareRuns(gpu, c2g, DEFAULT_TOLERANCE, 0, masks),
+      gpuThenCpuVsGpu: compareRuns(gpu, g2c, DEFAULT_TOLERANCE, 0, masks),
+      cpuThenGpuVsCpu: compareRuns(cpu, c2g, DEFAULT_TOLERANCE, 0, masks),
       pass: false,
     };
     r.pass = Object.values(exitCodes).every((c) => c === 0) && r.webgpuVsCpu.pass && r.gpuThenCpuVsCpu.pass && r.cpuThenGpuVsGpu.pass;
