@@ -7,7 +7,7 @@ import tseslint from 'typescript-eslint';
 // workspace is used through its package.json `exports` (its index, plus the few explicit entries below), never by a
 // deep path into its src/.
 const APPS = { api: '@driftprune/api', worker: '@driftprune/worker', web: '@driftprune/web', cli: 'driftprune' };
-const ENTRY_POINTS = ['@driftprune/api/testing', '@driftprune/api/main', '@driftprune/worker/main', '@driftprune/pruning/testing', '@driftprune/data/testing/heavy-scale-csv', '@driftprune/data/random', '@driftprune/engine/test-support', '@driftprune/db/testing/s3-standin'];
+const ENTRY_POINTS = ['@driftprune/api/testing', '@driftprune/api/main', '@driftprune/worker/main', '@driftprune/pruning/testing', '@driftprune/data/testing/heavy-scale-csv', '@driftprune/data/testing/shared-data', '@driftprune/data/random', '@driftprune/engine/test-support', '@driftprune/db/testing/s3-standin'];
 const deepImports = {
   regex: `^(?!(${ENTRY_POINTS.join('|')})$)(@driftprune/[^/]+/.+|.*/(packages|apps)/[^/]+/src/.*)$`,
   message: "import a workspace through its package name (its index or an entry point listed in its package.json 'exports'), not a path into its src/",
