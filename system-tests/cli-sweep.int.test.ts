@@ -8,6 +8,7 @@ import { writeFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import { stringify } from 'yaml';
 import { expandSweep, experimentConfig, parseConfig } from '@driftprune/config';
+import { mulberry32 } from '@driftprune/pruning/testing';
 import { startHarness, tinyConfig, type Harness } from '@driftprune/api/testing';
 
 const bin = resolve(import.meta.dirname, '../apps/cli/bin/driftprune.mjs');
@@ -142,26 +143,14 @@ test('sweep --api --experiment without a base runs on the experiment config (ran
     assert.ok(lr >= 0.001 && lr <= 0.1, `lr ${lr}`);
     assert.equal((run.config as { data: unknown }).data !== undefined, true);
   }
-  // The draws themselves, computed here and not by expandSweep: mulberry32 seeded with searchSeed, one uniform per
-  // point mapped onto the log range (docs/sweeps.md).
+  // The draws themselves, computed here and not by expandSweep: mulberry32 (the test-support copy of the pruning
+  // package, not the sweep's) seeded with searchSeed, one uniform per point mapped onto the log range.
   const rnd = mulberry32(7);
   const expected = [0, 1, 2].map(() => Math.exp(Math.log(0.001) + rnd() * (Math.log(0.1) - Math.log(0.001))));
   const stored = got.runs.nodes.map((r) => (r.config as { optimizer: { lr: number } }).optimizer.lr).sort((a, b) => a - b);
   expected.sort((a, b) => a - b);
   for (let i = 0; i < 3; i++) assert.ok(Math.abs(stored[i] - expected[i]) < 1e-15, `draw ${i}: stored ${stored[i]}, expected ${expected[i]}`);
 });
-
-/** mulberry32 (Tommy Ettinger's 32-bit PRNG), written out from its definition: the reference for random sweeps. */
-function mulberry32(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 test('sweep --api: a viewer token or a bad token fails with the API error code and creates nothing', async () => {
   const file = join(h.tmp, 'denied.yaml');
