@@ -9,7 +9,7 @@ test('a minimal config gets the documented defaults', () => {
   assert.equal(c.data.batchSize, 512);
   assert.equal(c.model.embeddingDim, 16);
   assert.equal(c.optimizer.kind, 'adagrad');
-  assert.equal(c.pruning?.allocation, 'learned');
+  assert.equal(c.pruning?.allocation, 'greedy');
   assert.equal(c.paradigm.kind, 'adaptive_d2s');
   if (c.paradigm.kind === 'adaptive_d2s') assert.ok(c.paradigm.rMin <= c.paradigm.rMax);
 });

@@ -6,7 +6,7 @@ export const SOURCE_KINDS = ['synthetic', 'criteo', 'avazu', 'movielens', 'csv',
 export const PARADIGMS = ['dense', 'prune_once', 'gradual', 'sparse_regrow', 'd2s', 'adaptive_d2s'] as const;
 export const GRANULARITIES = ['structured', 'unstructured'] as const;
 export const CRITERIA = ['magnitude', 'taylor', 'hybrid'] as const;
-export const ALLOCATIONS = ['uniform', 'global', 'learned'] as const;
+export const ALLOCATIONS = ['uniform', 'global', 'greedy', 'learned'] as const;
 export const OPTIMIZERS = ['sgd', 'adagrad', 'adam'] as const;
 export const DEVICES = ['cpu', 'webgpu', 'auto'] as const;
 export const INTERACTIONS = ['dot', 'cat'] as const;
@@ -223,9 +223,27 @@ export const pruningConfig = z
     hybridAlpha: z.number().min(0).max(1).default(0.5),
     /** Decay of the exponential moving average of Taylor scores, per training step. */
     taylorDecay: z.number().min(0).lt(1).default(0.99),
-    allocation: z.enum(ALLOCATIONS).default('learned'),
+    /**
+     * How much each layer loses: uniform, global (one threshold on layer-normalised scores), greedy (a one-shot
+     * greedy knapsack on the Taylor EMA; called `learned` before 2026-12, when configs saying `learned` ran it), or
+     * learned (per-neuron gates trained on the latest window under a FLOPs-budget penalty; structured — with
+     * unstructured granularity it runs greedy, as such configs always did).
+     */
+    allocation: z.enum(ALLOCATIONS).default('greedy'),
     /** Structured pruning never leaves a hidden layer narrower than this. */
     minWidth: positiveInt('pruning.minWidth').default(4),
+    /** Allocation `learned`: how its gates are trained on the latest window (docs/method.md § Pruning operator). */
+    learned: z
+      .object({
+        /** Gate-training steps (mini-batches of the latest window, cycled); each costs one forward+backward of the model. */
+        steps: z.number().int().min(1).max(10_000).default(32),
+        /** Adam step size of the gate logits. */
+        lr: z.number().positive().max(10).default(0.1),
+        /** Step size of the budget multiplier (dual ascent on the expected-cost constraint). */
+        dualLr: z.number().positive().max(100).default(1),
+      })
+      .strict()
+      .default({ steps: 32, lr: 0.1, dualLr: 1 }),
   })
   .strict();
 export type PruningConfig = z.infer<typeof pruningConfig>;

@@ -12,6 +12,7 @@
 export type { DenseLayer, DlrmShape, LayerScores, ModelParams } from './types.js';
 export type { Device, OptimizerState, Trainer, TrainerOptions } from './api.js';
 export { createTrainer } from './trainer.js';
+export { createGradientProbe, type GradientProbe } from './gradient-probe.js';
 export { createResidentTrainer, probeWebGpu, resolveDevice, setWebGpuDeviceProvider, webGpuDeviceProvider, type ResidentTrainer, type ResidentTrainerOptions, type WebGpuProbe } from './webgpu/index.js';
 export { EngineError, type EngineErrorCode } from './errors.js';
 export { resolveShape, validateShape, interactionWidth, layerNames, flopsPerSample, paramCount, embeddingParamCount, tableOffsets, type InputSchema } from './shape.js';

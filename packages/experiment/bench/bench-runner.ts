@@ -60,7 +60,7 @@ export function benchConfig(paradigm: string, s: BenchSettings): ExperimentConfi
     optimizer: { kind: 'adagrad', lr: 0.02 },
     engine: { threads: s.threads },
     paradigm: { ...p, warmupWindows: 1 },
-    pruning: { budget: 0.75, granularity: 'structured', criterion: 'taylor', allocation: 'learned', minWidth: 4 },
+    pruning: { budget: 0.75, granularity: 'structured', criterion: 'taylor', allocation: 'greedy', minWidth: 4 },
     evaluation: { serving: { enabled: false } },
     checkpoint: { everyWindows: 0 },
   });

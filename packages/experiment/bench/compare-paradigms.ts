@@ -92,7 +92,7 @@ function makeConfig(dataset: string, seed: number, paradigm: Record<string, unkn
     name: `compare-${dataset}`,
     seed,
     paradigm: { warmupWindows: warmup, ...paradigm },
-    ...(budget === null ? {} : { pruning: { granularity: 'structured', budget, criterion: 'taylor', allocation: 'learned', minWidth: 4 } }),
+    ...(budget === null ? {} : { pruning: { granularity: 'structured', budget, criterion: 'taylor', allocation: 'greedy', minWidth: 4 } }),
   });
 }
 

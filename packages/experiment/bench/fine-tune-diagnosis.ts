@@ -33,7 +33,7 @@ const config = parseConfig(experimentConfig, {
   engine: { threads: 1 },
   checkpoint: { everyWindows: 0 },
   paradigm: { kind: 'd2s', warmupWindows: at, r: 1 },
-  pruning: { granularity: 'structured', budget, criterion: 'taylor', allocation: 'learned', minWidth: 4 },
+  pruning: { granularity: 'structured', budget, criterion: 'taylor', allocation: 'greedy', minWidth: 4 },
   ...(dataset === 'synthetic'
     ? {
         data: {

@@ -146,7 +146,8 @@ test('every paradigm runs with both granularities and every criterion/allocation
     ];
     const prunings = [
       { granularity: 'structured', criterion: 'hybrid', allocation: 'global' },
-      { granularity: 'unstructured', criterion: 'taylor', allocation: 'learned' },
+      { granularity: 'structured', criterion: 'magnitude', allocation: 'learned' },
+      { granularity: 'unstructured', criterion: 'taylor', allocation: 'greedy' },
       { granularity: 'unstructured', criterion: 'magnitude', allocation: 'uniform' },
     ];
     for (const p of paradigms)

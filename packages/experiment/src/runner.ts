@@ -108,7 +108,7 @@ async function train(run: RunContext, paradigm: Paradigm, win: Window, progress:
     }
     step++;
     run.st.samplesTrained += b.size;
-    await paradigm.afterStep?.(run, t, step, batchesInWindow);
+    await paradigm.afterStep?.(run, win, step, batchesInWindow);
     const now = performance.now();
     if (now - lastProgress > 1000) {
       lastProgress = now;

@@ -23,7 +23,7 @@ export function tinyConfig(paradigm: Record<string, unknown>, extra: Record<stri
     optimizer: { kind: 'adagrad', lr: 0.05 },
     engine: { threads: 1 },
     paradigm: { warmupWindows: 1, ...paradigm },
-    pruning: { budget: 0.6, criterion: 'taylor', allocation: 'learned', minWidth: 2 },
+    pruning: { budget: 0.6, criterion: 'taylor', allocation: 'greedy', minWidth: 2 },
     evaluation: { serving: { enabled: false } },
     ...extra,
   });

@@ -19,6 +19,8 @@ export interface StructuredProblem {
   scores: Record<string, Float64Array>;
   /** Layer name → estimated loss increase of removing each current neuron (used by rules that rank by sensitivity). */
   sensitivities?: Record<string, Float64Array>;
+  /** Layer name → the width it should end at (rules that need targets: `learned`). */
+  targets?: Record<string, number>;
   /** Fraction of the dense MLP cost to remove in total. */
   budget: number;
   unit: BudgetUnit;
@@ -51,6 +53,7 @@ export function allocateStructured(pr: StructuredProblem): Record<string, Int32A
   const target = pr.budget * dense;
   let removed = dense - mlpCost(widths, pr.unit);
   const rule = allocationRule(pr.allocation);
+  if (rule.needsTargets && !pr.targets) throw new Error(`allocation ${pr.allocation} needs per-layer target widths (learned beforehand)`);
   const rankBy = rule.ranksBySensitivity ? (pr.sensitivities ?? pr.scores) : pr.scores;
   // Per layer: current positions ordered by ascending rank score; `head` is the next to remove.
   const order: Record<string, Int32Array> = {};
@@ -81,6 +84,7 @@ export function allocateStructured(pr: StructuredProblem): Record<string, Int32A
         score: rankBy[l.name][pos],
         normalised: norm[l.name][pos],
         saved: savedByOne(widths[l.mlp], l.widthIndex, pr.unit),
+        ...(pr.targets ? { target: pr.targets[l.name] } : {}),
       });
       if (key < bestKey) {
         bestKey = key;
@@ -130,6 +134,7 @@ export function allocateUnstructured(pr: UnstructuredProblem): Record<string, Ui
   const keepTotal = Math.round((1 - pr.budget) * total);
   const out: Record<string, Uint8Array> = {};
   const rule = allocationRule(pr.allocation);
+  if (rule.unstructured === 'unsupported') throw new Error(`allocation ${pr.allocation} is structured only: use uniform, global or greedy for unstructured pruning`);
   if (rule.unstructured === 'per_layer') {
     for (const n of names) {
       const s = pr.scores[n];

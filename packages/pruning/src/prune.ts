@@ -37,6 +37,11 @@ export interface PruneContext {
   denseShape?: DlrmShape;
   /** The mask `model` already has (structured: its neurons' original indices). */
   currentMask?: PruneMask;
+  /**
+   * For allocation `learned`: per prunable layer, a score per current neuron (its learned gate; higher = keep) and
+   * the width the layer should end at.
+   */
+  learned?: { scores: Record<string, Float64Array>; widths: Record<string, number> };
 }
 
 export interface PruneResult {
@@ -63,7 +68,9 @@ export function prune(model: ModelParams, opts: PruneOptions, ctx: PruneContext 
   const denseShape = ctx.denseShape ?? model.shape;
   const unit = opts.budgetUnit ?? 'flops';
   const crit = { criterion: opts.criterion, taylor: ctx.taylor, hybridAlpha: opts.hybridAlpha };
-  const bySensitivity = allocationRule(opts.allocation).ranksBySensitivity;
+  const rule = allocationRule(opts.allocation);
+  const bySensitivity = rule.ranksBySensitivity;
+  if (rule.needsTargets && !ctx.learned) throw new Error(`allocation ${opts.allocation} needs what was learned beforehand (PruneContext.learned)`);
   if (opts.granularity === 'structured') {
     const current = ctx.currentMask?.granularity === 'structured' ? ctx.currentMask.neurons : fullNeuronMask(model);
     const layers = prunableLayers(model).map(({ layer, mlp, index }) => ({ name: layer.name, mlp, widthIndex: index + 1 }));
@@ -71,8 +78,9 @@ export function prune(model: ModelParams, opts: PruneOptions, ctx: PruneContext 
       denseWidths: { bottom: denseShape.bottom, top: denseShape.top },
       widths: { bottom: model.shape.bottom, top: model.shape.top },
       layers,
-      scores: neuronScores(model, crit),
+      scores: rule.needsTargets ? ctx.learned!.scores : neuronScores(model, crit),
       sensitivities: bySensitivity ? neuronSensitivities(model, crit) : undefined,
+      ...(rule.needsTargets ? { targets: ctx.learned!.widths } : {}),
       budget: opts.budget,
       unit,
       allocation: opts.allocation,

@@ -8,7 +8,7 @@ import { fineTune } from './fine-tune.js';
 import type { RunSummary } from '../types.js';
 
 function d2sConfig(refresh: Record<string, unknown>) {
-  return tinyConfig({ kind: 'd2s', r: 1, refresh }, { pruning: { budget: 0.75, criterion: 'taylor', allocation: 'learned', minWidth: 2 }, checkpoint: { everyWindows: 0 } });
+  return tinyConfig({ kind: 'd2s', r: 1, refresh }, { pruning: { budget: 0.75, criterion: 'taylor', allocation: 'greedy', minWidth: 2 }, checkpoint: { everyWindows: 0 } });
 }
 
 async function run(refresh: Record<string, unknown>): Promise<RunSummary> {

@@ -22,9 +22,9 @@ export function adaptiveD2SParadigm(p: Extract<ParadigmConfig, { kind: 'adaptive
       let candidate: PruneResult | undefined;
       const signals: TriggerSignals = {
         ...gaps(run, t, metrics),
-        jaccard: () => maskJaccard((candidate ??= pruneDense(run)).mask, run.mask!),
+        jaccard: async () => maskJaccard((candidate ??= await pruneDense(run, win)).mask, run.mask!),
       };
-      const trigger = adaptiveTrigger(p, signals, triggers);
+      const trigger = await adaptiveTrigger(p, signals, triggers);
       // The candidate pruned for the Jaccard trigger is the refresh's model: no second prune.
       if (trigger) await deriveFromDense(run, t, trigger, win, p.refresh, candidate);
     },

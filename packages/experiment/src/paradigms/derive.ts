@@ -3,7 +3,7 @@
 // start it from scratch, let it serve now or shadow the serving model first, and optionally fine-tune it.
 import type { Window } from '@driftprune/data';
 import { type OptimizerState, initParams } from '@driftprune/engine';
-import { prune, type PruneResult } from '@driftprune/pruning';
+import type { PruneResult } from '@driftprune/pruning';
 import type { RefreshOptions } from '@driftprune/config';
 import { fineTune } from '../models/fine-tune.js';
 import { sliceOptimizerState } from '../models/optimizer-state.js';
@@ -12,14 +12,14 @@ import type { RunContext } from '../run/context.js';
 /** prune_once and sparse_regrow: warm start, serve at once, no fine-tuning. */
 export const PLAIN_REFRESH: RefreshOptions = { warmStart: true, fineTuneSteps: 0, fineTuneTarget: 'dense', shadowWindows: 0 };
 
-/** The pruned dense model (what a refresh would serve now). */
-export function pruneDense(run: RunContext): PruneResult {
-  return prune(run.dense.getParams(), run.pruneOpts!, { taylor: run.dense.getTaylorScores() });
+/** The pruned dense model (what a refresh would serve now), its allocation chosen on `win`. */
+export function pruneDense(run: RunContext, win: Window): Promise<PruneResult> {
+  return run.pruneParams(run.dense.getParams(), run.dense.getTaylorScores(), win);
 }
 
 export async function deriveFromDense(run: RunContext, t: number, trigger: string, win: Window, refresh: RefreshOptions, precomputed?: PruneResult): Promise<void> {
   const d = run.dense.getParams();
-  const res = precomputed ?? prune(d, run.pruneOpts!, { taylor: run.dense.getTaylorScores() });
+  const res = precomputed ?? (await run.pruneParams(d, run.dense.getTaylorScores(), win));
   let params = res.params;
   let optState: OptimizerState | undefined;
   if (refresh.warmStart) {

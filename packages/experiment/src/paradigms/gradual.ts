@@ -2,7 +2,8 @@
 // the next rampWindows windows it is pruned further to the cubic schedule's sparsity (trigger `ramp`), landing on
 // the budget at the end of the ramp. One model serves and trains; the dense model is the reference only.
 import type { ParadigmConfig } from '@driftprune/config';
-import { cubicSparsity, fullNeuronMask, prune } from '@driftprune/pruning';
+import type { Window } from '@driftprune/data';
+import { cubicSparsity, fullNeuronMask } from '@driftprune/pruning';
 import { sliceOptimizerState } from '../models/optimizer-state.js';
 import type { RunContext } from '../run/context.js';
 import type { Paradigm } from './types.js';
@@ -34,12 +35,13 @@ export function gradualParadigm(p: GradualConfig): Paradigm {
       run.mask = null;
       run.st.lastRefreshWindow = t;
     },
-    afterStep: async (run, t, step, batches) => {
-      if (run.serving && gradualPruneNow(p, t, step)) await pruneFurther(run, t, gradualTarget(p, run.pruneOpts!.budget, t, step, batches));
+    afterStep: async (run, win, step, batches) => {
+      const t = win.index;
+      if (run.serving && gradualPruneNow(p, t, step)) await pruneFurther(run, win, gradualTarget(p, run.pruneOpts!.budget, t, step, batches));
     },
-    afterWindow: async (run, t) => {
+    afterWindow: async (run, t, win) => {
       if (!run.serving || t !== p.warmupWindows + p.rampWindows - 1) return;
-      await pruneFurther(run, t, run.pruneOpts!.budget);
+      await pruneFurther(run, win, run.pruneOpts!.budget);
       // The final model of the ramp is timed whether or not the config times every refresh.
       run.st.pendingServingEval = run.cfg.evaluation.serving.enabled;
     },
@@ -47,11 +49,12 @@ export function gradualParadigm(p: GradualConfig): Paradigm {
 }
 
 /** Prunes the serving model further, to `target` of the dense MLP cost (nothing when it is there already). */
-async function pruneFurther(run: RunContext, t: number, target: number): Promise<void> {
+async function pruneFurther(run: RunContext, win: Window, target: number): Promise<void> {
   if (target <= run.st.sparsityReached + 1e-9) return;
+  const t = win.index;
   const serving = run.serving!;
   const cur = serving.getParams();
-  const res = prune(cur, { ...run.pruneOpts!, budget: target }, { taylor: serving.getTaylorScores(), denseShape: run.shape, currentMask: run.mask ?? undefined });
+  const res = await run.pruneParams(cur, serving.getTaylorScores(), win, { budget: target, ...(run.mask ? { currentMask: run.mask } : {}) });
   if (res.mask.granularity === 'structured') {
     const current = run.mask?.granularity === 'structured' ? run.mask.neurons : fullNeuronMask(cur);
     run.installServing(res.params, sliceOptimizerState(serving.getOptimizerState(), cur, res.mask.neurons, current));

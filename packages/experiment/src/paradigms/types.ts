@@ -17,7 +17,7 @@ export interface Paradigm {
   /** After the last warm-up window (and only if the run prunes): the first serving model. */
   warmupEnd(run: RunContext, t: number, win: Window): Promise<void>;
   /** After each training step of window t (gradual prunes during its ramp). */
-  afterStep?(run: RunContext, t: number, stepInWindow: number, batchesInWindow: number): Promise<void>;
+  afterStep?(run: RunContext, win: Window, stepInWindow: number, batchesInWindow: number): Promise<void>;
   /** After training on window t, at every window but the warm-up end: refresh, regrow, end a ramp… */
   afterWindow(run: RunContext, t: number, win: Window, metrics: WindowMetric[]): Promise<void>;
 }

@@ -5,7 +5,7 @@ import { appendFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { Window } from '@driftprune/data';
 import type { ExperimentConfig } from '@driftprune/config';
-import { type OptimizerState, type Trainer, type TrainerOptions, type DlrmShape, type ModelParams, createTrainer } from '@driftprune/engine';
+import { type OptimizerState, type Trainer, type TrainerOptions, type DlrmShape, type LayerScores, type ModelParams, createTrainer } from '@driftprune/engine';
 import {
   allocationRule,
   maskJaccard,
@@ -13,13 +13,16 @@ import {
   paramsCount,
   paramsFlops,
   paramsMlpFlops,
+  prune,
   shapeFlops,
   shapeMlpFlops,
   shapeParams,
   weightMaskCounts,
   type PruneMask,
   type PruneOptions,
+  type PruneResult,
 } from '@driftprune/pruning';
+import { learnGates } from '../allocation/learned-gates.js';
 import { abortError } from '../serving/serving-eval.js';
 import { decodeMask, encodeMask } from '../checkpoint/codec.js';
 import type { RunState } from '../checkpoint/run-state.js';
@@ -55,11 +58,14 @@ export function newRunState(): RunState {
   };
 }
 
-/** The config's pruning section as the pruning operator takes it (`learned` is the greedy rule's first name). */
+/**
+ * The config's pruning section as the pruning operator takes it. `learned` trains per-neuron gates, so it is
+ * structured; with unstructured masks it runs greedy, as every `learned` config did before the gates existed.
+ */
 export function pruneOptionsOf(cfg: ExperimentConfig): PruneOptions | null {
   const pr = cfg.pruning;
   if (!pr) return null;
-  const allocation = pr.allocation === 'learned' ? 'greedy' : pr.allocation;
+  const allocation = pr.allocation === 'learned' && pr.granularity === 'unstructured' ? 'greedy' : pr.allocation;
   return { budget: pr.budget, budgetUnit: pr.budgetUnit, granularity: pr.granularity, criterion: pr.criterion, allocation, minWidth: pr.minWidth, hybridAlpha: pr.hybridAlpha };
 }
 
@@ -177,6 +183,36 @@ export class RunContext {
     this.st.lastRefreshWindow = t;
     const s = this.cfg.evaluation.serving;
     this.st.pendingServingEval = s.enabled && s.everyRefresh;
+  }
+
+  /**
+   * Prunes `params` (a live model's, with its Taylor scores) with the configured operator, to the config's budget
+   * or `o.budget`. Allocation `learned` first trains its gates on `win` (counted as training compute).
+   */
+  async pruneParams(params: ModelParams, taylor: LayerScores, win: Window, o: { budget?: number; currentMask?: PruneMask } = {}): Promise<PruneResult> {
+    const opts = { ...this.pruneOpts!, ...(o.budget !== undefined ? { budget: o.budget } : {}) };
+    let learned: { scores: Record<string, Float64Array>; widths: Record<string, number> } | undefined;
+    if (opts.allocation === 'learned') {
+      const l = this.cfg.pruning!.learned;
+      const g = await learnGates(params, () => this.batchesOf(win), {
+        budget: opts.budget,
+        unit: opts.budgetUnit ?? 'flops',
+        minWidth: opts.minWidth,
+        steps: l.steps,
+        lr: l.lr,
+        dualLr: l.dualLr,
+        denseWidths: { bottom: this.shape.bottom, top: this.shape.top },
+        threads: this.cfg.engine.threads,
+        signal: this.options.signal,
+        seed: this.cfg.seed * 1_000_003 + win.index,
+      });
+      this.checkAbort();
+      // Each gate step is one forward and backward pass of the model being pruned.
+      this.countTrain(paramsFlops(params), g.rows);
+      learned = { scores: g.scores, widths: g.widths };
+    }
+    // The budget is always relative to the dense model, whatever widths `params` has now.
+    return prune(params, opts, { taylor, denseShape: this.shape, ...(o.currentMask ? { currentMask: o.currentMask } : {}), ...(learned ? { learned } : {}) });
   }
 
   /** Logs a new mask; it becomes the serving mask now, or `shadowWindows` windows later (servesFromWindow). */

@@ -12,9 +12,9 @@ export function adaptiveTriggers(p: AdaptiveConfig): RefreshTrigger[] {
   return [deltaNETrigger({ tau: p.tau, requireGrowingGap: p.requireGrowingGap }), jaccardTrigger({ bound: p.jaccardBound })];
 }
 
-export function adaptiveTrigger(p: AdaptiveConfig, s: TriggerSignals, triggers: RefreshTrigger[] = adaptiveTriggers(p)): string | null {
+export async function adaptiveTrigger(p: AdaptiveConfig, s: TriggerSignals, triggers: RefreshTrigger[] = adaptiveTriggers(p)): Promise<string | null> {
   if (s.sinceRefresh >= p.rMax) return 'r_max';
   if (s.sinceRefresh < p.rMin) return null;
-  for (const trigger of triggers) if (trigger.fires(s)) return trigger.name;
+  for (const trigger of triggers) if (await trigger.fires(s)) return trigger.name;
   return null;
 }

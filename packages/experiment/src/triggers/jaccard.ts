@@ -3,5 +3,5 @@
 import type { RefreshTrigger } from './types.js';
 
 export function jaccardTrigger(o: { bound: number }): RefreshTrigger {
-  return { name: 'jaccard', fires: (s) => s.jaccard() < o.bound };
+  return { name: 'jaccard', fires: async (s) => (await s.jaccard()) < o.bound };
 }

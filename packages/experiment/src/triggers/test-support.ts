@@ -13,7 +13,7 @@ export function signals(s: { sinceRefresh: number; deltaNEPct: number; prevDelta
     deltaNEPct: s.deltaNEPct,
     prevDeltaNEPct: s.prevDeltaNEPct ?? NaN,
     jaccardCalls: 0,
-    jaccard: () => {
+    jaccard: async () => {
       out.jaccardCalls++;
       return s.jaccard ?? NaN;
     },

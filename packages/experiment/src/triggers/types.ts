@@ -12,13 +12,14 @@ export interface TriggerSignals {
   prevDeltaNEPct: number;
   /**
    * Jaccard index between the mask the dense model would give now and the serving mask. Computing it prunes the
-   * dense model, so it is a function, called only by a trigger that needs it (and at most once per window).
+   * dense model (and with allocation `learned` trains its gates), so it is a function, called only by a trigger
+   * that needs it (and at most once per window).
    */
-  jaccard(): number;
+  jaccard(): Promise<number>;
 }
 
 export interface RefreshTrigger {
   /** Logged as the refresh's trigger. */
   readonly name: string;
-  fires(s: TriggerSignals): boolean;
+  fires(s: TriggerSignals): boolean | Promise<boolean>;
 }

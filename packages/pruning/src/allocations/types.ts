@@ -13,6 +13,8 @@ export interface NeuronCandidate {
   normalised: number;
   /** Cost (FLOPs or parameters, the budget's unit) that removing it saves now. */
   saved: number;
+  /** The width this layer should end at, when the allocation was learned beforehand (rule `learned`). */
+  target?: number;
 }
 
 export interface AllocationRule {
@@ -26,7 +28,9 @@ export interface AllocationRule {
   structuredKey(c: NeuronCandidate): number;
   /**
    * Unstructured: `per_layer` keeps the same fraction of every layer; a function maps a layer's scores (of the
-   * weights it keeps, `kept[i] = 1`) to ranks compared under one global threshold.
+   * weights it keeps, `kept[i] = 1`) to ranks compared under one global threshold; `unsupported` refuses.
    */
-  readonly unstructured: 'per_layer' | ((scores: Float64Array, kept: Uint8Array) => Float64Array);
+  readonly unstructured: 'per_layer' | 'unsupported' | ((scores: Float64Array, kept: Uint8Array) => Float64Array);
+  /** Structured: the rule needs per-layer target widths and ranks neurons by given scores (`PruneContext.learned`). */
+  readonly needsTargets?: boolean;
 }
