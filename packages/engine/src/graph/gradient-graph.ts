@@ -4,9 +4,9 @@ import { GraphBuilder } from '@driftprune/onnx';
 import { bceForward } from '../layers/bce.js';
 import type { DlrmShape } from '../types.js';
 import { dlrmBackward } from './backward.js';
-import { dlrmForward, type LayerValues } from './forward.js';
-import { IN, OUT, biasName, weightName } from './names.js';
-import { layerDims } from './train-graph.js';
+import { dlrmForward } from './forward.js';
+import { OUT, weightName } from './names.js';
+import { layerDims, stepInputs } from './train-graph.js';
 
 /** The output name of a weight's gradient. */
 export const gradName = (layer: string) => `${weightName(layer)}.grad`;
@@ -14,14 +14,8 @@ export const gradName = (layer: string) => `${weightName(layer)}.grad`;
 /** Inputs: dense, emb, labels, inv_batch, every layer's W and b. Outputs: loss and dL/dW of every layer. */
 export function buildGradientGraph(shape: DlrmShape): Uint8Array {
   const g = new GraphBuilder('dlrm_gradients', 'float32');
-  const F = shape.tableSizes.length;
-  const D = shape.embeddingDim;
-  const dense = g.input(IN.dense, ['B', shape.numDense]);
-  const emb = g.input(IN.emb, ['B', F, D]);
-  const labels = g.input(IN.labels, ['B']);
-  const invBatch = g.input(IN.invBatch, []);
+  const { dense, emb, labels, invBatch, values } = stepInputs(g, shape);
   const layers = layerDims(shape);
-  const values: LayerValues[] = layers.map((l) => ({ W: g.input(weightName(l.name), [l.outDim, l.inDim]), b: g.input(biasName(l.name), [l.outDim]) }));
   const nBottom = shape.bottom.length - 1;
   const tape = dlrmForward(g, shape, dense, emb, values.slice(0, nBottom), values.slice(nBottom));
   const labels2d = g.unsqueeze(labels, [1]);

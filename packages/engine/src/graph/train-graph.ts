@@ -43,22 +43,28 @@ export function layerDims(shape: DlrmShape): { name: string; inDim: number; outD
   return dims.map(([inDim, outDim], i) => ({ name: names[i], inDim, outDim }));
 }
 
+/** The inputs a training step and a gradient probe share: the batch, 1/B, and every layer's W and b. */
+export function stepInputs(g: GraphBuilder, shape: DlrmShape): { dense: string; emb: string; labels: string; invBatch: string; values: LayerValues[] } {
+  const dense = g.input(IN.dense, ['B', shape.numDense]);
+  const emb = g.input(IN.emb, ['B', shape.tableSizes.length, shape.embeddingDim]);
+  const labels = g.input(IN.labels, ['B']);
+  const invBatch = g.input(IN.invBatch, []);
+  const values = layerDims(shape).map((l) => ({ W: g.input(weightName(l.name), [l.outDim, l.inDim]), b: g.input(biasName(l.name), [l.outDim]) }));
+  return { dense, emb, labels, invBatch, values };
+}
+
 export function buildTrainGraph(spec: TrainGraphSpec): Uint8Array {
   const { shape, optimizer } = spec;
   const g = new GraphBuilder('dlrm_train', spec.float ?? 'float32');
   const F = shape.tableSizes.length;
   const D = shape.embeddingDim;
-  const dense = g.input(IN.dense, ['B', shape.numDense]);
-  const emb = g.input(IN.emb, ['B', F, D]);
-  const labels = g.input(IN.labels, ['B']);
-  const invBatch = g.input(IN.invBatch, []);
+  const { dense, emb, labels, invBatch, values } = stepInputs(g, shape);
   const scalars: Record<string, string> = {};
   for (const s of optimizer.scalars) scalars[s] = g.input(s, []);
   const decay = spec.taylor ? g.input(IN.taylorDecay, []) : '';
   const keep = spec.taylor ? g.input(IN.taylorKeep, []) : '';
 
   const layers = layerDims(shape);
-  const values: LayerValues[] = layers.map((l) => ({ W: g.input(weightName(l.name), [l.outDim, l.inDim]), b: g.input(biasName(l.name), [l.outDim]) }));
   const nBottom = shape.bottom.length - 1;
   const tape = dlrmForward(g, shape, dense, emb, values.slice(0, nBottom), values.slice(nBottom));
   const labels2d = g.unsqueeze(labels, [1]);
