@@ -177,7 +177,7 @@ describe('dashboard', { timeout: 15 * 60_000 }, () => {
     await page.locator('#f-paradigm-kind').selectOption('adaptive_d2s');
     await page.locator('#f-paradigm-warmupWindows').fill('1');
     await page.locator('#f-paradigm-rMax').fill('2');
-    await page.getByLabel('Seeds').fill('1');
+    await page.getByLabel('Seeds', { exact: true }).fill('1');
     await page.getByLabel('Parameter 1 values').fill('0.5, 0.75');
     await page.getByTestId('sweep-preview').getByText('2 runs will be queued').waitFor();
     await stack.screenshot('03-submit-sweep');
