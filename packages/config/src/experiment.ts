@@ -55,7 +55,7 @@ export const syntheticOptions = z
     /**
      * Multiplies the teacher's id, dense and interaction effects (not the base rate or the daily cycle): 1 is the
      * historical stream, whose dense NE stays at 0.98–0.995; the learnable preset (examples/synthetic-learnable-*.yaml)
-     * uses 3.
+     * uses 2 with 8 fields.
      */
     signalScale: z.number().positive('synthetic.signalScale must be > 0').max(20).default(1),
     /** The data seed (ids, teacher, drift, labels); the experiment's seed when absent, which then also initialises models. */
