@@ -108,7 +108,7 @@ async function train(run: RunContext, paradigm: Paradigm, win: Window, progress:
     }
     step++;
     run.st.samplesTrained += b.size;
-    await paradigm.afterStep?.(run, win, step, batchesInWindow);
+    if (paradigm.afterStep) await timed(run, () => paradigm.afterStep!(run, win, step, batchesInWindow));
     const now = performance.now();
     if (now - lastProgress > 1000) {
       lastProgress = now;
@@ -121,8 +121,15 @@ async function train(run: RunContext, paradigm: Paradigm, win: Window, progress:
 async function act(run: RunContext, paradigm: Paradigm, win: Window, metrics: WindowMetric[]): Promise<void> {
   const t = win.index;
   if (run.shadow && run.st.shadow && --run.st.shadow.windowsLeft <= 0) run.promoteShadow(t);
-  if (run.pruneOpts && isWarmupEnd(run.cfg.paradigm, t)) await paradigm.warmupEnd(run, t, win);
-  else await paradigm.afterWindow(run, t, win, metrics);
+  if (run.pruneOpts && isWarmupEnd(run.cfg.paradigm, t)) await timed(run, () => paradigm.warmupEnd(run, t, win));
+  else await timed(run, () => paradigm.afterWindow(run, t, win, metrics));
+}
+
+/** Runs a paradigm action and adds its wall time to the run's refresh time (cost accounting). */
+async function timed(run: RunContext, action: () => Promise<void>): Promise<void> {
+  const t0 = performance.now();
+  await action();
+  run.st.refreshWallSec = (run.st.refreshWallSec ?? 0) + (performance.now() - t0) / 1000;
 }
 
 /** 4. The window boundary: the next window to run, and a checkpoint every `checkpoint.everyWindows`. */

@@ -2,6 +2,7 @@
 import type { ExperimentConfig } from '@driftprune/config';
 import { countedDeltaNEPct, type WindowExclusion } from './metrics/metrics.js';
 import { speedups } from './serving/serving-eval.js';
+import { costSummary } from './costs.js';
 import type { RunState } from './checkpoint/run-state.js';
 import type { RunSummary, RunWarning } from './types.js';
 
@@ -23,7 +24,7 @@ export function denseNEWarnings(meanNEDense: number): RunWarning[] {
 }
 
 /** Headline figures over the evaluation windows (warm-up excluded). */
-export function summarise(cfg: ExperimentConfig, st: Pick<RunState, 'metrics' | 'refreshes' | 'serving' | 'trainingFlops'>, servingFlopsRatio: number, servingParamsRatio: number, wallSec: number): RunSummary {
+export function summarise(cfg: ExperimentConfig, st: Pick<RunState, 'metrics' | 'refreshes' | 'serving' | 'trainingFlops' | 'embeddingTrainingFlops' | 'peakModelBytes' | 'refreshWallSec'>, servingFlopsRatio: number, servingParamsRatio: number, wallSec: number): RunSummary {
   const deltas: number[] = [];
   const neDense: number[] = [];
   const neServing: number[] = [];
@@ -70,5 +71,6 @@ export function summarise(cfg: ExperimentConfig, st: Pick<RunState, 'metrics' | 
     speedupByBatch,
     parityMaxAbsDiff: st.serving.length ? Math.max(...st.serving.map((e) => e.parityMaxAbsDiff)) : null,
     warnings: denseNEWarnings(meanNEDense),
+    ...costSummary(cfg, st),
   };
 }

@@ -81,6 +81,18 @@ export interface RunSummary {
   speedupByBatch?: Record<number, number>;
   /** Largest |p_onnx − p_engine| over all serving evaluations. */
   parityMaxAbsDiff?: number | null;
+  /** Training FLOPs of embedding-row updates (gradient accumulation + optimizer; ours, method.md § Cost). */
+  embeddingTrainingFlops?: number;
+  /** trainingFlops (MLPs + interaction, 3 × forward) plus embeddingTrainingFlops. */
+  totalTrainingFlops?: number;
+  /** Largest memory the live models (dense, serving, shadow) held at once: parameters, optimizer slots, masks, Taylor scores. */
+  peakModelBytes?: number;
+  /** Serving FLOPs over dense FLOPs, averaged over the evaluation windows (what served each window, not the final model). */
+  meanServingFlopsRatio?: number;
+  /** Wall seconds in the paradigm's actions: pruning (learned gates included), installs, fine-tuning, regrowth. */
+  refreshWallSec?: number;
+  /** Serving speed-up (largest timed batch) of the evaluated serving models, weighted by the windows each served. */
+  meanServingSpeedup?: number | null;
   /** Problems with the results that a reader must see before trusting them (empty when none). */
   warnings?: RunWarning[];
 }

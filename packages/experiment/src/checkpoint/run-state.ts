@@ -24,6 +24,12 @@ export interface RunState {
   hasServing: boolean;
   /** d2s/adaptive_d2s with refresh.shadowWindows: the next sparse model, training before it serves. */
   shadow: { windowsLeft: number; mask: EncodedMask } | null;
+  /** Training FLOPs of the embedding rows (gradient accumulation and optimizer update), beside `trainingFlops`. */
+  embeddingTrainingFlops?: number;
+  /** Largest memory the live models held at once: parameters, optimizer slots, masks and Taylor scores, bytes. */
+  peakModelBytes?: number;
+  /** Wall seconds spent in the paradigm's actions: pruning (gates included), installs, fine-tuning, regrowth. */
+  refreshWallSec?: number;
 }
 
 /** Writes the checkpoint next to the old one, then swaps: a crash mid-write leaves the previous one intact. */

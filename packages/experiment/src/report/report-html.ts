@@ -74,7 +74,12 @@ export function reportHtml(r: ReportInput): string {
     ['serving params / dense', num(s.servingParamsRatio)],
     ['serving speed-up (largest batch)', num(s.servingSpeedup, 2)],
     ['refreshes', String(s.refreshes)],
-    ['training compute (FLOPs)', s.trainingFlops.toExponential(3)],
+    ['training compute (FLOPs, MLPs + interaction)', s.trainingFlops.toExponential(3)],
+    ['training compute with embedding updates (FLOPs)', s.totalTrainingFlops == null ? '—' : s.totalTrainingFlops.toExponential(3)],
+    ['serving FLOPs / dense, averaged over windows served', num(s.meanServingFlopsRatio)],
+    ['serving speed-up, averaged over windows served', num(s.meanServingSpeedup, 2)],
+    ['peak memory of the live models (MB)', s.peakModelBytes == null ? '—' : num(s.peakModelBytes / 1e6, 1)],
+    ['time in refreshes (s)', num(s.refreshWallSec, 2)],
     ['parity max |p_onnx − p_engine|', s.parityMaxAbsDiff == null ? '—' : s.parityMaxAbsDiff.toExponential(2)],
     ['wall time (s)', num(s.wallSec, 1)],
   ];

@@ -37,7 +37,19 @@ export interface ModelCost {
   params: number;
   /** Fraction of prunable MLP FLOPs removed (weights only: biases are never masked). */
   sparsity: number;
+  /** Memory the model holds: parameters and embedding tables, their optimizer slots, masks and Taylor scores. */
+  bytes: number;
 }
+
+/**
+ * FLOPs per embedding value a training step spends beyond the MLPs (ours): accumulating the row's gradient (1) and
+ * the optimizer's update — SGD a multiply and a subtract, Adagrad a square, an add, a root, an add, a divide and a
+ * subtract, Adam about twice that. Gathers are memory, not FLOPs.
+ */
+export const EMBEDDING_UPDATE_FLOPS: Record<ExperimentConfig['optimizer']['kind'], number> = { sgd: 1 + 2, adagrad: 1 + 6, adam: 1 + 12 };
+
+/** Optimizer state slots per parameter (SGD none, Adagrad an accumulator, Adam two moments). */
+const SLOTS: Record<ExperimentConfig['optimizer']['kind'], number> = { sgd: 0, adagrad: 1, adam: 2 };
 
 export function newRunState(): RunState {
   return {
@@ -97,7 +109,8 @@ export class RunContext {
     const taylor = pr && o && (o.criterion !== 'magnitude' || allocationRule(o.allocation).ranksBySensitivity) ? { decay: pr.taylorDecay } : undefined;
     this.trainerBase = { optimizer: cfg.optimizer, device: cfg.engine.device, threads: cfg.engine.threads, taylor };
     this.dense = this.newTrainer({ shape, seed: cfg.seed });
-    this.costs.set(this.dense, { flops: this.denseFlops, params: this.denseParams, sparsity: 0 });
+    this.costs.set(this.dense, { flops: this.denseFlops, params: this.denseParams, sparsity: 0, bytes: this.denseBytes() });
+    this.notePeak();
   }
 
   get outDir(): string {
@@ -122,16 +135,47 @@ export class RunContext {
     return createTrainer({ ...this.trainerBase, ...o });
   }
 
-  /** Adds the training compute of `rows` samples through a model of `flopsPerSample` forward FLOPs. */
-  countTrain(flopsPerSample: number, rows: number): void {
+  /**
+   * Adds the training compute of `rows` samples through a model of `flopsPerSample` forward FLOPs; `embeddings`
+   * when the pass also updates embedding rows (training, fine-tuning, RigL probes; not gate steps).
+   */
+  countTrain(flopsPerSample: number, rows: number, embeddings = true): void {
     this.st.trainingFlops += TRAIN_FLOPS_FACTOR * flopsPerSample * rows;
+    if (embeddings) this.st.embeddingTrainingFlops = (this.st.embeddingTrainingFlops ?? 0) + this.embeddingFlopsPerSample * rows;
+  }
+
+  /** Embedding-update FLOPs of one trained sample: F·D values, each accumulated and updated. */
+  get embeddingFlopsPerSample(): number {
+    return this.shape.tableSizes.length * this.shape.embeddingDim * EMBEDDING_UPDATE_FLOPS[this.cfg.optimizer.kind];
+  }
+
+  /** A live model's cost from its parameters (bytes with this run's optimizer and Taylor settings). */
+  costOf(p: ModelParams): ModelCost {
+    let weights = 0;
+    let values = p.embeddings.length;
+    let masks = 0;
+    for (const l of [...p.bottom, ...p.top]) {
+      weights += l.W.length;
+      values += l.W.length + l.b.length;
+      if (l.mask) masks += l.mask.length;
+    }
+    const taylor = this.trainerBase.taylor ? weights : 0;
+    const bytes = 4 * (values * (1 + SLOTS[this.cfg.optimizer.kind]) + masks + taylor);
+    return { flops: paramsFlops(p), params: paramsCount(p), sparsity: 1 - paramsMlpFlops(p) / shapeMlpFlops(this.shape), bytes };
+  }
+
+  /** Records the memory of the models alive now, if it is the largest so far. */
+  private notePeak(): void {
+    let bytes = 0;
+    for (const t of [this.dense, this.serving, this.shadow]) if (t) bytes += this.cost(t).bytes;
+    this.st.peakModelBytes = Math.max(this.st.peakModelBytes ?? 0, bytes);
   }
 
   /** FLOPs, parameters and sparsity of a live model, computed once when it was installed or its masks changed. */
   cost(trainer: Trainer): ModelCost {
     let c = this.costs.get(trainer);
     if (!c) {
-      c = costOf(trainer.getParams(), this.shape);
+      c = this.costOf(trainer.getParams());
       this.costs.set(trainer, c);
     }
     return c;
@@ -146,8 +190,9 @@ export class RunContext {
   installServing(params: ModelParams, optimizerState?: OptimizerState): Trainer {
     this.drop(this.serving);
     this.serving = this.newTrainer({ params, ...(optimizerState ? { optimizerState } : {}) });
-    this.costs.set(this.serving, costOf(params, this.shape));
+    this.costs.set(this.serving, this.costOf(params));
     this.st.hasServing = true;
+    this.notePeak();
     return this.serving;
   }
 
@@ -155,8 +200,9 @@ export class RunContext {
   installShadow(params: ModelParams, optimizerState: OptimizerState | undefined, windows: number, mask: PruneMask): Trainer {
     this.drop(this.shadow);
     this.shadow = this.newTrainer({ params, ...(optimizerState ? { optimizerState } : {}) });
-    this.costs.set(this.shadow, costOf(params, this.shape));
+    this.costs.set(this.shadow, this.costOf(params));
     this.st.shadow = { windowsLeft: windows, mask: encodeMask(mask) };
+    this.notePeak();
     return this.shadow;
   }
 
@@ -165,6 +211,7 @@ export class RunContext {
     const serving = this.serving!;
     serving.setMasks(Object.fromEntries(Object.entries(masks).map(([k, v]) => [k, Float32Array.from(v)])));
     this.costs.delete(serving);
+    this.notePeak();
   }
 
   /** The shadow model has trained its windows: it becomes the serving model. */
@@ -207,8 +254,8 @@ export class RunContext {
         seed: this.cfg.seed * 1_000_003 + win.index,
       });
       this.checkAbort();
-      // Each gate step is one forward and backward pass of the model being pruned.
-      this.countTrain(paramsFlops(params), g.rows);
+      // Each gate step is one forward and backward pass of the model being pruned (no embedding update).
+      this.countTrain(paramsFlops(params), g.rows, false);
       learned = { scores: g.scores, widths: g.widths };
     }
     // The budget is always relative to the dense model, whatever widths `params` has now.
@@ -245,8 +292,16 @@ export class RunContext {
     this.costs.delete(t);
     t.dispose();
   }
-}
 
-export function costOf(p: ModelParams, denseShape: DlrmShape): ModelCost {
-  return { flops: paramsFlops(p), params: paramsCount(p), sparsity: 1 - paramsMlpFlops(p) / shapeMlpFlops(denseShape) };
+  /** The dense model's bytes from its shape (no copy of its tables). */
+  private denseBytes(): number {
+    let weights = 0;
+    let values = this.shape.tableSizes.reduce((a, b) => a + b, 0) * this.shape.embeddingDim;
+    for (const w of [this.shape.bottom, this.shape.top])
+      for (let i = 0; i + 1 < w.length; i++) {
+        weights += w[i] * w[i + 1];
+        values += w[i] * w[i + 1] + w[i + 1];
+      }
+    return 4 * (values * (1 + SLOTS[this.cfg.optimizer.kind]) + (this.trainerBase.taylor ? weights : 0));
+  }
 }
