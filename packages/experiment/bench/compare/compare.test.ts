@@ -54,7 +54,7 @@ function record(o: { arm: string; dataSeed: number; initSeed?: number; stream?: 
   const dense = o.dense ?? Array(n).fill(0.8);
   const rows = o.rows ?? Array(n).fill(1000);
   return {
-    id: `${o.arm}-${o.dataSeed}-${o.initSeed ?? 1}-${o.stream ?? 'synthetic'}-${o.allocation ?? 'learned'}`,
+    id: `${o.arm}-${o.dataSeed}-${o.initSeed ?? 1}-${o.stream ?? 'synthetic'}-${o.allocation ?? 'greedy'}`,
     study: o.study ?? 'synthetic',
     stream: o.stream ?? 'synthetic',
     arm: o.arm,
@@ -63,7 +63,7 @@ function record(o: { arm: string; dataSeed: number; initSeed?: number; stream?: 
     initSeed: o.initSeed ?? 1,
     dataSeed: o.dataSeed,
     budget: o.budget ?? 0.9,
-    allocation: o.allocation ?? 'learned',
+    allocation: o.allocation ?? 'greedy',
     config: { paradigm: { kind: o.arm === 'dense' ? 'dense' : 'prune_once' } },
     summary: { trainingFlops: o.trainingFlops ?? 3e6, wallSec: 10 },
     startedAt: null,
@@ -133,7 +133,7 @@ test('cells, drift vs control, allocation effects and traces', () => {
     runs.push(record({ arm: 'd2s r=1', dataSeed: s, serving: [0.808, 0.808] }));
     runs.push(record({ arm: 'prune_once', dataSeed: s, stream: 'synthetic-stationary', serving: [0.816, 0.816] }));
     runs.push(record({ arm: 'd2s r=1', dataSeed: s, stream: 'synthetic-stationary', serving: [0.808, 0.808] }));
-    for (const [allocation, ne] of [['uniform', 0.84], ['learned', 0.82]] as const) runs.push(record({ arm: 'prune_once', dataSeed: s, study: 'allocation', allocation, budget: 0.75, serving: [ne, ne] }));
+    for (const [allocation, ne] of [['uniform', 0.84], ['greedy', 0.82]] as const) runs.push(record({ arm: 'prune_once', dataSeed: s, study: 'allocation', allocation, budget: 0.75, serving: [ne, ne] }));
   }
   runs.push(record({ arm: 'd2s r=1', dataSeed: 9, serving: [0.9, 0.9], status: 'failed' }));
   const ms = metricsOf(runs);
@@ -146,18 +146,18 @@ test('cells, drift vs control, allocation effects and traces', () => {
   assert.ok(Math.abs(d2s.vsBaseline.growth!.mean - (0 - 6)) < 1e-9);
   assert.equal(main.arms[0].vsBaseline.meanDeltaNE, undefined);
 
-  const dc = driftVsControl(ms, 'learned');
+  const dc = driftVsControl(ms, 'greedy');
   const po = dc.find((d) => d.arm === 'prune_once')!;
   assert.ok(Math.abs(po.driftGrowth.mean - 6) < 1e-9 && Math.abs(po.controlGrowth.mean) < 1e-9);
   assert.ok(Math.abs(po.difference!.mean - 6) < 1e-9);
   const dd = dc.find((d) => d.arm === 'd2s r=1')!;
   assert.ok(Math.abs(dd.driftRelGrowth!.mean + 6) < 1e-9 && Math.abs(dd.controlRelGrowth!.mean) < 1e-9);
 
-  const al = allocationEffects(ms, 'allocation', 'uniform', ['uniform', 'learned']);
-  assert.deepEqual(al.map((a) => a.allocation), ['uniform', 'learned']);
+  const al = allocationEffects(ms, 'allocation', 'uniform', ['uniform', 'greedy']);
+  assert.deepEqual(al.map((a) => a.allocation), ['uniform', 'greedy']);
   assert.ok(Math.abs(al[1].vsReference!.mean - -2.5) < 1e-9);
 
-  const tr = traces(ms, 'learned').find((t) => t.stream === 'synthetic' && t.arm === 'prune_once' && t.budget === 0.9)!;
+  const tr = traces(ms, 'greedy').find((t) => t.stream === 'synthetic' && t.arm === 'prune_once' && t.budget === 0.9)!;
   assert.deepEqual(tr.bands.map((b) => [b.index, Math.round(b.mean * 1e9) / 1e9]), [[1, 2], [2, 8]]);
   assert.equal(tr.refreshShare.get(0), 1);
 });
@@ -165,7 +165,7 @@ test('cells, drift vs control, allocation effects and traces', () => {
 test('report: tables and figures from records; MLP share of serving FLOPs from the config', () => {
   const runs = [1, 2].flatMap((s) => [record({ arm: 'prune_once', dataSeed: s, serving: [0.82, 0.83] }), record({ arm: 'd2s r=1', dataSeed: s, serving: [0.81, 0.81] })]);
   for (const r of runs) r.config = { ...streamBase('synthetic', 'quick', repoRoot), paradigm: r.config.paradigm };
-  const rep = buildReport(runs, { provenance: ['test'], armOrder: ['prune_once', 'd2s r=1'], allocationOrder: [], defaultAllocation: 'learned', bases: {}, serving: [] });
+  const rep = buildReport(runs, { provenance: ['test'], armOrder: ['prune_once', 'd2s r=1'], allocationOrder: [], defaultAllocation: 'greedy', bases: {}, serving: [] });
   assert.match(rep.markdown, /\| d2s r=1 \| 2 \|/);
   assert.ok(Object.keys(rep.figures).includes('forest-synthetic.svg'));
   for (const f of Object.values(rep.figures)) assertWellFormed(f);

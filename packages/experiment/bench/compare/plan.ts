@@ -50,10 +50,12 @@ const CORE_ARMS: Arm[] = [ARMS.pruneOnce, ARMS.d2s1, ARMS.adaptive];
 // Their prune_once partners are the headline study's runs with init seed 1 (pairs are formed across studies of a stream).
 const VARIANT_ARMS: Arm[] = [ARMS.dense, ARMS.gradual, ARMS.d2s4, ARMS.d2s1Distil];
 /** Allocation rules of the ablation, in the order reported. */
-const ABLATION_ALLOCATIONS = ['uniform', 'global', 'learned'];
+const ABLATION_ALLOCATIONS = ['uniform', 'global', 'greedy', 'learned'];
 const ABLATION_ARMS: Arm[] = [ARMS.pruneOnce, ARMS.d2s1];
 
 export const HEADLINE_BUDGET = 0.9;
+/** The allocation of every study but the ablation: the config's default (the one-shot greedy knapsack). */
+export const DEFAULT_ALLOCATION = 'greedy';
 
 const range = (from: number, n: number) => Array.from({ length: n }, (_, i) => from + i);
 
@@ -95,7 +97,7 @@ export function streamBase(stream: StreamId, scale: Scale, repoRoot: string): Re
     // Serving timed once, at the end, on the final models (the speed-up of the models that were evaluated).
     evaluation: { serving: { enabled: true, everyRefresh: false, batchSizes: [64, 512], iterations: q ? 5 : 100, threads: 1 } },
     checkpoint: { everyWindows: 0 },
-    pruning: { granularity: 'structured', budget: HEADLINE_BUDGET, criterion: 'taylor', allocation: 'learned', minWidth: 4 },
+    pruning: { granularity: 'structured', budget: HEADLINE_BUDGET, criterion: 'taylor', allocation: DEFAULT_ALLOCATION, minWidth: 4 },
   };
   if (stream === 'globo' || stream === 'globo-shuffled') {
     const path = resolve(sharedDataDir(repoRoot), 'globo-g1-clicks');

@@ -7,12 +7,9 @@ import { join } from 'node:path';
 import { expandSweep } from '@driftprune/config';
 import { fetchSweep, submitAll, waitAll, type RunRecord } from './collect.js';
 import { demoProject, startPlatform, type Platform } from './platform.js';
-import { BASELINE_ARM, compileStudy, sharedDataDir, streamBase, type Scale, type StreamId, type Study } from './plan.js';
+import { BASELINE_ARM, DEFAULT_ALLOCATION, compileStudy, sharedDataDir, streamBase, type Scale, type StreamId, type Study } from './plan.js';
 import { buildReport, type Report } from './report.js';
 import { measureServing, representatives, type ServingSpeedup } from './serving.js';
-
-/** The allocation of every study but the ablation (the config's default). */
-const DEFAULT_ALLOCATION = 'learned';
 
 export interface ComparisonOptions {
   repoRoot: string;
