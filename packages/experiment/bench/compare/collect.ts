@@ -42,14 +42,17 @@ export interface RunRecord {
 export interface SubmittedSweep {
   sweepId: string;
   experimentId: string;
-  /** Of the base config and the sweep: a changed plan submits a new sweep instead of reusing this one. */
+  /**
+   * Of the base config, the sweep and the code that computes the results: a changed plan, or changed code, submits a
+   * new sweep instead of reusing this one's runs.
+   */
   fingerprint: string;
 }
 
 export type SweepState = Record<string, SubmittedSweep>;
 
-export function fingerprint(base: unknown, sweep: unknown): string {
-  return createHash('sha256').update(JSON.stringify({ base, sweep })).digest('hex').slice(0, 16);
+export function fingerprint(base: unknown, sweep: unknown, code: string): string {
+  return createHash('sha256').update(JSON.stringify({ base, sweep, code })).digest('hex').slice(0, 16);
 }
 
 export function readState(path: string): SweepState {
@@ -64,10 +67,15 @@ const SWEEP_STATUS = 'query($id: ID!) { sweep(id: $id) { id status total queued 
  * Submits each sweep unless the state file holds one with the same fingerprint (a rerun resumes: the platform keeps
  * the runs, the workers pick up what is still queued). Saves the state after every submission.
  */
-export async function submitAll(p: Platform, sweeps: { compiled: CompiledSweep; base: Record<string, unknown>; title: string }[], statePath: string, log: (s: string) => void): Promise<SweepState> {
+export async function submitAll(
+  p: Platform,
+  sweeps: { compiled: CompiledSweep; base: Record<string, unknown>; title: string }[],
+  o: { statePath: string; code: string; log: (s: string) => void },
+): Promise<SweepState> {
+  const { statePath, log } = o;
   const state = readState(statePath);
   for (const { compiled, base, title } of sweeps) {
-    const fp = fingerprint(base, compiled.sweep);
+    const fp = fingerprint(base, compiled.sweep, o.code);
     const known = state[compiled.key];
     if (known?.fingerprint === fp) {
       const r = await gql<{ sweep: { id: string } | null }>(p, SWEEP_STATUS, { id: known.sweepId });

@@ -28,6 +28,8 @@ test('plan: every study of both scales expands into valid runs, one per arm × b
         const dataSeed = getPath(p.config, seeds.swept);
         for (const f of seeds.follow) assert.equal(getPath(p.config, f), dataSeed, `${study.id}: ${f} follows ${seeds.swept}`);
         assert.ok(study.initSeeds.includes(p.config.seed));
+        // Final models exported (for the serving timings) only in the first data seed's runs.
+        assert.equal(p.config.evaluation.serving.enabled, dataSeed === study.dataSeeds[0], `${study.id}: serving export`);
         const arm = study.arms.find((a) => a.label === p.c.armOfKind[p.config.paradigm.kind])!;
         for (const [path, v] of Object.entries(arm.options ?? {})) assert.equal(getPath(p.config, path), v, `${study.id} ${arm.label}: ${path}`);
       }

@@ -94,8 +94,9 @@ export function streamBase(stream: StreamId, scale: Scale, repoRoot: string): Re
   const common = {
     optimizer: { kind: 'adagrad', lr: 0.02 },
     engine: { threads: 1 },
-    // Serving timed once, at the end, on the final models (the speed-up of the models that were evaluated).
-    evaluation: { serving: { enabled: true, everyRefresh: false, batchSizes: [64, 512], iterations: q ? 5 : 100, threads: 1 } },
+    // Serving: the final models exported and timed once, at the end, only in the runs of a study's first data seed
+    // (compileStudy turns it on there): a Globo model is 26 MB of ONNX, and its speed-up depends on its widths only.
+    evaluation: { serving: { enabled: false, everyRefresh: false, batchSizes: [64, 512], iterations: q ? 5 : 20, threads: 1 } },
     checkpoint: { everyWindows: 0 },
     pruning: { granularity: 'structured', budget: HEADLINE_BUDGET, criterion: 'taylor', allocation: DEFAULT_ALLOCATION, minWidth: 4 },
   };
@@ -153,6 +154,9 @@ export function shiftWindows(base: Record<string, any>): number[] {
   return range(1, Math.floor((s.windows - 1) / s.shiftEvery)).map((k) => k * s.shiftEvery);
 }
 
+/** Turned on for the runs of a study's first data seed: their final models are exported for the serving timings. */
+export const SERVING_EXPORT = 'evaluation.serving.enabled';
+
 export interface CompiledSweep {
   /** `<study>#<layer>`: a study whose arms share a kind needs one sweep per layer (a sweep sets one option set per kind). */
   key: string;
@@ -175,13 +179,11 @@ export function compileStudy(study: Study): CompiledSweep[] {
     else layers.push([arm]);
   }
   const seeds = dataSeedPaths(study.stream);
+  const perDataSeed = (s: number) => ({ ...Object.fromEntries(seeds.follow.map((p) => [p, s])), ...(s === study.dataSeeds[0] ? { [SERVING_EXPORT]: true } : {}) });
   return layers.map((arms, i) => {
     const parameters: Record<string, unknown> = {
       'paradigm.kind': { values: arms.map((a) => a.kind), set: Object.fromEntries(arms.filter((a) => a.options).map((a) => [a.kind, a.options])) },
-      [seeds.swept]: {
-        values: study.dataSeeds,
-        ...(seeds.follow.length ? { set: Object.fromEntries(study.dataSeeds.map((s) => [String(s), Object.fromEntries(seeds.follow.map((p) => [p, s]))])) } : {}),
-      },
+      [seeds.swept]: { values: study.dataSeeds, set: Object.fromEntries(study.dataSeeds.map((s) => [String(s), perDataSeed(s)])) },
     };
     // dense takes no pruning section; budgets and allocations apply to the other kinds only.
     const pruned = arms.filter((a) => a.kind !== 'dense').map((a) => a.kind);

@@ -52,6 +52,15 @@ function git(repoRoot: string, ...a: string[]): string {
   }
 }
 
+/**
+ * The committed versions (git tree hashes) of the code that computes a run's results; part of a sweep's fingerprint,
+ * so that a rerun after the engine, a paradigm or a source changed runs again instead of reusing old runs.
+ */
+export function codeVersion(repoRoot: string): string {
+  return RESULT_CODE.map((dir) => `${dir}:${git(repoRoot, 'rev-parse', `HEAD:${dir}`)}`).join(',');
+}
+const RESULT_CODE = ['packages/config/src', 'packages/data/src', 'packages/engine/src', 'packages/onnx/src', 'packages/pruning/src', 'packages/experiment/src', 'apps/worker/src'];
+
 export async function runComparison(o: ComparisonOptions): Promise<{ records: RunRecord[]; report: Report }> {
   for (const s of o.studies) {
     const path = s.stream.startsWith('globo') ? join(sharedDataDir(o.repoRoot), 'globo-g1-clicks') : null;
@@ -98,7 +107,7 @@ export async function runComparison(o: ComparisonOptions): Promise<{ records: Ru
     process.once('SIGINT', stopOnSignal);
     process.once('SIGTERM', stopOnSignal);
     try {
-      const state = await submitAll(platform, compiled, join(o.outDir, 'state.json'), o.log);
+      const state = await submitAll(platform, compiled, { statePath: join(o.outDir, 'state.json'), code: codeVersion(o.repoRoot), log: o.log });
       await waitAll(platform, compiled.map((c) => state[c.compiled.key].sweepId), {
         everyMs: o.pollMs,
         log: (s) => {

@@ -62,11 +62,11 @@ export function randomBatch(schema: { numDense: number; tableSizes: number[] }, 
   return { size, dense, cat, labels: new Float32Array(size) };
 }
 
-/** One run per (stream, arm, budget): the one with the smallest seeds. */
+/** One run per (stream, arm, budget) among those that exported their final models: the one with the smallest seeds. */
 export function representatives(records: RunRecord[], allocation: string): RunRecord[] {
   const out = new Map<string, RunRecord>();
   for (const r of records) {
-    if (r.status !== 'succeeded' || r.budget === null || r.allocation !== allocation) continue;
+    if (r.status !== 'succeeded' || r.budget === null || r.allocation !== allocation || !r.config.evaluation?.serving?.enabled) continue;
     const key = `${r.stream}|${r.arm}|${r.budget}`;
     const cur = out.get(key);
     if (!cur || r.dataSeed < cur.dataSeed || (r.dataSeed === cur.dataSeed && r.initSeed < cur.initSeed)) out.set(key, r);
