@@ -86,9 +86,16 @@ export const clicksOptions = z
         poolMinutes: z.number().positive('data.clicks.negatives.poolMinutes must be > 0').max(7 * 24 * 60).default(60),
         /** The data seed of the negatives (independent of the experiment's seed, which initialises models). */
         seed: dataSeed('data.clicks.negatives.seed').default(1),
+        /**
+         * A click whose article has no click in the pool cannot be matched by any negative (negatives come from the
+         * pool), so its article features alone (no recent clicks) would mark it as the positive: a label leak.
+         * `drop` (default) leaves such clicks and their negatives out of the rows (they still feed the history and
+         * the pool); `keep` writes them, as the source did at first.
+         */
+        coldPositives: z.enum(['drop', 'keep'], { error: 'data.clicks.negatives.coldPositives must be drop or keep' }).default('drop'),
       })
       .strict()
-      .default({ perClick: 4, sampling: 'popularity', poolMinutes: 60, seed: 1 }),
+      .default({ perClick: 4, sampling: 'popularity', poolMinutes: 60, seed: 1, coldPositives: 'drop' }),
     subsample: z
       .object({
         /** Share of users (or user-days) whose clicks are emitted; every click still feeds the pool and counters. */

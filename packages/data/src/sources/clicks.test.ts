@@ -65,7 +65,8 @@ test('clicks: each click is a positive followed by negatives drawn only from ear
     { user: 4, article: 103, at: 90 },
     { user: 5, article: 104, at: 91 },
   ]);
-  const [w] = await rowsOf({ path, window: 'day', clicks: { negatives: { perClick: 2 } } });
+  // coldPositives: keep, so that every click is written (the first clicks of this log have empty pools).
+  const [w] = await rowsOf({ path, window: 'day', clicks: { negatives: { perClick: 2, coldPositives: 'keep' } } });
   assert.equal(w.id, '2017-10-01');
   assert.deepEqual(w.labels, [1, 1, 0, 1, 0, 0, 1, 0, 0, 1, 1, 0]);
   const art = (r: number) => col(w, r, 'article');
@@ -95,9 +96,40 @@ test('clicks: each click is a positive followed by negatives drawn only from ear
   assert.equal(col(w, 0, 'user_clicks_log'), 0);
   assert.equal(col(w, 0, 'article_clicks_log'), 0);
   assert.equal(col(w, 0, 'prev_article'), bucket('prev_article', -1));
-  const s = await openStream({ source: 'clicks', path, window: 'day', clicks: { negatives: { perClick: 2 } } });
+  const s = await openStream({ source: 'clicks', path, window: 'day', clicks: { negatives: { perClick: 2, coldPositives: 'keep' } } });
   await collect(s);
-  assert.deepEqual(s.sourceCounts?.(), { clicks: 6, emittedClicks: 6, negatives: 6, negativesShort: 6 });
+  assert.deepEqual(s.sourceCounts?.(), { clicks: 6, emittedClicks: 6, negatives: 6, negativesShort: 6, coldPositivesDropped: 0 });
+});
+
+test('clicks: a click whose article has no click in the pool is left out by default (no negative could match it)', async () => {
+  const path = writeLog('cold.csv', [
+    { user: 1, article: 100, at: 0 }, // empty pool: cold
+    { user: 2, article: 101, at: 1 }, // 101 never clicked: cold
+    { user: 3, article: 100, at: 2 }, // 100 in the pool: written, one negative (101)
+    { user: 4, article: 102, at: 90 }, // pool emptied 60 minutes on: cold
+    { user: 5, article: 102, at: 91 }, // written, but the pool holds only 102 itself: no negative
+  ]);
+  const s = await openStream({ source: 'clicks', path, window: 'day', hashSize: BIG, clicks: { negatives: { perClick: 1 } } });
+  const [w] = await collect(s);
+  assert.deepEqual(w.labels, [1, 0, 1]);
+  assert.equal(col(w, 0, 'user'), bucket('user', 3));
+  assert.equal(col(w, 1, 'article'), bucket('article', 101));
+  assert.equal(col(w, 2, 'user'), bucket('user', 5));
+  assert.deepEqual(s.sourceCounts?.(), { clicks: 5, emittedClicks: 2, negatives: 1, negativesShort: 1, coldPositivesDropped: 3 });
+  // Every written positive has recent clicks, as every negative does: "no recent click" no longer marks the click.
+  const random = await rowsOf({ path: randomLog('cold-random.csv.gz', 3000, 2, 11), window: 'day' });
+  let positives = 0;
+  for (const r of random)
+    for (let i = 0; i < r.labels.length; i++) {
+      assert.ok(col(r, i, 'article_recent_log') > 0, `row ${i} of ${r.id} (label ${r.labels[i]}) has no recent click`);
+      positives += r.labels[i];
+    }
+  assert.ok(positives > 2000 && positives < 3000, `${positives} positives kept of 3000`);
+  // keep: the earlier behaviour, where some positives carry no recent click and no negative ever does.
+  const kept = await rowsOf({ path: randomLog('cold-random.csv.gz', 3000, 2, 11), window: 'day', clicks: { negatives: { coldPositives: 'keep' } } });
+  let coldKept = 0;
+  for (const r of kept) for (let i = 0; i < r.labels.length; i++) if (col(r, i, 'article_recent_log') === 0) coldKept += r.labels[i] === 1 ? 1 : -1e9;
+  assert.ok(coldKept > 0, 'keep writes cold positives (and never a negative without recent clicks)');
 });
 
 /** A random log: `n` clicks over `days` days by 60 users on 40 articles (popular ones more often). */
@@ -130,7 +162,13 @@ test('clicks: deterministic in the negatives seed, whatever the batch size; a ne
     a.map((w) => w.cat),
   );
   const rows = a.reduce((s, w) => s + w.rows, 0);
-  assert.ok(rows > 3000 * 4.9 && rows <= 3000 * 5, `${rows} rows`);
+  const counted = await openStream({ source: 'clicks', hashSize: BIG, ...base });
+  await collect(counted);
+  const c = counted.sourceCounts!();
+  assert.equal(rows, c.emittedClicks + c.negatives);
+  assert.equal(c.negatives + c.negativesShort, 4 * c.emittedClicks);
+  assert.equal(c.emittedClicks + c.coldPositivesDropped, 3000);
+  assert.ok(rows > 3000 * 3.5 && rows < 3000 * 5, `${rows} rows`);
 });
 
 /** Rows grouped by click: a positive and the negatives after it. */
@@ -227,7 +265,7 @@ test('clicks: malformed rows are counted with reasons; a wrong header, a missing
   lines.splice(10, 0, '1,2,3', `x,1,${T0},2,100,${T0 + 9000},4,3,2,1,21,1`, `1,1,${T0},2,-4,${T0 + 9000},4,3,2,1,21,1`, `1,1,${T0},2,4,1e99,4,3,2,1,21,1`);
   const path = join(tmp, 'bad.csv');
   writeFileSync(path, lines.join('\n') + '\n');
-  const [w] = await rowsOf({ path, window: 'day', errorBudget: 0.01 });
+  const [w] = await rowsOf({ path, window: 'day', errorBudget: 0.01, clicks: { negatives: { coldPositives: 'keep' } } });
   assert.equal(w.badRows, 4);
   assert.deepEqual(
     w.badRowSamples.map((s) => s.reason),
@@ -237,7 +275,7 @@ test('clicks: malformed rows are counted with reasons; a wrong header, a missing
   // A click of an earlier day after a later one.
   const unsorted = join(tmp, 'unsorted.csv');
   writeFileSync(unsorted, [HEADER, good(0), `1,1,${T0},2,100,${T0 + 86_400_000},4,3,2,1,21,1`, good(1)].join('\n'));
-  const ws = await rowsOf({ path: unsorted, window: 'day', errorBudget: 0.5 });
+  const ws = await rowsOf({ path: unsorted, window: 'day', errorBudget: 0.5, clicks: { negatives: { coldPositives: 'keep' } } });
   assert.match(ws[1].badRowSamples[0].reason, /sorted by time/);
   const noHeader = join(tmp, 'noheader.csv');
   writeFileSync(noHeader, lines.slice(1).join('\n'));

@@ -226,6 +226,8 @@ export interface ClicksSummary extends Record<string, number> {
   negatives: number;
   /** Negatives not written because the pool held too few other articles (at the start of the log, mostly). */
   negativesShort: number;
+  /** Emitted clicks left out because their article had no click in the pool (negatives.coldPositives: drop). */
+  coldPositivesDropped: number;
 }
 
 export async function openClicks(config: DataConfig, options: { trackCollisions?: boolean }): Promise<Stream> {
@@ -235,7 +237,7 @@ export async function openClicks(config: DataConfig, options: { trackCollisions?
   const tableSizes = resolveTableSizes(config.hashSize, CLICKS_FIELDS.length);
   const hasher = new FieldHasher(CLICKS_FIELDS, tableSizes, options.trackCollisions ?? true);
   const schema = { denseNames: CLICKS_DENSE, fieldNames: CLICKS_FIELDS, tableSizes };
-  const summary: ClicksSummary = { clicks: 0, emittedClicks: 0, negatives: 0, negativesShort: 0 };
+  const summary: ClicksSummary = { clicks: 0, emittedClicks: 0, negatives: 0, negativesShort: 0, coldPositivesDropped: 0 };
   return {
     schema,
     hashCollisions: () => hasher.report(),
@@ -252,7 +254,7 @@ async function* clickWindows(
   hasher: FieldHasher,
   summary: ClicksSummary,
 ): AsyncGenerator<Window> {
-  Object.assign(summary, { clicks: 0, emittedClicks: 0, negatives: 0, negativesShort: 0 });
+  Object.assign(summary, { clicks: 0, emittedClicks: 0, negatives: 0, negativesShort: 0, coldPositivesDropped: 0 });
   const D = CLICKS_DENSE.length;
   const F = CLICKS_FIELDS.length;
   const maxRows = config.maxRowsPerWindow ?? Infinity;
@@ -261,6 +263,7 @@ async function* clickWindows(
   const pool = new NegativePool(o.negatives.poolMinutes * 60_000);
   const k = o.negatives.perClick;
   const uniform = o.negatives.sampling === 'uniform';
+  const dropCold = k > 0 && o.negatives.coldPositives === 'drop';
   const negSeed = mixSeed(o.negatives.seed, 0x6e6567);
   const subSeed = mixSeed(o.subsample.seed, 0x5ab5);
   const keepBelow = o.subsample.fraction * 2 ** 32;
@@ -370,7 +373,9 @@ async function* clickWindows(
       pool.evict(t);
       const day = Math.floor(t / MS.DAY);
       const keep = o.subsample.fraction >= 1 || mixSeed(subSeed, values[USER], o.subsample.unit === 'user_day' ? day + 1 : 0) < keepBelow;
-      if (keep) {
+      const cold = keep && dropCold && pool.recentOf(a) === 0;
+      if (cold) summary.coldPositivesDropped++;
+      if (keep && !cold) {
         summary.emittedClicks++;
         // The click's user and context, shared by its negatives.
         const date = new Date(t);
