@@ -3,7 +3,7 @@
 import { z } from 'zod';
 
 export const SOURCE_KINDS = ['synthetic', 'criteo', 'avazu', 'movielens', 'csv', 'clicks'] as const;
-export const PARADIGMS = ['dense', 'prune_once', 'gradual', 'sparse_regrow', 'd2s', 'adaptive_d2s'] as const;
+export const PARADIGMS = ['dense', 'prune_once', 'gradual', 'sparse_regrow', 'd2s', 'adaptive_d2s', 'prune_once_distill', 'd2s_ramp'] as const;
 export const GRANULARITIES = ['structured', 'unstructured'] as const;
 export const CRITERIA = ['magnitude', 'taylor', 'hybrid'] as const;
 export const ALLOCATIONS = ['uniform', 'global', 'greedy', 'learned'] as const;
@@ -321,10 +321,54 @@ export const paradigmConfig = z.discriminatedUnion(
          * (ours): right after a refresh the gap is mostly the pruning shock, which training recovers, not drift.
          */
         requireGrowingGap: z.boolean().default(true),
+        /**
+         * …or when the dense model's own NE on the last window is this many percent above its mean since the last
+         * refresh (ours: the data moved, whatever the serving model's gap says yet). 0 turns the trigger off.
+         */
+        driftPct: z.number().min(0).max(1000).default(0),
+        /**
+         * How much to prune (ours): at each refresh after the first, the budget moves by `step` — down (prune less)
+         * when the serving model's mean gap since its refresh was above tau, up (prune more) when it was below
+         * lowGapPct — within [min, max]. Off by default: every refresh prunes pruning.budget.
+         */
+        budgetAdaptation: z
+          .object({
+            enabled: z.boolean().default(false),
+            step: z.number().gt(0).max(0.5).default(0.05),
+            min: z.number().gt(0).lt(1).default(0.5),
+            max: z.number().gt(0).lt(1).default(0.95),
+            lowGapPct: z.number().min(0).default(0.25),
+          })
+          .strict()
+          .default({ enabled: false, step: 0.05, min: 0.5, max: 0.95, lowGapPct: 0.25 }),
         refresh: refreshOptions.default(refreshOptions.parse({})),
       })
       .strict()
-      .refine((p) => p.rMin <= p.rMax, { message: 'paradigm.rMin must be ≤ paradigm.rMax', path: ['rMin'] }),
+      .refine((p) => p.rMin <= p.rMax, { message: 'paradigm.rMin must be ≤ paradigm.rMax', path: ['rMin'] })
+      .refine((p) => p.budgetAdaptation.min <= p.budgetAdaptation.max, { message: 'paradigm.budgetAdaptation.min must be ≤ max', path: ['budgetAdaptation', 'min'] }),
+    z
+      .object({
+        kind: z.literal('prune_once_distill'),
+        ...paradigmBase,
+        /**
+         * The compute-matched baseline (ours): prune_once whose sparse model trains on (1 − w)·label + w·p_dense,
+         * the co-trained dense model's prediction of each row before it trains on it; 1 = distillation only.
+         */
+        distillWeight: z.number().min(0).max(1).default(1),
+      })
+      .strict(),
+    z
+      .object({
+        kind: z.literal('d2s_ramp'),
+        ...paradigmBase,
+        /** A new model every r windows (the first at warm-up end). */
+        r: positiveInt('paradigm.r').default(2),
+        /** Training steps over which each new model's sparsity ramps from 0 to the budget (cubic schedule). */
+        rampSteps: positiveInt('paradigm.rampSteps').default(64),
+        /** Prune every N steps of a ramp (and at its last step). */
+        everySteps: positiveInt('paradigm.everySteps').default(8),
+      })
+      .strict(),
   ],
   { error: `paradigm.kind must be one of ${PARADIGMS.join(', ')}` },
 );

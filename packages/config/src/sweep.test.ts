@@ -130,7 +130,7 @@ test('parameters are applied parents first and the kind before its options', () 
 
 test('the schema knows which kinds take an option', () => {
   assert.deepEqual(variantsTaking('paradigm.tau')?.values, ['adaptive_d2s']);
-  assert.deepEqual(variantsTaking('paradigm.r')?.values, ['sparse_regrow', 'd2s']);
+  assert.deepEqual(variantsTaking('paradigm.r')?.values, ['sparse_regrow', 'd2s', 'd2s_ramp']);
   assert.equal(variantsTaking('paradigm.warmupWindows'), null);
   assert.equal(variantsTaking('pruning.budget'), null);
   assert.equal(variantsTaking('__proto__.x'), null);

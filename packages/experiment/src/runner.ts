@@ -96,10 +96,11 @@ async function train(run: RunContext, paradigm: Paradigm, win: Window, progress:
   let lastProgress = 0;
   for await (const b of run.batchesOf(win)) {
     run.checkAbort();
+    const servingBatch = run.serving && paradigm.servingBatch ? paradigm.servingBatch(run, b) : b;
     run.dense.trainStep(b);
     if (denseCounts) run.countTrain(run.denseFlops, b.size);
     if (run.serving) {
-      run.serving.trainStep(b);
+      run.serving.trainStep(servingBatch);
       run.countTrain(run.servingFlops(), b.size);
     }
     if (run.shadow) {

@@ -24,6 +24,10 @@ export interface RunState {
   hasServing: boolean;
   /** d2s/adaptive_d2s with refresh.shadowWindows: the next sparse model, training before it serves. */
   shadow: { windowsLeft: number; mask: EncodedMask } | null;
+  /** d2s_ramp: the ramp in progress — steps taken, the sparsity reached, and which model ramps. */
+  ramp?: { step: number; reached: number; slot: 'serving' | 'shadow' } | null;
+  /** adaptive_d2s with budgetAdaptation: the budget the next refresh prunes to. */
+  adaptiveBudget?: number;
   /** Training FLOPs of the embedding rows (gradient accumulation and optimizer update), beside `trainingFlops`. */
   embeddingTrainingFlops?: number;
   /** Largest memory the live models held at once: parameters, optimizer slots, masks and Taylor scores, bytes. */

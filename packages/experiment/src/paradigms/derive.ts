@@ -12,14 +12,14 @@ import type { RunContext } from '../run/context.js';
 /** prune_once and sparse_regrow: warm start, serve at once, no fine-tuning. */
 export const PLAIN_REFRESH: RefreshOptions = { warmStart: true, fineTuneSteps: 0, fineTuneTarget: 'dense', shadowWindows: 0 };
 
-/** The pruned dense model (what a refresh would serve now), its allocation chosen on `win`. */
-export function pruneDense(run: RunContext, win: Window): Promise<PruneResult> {
-  return run.pruneParams(run.dense.getParams(), run.dense.getTaylorScores(), win);
+/** The pruned dense model (what a refresh would serve now), its allocation chosen on `win`; `budget` overrides the config's. */
+export function pruneDense(run: RunContext, win: Window, budget?: number): Promise<PruneResult> {
+  return run.pruneParams(run.dense.getParams(), run.dense.getTaylorScores(), win, budget === undefined ? {} : { budget });
 }
 
-export async function deriveFromDense(run: RunContext, t: number, trigger: string, win: Window, refresh: RefreshOptions, precomputed?: PruneResult): Promise<void> {
+export async function deriveFromDense(run: RunContext, t: number, trigger: string, win: Window, refresh: RefreshOptions, precomputed?: PruneResult, budget?: number): Promise<void> {
   const d = run.dense.getParams();
-  const res = precomputed ?? (await run.pruneParams(d, run.dense.getTaylorScores(), win));
+  const res = precomputed ?? (await run.pruneParams(d, run.dense.getTaylorScores(), win, budget === undefined ? {} : { budget }));
   let params = res.params;
   let optState: OptimizerState | undefined;
   if (refresh.warmStart) {

@@ -3,9 +3,9 @@
 // the budget at the end of the ramp. One model serves and trains; the dense model is the reference only.
 import type { ParadigmConfig } from '@driftprune/config';
 import type { Window } from '@driftprune/data';
-import { cubicSparsity, fullNeuronMask } from '@driftprune/pruning';
-import { sliceOptimizerState } from '../models/optimizer-state.js';
+import { cubicSparsity } from '@driftprune/pruning';
 import type { RunContext } from '../run/context.js';
+import { pruneFurther } from './prune-further.js';
 import type { Paradigm } from './types.js';
 
 type GradualConfig = Extract<ParadigmConfig, { kind: 'gradual' }>;
@@ -37,11 +37,11 @@ export function gradualParadigm(p: GradualConfig): Paradigm {
     },
     afterStep: async (run, win, step, batches) => {
       const t = win.index;
-      if (run.serving && gradualPruneNow(p, t, step)) await pruneFurther(run, win, gradualTarget(p, run.pruneOpts!.budget, t, step, batches));
+      if (run.serving && gradualPruneNow(p, t, step)) await rampTo(run, win, gradualTarget(p, run.pruneOpts!.budget, t, step, batches));
     },
     afterWindow: async (run, t, win) => {
       if (!run.serving || t !== p.warmupWindows + p.rampWindows - 1) return;
-      await pruneFurther(run, win, run.pruneOpts!.budget);
+      await rampTo(run, win, run.pruneOpts!.budget);
       // The final model of the ramp is timed whether or not the config times every refresh.
       run.st.pendingServingEval = run.cfg.evaluation.serving.enabled;
     },
@@ -49,16 +49,9 @@ export function gradualParadigm(p: GradualConfig): Paradigm {
 }
 
 /** Prunes the serving model further, to `target` of the dense MLP cost (nothing when it is there already). */
-async function pruneFurther(run: RunContext, win: Window, target: number): Promise<void> {
+async function rampTo(run: RunContext, win: Window, target: number): Promise<void> {
   if (target <= run.st.sparsityReached + 1e-9) return;
-  const t = win.index;
-  const serving = run.serving!;
-  const cur = serving.getParams();
-  const res = await run.pruneParams(cur, serving.getTaylorScores(), win, { budget: target, ...(run.mask ? { currentMask: run.mask } : {}) });
-  if (res.mask.granularity === 'structured') {
-    const current = run.mask?.granularity === 'structured' ? run.mask.neurons : fullNeuronMask(cur);
-    run.installServing(res.params, sliceOptimizerState(serving.getOptimizerState(), cur, res.mask.neurons, current));
-  } else run.setServingMasks(res.mask.weights);
+  const res = await pruneFurther(run, 'serving', win, target, run.mask);
   run.st.sparsityReached = target;
-  await run.logRefresh(t, 'ramp', res.mask, res.flopsRatio);
+  await run.logRefresh(win.index, 'ramp', res.mask, res.flopsRatio);
 }

@@ -3,9 +3,11 @@
 import type { ParadigmConfig, ParadigmKind } from '@driftprune/config';
 import { adaptiveD2SParadigm } from './adaptive-d2s.js';
 import { d2sParadigm } from './d2s.js';
+import { d2sRampParadigm } from './d2s-ramp.js';
 import { denseParadigm } from './dense.js';
 import { gradualParadigm } from './gradual.js';
 import { pruneOnceParadigm } from './prune-once.js';
+import { pruneOnceDistillParadigm } from './prune-once-distill.js';
 import { sparseRegrowParadigm } from './sparse-regrow.js';
 import type { Paradigm } from './types.js';
 
@@ -20,6 +22,8 @@ export const PARADIGM_FACTORIES: Factories = {
   sparse_regrow: sparseRegrowParadigm,
   d2s: d2sParadigm,
   adaptive_d2s: adaptiveD2SParadigm,
+  prune_once_distill: pruneOnceDistillParadigm,
+  d2s_ramp: d2sRampParadigm,
 };
 
 export function createParadigm(p: ParadigmConfig): Paradigm {

@@ -2,7 +2,7 @@
 // and how. The runner owns the protocol — evaluate every live model on W_t, train on W_t, let the paradigm act,
 // checkpoint — and a paradigm only acts. What serves is always the run's serving model once one exists, the dense
 // model before. A new paradigm is one file here plus its test, registered in index.ts.
-import type { Window } from '@driftprune/data';
+import type { Batch, Window } from '@driftprune/data';
 import type { RunContext } from '../run/context.js';
 import type { WindowMetric } from '../types.js';
 
@@ -16,6 +16,11 @@ export interface Paradigm {
   readonly denseTraining: 'always' | 'until_sparse';
   /** After the last warm-up window (and only if the run prunes): the first serving model. */
   warmupEnd(run: RunContext, t: number, win: Window): Promise<void>;
+  /**
+   * What the serving model trains on instead of the batch (prune_once_distill: the dense model's predictions);
+   * called before the dense model trains on the batch. Default: the batch itself.
+   */
+  servingBatch?(run: RunContext, batch: Batch): Batch;
   /** After each training step of window t (gradual prunes during its ramp). */
   afterStep?(run: RunContext, win: Window, stepInWindow: number, batchesInWindow: number): Promise<void>;
   /** After training on window t, at every window but the warm-up end: refresh, regrow, end a ramp… */

@@ -208,9 +208,13 @@ export class RunContext {
 
   /** Sets unstructured masks on the serving model (its cost changes with them). */
   setServingMasks(masks: Record<string, Uint8Array>): void {
-    const serving = this.serving!;
-    serving.setMasks(Object.fromEntries(Object.entries(masks).map(([k, v]) => [k, Float32Array.from(v)])));
-    this.costs.delete(serving);
+    this.setMasksOf(this.serving!, masks);
+  }
+
+  /** Sets unstructured masks on a live model (its cost changes with them). */
+  setMasksOf(trainer: Trainer, masks: Record<string, Uint8Array>): void {
+    trainer.setMasks(Object.fromEntries(Object.entries(masks).map(([k, v]) => [k, Float32Array.from(v)])));
+    this.costs.delete(trainer);
     this.notePeak();
   }
 

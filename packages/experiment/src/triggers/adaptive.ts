@@ -2,14 +2,18 @@
 // never sooner than rMin, always at rMax (`r_max`). Returns the name of the trigger that fired, or null.
 import type { ParadigmConfig } from '@driftprune/config';
 import { deltaNETrigger } from './delta-ne.js';
+import { driftTrigger } from './drift.js';
 import { jaccardTrigger } from './jaccard.js';
 import type { RefreshTrigger, TriggerSignals } from './types.js';
 
 type AdaptiveConfig = Extract<ParadigmConfig, { kind: 'adaptive_d2s' }>;
 
-/** The triggers adaptive_d2s checks, in this order (the first that fires names the refresh). */
+/** The triggers adaptive_d2s checks, in this order (the first that fires names the refresh); drift when driftPct > 0. */
 export function adaptiveTriggers(p: AdaptiveConfig): RefreshTrigger[] {
-  return [deltaNETrigger({ tau: p.tau, requireGrowingGap: p.requireGrowingGap }), jaccardTrigger({ bound: p.jaccardBound })];
+  const triggers = [deltaNETrigger({ tau: p.tau, requireGrowingGap: p.requireGrowingGap })];
+  if (p.driftPct > 0) triggers.push(driftTrigger({ pct: p.driftPct }));
+  triggers.push(jaccardTrigger({ bound: p.jaccardBound }));
+  return triggers;
 }
 
 export async function adaptiveTrigger(p: AdaptiveConfig, s: TriggerSignals, triggers: RefreshTrigger[] = adaptiveTriggers(p)): Promise<string | null> {

@@ -4,4 +4,5 @@ export type { RefreshTrigger, TriggerSignals } from './types.js';
 export { isWarmupEnd, periodicDue } from './schedule.js';
 export { deltaNETrigger } from './delta-ne.js';
 export { jaccardTrigger } from './jaccard.js';
+export { driftTrigger } from './drift.js';
 export { adaptiveTrigger, adaptiveTriggers } from './adaptive.js';

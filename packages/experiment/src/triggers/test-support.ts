@@ -7,11 +7,12 @@ export function paradigmConfig<K extends ParadigmConfig['kind']>(p: { kind: K } 
 }
 
 /** Signals with a Jaccard value that counts how often it is asked for. */
-export function signals(s: { sinceRefresh: number; deltaNEPct: number; prevDeltaNEPct?: number; jaccard?: number }): TriggerSignals & { jaccardCalls: number } {
+export function signals(s: { sinceRefresh: number; deltaNEPct: number; prevDeltaNEPct?: number; jaccard?: number; denseNERisePct?: number }): TriggerSignals & { jaccardCalls: number } {
   const out = {
     sinceRefresh: s.sinceRefresh,
     deltaNEPct: s.deltaNEPct,
     prevDeltaNEPct: s.prevDeltaNEPct ?? NaN,
+    denseNERisePct: s.denseNERisePct ?? NaN,
     jaccardCalls: 0,
     jaccard: async () => {
       out.jaccardCalls++;

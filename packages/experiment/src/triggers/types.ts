@@ -10,6 +10,8 @@ export interface TriggerSignals {
   deltaNEPct: number;
   /** ΔNE% of the same serving model on the window before (NaN when it was not serving then). */
   prevDeltaNEPct: number;
+  /** How far the dense model's NE on the window just evaluated is above its mean since the last refresh, in % (NaN when unknown). */
+  denseNERisePct: number;
   /**
    * Jaccard index between the mask the dense model would give now and the serving mask. Computing it prunes the
    * dense model (and with allocation `learned` trains its gates), so it is a function, called only by a trigger

@@ -12,7 +12,11 @@ export const PARADIGM_HELP: Record<string, string> = {
     'Dynamic sparse training (RigL-style): every r windows drop the lowest-magnitude weights or neurons and regrow the highest-gradient ones, keeping the same budget.',
   d2s: 'Dense-to-sparse (Ye et al. 2020): a dense model keeps training; every r windows a new sparse serving model is derived from it.',
   adaptive_d2s:
-    'Adaptive D2S: like d2s, but a refresh happens when a trigger fires (ΔNE above τ, or the mask drifting below a Jaccard bound), within [rMin, rMax] windows, and each refresh re-learns per-layer sparsity.',
+    'Adaptive D2S: like d2s, but a refresh happens when a trigger fires (ΔNE above τ, the dense model’s NE rising, or the mask drifting below a Jaccard bound), within [rMin, rMax] windows; each refresh re-learns per-layer sparsity, and with budget adaptation prunes less after a wide gap and more after a narrow one.',
+  prune_once_distill:
+    'Compute-matched baseline: prune once after warm-up, then train the sparse model every window on the co-trained dense model’s predictions (mixed with the labels); it pays D2S’s compute without ever replacing the sparse model.',
+  d2s_ramp:
+    'D2S with a ramp: every r windows a copy of the dense model is pruned gradually over a few hundred steps while it trains, then replaces the serving model (no one-shot cut).',
 };
 
 /** Paradigm fields whose meaning depends on the paradigm: `kind.field`. */
@@ -27,6 +31,16 @@ const PARADIGM_FIELD_HELP: Record<string, string> = {
     'Refresh when the mask the dense model would give now overlaps the serving mask below this Jaccard index (0–1).',
   'adaptive_d2s.rMin': 'Never refresh more often than every rMin windows.',
   'adaptive_d2s.rMax': 'Always refresh after rMax windows without one.',
+  'adaptive_d2s.driftPct': 'Also refresh when the dense model’s NE on the last window is this many percent above its mean since the last refresh (0 = off).',
+  'adaptive_d2s.budgetAdaptation.enabled': 'Adapt how much each refresh prunes: less after a wide gap (above τ), more after a narrow one.',
+  'adaptive_d2s.budgetAdaptation.step': 'How much the budget moves at a refresh (a fraction, e.g. 0.05).',
+  'adaptive_d2s.budgetAdaptation.min': 'The smallest budget the adaptation may reach.',
+  'adaptive_d2s.budgetAdaptation.max': 'The largest budget the adaptation may reach.',
+  'adaptive_d2s.budgetAdaptation.lowGapPct': 'A mean gap (ΔNE%) below this since the last refresh makes the next refresh prune more.',
+  'prune_once_distill.distillWeight': 'The sparse model trains on (1 − w)·label + w·(dense model’s prediction); 1 = distillation only.',
+  'd2s_ramp.r': 'Start a new ramped model every r windows.',
+  'd2s_ramp.rampSteps': 'Training steps over which a new model is pruned from dense to the budget (cubic schedule).',
+  'd2s_ramp.everySteps': 'Prune every N steps of a ramp.',
   'adaptive_d2s.requireGrowingGap':
     'The ΔNE trigger fires only when the gap grew since the previous window under the same serving model: right after a refresh the gap is mostly the pruning shock, which training recovers.',
 };
