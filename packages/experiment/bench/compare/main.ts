@@ -30,6 +30,7 @@ const only = opt('studies')?.split(',');
 const unknown = only?.filter((id) => !all.some((s) => s.id === id));
 if (unknown?.length) throw new Error(`--studies: unknown ${unknown.join(', ')} (known: ${all.map((s) => s.id).join(', ')})`);
 const outDir = resolve(opt('out', join(repoRoot, `out/compare${suffix.replace('_', '-')}`))!);
+const databaseUrl = opt('database', `postgresql://postgres@127.0.0.1:5432/driftprune_compare${suffix}`)!;
 const api = opt('api');
 const token = opt('token');
 if (api && !token) throw new Error('--api needs --token');
@@ -48,8 +49,9 @@ await runComparison({
         start: {
           workers: Number(opt('workers', '2')),
           niceness: Number(opt('nice', '10')),
-          databaseUrl: opt('database', `postgresql://postgres@127.0.0.1:5432/driftprune_compare${suffix}`)!,
-          queuePrefix: `dpcompare${suffix}`,
+          databaseUrl,
+          // One queue per database: two comparisons on different databases never take each other's jobs.
+          queuePrefix: `dp_${new URL(databaseUrl).pathname.slice(1)}`,
         },
       },
   analyseOnly: args.includes('--analyse-only'),
