@@ -43,12 +43,23 @@ export const ARMS = {
     kind: 'adaptive_d2s',
     options: { 'paradigm.tau': 1, 'paradigm.jaccardBound': 0.7, 'paradigm.rMin': 1, 'paradigm.rMax': 4, ...REFRESH },
   },
+  // Adapts when (the gap, the dense model's own NE rising 3 % above its mean since the refresh) and how much (each
+  // later refresh prunes 5 points less after a gap above tau, 5 more after one below 0.25 %, within [0.5, 0.95]).
+  adaptiveHowMuch: {
+    label: 'adaptive_d2s when+how',
+    kind: 'adaptive_d2s',
+    options: { 'paradigm.tau': 1, 'paradigm.jaccardBound': 0.7, 'paradigm.rMin': 1, 'paradigm.rMax': 4, 'paradigm.driftPct': 3, 'paradigm.budgetAdaptation.enabled': true, ...REFRESH },
+  },
+  // D2S read as a short dense-to-sparse ramp per period (64 steps) instead of a one-shot copy.
+  d2sRamp: { label: 'd2s_ramp r=1', kind: 'd2s_ramp', options: { 'paradigm.r': 1 } },
+  // The compute-matched baseline: prune_once distilled continuously from the co-trained dense model.
+  pruneOnceDistill: { label: 'prune_once_distill', kind: 'prune_once_distill' },
 } satisfies Record<string, Arm>;
 
 /** The arms of the main question (prune_once against the D2S family), and the ones compared at the headline budget only. */
-const CORE_ARMS: Arm[] = [ARMS.pruneOnce, ARMS.d2s1, ARMS.adaptive];
+const CORE_ARMS: Arm[] = [ARMS.pruneOnce, ARMS.d2s1, ARMS.d2sRamp, ARMS.adaptive];
 // Their prune_once partners are the headline study's runs with init seed 1 (pairs are formed across studies of a stream).
-const VARIANT_ARMS: Arm[] = [ARMS.dense, ARMS.gradual, ARMS.d2s4, ARMS.d2s1Distil];
+const VARIANT_ARMS: Arm[] = [ARMS.dense, ARMS.pruneOnceDistill, ARMS.gradual, ARMS.d2s4, ARMS.d2s1Distil, ARMS.adaptiveHowMuch];
 /** Allocation rules of the ablation, in the order reported. */
 const ABLATION_ALLOCATIONS = ['uniform', 'global', 'greedy', 'learned'];
 const ABLATION_ARMS: Arm[] = [ARMS.pruneOnce, ARMS.d2s1];
