@@ -8,7 +8,7 @@ import type { ParadigmConfig } from '@driftprune/config';
 import { cubicSparsity, fullNeuronMask, weightMaskOf, type PruneMask } from '@driftprune/pruning';
 import { decodeMask } from '../checkpoint/codec.js';
 import type { RunContext } from '../run/context.js';
-import { pruneFurther } from './prune-further.js';
+import { pruneFurther, serveDenseCopy } from './prune-further.js';
 import type { Paradigm } from './types.js';
 
 type RampConfig = Extract<ParadigmConfig, { kind: 'd2s_ramp' }>;
@@ -21,9 +21,7 @@ export function d2sRampParadigm(p: RampConfig): Paradigm {
     kind: 'd2s_ramp',
     denseTraining: 'always',
     warmupEnd: async (run, t) => {
-      run.installServing(run.dense.getParams(), run.dense.getOptimizerState());
-      run.mask = null;
-      run.st.lastRefreshWindow = t;
+      serveDenseCopy(run, t);
       run.st.ramp = { step: 0, reached: 0, slot: 'serving' };
     },
     afterStep: (run, win) => rampStep(run, p, win),

@@ -5,7 +5,7 @@ import type { ParadigmConfig } from '@driftprune/config';
 import type { Window } from '@driftprune/data';
 import { cubicSparsity } from '@driftprune/pruning';
 import type { RunContext } from '../run/context.js';
-import { pruneFurther } from './prune-further.js';
+import { pruneFurther, serveDenseCopy } from './prune-further.js';
 import type { Paradigm } from './types.js';
 
 type GradualConfig = Extract<ParadigmConfig, { kind: 'gradual' }>;
@@ -30,11 +30,7 @@ export function gradualParadigm(p: GradualConfig): Paradigm {
   return {
     kind: 'gradual',
     denseTraining: 'until_sparse',
-    warmupEnd: async (run, t) => {
-      run.installServing(run.dense.getParams(), run.dense.getOptimizerState());
-      run.mask = null;
-      run.st.lastRefreshWindow = t;
-    },
+    warmupEnd: async (run, t) => serveDenseCopy(run, t),
     afterStep: async (run, win, step, batches) => {
       const t = win.index;
       if (run.serving && gradualPruneNow(p, t, step)) await rampTo(run, win, gradualTarget(p, run.pruneOpts!.budget, t, step, batches));

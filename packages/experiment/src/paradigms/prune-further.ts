@@ -26,3 +26,10 @@ export async function pruneFurther(run: RunContext, slot: 'serving' | 'shadow', 
   }
   return res;
 }
+
+/** A copy of the dense model (weights and optimizer state) starts serving after window t, unpruned: a ramp's start. */
+export function serveDenseCopy(run: RunContext, t: number): void {
+  run.installServing(run.dense.getParams(), run.dense.getOptimizerState());
+  run.mask = null;
+  run.st.lastRefreshWindow = t;
+}
