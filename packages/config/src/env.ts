@@ -51,6 +51,16 @@ export const envSchema = z.object({
    * Worker: at start, artifact-store folders of deleted runs untouched this long are removed; -1 turns the sweep off.
    */
   WORKER_ORPHAN_GRACE_MS: z.coerce.number().int().min(-1).max(30 * 86_400_000).default(600_000),
+  /**
+   * Worker: the longest a run may take (seconds of wall time from its start on a worker, data preparation included);
+   * a run's config may ask for less (runBudget.wallSec). Over it the run fails with RUN_BUDGET_EXCEEDED (wall).
+   */
+  RUN_MAX_WALL_SEC: z.coerce.number().int().min(1).max(30 * 86_400).default(6 * 3_600),
+  /**
+   * Worker: the most resident memory one run's process may use (MiB; each run executes in its own child process,
+   * watched). A run's config may ask for less (runBudget.memoryMb). Over it: RUN_BUDGET_EXCEEDED (memory).
+   */
+  RUN_MAX_MEMORY_MB: z.coerce.number().int().min(64).max(1_048_576).default(8_192),
   DRIFTPRUNE_DEVICE: z.enum(['cpu', 'webgpu', 'auto']).default('cpu'),
   /**
    * Where platform runs may read data by path (`data.path`): comma-separated directories (absolute, or relative to

@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { experimentConfig, parseConfig, ConfigError, expandSweep, dashboardOrigins, loadEnv, loadEnvFields } from './index.js';
+import { experimentConfig, parseConfig, ConfigError, expandSweep, dashboardOrigins, estimateRunSize, loadEnv, loadEnvFields } from './index.js';
 
 const minimal = { data: { source: 'synthetic' }, paradigm: { kind: 'adaptive_d2s' }, pruning: { budget: 0.75 } };
 
@@ -79,4 +79,43 @@ test('every example experiment config (examples/*.yaml but sweeps) is valid', as
     const c = parseConfig(experimentConfig, { ...raw, data: { path: '/data', ...raw.data } }, f);
     assert.ok(c.name, f);
   }
+});
+
+test('run size: hashSize 1e8, three 65,536-wide layers, maxWindows 1e15 and too many rows are refused, each message naming its limit', () => {
+  const refused = (over: Record<string, unknown>, path: string, limit: RegExp) =>
+    assert.throws(
+      () => parseConfig(experimentConfig, { ...minimal, ...over }),
+      (e: unknown) => e instanceof ConfigError && e.issues.some((i) => i.path === path && limit.test(i.message)),
+      `${path} ${limit}`,
+    );
+  refused({ data: { source: 'synthetic', hashSize: 1e8 } }, 'data.hashSize', /at most 16,777,216/);
+  refused({ data: { source: 'synthetic', hashSize: [10, 1e8] } }, 'data.hashSize.1', /at most 16,777,216/);
+  refused({ model: { bottomMlp: [65_536, 65_536, 65_536] } }, 'model.bottomMlp.0', /at most 16,384/);
+  refused({ model: { topMlp: Array(17).fill(8) } }, 'model.topMlp', /at most 16 layers/);
+  refused({ data: { source: 'synthetic', maxWindows: 1e15 } }, 'data.maxWindows', /at most 100,000/);
+  refused({ data: { source: 'criteo', path: 'x', maxRowsPerWindow: 1e12 } }, 'data.maxRowsPerWindow', /at most 100,000,000/);
+  // each layer within its limit, the whole model not: 3 × 16,384² ≈ 8e8 parameters
+  refused({ model: { bottomMlp: [16_384, 16_384, 16_384] } }, 'model', /parameters .* at most 1\.34e\+8 \(2\^27/);
+  // 26 fields × 2^24 rows × 16 = 7e9 embedding values
+  refused({ data: { source: 'synthetic', hashSize: 2 ** 24 } }, 'model', /embeddings 6\.98e\+9/);
+  refused({ data: { source: 'synthetic', synthetic: { windows: 100_000, rowsPerWindow: 100_000 } } }, 'data', /1\.00e\+10 rows .* at most 1\.00e\+9/);
+  refused({ data: { source: 'criteo', path: 'x', maxWindows: 1000, maxRowsPerWindow: 10_000_000 } }, 'data', /rows .* at most 1\.00e\+9/);
+  refused({ runBudget: { wallSec: 0 } }, 'runBudget.wallSec', /> 0/);
+});
+
+test('run size: the defaults, the examples’ sizes and unknown-row file streams fit; the estimate follows the DLRM shape', () => {
+  const c = parseConfig(experimentConfig, minimal);
+  const s = estimateRunSize(c);
+  // synthetic defaults: 26 fields × 100,000 rows × 16, bottom 13→512→256→64→16, top (16 + 27·26/2 = 367)→512→256→1
+  assert.equal(s.embeddingParameters, 26 * 100_000 * 16);
+  const mlp = (w: number[]) => w.slice(1).reduce((a, o, i) => a + w[i] * o + o, 0);
+  assert.equal(s.mlpParameters, mlp([13, 512, 256, 64, 16]) + mlp([367, 512, 256, 1]));
+  assert.equal(s.trainingRows, 24 * 20_000);
+  assert.equal(s.liveModels, 2);
+  // weight, gradient, adagrad slot, mask, Taylor: 5 float32 per value, 2 live models
+  assert.equal(s.modelBytes, 4 * s.parameters * 5 * 2);
+  const file = estimateRunSize(parseConfig(experimentConfig, { ...minimal, data: { source: 'criteo', path: 'x', hashSize: 100_000 } }));
+  assert.equal(file.trainingRows, null);
+  assert.equal(file.numFields, 26);
+  assert.doesNotThrow(() => parseConfig(experimentConfig, { ...minimal, runBudget: { wallSec: 60, memoryMb: 512 } }));
 });

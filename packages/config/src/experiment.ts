@@ -1,6 +1,7 @@
 // The experiment configuration: one zod schema validated at every boundary (CLI, GraphQL, worker, dashboard form).
 // Units are in the field names or descriptions; messages say what to change.
 import { z } from 'zod';
+import { RUN_LIMITS, runSizeProblems } from './run-size.js';
 
 export const SOURCE_KINDS = ['synthetic', 'criteo', 'avazu', 'movielens', 'csv', 'clicks'] as const;
 export const PARADIGMS = ['dense', 'prune_once', 'gradual', 'sparse_regrow', 'd2s', 'adaptive_d2s', 'prune_once_distill', 'd2s_ramp'] as const;
@@ -21,17 +22,21 @@ export type WindowRule = z.infer<typeof windowRule>;
 const positiveInt = (what: string) =>
   z.number({ error: `${what} must be a number` }).int(`${what} must be an integer`).positive(`${what} must be > 0`);
 
+/** A positive integer with an upper limit that the message names. */
+const boundedInt = (what: string, max: number, why = '') =>
+  positiveInt(what).max(max, `${what} is at most ${max.toLocaleString('en-US')}${why}`);
+
 const dataSeed = (what: string) =>
   z.number({ error: `${what} must be a number` }).int(`${what} must be an integer`).min(0, `${what} must be ≥ 0`).max(2 ** 31 - 1);
 
 export const syntheticOptions = z
   .object({
-    windows: positiveInt('synthetic.windows').max(100_000).default(24),
-    rowsPerWindow: positiveInt('synthetic.rowsPerWindow').max(100_000_000).default(20_000),
+    windows: boundedInt('synthetic.windows', RUN_LIMITS.windows).default(24),
+    rowsPerWindow: boundedInt('synthetic.rowsPerWindow', RUN_LIMITS.rowsPerWindow).default(20_000),
     numDense: z.number().int().min(0).max(1024).default(13),
     numFields: z.number().int().min(1).max(256).default(26),
     /** Distinct ids per categorical field at the start of the stream. */
-    vocabPerField: positiveInt('synthetic.vocabPerField').default(2_000),
+    vocabPerField: boundedInt('synthetic.vocabPerField', RUN_LIMITS.hashSizePerField).default(2_000),
     /** Zipf exponent of id popularity (1.0–1.3 is typical of CTR logs). */
     zipfExponent: z.number().positive().max(4).default(1.1),
     /** Fraction of popularity ranks that rotate each window. */
@@ -118,8 +123,8 @@ export const csvMapping = z
     time: z.string().min(1).optional(),
     /** How the time column is written: unix seconds, unix milliseconds, ISO 8601, or Avazu's YYMMDDHH. */
     timeFormat: z.enum(['unix', 'unix_ms', 'iso', 'yymmddhh']).default('unix'),
-    dense: z.array(z.string().min(1)).default([]),
-    categorical: z.array(z.string().min(1)).default([]),
+    dense: z.array(z.string().min(1)).max(1024, 'data.csv.dense lists at most 1,024 columns').default([]),
+    categorical: z.array(z.string().min(1)).max(1024, 'data.csv.categorical lists at most 1,024 columns').default([]),
     /** Dense values are transformed with log(1 + max(x, 0)) when true (Criteo style). */
     logDense: z.boolean().default(false),
   })
@@ -139,11 +144,16 @@ export const dataConfig = z
     window: windowRule.default('day'),
     batchSize: positiveInt('data.batchSize').max(1 << 20).default(512),
     /** Stop after this many windows (all when absent). */
-    maxWindows: positiveInt('data.maxWindows').optional(),
+    maxWindows: boundedInt('data.maxWindows', RUN_LIMITS.windows).optional(),
     /** Read at most this many rows per window (all when absent). */
-    maxRowsPerWindow: positiveInt('data.maxRowsPerWindow').optional(),
+    maxRowsPerWindow: boundedInt('data.maxRowsPerWindow', RUN_LIMITS.rowsPerWindow).optional(),
     /** Hash table size per categorical field (one number for all, or one per field). */
-    hashSize: z.union([positiveInt('data.hashSize'), z.array(positiveInt('data.hashSize[i]'))]).default(100_000),
+    hashSize: z
+      .union([
+        boundedInt('data.hashSize', RUN_LIMITS.hashSizePerField, ' rows per field (2^24)'),
+        z.array(boundedInt('data.hashSize[i]', RUN_LIMITS.hashSizePerField, ' rows per field (2^24)')).min(1).max(1024, 'data.hashSize lists at most 1,024 fields'),
+      ])
+      .default(100_000),
     /** Fraction of malformed rows tolerated before the stream fails. */
     errorBudget: z.number().min(0).max(1).default(0.001),
     shuffleWithinWindow: z.boolean().default(false),
@@ -187,9 +197,15 @@ export const modelConfig = z
   .object({
     embeddingDim: positiveInt('model.embeddingDim').max(1024).default(16),
     /** Hidden widths of the bottom MLP; its output width is embeddingDim (appended automatically). */
-    bottomMlp: z.array(positiveInt('model.bottomMlp[i]').max(65_536)).default([512, 256, 64]),
+    bottomMlp: z
+      .array(boundedInt('model.bottomMlp[i]', RUN_LIMITS.layerWidth, ' units per layer'))
+      .max(RUN_LIMITS.mlpLayers, `model.bottomMlp has at most ${RUN_LIMITS.mlpLayers} layers`)
+      .default([512, 256, 64]),
     /** Hidden widths of the top MLP; its output width is 1 (appended automatically). */
-    topMlp: z.array(positiveInt('model.topMlp[i]').max(65_536)).default([512, 256]),
+    topMlp: z
+      .array(boundedInt('model.topMlp[i]', RUN_LIMITS.layerWidth, ' units per layer'))
+      .max(RUN_LIMITS.mlpLayers, `model.topMlp has at most ${RUN_LIMITS.mlpLayers} layers`)
+      .default([512, 256]),
     interaction: z.enum(INTERACTIONS).default('dot'),
   })
   .strict();
@@ -260,7 +276,7 @@ const refreshOptions = z
     /** A new sparse model starts from the dense weights (true) or from scratch (false). */
     warmStart: z.boolean().default(true),
     /** Fine-tune steps on the latest window right after a refresh. */
-    fineTuneSteps: z.number().int().min(0).default(0),
+    fineTuneSteps: z.number().int().min(0).max(100_000, 'fineTuneSteps is at most 100,000').default(0),
     /**
      * What fine-tuning fits (ours): `dense` (default) distils the dense model's predictions on the latest window;
      * `labels` takes a second pass over the window's labels, which the dense weights the new model starts from
@@ -380,7 +396,7 @@ export const servingEvalConfig = z
     enabled: z.boolean().default(true),
     /** Evaluate at every refresh (true) or only at the end of the run (false). */
     everyRefresh: z.boolean().default(true),
-    batchSizes: z.array(positiveInt('evaluation.serving.batchSizes[i]').max(65_536)).default([1, 64, 512]),
+    batchSizes: z.array(positiveInt('evaluation.serving.batchSizes[i]').max(65_536)).max(16, 'evaluation.serving.batchSizes lists at most 16 sizes').default([1, 64, 512]),
     /** Timed iterations per batch size. */
     iterations: positiveInt('evaluation.serving.iterations').max(100_000).default(200),
     threads: z.number().int().min(0).max(256).default(1),
@@ -410,11 +426,26 @@ export const experimentConfig = z
       .strict()
       .default({ serving: servingEvalConfig.parse({}), minClassRows: 5 }),
     checkpoint: z.object({ everyWindows: z.number().int().min(0).default(1) }).strict().default({ everyWindows: 1 }),
+    /**
+     * This run's budget on a platform worker, below the worker's own (RUN_MAX_WALL_SEC, RUN_MAX_MEMORY_MB): the
+     * smaller of the two applies. A run over it fails with RUN_BUDGET_EXCEEDED and is not retried.
+     */
+    runBudget: z
+      .object({
+        /** Wall-clock seconds from the run's start on a worker (data preparation included). */
+        wallSec: boundedInt('runBudget.wallSec', 30 * 86_400).optional(),
+        /** Resident memory of the run's process (MiB). */
+        memoryMb: boundedInt('runBudget.memoryMb', 1_048_576).optional(),
+      })
+      .strict()
+      .optional(),
   })
   .strict()
   .superRefine((c, ctx) => {
     if (c.paradigm.kind !== 'dense' && !c.pruning)
       ctx.addIssue({ code: 'custom', path: ['pruning'], message: `pruning (at least pruning.budget) is required for paradigm ${c.paradigm.kind}` });
+    // size of the whole run (parameters, rows, compute): run-size.ts, RUN_LIMITS
+    for (const p of runSizeProblems(c)) ctx.addIssue({ code: 'custom', ...p });
   });
 export type ExperimentConfig = z.infer<typeof experimentConfig>;
 export type ExperimentConfigInput = z.input<typeof experimentConfig>;

@@ -4,3 +4,4 @@ export * from './config-path.js';
 export * from './validate.js';
 export * from './env.js';
 export * from './run-queue.js';
+export * from './run-size.js';
