@@ -4,8 +4,10 @@ import { useState } from 'react';
 import { useMutation, useQuery } from '../../lib/api/hooks.js';
 import { CreateProjectDocument, ProjectsDocument } from '../../gql/graphql.js';
 import { DataState } from '../../components/ui/DataState.js';
+import { usePageTitle } from '../../lib/page-title.js';
 
 export default function ProjectsPage() {
+  usePageTitle('Projects');
   const projects = useQuery(ProjectsDocument, {});
   const [create, creating] = useMutation(CreateProjectDocument);
   const [name, setName] = useState('');

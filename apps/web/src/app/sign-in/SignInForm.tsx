@@ -6,8 +6,10 @@ import { ApiError, request } from '../../lib/api/client.js';
 import { useApi } from '../../lib/api/provider.js';
 import { MeDocument } from '../../gql/graphql.js';
 import { DevLogin } from './DevLogin.js';
+import { usePageTitle } from '../../lib/page-title.js';
 
 export function SignInForm() {
+  usePageTitle('Sign in');
   const { apiUrl, localMode, signIn } = useApi();
   const router = useRouter();
   const params = useSearchParams();

@@ -5,6 +5,7 @@ import { useEffect, useState } from 'react';
 import { useQuery } from '../../lib/api/hooks.js';
 import { WorkersDocument } from '../../gql/graphql.js';
 import { DataState } from '../../components/ui/DataState.js';
+import { usePageTitle } from '../../lib/page-title.js';
 
 function ago(iso: string, now: number): string {
   const s = Math.max(0, Math.round((now - new Date(iso).getTime()) / 1000));
@@ -14,6 +15,7 @@ function ago(iso: string, now: number): string {
 }
 
 export default function WorkersPage() {
+  usePageTitle('Workers');
   const q = useQuery(WorkersDocument, {}, { pollMs: 5000 });
   const [now, setNow] = useState(() => Date.now());
   useEffect(() => {

@@ -29,12 +29,14 @@ export interface LineChartProps {
   maxPoints?: number;
   /** Text for screen readers; a summary of each series is added after it. */
   description?: string;
+  /** Ends the y axis here (e.g. above one outlier); `note` says what the axis leaves out. */
+  yMax?: { max: number; note: string } | null;
 }
 
 const NO_MARKERS: readonly ChartMarker[] = [];
 const WHOLE_STEPS = [1, 2, 5, 10, 20, 25, 50, 100, 200, 250, 500, 1_000, 2_000, 2_500, 5_000, 10_000, 20_000, 50_000, 100_000, 1_000_000];
 
-export function LineChart({ title, series, xLabel, yLabel, markers = NO_MARKERS, height = 260, maxPoints = 10_000, description }: LineChartProps) {
+export function LineChart({ title, series, xLabel, yLabel, markers = NO_MARKERS, height = 260, maxPoints = 10_000, description, yMax = null }: LineChartProps) {
   const hostRef = useRef<HTMLDivElement>(null);
   const plotRef = useRef<uPlot | null>(null);
   const drawn = useMemo(() => series.map((s) => ({ ...s, points: decimate(s.points, maxPoints) })), [series, maxPoints]);
@@ -47,6 +49,8 @@ export function LineChart({ title, series, xLabel, yLabel, markers = NO_MARKERS,
   // Read by the draw hook, so new markers need no rebuild.
   const markersRef = useRef<number[]>(markerXs);
   markersRef.current = markerXs;
+  const yMaxRef = useRef<number | null>(yMax?.max ?? null);
+  yMaxRef.current = yMax?.max ?? null;
 
   // (Re)build the plot when the set of series changes; plain data updates go through setData below.
   const shapeKey = drawn.map((s) => `${s.label}|${s.color}|${s.dash?.join(',') ?? ''}`).join(';') + `|${height}|${xLabel}|${yLabel}`;
@@ -85,7 +89,27 @@ export function LineChart({ title, series, xLabel, yLabel, markers = NO_MARKERS,
         height,
         plugins: [markerPlugin],
         // One window alone would get uPlot's default 0–100 range: widen it around the point instead.
-        scales: { x: { time: false, range: (_u, min, max) => (min == null || max == null ? [0, 1] : min === max ? [min - 1, max + 1] : [min, max]) } },
+        // The x range also covers every marker: a refresh inside hidden warm-up windows still shows at the left edge.
+        scales: {
+          x: {
+            time: false,
+            range: (_u, dataMin, dataMax) => {
+              const xs = markersRef.current;
+              const min = xs.length ? Math.min(dataMin ?? Infinity, ...xs) : dataMin;
+              const max = xs.length ? Math.max(dataMax ?? -Infinity, ...xs) : dataMax;
+              return min == null || max == null || !Number.isFinite(min) || !Number.isFinite(max) ? [0, 1] : min === max ? [min - 1, max + 1] : [min, max];
+            },
+          },
+          y: {
+            range: (_u, min, max) => {
+              const cap = yMaxRef.current;
+              const lo = min ?? 0;
+              const hi = cap !== null && max != null && max > cap ? cap : (max ?? 1);
+              const pad = (hi - lo) * 0.05 || Math.abs(hi) * 0.05 || 1;
+              return [lo - pad, hi + pad];
+            },
+          },
+        },
         legend: { live: true },
         cursor: { drag: { x: true, y: false } },
         axes: [
@@ -128,7 +152,7 @@ export function LineChart({ title, series, xLabel, yLabel, markers = NO_MARKERS,
     const plot = plotRef.current;
     if (!plot) return;
     plot.setData(data as uPlot.AlignedData);
-  }, [data, markerXs]);
+  }, [data, markerXs, yMax?.max]);
 
   const summary = drawn
     .map((s) => {
@@ -143,6 +167,11 @@ export function LineChart({ title, series, xLabel, yLabel, markers = NO_MARKERS,
       <figcaption>
         <span className="chart-title">{title}</span>
         {markers.length > 0 && <span className="chart-note">dashed lines: {markers.length} refresh{markers.length === 1 ? '' : 'es'}</span>}
+        {yMax ? (
+          <span className="chart-note" data-testid="axis-clipped">
+            {yMax.note}
+          </span>
+        ) : null}
       </figcaption>
       {totalPoints === 0 ? <p className="empty">No data yet.</p> : null}
       <div ref={hostRef} className="chart-canvas" hidden={totalPoints === 0} />

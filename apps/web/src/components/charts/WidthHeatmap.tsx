@@ -16,7 +16,7 @@ export function WidthHeatmap({ heatmap, title = 'Per-layer widths over refreshes
     <figure className="chart" data-chart={title} data-points={heatmap.layers.length * heatmap.windows.length}>
       <figcaption>
         <span className="chart-title">{title}</span>
-        <span className="chart-note">cell = kept width (share of the dense width)</span>
+        <span className="chart-note">cell = kept width (units of the layer); colour = share of the dense width (row header: /dense width)</span>
       </figcaption>
       <div className="heatmap-scroll" tabIndex={0} role="region" aria-label={`${title}, scrollable`}>
         <table className="heatmap">

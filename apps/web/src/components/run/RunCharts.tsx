@@ -4,7 +4,7 @@
 import { useMemo, useState } from 'react';
 import { LineChart, type ChartMarker } from '../charts/LineChart.js';
 import { WidthHeatmap } from '../charts/WidthHeatmap.js';
-import { widthHeatmap, type Point } from '../../lib/charts/series.js';
+import { robustYMax, widthHeatmap, type Point } from '../../lib/charts/series.js';
 import { latestServingTable, neSeries, servingBatchSizes, servingSeries, type MetricPointLike, type ServingEvalLike } from '../../lib/charts/run-series.js';
 import { formatNumber } from '../../lib/runs/stats.js';
 
@@ -20,9 +20,11 @@ export interface RunChartsProps {
   trainThroughputLabel?: string;
   denseWidths: Record<string, number>;
   downsampled?: { bucketSize: number; totalPoints: number } | null;
+  /** Timed iterations per serving measurement (evaluation.serving.iterations). */
+  iterations?: number | null;
 }
 
-export function RunCharts({ points, refreshes, servingEvals, trainThroughput, trainThroughputLabel = 'training samples/s', denseWidths, downsampled }: RunChartsProps) {
+export function RunCharts({ points, refreshes, servingEvals, trainThroughput, trainThroughputLabel = 'training samples/s', denseWidths, downsampled, iterations }: RunChartsProps) {
   // Warm-up windows (dense only, untrained at first) are excluded from headline figures; hidden by default so the
   // first window's untrained NE does not flatten the rest of the curve.
   const [showWarmup, setShowWarmup] = useState(false);
@@ -40,6 +42,12 @@ export function RunCharts({ points, refreshes, servingEvals, trainThroughput, tr
   const latency99 = useMemo(() => (b === null ? {} : servingSeries(servingEvals, b, 'p99Ms')), [servingEvals, b]);
   const throughput = useMemo(() => (b === null ? {} : servingSeries(servingEvals, b, 'samplesPerSec')), [servingEvals, b]);
   const table = useMemo(() => latestServingTable(servingEvals), [servingEvals]);
+  // One slow measurement (a GC pause, a busy host) must not flatten every other point against the axis floor.
+  const latencyAxis = useMemo(() => {
+    const all = [latency, latency99].flatMap((m) => Object.values(m).flatMap((ps) => ps.map((p) => p.y)));
+    const r = robustYMax(all);
+    return r ? { max: r.max, note: `axis ends at ${formatNumber(r.max, 2)} ms; ${r.above} slower measurement${r.above === 1 ? '' : 's'} above it (see the table)` } : null;
+  }, [latency, latency99]);
 
   return (
     <>
@@ -54,6 +62,10 @@ export function RunCharts({ points, refreshes, servingEvals, trainThroughput, tr
           {warmupCount === 1 ? '' : 's'} (dense only, excluded from headline figures)
         </label>
       ) : null}
+      <p className="definition" data-testid="delta-ne-definition">
+        <strong>ΔNE %</strong> = 100 × (NE<sub>serving</sub> / NE<sub>dense</sub> − 1) on each window, both models evaluated on the window before
+        training on it. <strong>Positive = the pruned serving model predicts worse</strong> than the dense model; negative = better. Lower NE is better.
+      </p>
       <div className="grid">
         <LineChart
           title="NE per window: dense vs serving"
@@ -69,7 +81,7 @@ export function RunCharts({ points, refreshes, servingEvals, trainThroughput, tr
         <LineChart
           title="ΔNE % (serving vs dense) with refreshes"
           xLabel="window"
-          yLabel="ΔNE %"
+          yLabel="ΔNE % (+ = serving worse)"
           series={[{ label: 'ΔNE %', points: ne.delta, color: COLORS.delta }]}
           markers={markers}
           description="100 × (NE serving / NE dense − 1); dashed vertical lines mark refreshes of the serving model"
@@ -98,6 +110,7 @@ export function RunCharts({ points, refreshes, servingEvals, trainThroughput, tr
           title={`Serving latency, batch ${b ?? '—'}: dense vs sparse`}
           xLabel="window"
           yLabel="ms"
+          yMax={latencyAxis}
           series={[
             { label: 'dense p50', points: latency.dense ?? [], color: COLORS.dense },
             { label: 'sparse p50', points: latency.serving ?? [], color: COLORS.serving },
@@ -120,7 +133,7 @@ export function RunCharts({ points, refreshes, servingEvals, trainThroughput, tr
       {table.rows.length > 0 ? (
         <div className="table-scroll" style={{ marginTop: '0.75rem' }}>
           <table className="data">
-            <caption style={{ textAlign: 'left', padding: '0.4rem 0.6rem' }}>Latest serving measurement (window {table.window})</caption>
+            <caption style={{ textAlign: 'left', padding: '0.4rem 0.6rem' }}>Latest serving measurement (window {table.window}; each cell one timing of {iterations ?? 'the configured'} iterations)</caption>
             <thead>
               <tr>
                 <th scope="col" className="num">batch</th>
@@ -130,7 +143,7 @@ export function RunCharts({ points, refreshes, servingEvals, trainThroughput, tr
                 <th scope="col" className="num">sparse p99 ms</th>
                 <th scope="col" className="num">dense samples/s</th>
                 <th scope="col" className="num">sparse samples/s</th>
-                <th scope="col" className="num">speed-up (p50)</th>
+                <th scope="col" className="num" title="dense p50 / sparse p50 at this batch size; below 1 is a slow-down">speed-up (p50, dense/sparse)</th>
               </tr>
             </thead>
             <tbody>

@@ -51,3 +51,20 @@ test('decimate keeps spikes and the end points of a 10k series', () => {
   assert.ok(d.some((p) => p.y === 100), 'the spike survives');
   assert.ok(d.every((p, i) => i === 0 || p.x > d[i - 1].x), 'x stays increasing');
 });
+
+test('robustYMax clips the axis under one outlier and counts what it hides; leaves ordinary data alone', async () => {
+  const { robustYMax } = await import('./series.js');
+  const lat = [1.1, 1.0, 1.2, 0.9, 1.05, 1.15, 1.0, 1.1, 0.95, 1.0, 40];
+  const r = robustYMax(lat);
+  assert.ok(r && r.max < 2 && r.max > 1.2, JSON.stringify(r));
+  assert.equal(r!.above, 1);
+  assert.equal(robustYMax([1, 2, 3, 4, 5, 6]), null);
+  assert.equal(robustYMax([1, 100]), null, 'too few values to call one an outlier');
+});
+
+test('median of an even and an odd count, skipping missing values', async () => {
+  const { median } = await import('./series.js');
+  assert.equal(median([3, 1, 2]), 2);
+  assert.equal(median([4, 1, null, 2, 3]), 2.5);
+  assert.equal(median([]), null);
+});

@@ -100,3 +100,26 @@ export function decimate(points: readonly Point[], maxPoints: number): Point[] {
   }
   return out;
 }
+
+/**
+ * A y axis that one outlier does not set: when the largest value is more than `factor` × the 90th percentile of the
+ * values, the axis ends at 1.5 × that percentile and the points above are counted (the chart says how many). Null
+ * when no clipping is needed.
+ */
+export function robustYMax(values: readonly (number | null | undefined)[], factor = 3): { max: number; above: number } | null {
+  const v = values.filter((x): x is number => typeof x === 'number' && Number.isFinite(x)).sort((a, b) => a - b);
+  if (v.length < 5) return null;
+  const q90 = v[Math.min(v.length - 1, Math.floor(0.9 * (v.length - 1)))];
+  const top = v[v.length - 1];
+  if (q90 <= 0 || top <= factor * q90) return null;
+  const max = 1.5 * q90;
+  return { max, above: v.filter((x) => x > max).length };
+}
+
+/** The median of the finite values; null when there is none. */
+export function median(values: readonly (number | null | undefined)[]): number | null {
+  const v = values.filter((x): x is number => typeof x === 'number' && Number.isFinite(x)).sort((a, b) => a - b);
+  if (v.length === 0) return null;
+  const m = v.length >> 1;
+  return v.length % 2 ? v[m] : (v[m - 1] + v[m]) / 2;
+}

@@ -28,6 +28,8 @@ export interface RunRow {
   id: string;
   name: string;
   status: string;
+  /** Labels people gave the run; the text filter matches them too. */
+  tags?: string[];
   params: Record<string, Scalar>;
   metrics: Record<string, number | null>;
 }
@@ -71,7 +73,7 @@ export interface RunFilter {
   statuses?: readonly string[];
   /** Parameter path → accepted values (as scalarText writes them); rows match when every entry matches. */
   params?: Readonly<Record<string, readonly string[]>>;
-  /** Case-insensitive substring of the run's name or id. */
+  /** Case-insensitive substring of the run's name, id or one of its tags. */
   text?: string;
 }
 
@@ -79,7 +81,7 @@ export function filterRuns(rows: readonly RunRow[], f: RunFilter): RunRow[] {
   const text = f.text?.trim().toLowerCase();
   return rows.filter((r) => {
     if (f.statuses && f.statuses.length > 0 && !f.statuses.includes(r.status)) return false;
-    if (text && !r.name.toLowerCase().includes(text) && !r.id.toLowerCase().includes(text)) return false;
+    if (text && !r.name.toLowerCase().includes(text) && !r.id.toLowerCase().includes(text) && !(r.tags ?? []).some((t) => t.toLowerCase().includes(text))) return false;
     for (const [path, accepted] of Object.entries(f.params ?? {}))
       if (accepted.length > 0 && !accepted.includes(scalarText(r.params[path]))) return false;
     return true;

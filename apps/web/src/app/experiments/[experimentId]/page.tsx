@@ -13,12 +13,14 @@ import { StatusBadge } from '../../../components/ui/Status.js';
 import { RunsTable } from '../../../components/runs/RunsTable.js';
 import { toRunRow } from '../../../components/runs/run-rows.js';
 import { useLiveRuns } from '../../../components/runs/useLiveRuns.js';
+import { usePageTitle } from '../../../lib/page-title.js';
 
 export default function ExperimentPage() {
   const { experimentId } = useParams<{ experimentId: string }>();
   const { apiUrl } = useApi();
   const exp = useQuery(ExperimentDocument, { id: experimentId }, { pollMs: 10_000 });
   const e = exp.data?.experiment;
+  usePageTitle(e?.name);
   useEffect(() => {
     if (e) rememberProject(e.projectId);
   }, [e]);
@@ -103,7 +105,7 @@ export default function ExperimentPage() {
                         type="button"
                         className="secondary"
                         onClick={async () => {
-                          await cancelSweep({ id: s.id });
+                          await cancelSweep({ id: s.id }).catch(() => null);
                           await exp.refetch();
                         }}
                       >
@@ -128,8 +130,9 @@ export default function ExperimentPage() {
         rows={rows}
         projectId={e.projectId}
         pinnedParams={['paradigm.kind', 'pruning.budget']}
+        exportName={e.name}
         onCancel={async (id) => {
-          await cancelRun({ id });
+          await cancelRun({ id }).catch(() => null);
           await live.reload();
         }}
       />

@@ -9,11 +9,13 @@ import { ProjectExperimentsDocument, ProjectRunCountsDocument, type ExperimentSo
 import { DataState } from '../../../components/ui/DataState.js';
 import { ProgressBar, StatusBadge } from '../../../components/ui/Status.js';
 import { PARADIGMS } from '@driftprune/config';
+import { usePageTitle } from '../../../lib/page-title.js';
 
 const PAGE = 25;
 
 export default function ExperimentsPage() {
   const { projectId } = useParams<{ projectId: string }>();
+  usePageTitle('Experiments');
   useEffect(() => rememberProject(projectId), [projectId]);
   const [search, setSearch] = useState('');
   const [debounced, setDebounced] = useState('');

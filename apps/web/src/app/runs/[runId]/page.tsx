@@ -2,7 +2,7 @@
 // One run, live: status and progress from runUpdated, new window metrics from windowMetricAdded, and the charts,
 // refresh log, serving numbers, artifacts, config and logs.
 import Link from 'next/link';
-import { useParams, useSearchParams } from 'next/navigation';
+import { useParams, useRouter, useSearchParams } from 'next/navigation';
 import { Suspense, useEffect, useMemo, useRef, useState } from 'react';
 import { request } from '../../../lib/api/client.js';
 import { useMutation, useQuery, useSubscription } from '../../../lib/api/hooks.js';
@@ -23,6 +23,9 @@ import { RunCharts } from '../../../components/run/RunCharts.js';
 import { RefreshLog } from '../../../components/run/RefreshLog.js';
 import { Tabs } from '../../../components/run/Tabs.js';
 import { ArtifactList } from '../../../components/run/ArtifactList.js';
+import { RunAnnotations } from '../../../components/run/RunAnnotations.js';
+import { usePageTitle } from '../../../lib/page-title.js';
+import { median } from '../../../lib/charts/series.js';
 import { denseLayerWidths, mergeMetricPoints } from '../../../lib/charts/run-series.js';
 import type { Point } from '../../../lib/charts/series.js';
 import { formatNumber } from '../../../lib/runs/stats.js';
@@ -80,9 +83,20 @@ function RunPage() {
           setPoints(m.points);
           setMeta({ totalPoints: m.totalPoints, downsampled: m.downsampled, bucketSize: m.bucketSize });
         })
-        .catch(() => undefined); // the next window or the 15 s poll tries again
+        .catch(() => undefined); // the next window tries again
     }, 2000);
   };
+  // Refreshes and serving numbers are written between windows: each new window (an event of the subscription, not a
+  // poll) fetches them again, at most once a second.
+  const refetchRunTimer = useRef<ReturnType<typeof setTimeout> | null>(null);
+  const refetchRunSoon = () => {
+    if (refetchRunTimer.current) return;
+    refetchRunTimer.current = setTimeout(() => {
+      refetchRunTimer.current = null;
+      void q.refetch();
+    }, 1000);
+  };
+  useEffect(() => () => void (refetchRunTimer.current && clearTimeout(refetchRunTimer.current)), []);
   useEffect(() => () => void (refetchTimer.current && clearTimeout(refetchTimer.current)), []);
   const downsampled = meta?.downsampled ?? false;
 
@@ -107,18 +121,13 @@ function RunPage() {
     { runId },
     (d) => {
       const m = d.windowMetricAdded;
+      refetchRunSoon();
       // Downsampled series are buckets: a raw window doesn't fit them, so fetch the series again instead.
       if (downsampled || points.length >= 2 * maxPoints) return refetchSeriesSoon();
       setPoints((ps) => mergeMetricPoints(ps, [{ ...m, windowEnd: m.window, count: 1, rows: m.rows }]));
     },
     { skip: !run || !active },
   );
-  // Refreshes and serving numbers arrive with new windows; poll them lightly while the run is live.
-  useEffect(() => {
-    if (!active) return;
-    const t = setInterval(() => void q.refetch(), 15_000);
-    return () => clearInterval(t);
-  }, [active]);
 
   const denseWidths = useMemo(() => denseLayerWidths(run?.config), [run?.config]);
   const info = (run?.progressInfo ?? null) as ProgressInfo | null;
@@ -137,8 +146,12 @@ function RunPage() {
     ];
   }, [throughput, run?.metrics.points, summary, points]);
 
+  const router = useRouter();
+  usePageTitle(run?.name);
+  const servingNote = useMemo(() => speedupNote(run?.servingEvals ?? [], run?.config), [run?.servingEvals, run?.config]);
   if (!run) return <DataState loading={q.loading} error={q.error} missing={q.data?.run === null} label="the run" />;
-  const cfg = run.config as { name?: string };
+  const swept = Object.entries((run.params ?? {}) as Record<string, unknown>);
+  const failedEmpty = run.status === 'failed' && points.length === 0;
 
   return (
     <>
@@ -147,12 +160,25 @@ function RunPage() {
         {run.sweep ? <> / sweep {run.sweep.name}</> : null} /
       </div>
       <div className="page-head">
-        <h1>
-          {cfg.name ?? 'run'} · seed {run.seed}
-        </h1>
+        <h1>{run.name}</h1>
         <StatusBadge status={run.status} />
+        {run.tags.map((t) => (
+          <span key={t} className="tag">
+            {t}
+          </span>
+        ))}
         <span className="muted mono">{run.id}</span>
       </div>
+      {swept.length > 0 ? (
+        <ul className="swept" aria-label="Swept values of this run" data-testid="swept-values">
+          {swept.map(([k, v]) => (
+            <li key={k}>
+              <span className="mono">{k}</span> = <strong>{typeof v === 'object' ? JSON.stringify(v) : String(v)}</strong>
+            </li>
+          ))}
+        </ul>
+      ) : null}
+      {run.notes ? <p className="notes">{run.notes}</p> : null}
       <section className="panel" aria-label="Progress">
         <div className="toolbar" style={{ marginTop: 0 }}>
           <ProgressBar value={run.progress} label="run progress" />
@@ -171,7 +197,7 @@ function RunPage() {
               className="danger"
               disabled={cancelling.loading || run.cancelRequested}
               onClick={async () => {
-                await cancel({ id: run.id });
+                await cancel({ id: run.id }).catch(() => null); // shown below as cancelling.error
                 await q.refetch();
               }}
             >
@@ -184,7 +210,7 @@ function RunPage() {
               className="secondary"
               disabled={retrying.loading}
               onClick={async () => {
-                await retry({ id: run.id });
+                await retry({ id: run.id }).catch(() => null);
                 await q.refetch();
               }}
             >
@@ -224,7 +250,7 @@ function RunPage() {
                 ['max ΔNE %', summary.maxDeltaNEPct],
                 ['serving FLOPs ×', summary.servingFlopsRatio],
                 ['serving params ×', summary.servingParamsRatio],
-                ['serving speed-up ×', summary.servingSpeedup],
+                [servingNote.label, summary.servingSpeedup],
                 ['refreshes', summary.refreshes],
                 ['wall s', summary.wallSec],
               ] as const
@@ -232,19 +258,35 @@ function RunPage() {
               <div className="card" key={k}>
                 <div className="muted">{k}</div>
                 <div className="stat">{typeof v === 'number' ? formatNumber(v) : '—'}</div>
+                {k === servingNote.label && servingNote.median ? <div className="muted" data-testid="speedup-median">{servingNote.median}</div> : null}
               </div>
             ))}
           </div>
+        ) : null}
+        {summary ? (
+          <p className="definition">
+            ΔNE % = 100 × (NE serving / NE dense − 1) per window, warm-up windows excluded; positive = the pruned serving model predicts worse. Speed-up = dense p50 latency /
+            sparse p50 latency; below 1 is a slow-down.
+          </p>
         ) : null}
         {run.warnings.map((w) => (
           <p role="alert" className="error" data-testid="run-warning" key={w.code}>
             {w.code}: {w.message}
           </p>
         ))}
-        {run.error ? (
+        {run.error && !failedEmpty ? (
           <p role="alert" className="error" data-testid="run-error">
             {run.error}
           </p>
+        ) : null}
+        {failedEmpty ? (
+          <div className="failed-panel" role="alert" data-testid="run-failed">
+            <strong>
+              This run failed before it wrote any window{run.attempts > 1 ? ` (after ${run.attempts} attempts)` : ''}.
+            </strong>
+            <pre data-testid="run-error">{run.error ?? 'no error was recorded'}</pre>
+            <p className="muted">See the Logs tab for what happened before; Retry queues it again.</p>
+          </div>
         ) : null}
       </section>
 
@@ -254,7 +296,9 @@ function RunPage() {
           {
             id: 'charts',
             label: 'Charts',
-            content: (
+            content: failedEmpty ? (
+              <p className="empty">No charts: the run failed before its first window (the error is above).</p>
+            ) : (
               <RunCharts
                 points={points}
                 refreshes={run.refreshes}
@@ -263,11 +307,23 @@ function RunPage() {
                 trainThroughputLabel={throughput.length > 0 ? 'training samples/s (live)' : 'average training samples/s'}
                 denseWidths={denseWidths}
                 downsampled={meta?.downsampled ? { bucketSize: meta.bucketSize, totalPoints: meta.totalPoints } : null}
+                iterations={servingNote.iterations}
               />
             ),
           },
           { id: 'refreshes', label: `Refresh log (${run.refreshes.length})`, content: <RefreshLog refreshes={run.refreshes} /> },
           { id: 'artifacts', label: `Artifacts (${run.artifacts.length})`, content: <ArtifactList artifacts={run.artifacts} /> },
+          {
+            id: 'notes',
+            label: 'Name, tags, notes',
+            content: (
+              <RunAnnotations
+                run={run}
+                onSaved={(u) => q.setData((prev) => (prev?.run ? { ...prev, run: { ...prev.run, ...u } } : prev))}
+                onDeleted={() => router.push(`/experiments/${run.experiment.id}`)}
+              />
+            ),
+          },
           { id: 'config', label: 'Config', content: <pre data-testid="run-config">{JSON.stringify(run.config, null, 2)}</pre> },
           {
             id: 'logs',
@@ -289,6 +345,25 @@ function RunPage() {
       />
     </>
   );
+}
+
+/**
+ * What the summary's speed-up is: dense p50 / sparse p50 at the largest batch size on the last evaluated window, one
+ * timing of `iterations` iterations; with the median of that ratio over every evaluated window next to it.
+ */
+function speedupNote(evals: readonly { window: number; model: string; batchSize: number; p50Ms: number }[], config: unknown) {
+  const iterations = ((config as { evaluation?: { serving?: { iterations?: number } } } | null)?.evaluation?.serving?.iterations ?? null) as number | null;
+  const batch = evals.length ? Math.max(...evals.map((e) => e.batchSize)) : null;
+  const label = batch === null ? 'serving speed-up × (p50)' : `serving speed-up × (p50, batch ${batch}, last window${iterations ? `, ${iterations} iterations` : ''})`;
+  if (batch === null) return { label, median: null, iterations };
+  const ratios: number[] = [];
+  for (const w of new Set(evals.map((e) => e.window))) {
+    const d = evals.find((e) => e.window === w && e.batchSize === batch && e.model === 'dense');
+    const s = evals.find((e) => e.window === w && e.batchSize === batch && e.model === 'serving');
+    if (d && s && s.p50Ms > 0) ratios.push(d.p50Ms / s.p50Ms);
+  }
+  const m = median(ratios);
+  return { label, median: m === null || ratios.length < 2 ? null : `median over ${ratios.length} measured windows: ${formatNumber(m, 3)}×`, iterations };
 }
 
 export default function RunPageWithParams() {

@@ -12,9 +12,11 @@ import { LineChart } from '../../../../components/charts/LineChart.js';
 import { formatNumber } from '../../../../lib/runs/stats.js';
 import { readDatasetStats } from '../../../../lib/datasets.js';
 import { formatBytes } from '../../../../lib/format-bytes.js';
+import { usePageTitle } from '../../../../lib/page-title.js';
 
 export default function DatasetsPage() {
   const { projectId } = useParams<{ projectId: string }>();
+  usePageTitle('Datasets');
   useEffect(() => rememberProject(projectId), [projectId]);
   const q = useQuery(DatasetsDocument, { projectId });
   const [create, creating] = useMutation(CreateDatasetDocument);

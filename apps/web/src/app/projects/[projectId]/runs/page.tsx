@@ -11,9 +11,11 @@ import { DataState } from '../../../../components/ui/DataState.js';
 import { RunsTable } from '../../../../components/runs/RunsTable.js';
 import { toRunRow } from '../../../../components/runs/run-rows.js';
 import { useLiveRuns } from '../../../../components/runs/useLiveRuns.js';
+import { usePageTitle } from '../../../../lib/page-title.js';
 
 export default function ProjectRunsPage() {
   const { projectId } = useParams<{ projectId: string }>();
+  usePageTitle('All runs');
   useEffect(() => rememberProject(projectId), [projectId]);
   const { apiUrl } = useApi();
   const live = useLiveRuns(
@@ -23,7 +25,11 @@ export default function ProjectRunsPage() {
     projectId,
   );
   const rows = useMemo(
-    () => live.runs.map((r) => ({ ...toRunRow(r), params: { ...toRunRow(r).params, experiment: r.experiment.name } })),
+    () =>
+      live.runs.map((r) => {
+        const row = toRunRow(r);
+        return { ...row, params: { ...row.params, experiment: r.experiment.name } };
+      }),
     [live.runs],
   );
   const [cancelRun] = useMutation(CancelRunDocument);
@@ -39,6 +45,7 @@ export default function ProjectRunsPage() {
         rows={rows}
         projectId={projectId}
         pinnedParams={['experiment', 'paradigm.kind', 'pruning.budget']}
+        exportName="project-runs"
         onCancel={async (id) => {
           await cancelRun({ id });
           await live.reload();

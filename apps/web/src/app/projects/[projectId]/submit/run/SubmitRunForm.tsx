@@ -10,8 +10,10 @@ import { ConfigForm, IssueSummary } from '../../../../../components/forms/Config
 import { ExperimentTarget } from '../../../../../components/forms/ExperimentTarget.js';
 import { YamlImport } from '../../../../../components/forms/YamlImport.js';
 import { useSubmitTarget } from '../../../../../components/forms/useSubmitTarget.js';
+import { usePageTitle } from '../../../../../lib/page-title.js';
 
 export function SubmitRunForm() {
+  usePageTitle('Submit a run');
   const router = useRouter();
   const { projectId, target, setTarget, serverIssues, error, experimentFor, submit } = useSubmitTarget();
   const [raw, setRaw] = useState<Record<string, unknown>>(initialExperiment);

@@ -17,6 +17,7 @@ import { fieldId } from '../../../../../components/forms/FieldControl.js';
 import { SweepParameters } from '../../../../../components/forms/SweepParameters.js';
 import { YamlImport } from '../../../../../components/forms/YamlImport.js';
 import { useSubmitTarget } from '../../../../../components/forms/useSubmitTarget.js';
+import { usePageTitle } from '../../../../../lib/page-title.js';
 
 /** Base-config problems found while expanding (`base.<path>`), keyed by the config path the base form uses. */
 function baseIssuesOf(issues: Issues): Issues {
@@ -24,6 +25,7 @@ function baseIssuesOf(issues: Issues): Issues {
 }
 
 export function SubmitSweepForm() {
+  usePageTitle('Submit a sweep');
   const router = useRouter();
   const { projectId, target, setTarget, serverIssues, error, experimentFor, submit } = useSubmitTarget();
   const [base, setBase] = useState<Record<string, unknown>>(initialExperiment);
