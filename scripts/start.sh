@@ -28,34 +28,16 @@ if [ ! -f apps/web/.next/BUILD_ID ] || [ -n "$(find apps/web/src packages/config
   npm run --silent build -w @driftprune/web >&2
 fi
 mkdir -p .data/logs
-pids=()
-stop_all() {
-  trap - INT TERM EXIT
-  log "stopping api, worker and web"
-  for p in "${pids[@]}"; do kill -TERM -- "-$p" 2>/dev/null || kill -TERM "$p" 2>/dev/null || true; done
-  for _ in $(seq 1 50); do
-    alive=0; for p in "${pids[@]}"; do kill -0 "$p" 2>/dev/null && alive=1; done
-    [ $alive = 0 ] && break; sleep 0.2
-  done
-  for p in "${pids[@]}"; do kill -KILL -- "-$p" 2>/dev/null || true; done
-  log "stopped"
-}
-trap stop_all INT TERM EXIT
-# Each service in its own process group (setsid) so that stopping it stops its children too.
-launch() { # name command...
-  local name="$1"; shift
-  setsid "$@" >".data/logs/$name.log" 2>&1 &
-  pids+=($!)
-  log "$name started (pid $!, log .data/logs/$name.log)"
-}
-launch api npm run start -w @driftprune/api
-launch worker npm run start -w @driftprune/worker
-launch web npx next start apps/web -H 127.0.0.1 -p "$WEB_PORT"
+# launch, stop_all on HUP/INT/TERM/EXIT (closing the terminal stops everything), watch_services
+source scripts/supervise.sh
+launch api .data/logs/api.log npm run start -w @driftprune/api
+launch worker .data/logs/worker.log npm run start -w @driftprune/worker
+launch web .data/logs/web.log npx next start apps/web -H 127.0.0.1 -p "$WEB_PORT"
 wait_http() { # url seconds  (Node's fetch: curl may not be installed)
   node -e 'const [u,s]=process.argv.slice(1);const end=Date.now()+s*1000;(async()=>{while(Date.now()<end){try{const r=await fetch(u);if(r.ok)process.exit(0)}catch{}await new Promise(r=>setTimeout(r,250))}process.exit(1)})()' "$1" "$2"
 }
-wait_http "http://$API_HOST:$API_PORT/health" 60 || { log "the API did not answer; see .data/logs/api.log"; tail -20 .data/logs/api.log >&2; exit 1; }
-wait_http "http://127.0.0.1:$WEB_PORT/" 60 || { log "the dashboard did not answer; see .data/logs/web.log"; tail -20 .data/logs/web.log >&2; exit 1; }
+wait_http "http://$API_HOST:$API_PORT/health" 60 & wait $! || { log "the API did not answer; see .data/logs/api.log"; tail -20 .data/logs/api.log >&2; exit 1; }
+wait_http "http://127.0.0.1:$WEB_PORT/" 60 & wait $! || { log "the dashboard did not answer; see .data/logs/web.log"; tail -20 .data/logs/web.log >&2; exit 1; }
 token_line="$(npm run --silent seed -w @driftprune/api | grep -E '^DRIFTPRUNE_TOKEN=' | tail -1)"
 run_line="$(npm run --silent demo -w @driftprune/api | grep -E '^DRIFTPRUNE_DEMO_RUN=' | tail -1)"
 cat <<MSG
@@ -70,12 +52,4 @@ cat <<MSG
 
 MSG
 # Keep running while the services do; if one dies, say which and stop the rest.
-while true; do
-  for i in "${!pids[@]}"; do
-    if ! kill -0 "${pids[$i]}" 2>/dev/null; then
-      name=$(echo api worker web | cut -d' ' -f$((i + 1)))
-      log "$name exited; see .data/logs/$name.log"; tail -20 ".data/logs/$name.log" >&2; exit 1
-    fi
-  done
-  sleep 1
-done
+watch_services || { for n in api worker web; do tail -5 ".data/logs/$n.log" >&2; done; exit 1; }

@@ -8,19 +8,25 @@ import { DelayedError, UnrecoverableError, Worker as BullWorker, type Job } from
 import { Redis } from 'ioredis';
 import { experimentConfig, loadEnv, parseConfig, type Env } from '@driftprune/config';
 import { createArtifactStore, createDb, DatasetRepository, DirectoryStore, s3ClientFromEnv, Prisma, refreshSweepStatus, type ArtifactStore, type Db, type Run } from '@driftprune/db';
-import type { RunEvent, RunOptions, RunSummary } from '@driftprune/experiment';
-import { DataRoots, DatasetCache, isPermanentDataError, RunDataResolver, StoredDatasets, type PreparedRunData } from '@driftprune/datasets';
+import type { RunEvent } from '@driftprune/experiment';
+import { DataRoots, DatasetCache, RunDataResolver, StoredDatasets, type PreparedRunData } from '@driftprune/datasets';
 import { channels, publishJson, queueNamesForBackend, reconcileRuns, redisConnection, RunQueues, type Backend, type CancelMessage, type ChangedMessage, type RunJobData } from '@driftprune/runs';
 import { restoreCheckpoint, RunDeletedError, storeArtifact, storeCheckpoint, upsertMetrics, upsertRefresh, upsertServing } from './persist.js';
 import { selectBackend } from './device.js';
 import { sweepOrphanArtifacts } from './orphans.js';
+import { armWallBudget, assertFitsBudget, budgetErrorOf, isPermanentRunError, runBudgetFor } from './run-budget.js';
+import { executeRun, type Runner } from './execute-run.js';
+import { removeEmptyDirs } from './work-dirs.js';
 
-export type Runner = (options: RunOptions) => Promise<RunSummary>;
+export type { Runner };
 
 export interface WorkerOptions {
   env?: Env;
   db?: Db;
-  /** The experiment runner; the real one from @driftprune/experiment by default. */
+  /**
+   * The experiment runner, called in this process (tests); by default the real one from @driftprune/experiment runs
+   * in a child process per run, under the run's memory budget (child-runner.ts).
+   */
   runner?: Runner;
   log?: (msg: string) => void;
 }
@@ -32,11 +38,6 @@ export interface WorkerHandle {
   close(): Promise<void>;
 }
 
-async function realRunner(): Promise<Runner> {
-  const mod = await import('@driftprune/experiment');
-  return mod.runExperiment;
-}
-
 const PROGRESS_EVERY_MS = 1_000;
 
 export async function startWorker(opts: WorkerOptions = {}): Promise<WorkerHandle> {
@@ -45,7 +46,7 @@ export async function startWorker(opts: WorkerOptions = {}): Promise<WorkerHandl
   const ownDb = !opts.db;
   const db = opts.db ?? createDb({ url: env.DATABASE_URL, poolSize: Math.max(4, env.WORKER_CONCURRENCY * 2) });
   const store: ArtifactStore = createArtifactStore(env);
-  const runner = opts.runner ?? (await realRunner());
+  const runner = opts.runner ?? null;
   // The configured device, checked against the hardware: no WebGPU adapter → cpu, with a log line.
   const backend = selectBackend(env.DRIFTPRUNE_DEVICE, log);
   const id = `${hostname()}-${process.pid}-${randomBytes(3).toString('hex')}`;
@@ -173,6 +174,7 @@ export async function startWorker(opts: WorkerOptions = {}): Promise<WorkerHandl
     };
 
     let data: PreparedRunData | null = null;
+    let disarmBudget = () => {};
     try {
       const localCheckpoint = existsSync(join(outDir, 'checkpoint', 'state.json'));
       let resume = localCheckpoint;
@@ -180,8 +182,12 @@ export async function startWorker(opts: WorkerOptions = {}): Promise<WorkerHandl
       if (resume) log(`run ${runId}: resuming after window ${run.checkpointWindow} (attempt ${run.attempts + 1})`);
       else log(`run ${runId}: starting (${run.paradigm}, attempt ${run.attempts + 1})`);
       const config = parseConfig(experimentConfig, run.config, `run ${runId} config`);
+      // the run's budget (run-budget.ts): refused now if its models cannot fit; wall time counted from here
+      const budget = runBudgetFor(env, config);
+      assertFitsBudget(config, budget);
+      disarmBudget = armWallBudget(ac, budget);
       data = await runData.prepare(run.projectId, config, ac.signal);
-      const summary = await runner({ config: data.config, outDir, resume, signal: ac.signal, onEvent });
+      const summary = await executeRun(runner, { config: data.config, outDir, resume, signal: ac.signal, onEvent }, budget, log);
       for (const f of ['summary.json', 'report.html']) if (existsSync(join(outDir, f))) await storeArtifact(db, store, run, outDir, join(outDir, f), 'report', null);
       const done = await db.run.update({
         where: { id: runId },
@@ -191,7 +197,8 @@ export async function startWorker(opts: WorkerOptions = {}): Promise<WorkerHandl
       await transitioned(done);
       return { runId, outcome: 'succeeded' };
     } catch (err) {
-      const e = err as Error;
+      // a budget that ran out is the reason, whatever the aborted runner threw
+      const e = budgetErrorOf(ac.signal) ?? (err as Error);
       // deleted (deleteExperiment) while it ran: nothing to record or retry; files it stored late are gone already
       const deleted = () => {
         const late = e instanceof RunDeletedError && e.removedFiles ? `; ${e.removedFiles} file(s) it stored after the delete removed from the store` : '';
@@ -222,8 +229,8 @@ export async function startWorker(opts: WorkerOptions = {}): Promise<WorkerHandl
         throw new DelayedError();
       }
       const attempts = job.opts.attempts ?? 1;
-      // a bad path or dataset fails the same way every time: no retry
-      const permanent = isPermanentDataError(e);
+      // a bad config, path or dataset, or an exceeded budget fails the same way every time: no retry
+      const permanent = isPermanentRunError(e);
       const final = permanent || job.attemptsMade + 1 >= attempts;
       const raw = e instanceof Error ? e.message : String(e);
       const message = data ? data.redact(raw) : raw;
@@ -233,7 +240,10 @@ export async function startWorker(opts: WorkerOptions = {}): Promise<WorkerHandl
       await transitioned(r);
       throw permanent ? new UnrecoverableError(message) : e;
     } finally {
+      disarmBudget();
       data?.release();
+      // a run that stopped before writing anything leaves no empty folder behind (12.7)
+      await removeEmptyDirs(outDir).catch(() => null);
       active.delete(runId);
       if (run.sweepId) await refreshSweepStatus(db, run.sweepId).catch(() => null);
     }

@@ -1,0 +1,87 @@
+// Issue 12.6 and 12.7: a run over its wall-time or memory budget fails with RUN_BUDGET_EXCEEDED, is not retried,
+// and the same worker then completes the next run; a bad config fails once; a failed run leaves no empty work
+// folder. Real API, Postgres, Redis, worker and runner (each run in its own child process, watched).
+import { after, before, test } from 'node:test';
+import assert from 'node:assert/strict';
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
+import { startHarness, tinyConfig, waitFor, type Harness } from '@driftprune/api/testing';
+import { startWorker, type WorkerHandle } from '@driftprune/worker';
+import { RunQueues, redisConnection } from '@driftprune/runs';
+
+let h: Harness;
+let worker: WorkerHandle;
+const logs: string[] = [];
+before(async () => {
+  h = await startHarness('budget', { WORKER_HEARTBEAT_MS: '300' });
+  worker = await startWorker({ env: { ...h.env, WORKER_ORPHAN_GRACE_MS: -1, RUN_MAX_WALL_SEC: 600 }, log: (m) => logs.push(m) });
+});
+after(async () => {
+  await worker?.close();
+  await h?.close();
+});
+
+async function finished(runId: string) {
+  return waitFor(`run ${runId} to finish`, async () => {
+    const r = await h.db.run.findUnique({ where: { id: runId } });
+    return r && ['succeeded', 'failed', 'cancelled'].includes(r.status) ? r : null;
+  }, 180_000, 100);
+}
+
+const submit = async (name: string, config: unknown) => h.submitRun(await h.createExperiment(name, config), { maxAttempts: 3 });
+
+test('over the wall-time budget: RUN_BUDGET_EXCEEDED (wall), one attempt; the same worker then completes a run', async () => {
+  // 400 windows of 1,000 rows take minutes; the budget is 2 s
+  const slow = await submit('slow', { ...tinyConfig({ windows: 400, rows: 1000 }), runBudget: { wallSec: 2 } });
+  const t0 = Date.now();
+  const r = await finished(slow);
+  assert.equal(r.status, 'failed');
+  assert.match(r.error ?? '', /^RUN_BUDGET_EXCEEDED \(wall\): .*budget of 2 s/);
+  assert.equal(r.attempts, 1, 'a budget failure is not retried');
+  assert.ok(Date.now() - t0 < 60_000, `stopped soon after its budget (${Date.now() - t0} ms)`);
+  const next = await finished(await submit('after wall', tinyConfig()));
+  assert.equal(next.status, 'succeeded', next.error ?? '');
+  assert.equal(next.workerId, worker.id);
+  assert.equal(r.workerId, worker.id);
+});
+
+test('over the memory budget: the run’s process is killed, RUN_BUDGET_EXCEEDED (memory), one attempt; the same worker then completes a run', async () => {
+  // Node and onnxruntime alone hold more than 100 MiB resident: the watch kills the run's process, not the worker
+  const big = await submit('big', { ...tinyConfig({ windows: 50, rows: 2000 }), runBudget: { memoryMb: 100 } });
+  const r = await finished(big);
+  assert.equal(r.status, 'failed');
+  assert.match(r.error ?? '', /^RUN_BUDGET_EXCEEDED \(memory\): .*budget is 100 MiB/);
+  assert.equal(r.attempts, 1);
+  const next = await finished(await submit('after memory', tinyConfig()));
+  assert.equal(next.status, 'succeeded', next.error ?? '');
+  assert.equal(next.workerId, worker.id);
+});
+
+test('models that cannot fit the memory budget are refused before they start', async () => {
+  // 26 fields × 100,000 rows × 16 + MLPs ≈ 42 M values × 4 B × 5 × 2 live models ≈ 1.6 GiB > 512 MiB
+  const huge = await submit('huge', { ...tinyConfig(), data: { source: 'synthetic', hashSize: 100_000, window: 'rows:100', synthetic: { windows: 2, rowsPerWindow: 100 } }, model: { embeddingDim: 16 }, runBudget: { memoryMb: 512 } });
+  const r = await finished(huge);
+  assert.equal(r.status, 'failed');
+  assert.match(r.error ?? '', /^RUN_BUDGET_EXCEEDED \(memory\): the run's models need about [\d,]+ MiB .*budget is 512 MiB/);
+  assert.equal(r.attempts, 1);
+  assert.ok(!existsSync(join(h.env.WORKER_DIR, 'runs', huge)), 'no empty work folder is left');
+});
+
+test('a config the schema refuses at the worker fails once, coded, and leaves no work folder', async () => {
+  const exp = await h.createExperiment('bad at the worker', tinyConfig());
+  // written past the API (as an older version of the platform might have stored it): hashSize over its limit
+  const run = await h.db.run.create({
+    data: { projectId: h.projectId, experimentId: exp, config: { ...tinyConfig(), data: { ...tinyConfig().data, hashSize: 1e8 } } as object, seed: 1, paradigm: 'd2s', maxAttempts: 3 },
+  });
+  const queues = new RunQueues(redisConnection(h.env.REDIS_URL), h.env.QUEUE_PREFIX);
+  try {
+    await queues.enqueue({ id: run.id, device: 'cpu', priority: 0, maxAttempts: 3 });
+  } finally {
+    await queues.close();
+  }
+  const r = await finished(run.id);
+  assert.equal(r.status, 'failed');
+  assert.match(r.error ?? '', /data\.hashSize: data\.hashSize is at most 16,777,216/);
+  assert.equal(r.attempts, 1, 'a bad config is not retried');
+  assert.ok(!existsSync(join(h.env.WORKER_DIR, 'runs', run.id)), 'no empty work folder is left');
+});
