@@ -43,11 +43,34 @@ export interface RunMetrics {
   denseOnlyTrainingFlops: number;
   denseOnlySource: 'dense run' | 'computed';
   wallSec: number;
-  /** Summary fields of cost accounting, when the runner reports them (copied as they are). */
-  cost: Record<string, unknown> | null;
+  /** Cost accounting of the run's summary (docs/method.md § Cost accounting); NaN or null where it is absent. */
+  cost: RunCost;
   /** ΔNE% per evaluation window. */
   deltaByWindow: Map<number, number>;
   refreshWindows: number[];
+}
+
+export interface RunCost {
+  /** Training FLOPs with the embedding updates, and what the dense model alone costs on the same rows (same rule). */
+  totalTrainingFlops: number;
+  embeddingTrainingFlops: number;
+  denseOnlyTotalTrainingFlops: number;
+  peakModelBytes: number;
+  /** Serving FLOPs / dense, averaged over evaluation windows (every window the same weight). */
+  meanServingFlopsRatio: number;
+  refreshWallSec: number;
+  /** Measured in the run (dense p50 / serving p50 at its largest batch), when the run timed its models. */
+  meanServingSpeedup: number | null;
+}
+
+/** Optimizer FLOPs per embedding value updated (docs/method.md § Cost accounting). */
+const OPTIMIZER_FLOPS: Record<string, number> = { sgd: 2, adagrad: 6, adam: 12 };
+
+/** Embedding values a row touches: fields × embedding dimension. */
+function embeddingValuesPerRow(config: Record<string, any>): number {
+  const d = config.data ?? {};
+  const fields = d.source === 'synthetic' ? Number(d.synthetic?.numFields) : Array.isArray(d.hashSize) ? d.hashSize.length : NaN;
+  return fields * Number(config.model?.embeddingDim);
 }
 
 /**
@@ -62,9 +85,30 @@ function usable(w: WindowPoint | undefined): w is WindowPoint & { ne: number } {
 
 const replicateKey = (r: { stream: string; dataSeed: number; initSeed: number }) => `${r.stream}|${r.dataSeed}|${r.initSeed}`;
 
-/** Training FLOPs of the succeeded dense-paradigm runs, by stream and seeds. */
+/** Training FLOPs of the succeeded dense-paradigm runs, by stream and seeds (and with embeddings, under `total|`). */
 export function denseRunTraining(records: RunRecord[]): Map<string, number> {
-  return new Map(records.filter((r) => r.status === 'succeeded' && r.config.paradigm.kind === 'dense' && Number.isFinite(r.summary?.trainingFlops)).map((r) => [replicateKey(r), Number(r.summary!.trainingFlops)]));
+  const dense = records.filter((r) => r.status === 'succeeded' && r.config.paradigm.kind === 'dense' && Number.isFinite(r.summary?.trainingFlops));
+  return new Map([
+    ...dense.map((r) => [replicateKey(r), Number(r.summary!.trainingFlops)] as const),
+    ...dense.filter((r) => Number.isFinite(r.summary?.totalTrainingFlops)).map((r) => [`total|${replicateKey(r)}`, Number(r.summary!.totalTrainingFlops)] as const),
+  ]);
+}
+
+/** The run's cost fields; the dense-only total computed (MLP FLOPs + one model's embedding updates) when no dense run has it. */
+function runCost(r: RunRecord, denseOnlyTrainingFlops: number, denseRunTotal: number | undefined): RunCost {
+  const s = r.summary ?? {};
+  const num = (v: unknown) => (typeof v === 'number' && Number.isFinite(v) ? v : NaN);
+  const rows = r.windows.reduce((a, w) => a + (w.dense?.rows ?? 0), 0);
+  const perValue = 1 + (OPTIMIZER_FLOPS[String(r.config.optimizer?.kind ?? 'adagrad')] ?? NaN);
+  return {
+    totalTrainingFlops: num(s.totalTrainingFlops),
+    embeddingTrainingFlops: num(s.embeddingTrainingFlops),
+    denseOnlyTotalTrainingFlops: denseRunTotal ?? denseOnlyTrainingFlops + rows * embeddingValuesPerRow(r.config) * perValue,
+    peakModelBytes: num(s.peakModelBytes),
+    meanServingFlopsRatio: num(s.meanServingFlopsRatio),
+    refreshWallSec: num(s.refreshWallSec),
+    meanServingSpeedup: typeof s.meanServingSpeedup === 'number' ? s.meanServingSpeedup : null,
+  };
 }
 
 /** The run's metrics; null when it did not succeed or has no evaluation window (a dense run has none). */
@@ -87,7 +131,7 @@ export function runMetrics(r: RunRecord, denseRuns: ReadonlyMap<string, number> 
     denseOnlyTrainingFlops,
     denseOnlySource: fromDenseRun === undefined ? ('computed' as const) : ('dense run' as const),
     wallSec: Number(r.summary?.wallSec ?? NaN),
-    cost: (r.summary?.cost as Record<string, unknown> | undefined) ?? null,
+    cost: runCost(r, denseOnlyTrainingFlops, fromDenseRun === undefined ? undefined : denseRuns.get(`total|${replicateKey(r)}`)),
     refreshWindows: r.refreshes.map((x) => x.window),
   };
   if (!ev.length) return null;
@@ -180,6 +224,13 @@ export interface ArmResult {
   vsBaseline: Partial<Record<StatisticName, PairedEstimate>>;
   costs: {
     trainingVsDenseOnly: Estimate;
+    /** With the embedding updates, over the dense model's alone with its embedding updates. */
+    totalTrainingVsDenseOnly: number;
+    embeddingShare: number;
+    peakModelBytes: number;
+    meanServingFlopsRatio: number;
+    refreshWallSec: number;
+    meanServingSpeedup: number | null;
     servingFlopsRatio: number;
     refreshes: number;
     wallSec: number;
@@ -196,6 +247,12 @@ export interface Cell {
 }
 
 const cellKey = (m: { stream: string; budget: number | null; allocation: string | null }) => `${m.stream}|${m.budget}|${m.allocation}`;
+
+/** Mean of the finite values (a cost field older runs lack is NaN); NaN when there is none. */
+const finiteMean = (xs: number[]) => {
+  const f = xs.filter(Number.isFinite);
+  return f.length ? f.reduce((a, b) => a + b, 0) / f.length : NaN;
+};
 
 const median = (xs: number[]) => {
   const s = xs.filter(Number.isFinite).sort((a, b) => a - b);
@@ -236,6 +293,12 @@ export function cells(runs: RunMetrics[], records: RunRecord[], armOrder: string
           vsBaseline,
           costs: {
             trainingVsDenseOnly: estimate(am.map((m) => ({ dataSeed: m.dataSeed, value: m.trainingFlops / m.denseOnlyTrainingFlops })), s('compute')),
+            totalTrainingVsDenseOnly: finiteMean(am.map((m) => m.cost.totalTrainingFlops / m.cost.denseOnlyTotalTrainingFlops)),
+            embeddingShare: finiteMean(am.map((m) => m.cost.embeddingTrainingFlops / m.cost.totalTrainingFlops)),
+            peakModelBytes: median(am.map((m) => m.cost.peakModelBytes)),
+            meanServingFlopsRatio: finiteMean(am.map((m) => m.cost.meanServingFlopsRatio)),
+            refreshWallSec: median(am.map((m) => m.cost.refreshWallSec)),
+            meanServingSpeedup: ((xs) => (xs.length ? median(xs) : null))(am.flatMap((m) => (m.cost.meanServingSpeedup === null ? [] : [m.cost.meanServingSpeedup]))),
             servingFlopsRatio: mean(am.map((m) => m.servingFlopsRatio)),
             refreshes: mean(am.map((m) => m.refreshes)),
             wallSec: median(am.map((m) => m.wallSec)),

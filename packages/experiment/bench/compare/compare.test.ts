@@ -170,6 +170,21 @@ test('report: tables and figures from records; MLP share of serving FLOPs from t
   const rep = buildReport(runs, { provenance: ['test'], armOrder: ['prune_once', 'd2s r=1'], allocationOrder: [], defaultAllocation: 'greedy', bases: {}, serving: [] });
   assert.match(rep.markdown, /\| d2s r=1 \| 2 \|/);
   assert.ok(Object.keys(rep.figures).includes('forest-synthetic.svg'));
+  // Cost table: runs without cost fields show dashes; with them, the ratios against the dense model alone.
+  assert.match(rep.markdown, /## Costs[\s\S]*\| prune_once \| [\d.]+ \| — \| — \| — \|/);
+  for (const r of runs) {
+    const rows = r.windows.reduce((a, w) => a + (w.dense?.rows ?? 0), 0);
+    // 8 fields × embedding 8 values per row, Adagrad: 1 + 6 FLOPs each; the d2s run trains two tables' worth.
+    const emb = rows * 64 * 7 * (r.arm === 'prune_once' ? 1 : 2);
+    r.summary = { ...r.summary, embeddingTrainingFlops: emb, totalTrainingFlops: 3e6 + emb, peakModelBytes: 2e6, meanServingFlopsRatio: 0.25, refreshWallSec: 1.5, meanServingSpeedup: r.dataSeed === 1 ? 1.8 : null };
+  }
+  const withCost = buildReport(runs, { provenance: ['test'], armOrder: ['prune_once', 'd2s r=1'], allocationOrder: [], defaultAllocation: 'greedy', bases: {}, serving: [] });
+  const costRow = (arm: string) => withCost.markdown.split('## Costs')[1].split('\n').find((l) => l.startsWith(`| ${arm} |`))!.split('|').map((c) => c.trim());
+  const m = withCost.metrics.find((x) => x.arm === 'prune_once')!;
+  const denseOnlyTotal = m.denseOnlyTrainingFlops + (m.cost.embeddingTrainingFlops);
+  assert.equal(m.cost.denseOnlyTotalTrainingFlops, denseOnlyTotal);
+  assert.equal(costRow('prune_once')[3], ((3e6 + m.cost.embeddingTrainingFlops) / denseOnlyTotal).toFixed(2));
+  assert.deepEqual(costRow('d2s r=1').slice(5, 10), ['2.0', '0.250', '1.5', '10', '1.80']);
   for (const f of Object.values(rep.figures)) assertWellFormed(f);
   // 8 fields, embedding 8: interaction (9·8/2 pairs × 2 × 8) = 576, gathers 64.
   const share = flopsShare(streamBase('synthetic', 'quick', repoRoot), 34_048);

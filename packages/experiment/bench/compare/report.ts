@@ -55,6 +55,24 @@ function streamTable(records: RunRecord[], ms: RunMetrics[]): string[] {
   return out;
 }
 
+/** The costs of each arm of a cell (docs/method.md § Cost accounting): medians or means over its runs. */
+function costTable(c: Cell): string[] {
+  const out = [
+    `#### ${c.stream}, budget ${budgetPct(c.budget)}, allocation ${c.allocation}`,
+    '',
+    '| arm | training FLOPs / dense-only (MLPs + interaction) | with embedding updates | embedding share of training FLOPs | peak model memory MB (median) | serving FLOPs / dense (time-averaged) | refresh wall s (median) | run wall s (median) | serving speed-up measured in the run (median) |',
+    '|---|---|---|---|---|---|---|---|---|',
+  ];
+  for (const a of c.arms) {
+    const k = a.costs;
+    out.push(
+      `| ${a.arm} | ${num(k.trainingVsDenseOnly.mean)} | ${num(k.totalTrainingVsDenseOnly)} | ${Number.isFinite(k.embeddingShare) ? `${(100 * k.embeddingShare).toFixed(1)} %` : '—'} | ${num(k.peakModelBytes / 1e6, 1)} | ` +
+        `${num(k.meanServingFlopsRatio, 3)} | ${num(k.refreshWallSec, 1)} | ${num(k.wallSec, 0)} | ${k.meanServingSpeedup === null ? '—' : num(k.meanServingSpeedup)} |`,
+    );
+  }
+  return out;
+}
+
 function cellTable(c: Cell): string[] {
   const out = [
     `#### ${c.stream}, budget ${budgetPct(c.budget)}, allocation ${c.allocation}`,
@@ -187,6 +205,18 @@ export function buildReport(records: RunRecord[], ctx: ReportContext): Report {
       rows: al.map((a) => ({ group: `${a.stream}, ${a.arm}, ${budgetPct(a.budget)}`, label: a.allocation, mean: a.meanDeltaNE.mean, lo: a.meanDeltaNE.ci.lo, hi: a.meanDeltaNE.ci.hi, color: PALETTE[ctx.allocationOrder.indexOf(a.allocation) % PALETTE.length] })),
     });
   }
+
+  md.push(
+    '## Costs',
+    '',
+    'Training FLOPs: 3 × forward FLOPs of the MLPs and the interaction per trained row for every model the paradigm trains (gate steps, probes and distillation passes included), ' +
+      'over what training the dense model alone on the same rows costs; *with embedding updates*: adds F·D values per row and model, each accumulated (1 FLOP) and updated by the optimizer (Adagrad 6). ' +
+      'Peak model memory: parameters, embedding tables, optimizer slots, masks and Taylor scores of the live models at once (dense, serving, shadow or ramping), 4 bytes each. ' +
+      'Refresh wall s: wall time in the paradigm\'s actions (pruning, learned gates, installing, fine-tuning). Wall times ran beside other work on a shared machine. ' +
+      'Serving speed-up measured in the run: only the runs of a study\'s first data seed time their final models; the table after this one times them again on an idle worker pool.',
+    '',
+  );
+  for (const c of cs.filter((c) => c.allocation === ctx.defaultAllocation || ctx.allocationOrder.length === 0)) md.push(...costTable(c), '');
 
   // Cost against gap at the headline budget.
   const points = cs
