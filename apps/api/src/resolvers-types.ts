@@ -142,6 +142,25 @@ export type DeleteResult = {
   id: Scalars['ID']['output'];
 };
 
+/** Why and where a sweep's early-stopping rule ended a run. */
+export type EarlyStop = {
+  __typename?: 'EarlyStop';
+  /** deltaNe | ne */
+  metric: Scalars['String']['output'];
+  /** Peers that had reached the window. */
+  peers: Scalars['Int']['output'];
+  /** "stopped early at window 4 by rule median: ΔNE 3.100 % > median ΔNE 1.200 % of 5 peers" */
+  reason: Scalars['String']['output'];
+  /** median | asha */
+  rule: Scalars['String']['output'];
+  /** What it was compared with (the peers' median, the rung's cut-off). */
+  threshold?: Maybe<Scalars['Float']['output']>;
+  /** The run's running metric at that window. */
+  value?: Maybe<Scalars['Float']['output']>;
+  /** The window at whose end it stopped (0-based). */
+  window: Scalars['Int']['output'];
+};
+
 export type Experiment = {
   __typename?: 'Experiment';
   /** The validated experiment config (defaults filled in). */
@@ -201,6 +220,28 @@ export type ExperimentSortField =
   | 'CREATED_AT'
   | 'NAME';
 
+/** An export: the file's text and how to save it. CSV cells a spreadsheet would run as formulas are prefixed with '. */
+export type ExportFile = {
+  __typename?: 'ExportFile';
+  content: Scalars['String']['output'];
+  /** text/csv; charset=utf-8 | application/json */
+  contentType: Scalars['String']['output'];
+  fileName: Scalars['String']['output'];
+  rows: Scalars['Int']['output'];
+};
+
+export type ExportFormat =
+  | 'CSV'
+  | 'JSON';
+
+export type ExportView =
+  /** Per-window metrics of the runs in runIds, aligned by window (long format: one row per run, window and model, with ΔNE %). */
+  | 'COMPARE'
+  /** One row per group of runs (groupBy paths): n and mean ± std of each figure. */
+  | 'GROUPS'
+  /** One row per run: identity, status, times, every swept parameter, summary figures, early stop. */
+  | 'RUNS';
+
 export type Health = {
   __typename?: 'Health';
   database: Scalars['Boolean']['output'];
@@ -208,6 +249,14 @@ export type Health = {
   redis: Scalars['Boolean']['output'];
   time: Scalars['DateTime']['output'];
   version: Scalars['String']['output'];
+};
+
+export type ImportanceLevel = {
+  __typename?: 'ImportanceLevel';
+  /** A listed value, "(unset)" where a conditional parameter does not apply, or a bin [lo, hi) of a range. */
+  label: Scalars['String']['output'];
+  mean: Scalars['Float']['output'];
+  n: Scalars['Int']['output'];
 };
 
 export type InvitationStatus =
@@ -451,10 +500,94 @@ export type PageInfo = {
   hasNextPage: Scalars['Boolean']['output'];
 };
 
+export type ParallelCoordinates = {
+  __typename?: 'ParallelCoordinates';
+  dimensions: Array<ParallelDimension>;
+  rows: Array<ParallelRow>;
+};
+
+export type ParallelDimension = {
+  __typename?: 'ParallelDimension';
+  categories?: Maybe<Array<Scalars['String']['output']>>;
+  key: Scalars['String']['output'];
+  /** numeric | categorical */
+  kind: Scalars['String']['output'];
+  /** A range the sweep draws on a log scale. */
+  log: Scalars['Boolean']['output'];
+  max?: Maybe<Scalars['Float']['output']>;
+  min?: Maybe<Scalars['Float']['output']>;
+  /** param | metric */
+  role: Scalars['String']['output'];
+};
+
+export type ParallelRow = {
+  __typename?: 'ParallelRow';
+  name: Scalars['String']['output'];
+  runId: Scalars['ID']['output'];
+  status: RunStatus;
+  /** One per dimension: a number, a string (categorical) or null. */
+  values: Array<Maybe<Scalars['JSON']['output']>>;
+};
+
 /** Matches runs whose resolved config has `equals` at the dotted `path`, e.g. { path: "pruning.budget", equals: 0.75 }. */
 export type ParamFilter = {
   equals: Scalars['JSON']['input'];
   path: Scalars['String']['input'];
+};
+
+export type ParameterImportance = {
+  __typename?: 'ParameterImportance';
+  /** η², uncorrected. */
+  etaSquared: Scalars['Float']['output'];
+  /** ω²: share of the metric's variance its levels explain, corrected for chance (0..1). */
+  importance: Scalars['Float']['output'];
+  levels: Array<ImportanceLevel>;
+  path: Scalars['String']['output'];
+  /** importance over the sum over parameters. */
+  share: Scalars['Float']['output'];
+};
+
+export type ParameterImportanceResult = {
+  __typename?: 'ParameterImportanceResult';
+  metric: SweepMetric;
+  /** Most important first. */
+  parameters: Array<ParameterImportance>;
+  /** Runs used (succeeded, with the metric). */
+  runs: Scalars['Int']['output'];
+};
+
+export type ParetoFront = {
+  __typename?: 'ParetoFront';
+  /** The batch size of latency costs; null for FLOPs. */
+  batchSize?: Maybe<Scalars['Int']['output']>;
+  cost: ServingCost;
+  /** Succeeded runs left out for lack of a figure (no serving evaluation at that batch size, no summary). */
+  excludedRuns: Scalars['Int']['output'];
+  /** The non-dominated points, by cost ascending (gap descending). */
+  front: Array<ParetoPoint>;
+  /** Every point with both figures, by cost. */
+  points: Array<ParetoPoint>;
+  sweepId: Scalars['ID']['output'];
+};
+
+export type ParetoPoint = {
+  __typename?: 'ParetoPoint';
+  cost: Scalars['Float']['output'];
+  costStd?: Maybe<Scalars['Float']['output']>;
+  /** Mean ΔNE % (lower is better). */
+  gapPct: Scalars['Float']['output'];
+  /** Sample std of gapPct over the seeds; null under two. */
+  gapStd?: Maybe<Scalars['Float']['output']>;
+  /** Canonical JSON of the swept values without the seed (the run id when groupSeeds is false). */
+  key: Scalars['String']['output'];
+  /** Named like its runs, without the seed: "adaptive_d2s · tau=0.5". */
+  label: Scalars['String']['output'];
+  /** Runs whose figures it averages. */
+  n: Scalars['Int']['output'];
+  onFront: Scalars['Boolean']['output'];
+  /** Swept values (without the seed when grouped). */
+  params: Scalars['JSON']['output'];
+  runIds: Array<Scalars['ID']['output']>;
 };
 
 export type Project = {
@@ -499,6 +632,14 @@ export type Query = {
   datasets: Array<Dataset>;
   experiment?: Maybe<Experiment>;
   experiments: ExperimentConnection;
+  /**
+   * CSV or JSON of the runs table, its groups, or a comparison of runs, with the runs table's filter and sort (so a
+   * dashboard URL's state maps onto it). sortColumn: any column of the RUNS view (e.g. "name", "meanDeltaNEPct",
+   * "params.pruning.budget"), in sort.direction, nulls last; it overrides sort.field. groupBy: dotted config paths (GROUPS;
+   * 1..5). runIds: COMPARE's runs (1..50). At most 10,000 runs (BAD_USER_INPUT, reason EXPORT_TOO_LARGE). Also over
+   * HTTP: GET /export with the same arguments as query parameters (see docs/api.md).
+   */
+  exportRuns: ExportFile;
   /** No token needed. */
   health: Health;
   me: Viewer;
@@ -534,6 +675,18 @@ export type QueryExperimentsArgs = {
   first?: InputMaybe<Scalars['Int']['input']>;
   projectId: Scalars['ID']['input'];
   sort?: InputMaybe<ExperimentSort>;
+};
+
+
+export type QueryExportRunsArgs = {
+  filter?: InputMaybe<RunFilter>;
+  format?: InputMaybe<ExportFormat>;
+  groupBy?: InputMaybe<Array<Scalars['String']['input']>>;
+  projectId: Scalars['ID']['input'];
+  runIds?: InputMaybe<Array<Scalars['ID']['input']>>;
+  sort?: InputMaybe<RunSort>;
+  sortColumn?: InputMaybe<Scalars['String']['input']>;
+  view?: InputMaybe<ExportView>;
 };
 
 
@@ -616,6 +769,8 @@ export type Run = {
   createdAt: Scalars['DateTime']['output'];
   /** cpu | webgpu | auto */
   device: Scalars['String']['output'];
+  /** Set when its sweep's early-stopping rule ended it (status stopped). */
+  earlyStop?: Maybe<EarlyStop>;
   error?: Maybe<Scalars['String']['output']>;
   experiment: Experiment;
   experimentId: Scalars['ID']['output'];
@@ -704,6 +859,8 @@ export type RunStatus =
   | 'failed'
   | 'queued'
   | 'running'
+  /** Ended by its sweep's early-stopping rule at a window boundary: see Run.earlyStop. */
+  | 'stopped'
   | 'succeeded';
 
 /** A problem with a run's results: DENSE_NE_AT_LEAST_ONE (the dense model predicts worse than the base rate). */
@@ -712,6 +869,17 @@ export type RunWarning = {
   code: Scalars['String']['output'];
   message: Scalars['String']['output'];
 };
+
+/** What a Pareto front or budget measures serving cost with. */
+export type ServingCost =
+  /** Serving FLOPs per example, averaged over the evaluation windows. */
+  | 'FLOPS'
+  /** Serving FLOPs over dense FLOPs, averaged over the evaluation windows (summary.meanServingFlopsRatio). */
+  | 'FLOPS_RATIO'
+  /** Median latency (ms) of the serving model at one batch size. */
+  | 'P50_MS'
+  /** 99th-percentile latency (ms) of the serving model at one batch size. */
+  | 'P99_MS';
 
 export type ServingEvaluation = {
   __typename?: 'ServingEvaluation';
@@ -771,26 +939,65 @@ export type SubscriptionWindowMetricAddedArgs = {
 
 export type Sweep = {
   __typename?: 'Sweep';
+  /** The point with the lowest accuracy gap whose cost is at most budget (same points as paretoFront); null when none fits. */
+  bestUnderBudget?: Maybe<ParetoPoint>;
   cancelled: Scalars['Int']['output'];
   config: Scalars['JSON']['output'];
   createdAt: Scalars['DateTime']['output'];
+  /** The early-stopping rule its workers apply (sweep config `earlyStopping`), or null. */
+  earlyStopping?: Maybe<Scalars['JSON']['output']>;
   experiment: Experiment;
   experimentId: Scalars['ID']['output'];
   failed: Scalars['Int']['output'];
   finishedAt?: Maybe<Scalars['DateTime']['output']>;
   id: Scalars['ID']['output'];
-  /** grid | random */
+  /** grid | random | tpe */
   method: Scalars['String']['output'];
   name: Scalars['String']['output'];
+  /** Axes (every swept parameter, then figures) and one line per run, for a parallel-coordinates plot. All runs; figures null where a run has none. */
+  parallelCoordinates: ParallelCoordinates;
+  /** How much of the metric's variance each swept parameter explains (main effects, ω²), over succeeded runs. */
+  parameterImportance: ParameterImportanceResult;
+  /**
+   * Accuracy gap (mean ΔNE % of the serving model against the dense one, lower is better) against serving cost, over the
+   * sweep's succeeded runs: every point and the non-dominated ones. With groupSeeds (default) a point is one set of swept
+   * values, its figures the means over its seeds (with std); otherwise each run is a point. Latency costs are the serving
+   * model's last evaluation at batchSize (default: the batch size most runs measured; the answer says which).
+   */
+  paretoFront: ParetoFront;
   projectId: Scalars['ID']['output'];
   queued: Scalars['Int']['output'];
   running: Scalars['Int']['output'];
   runs: RunConnection;
+  /** method tpe: points proposed so far and the sweep's budget of points (samples); null for grid and random. */
+  search?: Maybe<SweepSearch>;
   seeds: Array<Scalars['Int']['output']>;
-  /** Follows the runs: queued until one starts, running while any is queued or running, then succeeded/failed/cancelled/partial. */
+  /** Follows the runs: queued until one starts, running while any is queued or running, then succeeded/failed/cancelled/partial (stopped runs count as finished as planned). */
   status: SweepStatus;
+  /** Runs its early-stopping rule ended. */
+  stopped: Scalars['Int']['output'];
   succeeded: Scalars['Int']['output'];
   total: Scalars['Int']['output'];
+};
+
+
+export type SweepBestUnderBudgetArgs = {
+  batchSize?: InputMaybe<Scalars['Int']['input']>;
+  budget: Scalars['Float']['input'];
+  cost: ServingCost;
+  groupSeeds?: InputMaybe<Scalars['Boolean']['input']>;
+};
+
+
+export type SweepParameterImportanceArgs = {
+  metric?: InputMaybe<SweepMetric>;
+};
+
+
+export type SweepParetoFrontArgs = {
+  batchSize?: InputMaybe<Scalars['Int']['input']>;
+  cost?: InputMaybe<ServingCost>;
+  groupSeeds?: InputMaybe<Scalars['Boolean']['input']>;
 };
 
 
@@ -813,6 +1020,28 @@ export type SweepEdge = {
   __typename?: 'SweepEdge';
   cursor: Scalars['String']['output'];
   node: Sweep;
+};
+
+/** A run figure that parameter importance explains. */
+export type SweepMetric =
+  | 'MAX_DELTA_NE_PCT'
+  | 'MEAN_DELTA_NE_PCT'
+  | 'MEAN_NE_SERVING'
+  | 'MEAN_SERVING_FLOPS_RATIO'
+  | 'SERVING_SPEEDUP'
+  | 'WALL_SEC';
+
+export type SweepSearch = {
+  __typename?: 'SweepSearch';
+  initialSamples: Scalars['Int']['output'];
+  /** tpe */
+  method: Scalars['String']['output'];
+  /** What it minimises or maximises: { metric, direction }. */
+  objective: Scalars['JSON']['output'];
+  /** Points proposed so far (the initial random ones included). */
+  points: Scalars['Int']['output'];
+  /** The sweep's budget of points (samples). */
+  samples: Scalars['Int']['output'];
 };
 
 export type SweepStatus =
@@ -984,15 +1213,20 @@ export type ResolversTypes = ResolversObject<{
   DatasetStatus: DatasetStatus;
   DateTime: ResolverTypeWrapper<Scalars['DateTime']['output']>;
   DeleteResult: ResolverTypeWrapper<DeleteResult>;
+  EarlyStop: ResolverTypeWrapper<EarlyStop>;
   Experiment: ResolverTypeWrapper<ExperimentRow>;
   ExperimentConnection: ResolverTypeWrapper<Omit<ExperimentConnection, 'edges' | 'nodes'> & { edges: Array<ResolversTypes['ExperimentEdge']>, nodes: Array<ResolversTypes['Experiment']> }>;
   ExperimentEdge: ResolverTypeWrapper<Omit<ExperimentEdge, 'node'> & { node: ResolversTypes['Experiment'] }>;
   ExperimentFilter: ExperimentFilter;
   ExperimentSort: ExperimentSort;
   ExperimentSortField: ExperimentSortField;
+  ExportFile: ResolverTypeWrapper<ExportFile>;
+  ExportFormat: ExportFormat;
+  ExportView: ExportView;
   Float: ResolverTypeWrapper<Scalars['Float']['output']>;
   Health: ResolverTypeWrapper<Health>;
   ID: ResolverTypeWrapper<Scalars['ID']['output']>;
+  ImportanceLevel: ResolverTypeWrapper<ImportanceLevel>;
   Int: ResolverTypeWrapper<Scalars['Int']['output']>;
   InvitationStatus: InvitationStatus;
   JSON: ResolverTypeWrapper<Scalars['JSON']['output']>;
@@ -1002,7 +1236,14 @@ export type ResolversTypes = ResolversObject<{
   ModelRole: ModelRole;
   Mutation: ResolverTypeWrapper<Record<PropertyKey, never>>;
   PageInfo: ResolverTypeWrapper<PageInfo>;
+  ParallelCoordinates: ResolverTypeWrapper<ParallelCoordinates>;
+  ParallelDimension: ResolverTypeWrapper<ParallelDimension>;
+  ParallelRow: ResolverTypeWrapper<ParallelRow>;
   ParamFilter: ParamFilter;
+  ParameterImportance: ResolverTypeWrapper<ParameterImportance>;
+  ParameterImportanceResult: ResolverTypeWrapper<ParameterImportanceResult>;
+  ParetoFront: ResolverTypeWrapper<ParetoFront>;
+  ParetoPoint: ResolverTypeWrapper<ParetoPoint>;
   Project: ResolverTypeWrapper<ProjectParent>;
   ProjectInvitation: ResolverTypeWrapper<ProjectInvitationRow>;
   ProjectMember: ResolverTypeWrapper<ProjectMemberParent>;
@@ -1018,6 +1259,7 @@ export type ResolversTypes = ResolversObject<{
   RunSortField: RunSortField;
   RunStatus: RunStatus;
   RunWarning: ResolverTypeWrapper<RunWarning>;
+  ServingCost: ServingCost;
   ServingEvaluation: ResolverTypeWrapper<ServingEvaluation>;
   SortDirection: SortDirection;
   String: ResolverTypeWrapper<Scalars['String']['output']>;
@@ -1027,6 +1269,8 @@ export type ResolversTypes = ResolversObject<{
   Sweep: ResolverTypeWrapper<SweepRow>;
   SweepConnection: ResolverTypeWrapper<Omit<SweepConnection, 'edges' | 'nodes'> & { edges: Array<ResolversTypes['SweepEdge']>, nodes: Array<ResolversTypes['Sweep']> }>;
   SweepEdge: ResolverTypeWrapper<Omit<SweepEdge, 'node'> & { node: ResolversTypes['Sweep'] }>;
+  SweepMetric: SweepMetric;
+  SweepSearch: ResolverTypeWrapper<SweepSearch>;
   SweepStatus: SweepStatus;
   UpdateExperimentInput: UpdateExperimentInput;
   UpdateRunInput: UpdateRunInput;
@@ -1049,14 +1293,17 @@ export type ResolversParentTypes = ResolversObject<{
   Dataset: DatasetRow;
   DateTime: Scalars['DateTime']['output'];
   DeleteResult: DeleteResult;
+  EarlyStop: EarlyStop;
   Experiment: ExperimentRow;
   ExperimentConnection: Omit<ExperimentConnection, 'edges' | 'nodes'> & { edges: Array<ResolversParentTypes['ExperimentEdge']>, nodes: Array<ResolversParentTypes['Experiment']> };
   ExperimentEdge: Omit<ExperimentEdge, 'node'> & { node: ResolversParentTypes['Experiment'] };
   ExperimentFilter: ExperimentFilter;
   ExperimentSort: ExperimentSort;
+  ExportFile: ExportFile;
   Float: Scalars['Float']['output'];
   Health: Health;
   ID: Scalars['ID']['output'];
+  ImportanceLevel: ImportanceLevel;
   Int: Scalars['Int']['output'];
   JSON: Scalars['JSON']['output'];
   Membership: MembershipParent;
@@ -1064,7 +1311,14 @@ export type ResolversParentTypes = ResolversObject<{
   MetricSeries: MetricSeries;
   Mutation: Record<PropertyKey, never>;
   PageInfo: PageInfo;
+  ParallelCoordinates: ParallelCoordinates;
+  ParallelDimension: ParallelDimension;
+  ParallelRow: ParallelRow;
   ParamFilter: ParamFilter;
+  ParameterImportance: ParameterImportance;
+  ParameterImportanceResult: ParameterImportanceResult;
+  ParetoFront: ParetoFront;
+  ParetoPoint: ParetoPoint;
   Project: ProjectParent;
   ProjectInvitation: ProjectInvitationRow;
   ProjectMember: ProjectMemberParent;
@@ -1085,6 +1339,7 @@ export type ResolversParentTypes = ResolversObject<{
   Sweep: SweepRow;
   SweepConnection: Omit<SweepConnection, 'edges' | 'nodes'> & { edges: Array<ResolversParentTypes['SweepEdge']>, nodes: Array<ResolversParentTypes['Sweep']> };
   SweepEdge: Omit<SweepEdge, 'node'> & { node: ResolversParentTypes['Sweep'] };
+  SweepSearch: SweepSearch;
   UpdateExperimentInput: UpdateExperimentInput;
   UpdateRunInput: UpdateRunInput;
   User: UserRow;
@@ -1150,6 +1405,16 @@ export type DeleteResultResolvers<ContextType = ApiContext, ParentType extends R
   id?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
 }>;
 
+export type EarlyStopResolvers<ContextType = ApiContext, ParentType extends ResolversParentTypes['EarlyStop'] = ResolversParentTypes['EarlyStop']> = ResolversObject<{
+  metric?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  peers?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  reason?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  rule?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  threshold?: Resolver<Maybe<ResolversTypes['Float']>, ParentType, ContextType>;
+  value?: Resolver<Maybe<ResolversTypes['Float']>, ParentType, ContextType>;
+  window?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+}>;
+
 export type ExperimentResolvers<ContextType = ApiContext, ParentType extends ResolversParentTypes['Experiment'] = ResolversParentTypes['Experiment']> = ResolversObject<{
   config?: Resolver<ResolversTypes['JSON'], ParentType, ContextType>;
   createdAt?: Resolver<ResolversTypes['DateTime'], ParentType, ContextType>;
@@ -1180,12 +1445,25 @@ export type ExperimentEdgeResolvers<ContextType = ApiContext, ParentType extends
   node?: Resolver<ResolversTypes['Experiment'], ParentType, ContextType>;
 }>;
 
+export type ExportFileResolvers<ContextType = ApiContext, ParentType extends ResolversParentTypes['ExportFile'] = ResolversParentTypes['ExportFile']> = ResolversObject<{
+  content?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  contentType?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  fileName?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  rows?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+}>;
+
 export type HealthResolvers<ContextType = ApiContext, ParentType extends ResolversParentTypes['Health'] = ResolversParentTypes['Health']> = ResolversObject<{
   database?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType>;
   ok?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType>;
   redis?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType>;
   time?: Resolver<ResolversTypes['DateTime'], ParentType, ContextType>;
   version?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+}>;
+
+export type ImportanceLevelResolvers<ContextType = ApiContext, ParentType extends ResolversParentTypes['ImportanceLevel'] = ResolversParentTypes['ImportanceLevel']> = ResolversObject<{
+  label?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  mean?: Resolver<ResolversTypes['Float'], ParentType, ContextType>;
+  n?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
 }>;
 
 export interface JsonScalarConfig extends GraphQLScalarTypeConfig<ResolversTypes['JSON'], any> {
@@ -1256,6 +1534,64 @@ export type PageInfoResolvers<ContextType = ApiContext, ParentType extends Resol
   hasNextPage?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType>;
 }>;
 
+export type ParallelCoordinatesResolvers<ContextType = ApiContext, ParentType extends ResolversParentTypes['ParallelCoordinates'] = ResolversParentTypes['ParallelCoordinates']> = ResolversObject<{
+  dimensions?: Resolver<Array<ResolversTypes['ParallelDimension']>, ParentType, ContextType>;
+  rows?: Resolver<Array<ResolversTypes['ParallelRow']>, ParentType, ContextType>;
+}>;
+
+export type ParallelDimensionResolvers<ContextType = ApiContext, ParentType extends ResolversParentTypes['ParallelDimension'] = ResolversParentTypes['ParallelDimension']> = ResolversObject<{
+  categories?: Resolver<Maybe<Array<ResolversTypes['String']>>, ParentType, ContextType>;
+  key?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  kind?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  log?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType>;
+  max?: Resolver<Maybe<ResolversTypes['Float']>, ParentType, ContextType>;
+  min?: Resolver<Maybe<ResolversTypes['Float']>, ParentType, ContextType>;
+  role?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+}>;
+
+export type ParallelRowResolvers<ContextType = ApiContext, ParentType extends ResolversParentTypes['ParallelRow'] = ResolversParentTypes['ParallelRow']> = ResolversObject<{
+  name?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  runId?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
+  status?: Resolver<ResolversTypes['RunStatus'], ParentType, ContextType>;
+  values?: Resolver<Array<Maybe<ResolversTypes['JSON']>>, ParentType, ContextType>;
+}>;
+
+export type ParameterImportanceResolvers<ContextType = ApiContext, ParentType extends ResolversParentTypes['ParameterImportance'] = ResolversParentTypes['ParameterImportance']> = ResolversObject<{
+  etaSquared?: Resolver<ResolversTypes['Float'], ParentType, ContextType>;
+  importance?: Resolver<ResolversTypes['Float'], ParentType, ContextType>;
+  levels?: Resolver<Array<ResolversTypes['ImportanceLevel']>, ParentType, ContextType>;
+  path?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  share?: Resolver<ResolversTypes['Float'], ParentType, ContextType>;
+}>;
+
+export type ParameterImportanceResultResolvers<ContextType = ApiContext, ParentType extends ResolversParentTypes['ParameterImportanceResult'] = ResolversParentTypes['ParameterImportanceResult']> = ResolversObject<{
+  metric?: Resolver<ResolversTypes['SweepMetric'], ParentType, ContextType>;
+  parameters?: Resolver<Array<ResolversTypes['ParameterImportance']>, ParentType, ContextType>;
+  runs?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+}>;
+
+export type ParetoFrontResolvers<ContextType = ApiContext, ParentType extends ResolversParentTypes['ParetoFront'] = ResolversParentTypes['ParetoFront']> = ResolversObject<{
+  batchSize?: Resolver<Maybe<ResolversTypes['Int']>, ParentType, ContextType>;
+  cost?: Resolver<ResolversTypes['ServingCost'], ParentType, ContextType>;
+  excludedRuns?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  front?: Resolver<Array<ResolversTypes['ParetoPoint']>, ParentType, ContextType>;
+  points?: Resolver<Array<ResolversTypes['ParetoPoint']>, ParentType, ContextType>;
+  sweepId?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
+}>;
+
+export type ParetoPointResolvers<ContextType = ApiContext, ParentType extends ResolversParentTypes['ParetoPoint'] = ResolversParentTypes['ParetoPoint']> = ResolversObject<{
+  cost?: Resolver<ResolversTypes['Float'], ParentType, ContextType>;
+  costStd?: Resolver<Maybe<ResolversTypes['Float']>, ParentType, ContextType>;
+  gapPct?: Resolver<ResolversTypes['Float'], ParentType, ContextType>;
+  gapStd?: Resolver<Maybe<ResolversTypes['Float']>, ParentType, ContextType>;
+  key?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  label?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  n?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  onFront?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType>;
+  params?: Resolver<ResolversTypes['JSON'], ParentType, ContextType>;
+  runIds?: Resolver<Array<ResolversTypes['ID']>, ParentType, ContextType>;
+}>;
+
 export type ProjectResolvers<ContextType = ApiContext, ParentType extends ResolversParentTypes['Project'] = ResolversParentTypes['Project']> = ResolversObject<{
   createdAt?: Resolver<ResolversTypes['DateTime'], ParentType, ContextType>;
   id?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
@@ -1289,6 +1625,7 @@ export type QueryResolvers<ContextType = ApiContext, ParentType extends Resolver
   datasets?: Resolver<Array<ResolversTypes['Dataset']>, ParentType, ContextType, RequireFields<QueryDatasetsArgs, 'projectId'>>;
   experiment?: Resolver<Maybe<ResolversTypes['Experiment']>, ParentType, ContextType, RequireFields<QueryExperimentArgs, 'id'>>;
   experiments?: Resolver<ResolversTypes['ExperimentConnection'], ParentType, ContextType, RequireFields<QueryExperimentsArgs, 'first' | 'projectId'>>;
+  exportRuns?: Resolver<ResolversTypes['ExportFile'], ParentType, ContextType, RequireFields<QueryExportRunsArgs, 'format' | 'projectId' | 'view'>>;
   health?: Resolver<ResolversTypes['Health'], ParentType, ContextType>;
   me?: Resolver<ResolversTypes['Viewer'], ParentType, ContextType>;
   project?: Resolver<Maybe<ResolversTypes['Project']>, ParentType, ContextType, RequireFields<QueryProjectArgs, 'id'>>;
@@ -1319,6 +1656,7 @@ export type RunResolvers<ContextType = ApiContext, ParentType extends ResolversP
   config?: Resolver<ResolversTypes['JSON'], ParentType, ContextType>;
   createdAt?: Resolver<ResolversTypes['DateTime'], ParentType, ContextType>;
   device?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  earlyStop?: Resolver<Maybe<ResolversTypes['EarlyStop']>, ParentType, ContextType>;
   error?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
   experiment?: Resolver<ResolversTypes['Experiment'], ParentType, ContextType>;
   experimentId?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
@@ -1383,9 +1721,11 @@ export type SubscriptionResolvers<ContextType = ApiContext, ParentType extends R
 }>;
 
 export type SweepResolvers<ContextType = ApiContext, ParentType extends ResolversParentTypes['Sweep'] = ResolversParentTypes['Sweep']> = ResolversObject<{
+  bestUnderBudget?: Resolver<Maybe<ResolversTypes['ParetoPoint']>, ParentType, ContextType, RequireFields<SweepBestUnderBudgetArgs, 'budget' | 'cost' | 'groupSeeds'>>;
   cancelled?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
   config?: Resolver<ResolversTypes['JSON'], ParentType, ContextType>;
   createdAt?: Resolver<ResolversTypes['DateTime'], ParentType, ContextType>;
+  earlyStopping?: Resolver<Maybe<ResolversTypes['JSON']>, ParentType, ContextType>;
   experiment?: Resolver<ResolversTypes['Experiment'], ParentType, ContextType>;
   experimentId?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
   failed?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
@@ -1393,12 +1733,17 @@ export type SweepResolvers<ContextType = ApiContext, ParentType extends Resolver
   id?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
   method?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
   name?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  parallelCoordinates?: Resolver<ResolversTypes['ParallelCoordinates'], ParentType, ContextType>;
+  parameterImportance?: Resolver<ResolversTypes['ParameterImportanceResult'], ParentType, ContextType, RequireFields<SweepParameterImportanceArgs, 'metric'>>;
+  paretoFront?: Resolver<ResolversTypes['ParetoFront'], ParentType, ContextType, RequireFields<SweepParetoFrontArgs, 'cost' | 'groupSeeds'>>;
   projectId?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
   queued?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
   running?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
   runs?: Resolver<ResolversTypes['RunConnection'], ParentType, ContextType, RequireFields<SweepRunsArgs, 'first'>>;
+  search?: Resolver<Maybe<ResolversTypes['SweepSearch']>, ParentType, ContextType>;
   seeds?: Resolver<Array<ResolversTypes['Int']>, ParentType, ContextType>;
   status?: Resolver<ResolversTypes['SweepStatus'], ParentType, ContextType>;
+  stopped?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
   succeeded?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
   total?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
 }>;
@@ -1413,6 +1758,14 @@ export type SweepConnectionResolvers<ContextType = ApiContext, ParentType extend
 export type SweepEdgeResolvers<ContextType = ApiContext, ParentType extends ResolversParentTypes['SweepEdge'] = ResolversParentTypes['SweepEdge']> = ResolversObject<{
   cursor?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
   node?: Resolver<ResolversTypes['Sweep'], ParentType, ContextType>;
+}>;
+
+export type SweepSearchResolvers<ContextType = ApiContext, ParentType extends ResolversParentTypes['SweepSearch'] = ResolversParentTypes['SweepSearch']> = ResolversObject<{
+  initialSamples?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  method?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  objective?: Resolver<ResolversTypes['JSON'], ParentType, ContextType>;
+  points?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  samples?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
 }>;
 
 export type UserResolvers<ContextType = ApiContext, ParentType extends ResolversParentTypes['User'] = ResolversParentTypes['User']> = ResolversObject<{
@@ -1465,16 +1818,26 @@ export type Resolvers<ContextType = ApiContext> = ResolversObject<{
   Dataset?: DatasetResolvers<ContextType>;
   DateTime?: GraphQLScalarType;
   DeleteResult?: DeleteResultResolvers<ContextType>;
+  EarlyStop?: EarlyStopResolvers<ContextType>;
   Experiment?: ExperimentResolvers<ContextType>;
   ExperimentConnection?: ExperimentConnectionResolvers<ContextType>;
   ExperimentEdge?: ExperimentEdgeResolvers<ContextType>;
+  ExportFile?: ExportFileResolvers<ContextType>;
   Health?: HealthResolvers<ContextType>;
+  ImportanceLevel?: ImportanceLevelResolvers<ContextType>;
   JSON?: GraphQLScalarType;
   Membership?: MembershipResolvers<ContextType>;
   MetricPoint?: MetricPointResolvers<ContextType>;
   MetricSeries?: MetricSeriesResolvers<ContextType>;
   Mutation?: MutationResolvers<ContextType>;
   PageInfo?: PageInfoResolvers<ContextType>;
+  ParallelCoordinates?: ParallelCoordinatesResolvers<ContextType>;
+  ParallelDimension?: ParallelDimensionResolvers<ContextType>;
+  ParallelRow?: ParallelRowResolvers<ContextType>;
+  ParameterImportance?: ParameterImportanceResolvers<ContextType>;
+  ParameterImportanceResult?: ParameterImportanceResultResolvers<ContextType>;
+  ParetoFront?: ParetoFrontResolvers<ContextType>;
+  ParetoPoint?: ParetoPointResolvers<ContextType>;
   Project?: ProjectResolvers<ContextType>;
   ProjectInvitation?: ProjectInvitationResolvers<ContextType>;
   ProjectMember?: ProjectMemberResolvers<ContextType>;
@@ -1489,6 +1852,7 @@ export type Resolvers<ContextType = ApiContext> = ResolversObject<{
   Sweep?: SweepResolvers<ContextType>;
   SweepConnection?: SweepConnectionResolvers<ContextType>;
   SweepEdge?: SweepEdgeResolvers<ContextType>;
+  SweepSearch?: SweepSearchResolvers<ContextType>;
   User?: UserResolvers<ContextType>;
   Viewer?: ViewerResolvers<ContextType>;
   WindowMetric?: WindowMetricResolvers<ContextType>;

@@ -32,6 +32,7 @@ import { resolvers } from './resolvers/index.js';
 import { serveGraphqlWs } from './ws-server.js';
 import { DatasetService } from './datasets/service.js';
 import { mountDatasetUploads } from './datasets/http.js';
+import { mountExport } from './export-http.js';
 
 export const typeDefs = readFileSync(new URL('./schema.graphql', import.meta.url), 'utf8');
 export const VERSION = '0.1.0';
@@ -192,6 +193,7 @@ export async function startApiServer(opts: ApiServerOptions = {}): Promise<ApiSe
     }
   });
   mountDatasetUploads(app, (token) => auth.authenticate(token), services.datasets, log);
+  mountExport(app, db, (header) => auth.authenticate(bearerToken(header)), corsForDashboard, log);
   app.get('/health', health);
   app.get('/healthz', health);
   app.use(

@@ -5,3 +5,4 @@ export * from './validate.js';
 export * from './env.js';
 export * from './run-queue.js';
 export * from './run-size.js';
+export * from './export-query.js';

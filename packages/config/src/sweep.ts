@@ -50,10 +50,59 @@ export const sweepParameter = z.union([
 ]);
 export type SweepParameter = z.infer<typeof sweepParameter>;
 
+/**
+ * Early stopping by the platform: at each window boundary a worker asks whether its run should stop, given its peers'
+ * (the sweep's other runs') metric at that window. The metric is the running mean over the run's evaluation windows
+ * so far (warm-up and excluded windows left out) of ΔNE % (serving NE over dense NE, minus 1, in %) or of serving NE;
+ * lower is better for both. A stopped run ends with status `stopped` and the reason.
+ */
+const earlyStoppingMetric = z.enum(['deltaNe', 'ne']).default('deltaNe');
+export const earlyStoppingConfig = z.discriminatedUnion('rule', [
+  z
+    .object({
+      /** The median stopping rule (Golovin et al. 2017, Vizier): stop when worse than the peers' median at this window. */
+      rule: z.literal('median'),
+      metric: earlyStoppingMetric,
+      /** Never stop before this window (the run's own evaluation needs a few windows). */
+      minWindow: z.number().int().min(0).max(1_000_000).default(2),
+      /** Peers that reached the window needed before the rule may stop anyone. */
+      minPeers: z.number().int().min(1).max(10_000).default(3),
+    })
+    .strict(),
+  z
+    .object({
+      /**
+       * ASHA-style successive halving (Li et al. 2020, asynchronous): rungs at windows minWindow·η^i; a run reaching a
+       * rung stops unless it is in the best 1/η of the runs recorded at that rung so far.
+       */
+      rule: z.literal('asha'),
+      metric: earlyStoppingMetric,
+      /** The first rung's window. */
+      minWindow: z.number().int().min(1).max(1_000_000).default(2),
+      /** η: each rung keeps the best 1/η. */
+      reductionFactor: z.number().int().min(2).max(100).default(3),
+      minPeers: z.number().int().min(1).max(10_000).default(3),
+    })
+    .strict(),
+]);
+export type EarlyStoppingConfig = z.infer<typeof earlyStoppingConfig>;
+
+/** What a model-based search (method tpe) minimises: a run's summary figure, averaged over the point's seeds. */
+export const sweepObjective = z
+  .object({
+    metric: z.enum(['meanDeltaNEPct', 'maxDeltaNEPct', 'meanNEServing', 'meanServingFlopsRatio', 'servingFlopsRatio']).default('meanDeltaNEPct'),
+    direction: z.enum(['minimize', 'maximize']).default('minimize'),
+  })
+  .strict();
+export type SweepObjective = z.infer<typeof sweepObjective>;
+
+export const SWEEP_METHODS = ['grid', 'random', 'tpe'] as const;
+
 export const sweepConfig = z
   .object({
     name: z.string().min(1).max(200).default('sweep'),
-    method: z.enum(['grid', 'random']).default('grid'),
+    /** grid: every combination; random: `samples` draws; tpe: `initialSamples` draws, then proposals from completed points. */
+    method: z.enum(SWEEP_METHODS).default('grid'),
     /** The experiment every run starts from (parameters override its fields). */
     base: z.record(z.string(), z.unknown()),
     /** Dotted config path → values or a range, e.g. `pruning.budget: { values: [0.5, 0.75, 0.9] }`. */
@@ -64,6 +113,12 @@ export const sweepConfig = z
     samples: z.number().int().positive().max(10_000).default(10),
     /** Seed of the random search itself. */
     searchSeed: z.number().int().min(0).default(0),
+    /** tpe: random points before the model proposes (also how many points run at once). */
+    initialSamples: z.number().int().positive().max(10_000).default(5),
+    /** tpe: what it minimises or maximises. */
+    objective: sweepObjective.default({ metric: 'meanDeltaNEPct', direction: 'minimize' }),
+    /** Early stopping rule the workers apply to this sweep's runs; none when absent. */
+    earlyStopping: earlyStoppingConfig.optional(),
   })
   .strict()
   .superRefine((s, ctx) => {
@@ -87,6 +142,7 @@ export const sweepConfig = z
         }
       }
     }
+    if (s.method === 'tpe' && s.initialSamples > s.samples) ctx.addIssue({ code: 'custom', path: ['initialSamples'], message: `initialSamples (${s.initialSamples}) cannot exceed samples (${s.samples})` });
     const cycle = conditionCycle(s.parameters);
     if (cycle) ctx.addIssue({ code: 'custom', path: ['parameters', cycle[0], 'when'], message: `conditions form a cycle: ${cycle.join(' → ')}` });
   });
@@ -295,13 +351,23 @@ export function expandSweep(input: unknown): SweepPoint[] {
       assignments = assignments.flatMap((a) => (isActive(p, a) ? p.values.map((v) => ({ ...a, [k]: v })) : [a]));
     }
   } else {
+    // tpe starts with random draws; later points come from the completed ones (proposeSweepPoint in @driftprune/sweeps)
     const rnd = mulberry32(sweep.searchSeed);
-    assignments = Array.from({ length: sweep.samples }, () => {
+    assignments = Array.from({ length: sweep.method === 'tpe' ? sweep.initialSamples : sweep.samples }, () => {
       const a: Record<string, unknown> = {};
       for (const k of order) if (isActive(sweep.parameters[k], a)) a[k] = drawOne(sweep.parameters[k], rnd);
       return a;
     });
   }
+  return sweepPointsOf(sweep, assignments);
+}
+
+/**
+ * The validated runs (one per seed) of given assignments of a parsed sweep, e.g. a point a model-based search
+ * proposed. Throws a ConfigError as expandSweep does.
+ */
+export function sweepPointsOf(sweep: SweepConfig, assignments: Record<string, unknown>[]): SweepPoint[] {
+  const order = parameterOrder(sweep.parameters);
   const points: SweepPoint[] = [];
   const issues = new Map<string, { path: string; message: string }>();
   for (const a of assignments)

@@ -26,3 +26,4 @@ export type {
   Worker,
 } from '../generated/prisma/client.js';
 export type { Role, RunStatus, SweepStatus, ModelRole, ArtifactKind, InvitationStatus, DatasetStatus } from '../generated/prisma/enums.js';
+export * from './sweep-analysis.js';

@@ -2,9 +2,9 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { sweepStatusOf } from './sweeps.js';
 
-const c = (o: Partial<Record<'queued' | 'running' | 'succeeded' | 'failed' | 'cancelled', number>>) => {
-  const x = { queued: 0, running: 0, succeeded: 0, failed: 0, cancelled: 0, ...o };
-  return { ...x, total: x.queued + x.running + x.succeeded + x.failed + x.cancelled };
+const c = (o: Partial<Record<'queued' | 'running' | 'succeeded' | 'failed' | 'cancelled' | 'stopped', number>>) => {
+  const x = { queued: 0, running: 0, succeeded: 0, failed: 0, cancelled: 0, stopped: 0, ...o };
+  return { ...x, total: x.queued + x.running + x.succeeded + x.failed + x.cancelled + x.stopped };
 };
 
 test('sweep status follows its runs', () => {
@@ -17,4 +17,8 @@ test('sweep status follows its runs', () => {
   assert.equal(sweepStatusOf(c({ failed: 1, cancelled: 2 })), 'failed');
   assert.equal(sweepStatusOf(c({ succeeded: 2, failed: 1 })), 'partial');
   assert.equal(sweepStatusOf(c({ succeeded: 2, cancelled: 1 })), 'partial');
+  // runs the sweep's early-stopping rule ended finished as planned
+  assert.equal(sweepStatusOf(c({ succeeded: 1, stopped: 2 })), 'succeeded');
+  assert.equal(sweepStatusOf(c({ running: 1, stopped: 2 })), 'running');
+  assert.equal(sweepStatusOf(c({ stopped: 2, failed: 1 })), 'partial');
 });

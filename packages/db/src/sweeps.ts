@@ -9,6 +9,8 @@ export interface SweepCounts {
   succeeded: number;
   failed: number;
   cancelled: number;
+  /** Ended by the sweep's early-stopping rule: a finish as planned, not a failure. */
+  stopped: number;
 }
 
 /** queued until a run starts; running while any run is queued or running; then the finished runs decide. */
@@ -16,10 +18,11 @@ export function sweepStatusOf(c: SweepCounts): SweepStatus {
   if (c.total === 0) return 'queued';
   if (c.running > 0 || (c.queued > 0 && c.queued < c.total)) return 'running';
   if (c.queued === c.total) return 'queued';
-  if (c.succeeded === c.total) return 'succeeded';
+  // a run the sweep's own rule stopped finished as the sweep planned
+  if (c.succeeded + c.stopped === c.total) return 'succeeded';
   if (c.cancelled === c.total) return 'cancelled';
   if (c.failed === c.total) return 'failed';
-  if (c.succeeded === 0 && c.failed + c.cancelled === c.total) return c.failed > 0 ? 'failed' : 'cancelled';
+  if (c.succeeded + c.stopped === 0 && c.failed + c.cancelled === c.total) return c.failed > 0 ? 'failed' : 'cancelled';
   return 'partial';
 }
 
@@ -35,7 +38,7 @@ export async function refreshSweepStatus(db: PrismaClient, sweepId: string): Pro
     const locked = await tx.$queryRaw<{ id: string }[]>`SELECT id FROM "Sweep" WHERE id = ${sweepId}::uuid FOR UPDATE`;
     if (!locked.length) return null;
     const groups = await tx.run.groupBy({ by: ['status'], where: { sweepId }, _count: { _all: true } });
-    const counts: SweepCounts = { total: 0, queued: 0, running: 0, succeeded: 0, failed: 0, cancelled: 0 };
+    const counts: SweepCounts = { total: 0, queued: 0, running: 0, succeeded: 0, failed: 0, cancelled: 0, stopped: 0 };
     for (const g of groups) {
       counts[g.status] = g._count._all;
       counts.total += g._count._all;

@@ -8,6 +8,7 @@ import { Subscription } from './subscription.js';
 import { typeResolvers } from './types.js';
 import { memberTypeResolvers } from './members.js';
 import { datasetFields, datasetMutations, datasetQueries } from '../datasets/resolvers.js';
+import { sweepAnalysisResolvers } from './sweep-analysis.js';
 
 type MutationResolver = (parent: unknown, args: unknown, ctx: ApiContext, info: unknown) => unknown;
 
@@ -32,6 +33,8 @@ export const resolvers: Resolvers = {
   Mutation: announcingWrites({ ...Mutation, ...annotationMutations, ...datasetMutations }),
   Subscription,
   ...typeResolvers,
+  Sweep: { ...typeResolvers.Sweep, ...sweepAnalysisResolvers.Sweep },
+  Run: { ...typeResolvers.Run, ...sweepAnalysisResolvers.Run },
   ...memberTypeResolvers,
   Dataset: datasetFields,
 };

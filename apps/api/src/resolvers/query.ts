@@ -5,6 +5,7 @@ import { isUuid, notFound } from '../errors.js';
 import { loadExperiment, loadRun, loadRunVersion, loadSweep } from '../services/access.js';
 import { listExperiments, listRuns, listSweeps } from './lists.js';
 import { checkHealth } from '../health.js';
+import { exportRuns } from '../services/export.js';
 
 export const Query: QueryResolvers = {
   health: (_p, _a, ctx) => checkHealth(ctx),
@@ -47,6 +48,10 @@ export const Query: QueryResolvers = {
       ids.length ? (await ctx.db.run.findMany({ where: { id: { in: ids }, projectId: { in: [...p.roles.keys()] } }, select: { id: true } })).map((r) => r.id) : [],
     );
     return rows.map((w) => ({ ...w, activeRuns: w.activeRuns.filter((id) => visible.has(id)) }));
+  },
+  exportRuns: (_p, args, ctx) => {
+    requireProject(ctx.principal, args.projectId);
+    return exportRuns(ctx.db, args);
   },
   apiTokens: (_p, _a, ctx) => {
     const p = requireUser(ctx.principal);
