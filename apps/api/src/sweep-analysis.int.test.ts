@@ -197,16 +197,16 @@ test('export: runs CSV (injection-safe, sorted by a column), groups, compare, JS
   assert.deepEqual(parseCsv(body).map((r) => r[0]), table.map((r) => r[0]), 'same rows in the same order as GraphQL');
   const jres = await get({ projectId: h.projectId, format: 'json', view: 'groups', groupBy: 'pruning.budget', filter: JSON.stringify({ sweepId }) });
   assert.equal(jres.status, 200);
-  assert.equal((await jres.json()).length, 3);
+  assert.equal(((await jres.json()) as unknown[]).length, 3);
   assert.equal((await get({ projectId: h.projectId }, null)).status, 401);
   assert.equal((await get({ projectId: h.otherProjectId })).status, 404);
   const badJson = await get({ projectId: h.projectId, filter: '{nope' });
   assert.equal(badJson.status, 400);
-  assert.equal((await badJson.json()).reason, 'BAD_EXPORT_QUERY');
+  assert.equal(((await badJson.json()) as { reason: string }).reason, 'BAD_EXPORT_QUERY');
   const unknown = await get({ projectId: h.projectId, filter: JSON.stringify({ sweepId, evil: 1 }) });
   assert.equal(unknown.status, 400);
   const badSort = await get({ projectId: h.projectId, sortColumn: 'nope' });
-  assert.deepEqual([badSort.status, (await badSort.json()).reason], [400, 'BAD_SORT_COLUMN']);
+  assert.deepEqual([badSort.status, ((await badSort.json()) as { reason: string }).reason], [400, 'BAD_SORT_COLUMN']);
 });
 
 test('1,000 runs: Pareto front, importance, parallel coordinates and the runs CSV answer fast', async () => {
