@@ -13,7 +13,7 @@ import { spawn } from 'node:child_process';
 import { mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { cpus, loadavg } from 'node:os';
 import { join, resolve } from 'node:path';
-import { parseConfig, experimentConfig, parseYamlText, setPath } from '@driftprune/config';
+import { PARADIGMS, parseConfig, experimentConfig, parseYamlText, setPath } from '@driftprune/config';
 import { openStream } from '@driftprune/data';
 
 /** Outermost match wins: a readback inside a refresh counts as refresh work. */
@@ -115,7 +115,7 @@ export function midConfig(o: { windows: number; rows: number; batch: number; dev
 export async function answerMain(argv: string[]): Promise<number> {
   const out = resolve(flag(argv, 'out', process.env.OUT ?? 'answer-out')!);
   const device = flag(argv, 'device', 'webgpu')!;
-  const paradigms = flag(argv, 'paradigms', 'dense,prune_once,gradual,sparse_regrow,d2s,adaptive_d2s')!.split(',');
+  const paradigms = flag(argv, 'paradigms', PARADIGMS.join(','))!.split(',');
   const sets = argv.flatMap((a, i) => (a === '--set' ? [argv[i + 1]] : []));
   mkdirSync(out, { recursive: true });
   const log = (l: string) => console.error(`[answer ${new Date().toISOString().slice(11, 19)}] ${l}`);

@@ -13,11 +13,12 @@
 // device-resident path without a GPU. On a GPU host the bundle (scripts/gpu/bundle.sh) runs it.
 import { cpSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
+import { PARADIGMS } from '@driftprune/config';
 import { probeWebGpu, setWebGpuDeviceProvider } from '@driftprune/engine';
 import { main as cli } from 'driftprune/main';
 import { compareRuns, DEFAULT_TOLERANCE, readRun, type Comparison } from './compare-runs.js';
 
-export const PARADIGMS = ['dense', 'prune_once', 'gradual', 'sparse_regrow', 'd2s', 'adaptive_d2s'] as const;
+export { PARADIGMS };
 
 /** Every paradigm, plus weight masks (unstructured) and a shadow refresh, which no example config uses. */
 export const DEFAULT_SPECS = [...PARADIGMS, 'd2s:unstructured', 'sparse_regrow:unstructured', 'adaptive_d2s+paradigm.refresh.shadowWindows=1'];

@@ -26,7 +26,7 @@ pack() { # name dir   (models and checkpoints stay behind: results, logs and met
 # cross-check in CC_SHARDS processes side by side (default 3), each with its share of the paradigms (CC_SPECS,
 # default: cross-check's own list), results under cross-check/shard-N/.
 cc() {
-  local specs="${CC_SPECS:-dense,prune_once,gradual,sparse_regrow,d2s,adaptive_d2s,d2s:unstructured,sparse_regrow:unstructured,adaptive_d2s+paradigm.refresh.shadowWindows=1}"
+  local specs="${CC_SPECS:-dense,prune_once,gradual,sparse_regrow,d2s,adaptive_d2s,prune_once_distill,d2s_ramp,d2s:unstructured,sparse_regrow:unstructured,adaptive_d2s+paradigm.refresh.shadowWindows=1}"
   local n="${CC_SHARDS:-3}" i=0 pids=() rc=0
   IFS=, read -ra all <<<"$specs"
   mkdir -p "$work/cross-check"
