@@ -42,15 +42,16 @@ cc() {
   pack cross-check "$work/cross-check"
   say "cross-check exit $rc: $(cat "$work"/cross-check/shard-*.log | grep -E 'PASS|FAIL|cross-check:|Error' | cut -c1-220)"
 }
-queue() { DP_NO_ACTIVATE=1 timeout "$1" bash scripts/gpu/queue-on-gpu-host.sh --out "$work/queue" ${QUEUE_ARGS:-} >"$work/queue.log" 2>&1; local rc=$?
+queue() { DP_NO_ACTIVATE=1 timeout "$1" bash scripts/gpu/queue-on-gpu-host.sh --out "$work/queue" --timeout-s $(( $1 > 90 ? $1 - 60 : 30 )) ${QUEUE_ARGS:-} >"$work/queue.log" 2>&1; local rc=$?
   cp "$work/queue.log" "$work/queue/" 2>/dev/null; pack queue "$work/queue"; say "queue exit $rc: $(tail -4 "$work/queue.log")"; }
 for spec in "$@"; do
   phase="${spec%%:*}"; limit="${spec#*:}"; [ "$limit" = "$spec" ] && limit=300
   say "phase $phase (at most $limit s)"
   case "$phase" in
     info)
-      { nvidia-smi --query-gpu=name,driver_version,memory.total,clocks.max.sm --format=csv; node --version; uname -a; nproc; free -g | head -2
-        node "$app/bench-gpu.mjs" --phases none --out "$work/info" 2>&1 | head -3; } >"$OUT/info.txt" 2>&1
+      { timeout 20 nvidia-smi --query-gpu=name,driver_version,memory.total,clocks.max.sm --format=csv; node --version; uname -a; nproc; free -g | head -2
+        python3 -c 'import torch; print("torch", torch.__version__, torch.cuda.is_available())' 2>&1 | tail -1
+        timeout "$limit" node "$app/bench-gpu.mjs" --phases none --out "$work/info" 2>&1 | head -3; } >"$OUT/info.txt" 2>&1
       cat "$OUT/info.txt" >&2 ;;
     cross-check) cc "$limit" ;;
     queue) queue "$limit" ;;
