@@ -75,7 +75,7 @@ test('a config the schema refuses at the worker fails once, coded, and leaves no
   });
   const queues = new RunQueues(redisConnection(h.env.REDIS_URL), h.env.QUEUE_PREFIX);
   try {
-    await queues.enqueue({ id: run.id, device: 'cpu', priority: 0, maxAttempts: 3 });
+    await queues.enqueue(run);
   } finally {
     await queues.close();
   }

@@ -61,6 +61,11 @@ export const envSchema = z.object({
    * watched). A run's config may ask for less (runBudget.memoryMb). Over it: RUN_BUDGET_EXCEEDED (memory).
    */
   RUN_MAX_MEMORY_MB: z.coerce.number().int().min(64).max(1_048_576).default(8_192),
+  /**
+   * Worker: how long close() waits for its runs to stop (they are asked at once and go back to the queue) before it
+   * lets go of their jobs anyway; another worker resumes them from their checkpoint. close() never waits longer.
+   */
+  WORKER_CLOSE_GRACE_MS: z.coerce.number().int().min(0).max(3_600_000).default(30_000),
   DRIFTPRUNE_DEVICE: z.enum(['cpu', 'webgpu', 'auto']).default('cpu'),
   /**
    * Where platform runs may read data by path (`data.path`): comma-separated directories (absolute, or relative to

@@ -1,4 +1,4 @@
-// @driftprune/db: the Prisma client, migrations, artifact store, API token hashing, sweep status bookkeeping, datasets.
+// @driftprune/db: the Prisma client, migrations, artifact store, API token hashing, datasets.
 export * from './client.js';
 export * from './database.js';
 export * from './artifacts/store.js';
@@ -6,7 +6,6 @@ export * from './artifacts/orphans.js';
 export { S3Client, type S3Options } from './artifacts/s3.js';
 export * from './datasets.js';
 export * from './tokens.js';
-export * from './sweeps.js';
 export { createMigration, deployMigrations, migrationsDir, schemaPath } from './migrate/migrations.js';
 export { Prisma } from '../generated/prisma/client.js';
 export type {

@@ -16,6 +16,12 @@ export const RUN_QUEUES = { cpu: 'runs-cpu', webgpu: 'runs-webgpu' } as const sa
 
 export interface RunJobData {
   runId: string;
+  /**
+   * The run's queuedAt (ms) when this job was made. Each queueing (submit, retry, reconcile) sets a new queuedAt and
+   * makes a new job; a worker claims the run only with the job of its current queueing, so a job left over from an
+   * earlier one (a cancelled-then-retried run) can never start a second execution. Absent in jobs made before.
+   */
+  queuedAt?: number;
 }
 
 /** What a run job's processor returns (BullMQ keeps it as the job's return value). */

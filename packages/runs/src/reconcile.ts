@@ -2,13 +2,19 @@
 // in Postgres but has no job left in Redis (Redis flushed, or restarted without persistence, which is how our Redis
 // runs) would otherwise wait forever. Each such run is enqueued again and resumes from its last stored checkpoint.
 import type { Db } from '@driftprune/db';
+import { announceTransition } from './announce.js';
+import type { RunEvents } from './events.js';
 import type { RunQueues } from './queues.js';
+import { transitionRun } from './run-status.js';
+import { isRefusal } from './transitions.js';
 
 export interface ReconcileOptions {
   /** A running run whose heartbeat is older than this has no live worker. */
   staleMs: number;
   /** A queued run younger than this may be between its insert and its enqueue (the API's submit): left alone. */
   graceMs: number;
+  /** Announces each transition (sweep counts, runUpdated). */
+  events?: RunEvents;
   log?: (msg: string) => void;
 }
 
@@ -21,7 +27,7 @@ export interface ReconcileResult {
 
 /**
  * Re-enqueues the queued or running runs that have no live job. Safe to run from several workers at once: each run
- * is claimed with a conditional update (on the queuedAt / heartbeatAt it was read with) and only the winner enqueues.
+ * is taken with a conditional transition (on the queuedAt / heartbeatAt it was read with) and only the winner enqueues.
  */
 export async function reconcileRuns(db: Db, queues: RunQueues, opts: ReconcileOptions): Promise<ReconcileResult> {
   const now = Date.now();
@@ -32,7 +38,7 @@ export async function reconcileRuns(db: Db, queues: RunQueues, opts: ReconcileOp
         { status: 'running', OR: [{ heartbeatAt: null }, { heartbeatAt: { lt: new Date(now - opts.staleMs) } }] },
       ],
     },
-    select: { id: true, status: true, queuedAt: true, heartbeatAt: true, cancelRequested: true, device: true, priority: true, maxAttempts: true, sweepId: true, projectId: true },
+    select: { id: true, status: true, queuedAt: true, heartbeatAt: true, cancelRequested: true },
   });
   const result: ReconcileResult = { requeued: [], cancelled: [] };
   if (!candidates.length) return result;
@@ -40,22 +46,27 @@ export async function reconcileRuns(db: Db, queues: RunQueues, opts: ReconcileOp
   const live = await queues.liveRunIds();
   for (const run of candidates) {
     if (live.has(run.id)) continue;
-    const claim = { id: run.id, status: run.status, ...(run.status === 'queued' ? { queuedAt: run.queuedAt } : { heartbeatAt: run.heartbeatAt }) };
-    if (run.cancelRequested) {
-      const c = await db.run.updateMany({ where: claim, data: { status: 'cancelled', finishedAt: new Date() } });
-      if (c.count) result.cancelled.push(run.id);
-      continue;
-    }
-    const c = await db.run.updateMany({ where: claim, data: { status: 'queued', queuedAt: new Date(), error: 'its queue job was lost (Redis flushed or restarted); enqueued again' } });
-    if (!c.count) continue;
+    const asRead = { from: [run.status], where: run.status === 'queued' ? { queuedAt: run.queuedAt } : { heartbeatAt: run.heartbeatAt } };
     try {
-      await queues.enqueue(run);
-      result.requeued.push(run.id);
-      opts.log?.(`run ${run.id}: ${run.status} without a queue job; enqueued again (it resumes from its last checkpoint)`);
+      if (run.cancelRequested) {
+        const c = await transitionRun(db, 'cancel', run.id, { ...asRead, data: { finishedAt: new Date() } });
+        result.cancelled.push(run.id);
+        if (opts.events) await announceTransition(db, opts.events, c);
+        continue;
+      }
+      // a new queueing (new queuedAt): the new job is the only one that stands for the run
+      const q = await transitionRun(db, 'requeue', run.id, { ...asRead, data: { queuedAt: new Date(), error: 'its queue job was lost (Redis flushed or restarted); enqueued again' } });
+      try {
+        await queues.enqueue(q);
+        result.requeued.push(run.id);
+        opts.log?.(`run ${run.id}: ${run.status} without a queue job; enqueued again (it resumes from its last checkpoint)`);
+      } catch (e) {
+        opts.log?.(`run ${run.id}: could not enqueue again: ${(e as Error).message}`);
+      }
+      if (opts.events) await announceTransition(db, opts.events, q);
     } catch (e) {
-      opts.log?.(`run ${run.id}: could not enqueue again: ${(e as Error).message}`);
+      if (!isRefusal(e)) throw e; // another worker took it, or it moved on
     }
   }
   return result;
 }
-

@@ -1,9 +1,9 @@
 // What people add to runs and experiments (names, tags, notes) and the deletes of single runs and sweeps.
-import { refreshSweepStatus } from '@driftprune/db';
 import type { MutationResolvers } from '../resolvers-types.js';
 import { badInput } from '../errors.js';
 import { loadExperiment, loadRun, loadSweep } from '../services/access.js';
-import { deleteRunsAndFiles } from '../services/deletion.js';
+import { runDeps } from '../services/run-deps.js';
+import { deleteRunsAndFiles } from '../services/runs.js';
 
 export const MAX_TAGS = 20;
 const TAG = /^[\p{L}\p{N}_.:/+\- ]{1,40}$/u;
@@ -50,14 +50,13 @@ export const annotationMutations: Pick<MutationResolvers, 'updateRun' | 'updateE
   },
   deleteRun: async (_p, { id }, ctx) => {
     const run = await loadRun(ctx, id, 'editor');
-    const deleted = await deleteRunsAndFiles(ctx, run.projectId, [run], () => ctx.db.run.deleteMany({ where: { id: run.id } }));
-    if (run.sweepId) await refreshSweepStatus(ctx.db, run.sweepId);
+    const deleted = await deleteRunsAndFiles(runDeps(ctx), run.projectId, [run], () => ctx.db.run.deleteMany({ where: { id: run.id } }));
     return { id: run.id, ...deleted };
   },
   deleteSweep: async (_p, { id }, ctx) => {
     const sweep = await loadSweep(ctx, id, 'editor');
-    const runs = await ctx.db.run.findMany({ where: { sweepId: sweep.id }, select: { id: true, status: true } });
-    const deleted = await deleteRunsAndFiles(ctx, sweep.projectId, runs, () => ctx.db.sweep.deleteMany({ where: { id: sweep.id } }));
+    const runs = await ctx.db.run.findMany({ where: { sweepId: sweep.id }, select: { id: true, status: true, sweepId: true } });
+    const deleted = await deleteRunsAndFiles(runDeps(ctx), sweep.projectId, runs, () => ctx.db.sweep.deleteMany({ where: { id: sweep.id } }));
     return { id: sweep.id, ...deleted };
   },
 };

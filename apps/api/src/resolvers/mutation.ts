@@ -2,20 +2,12 @@ import { csvMapping, parseConfig, SOURCE_KINDS, syntheticOptions, experimentConf
 import { newApiToken, Prisma } from '@driftprune/db';
 import type { MutationResolvers } from '../resolvers-types.js';
 import { requireProject, requireUser } from '../auth.js';
-import type { ApiContext } from '../context.js';
 import { badInput, forbidden, isUuid, notFound, validated } from '../errors.js';
 import { memberMutations } from './members.js';
 import { loadExperiment, loadRun, loadSweep } from '../services/access.js';
-import { cancelRun, configInput, retryRun, submitRun, submitSweep, type RunDeps } from '../services/runs.js';
-import { deleteRunsAndFiles } from '../services/deletion.js';
+import { runDeps as deps } from '../services/run-deps.js';
+import { cancelRun, cancelSweep, configInput, deleteRunsAndFiles, retryRun, submitRun, submitSweep } from '../services/runs.js';
 
-const deps = (ctx: ApiContext): RunDeps => ({
-  db: ctx.db,
-  queues: ctx.queues,
-  redis: ctx.redis,
-  prefix: ctx.prefix,
-  bindData: (projectId, config) => ctx.datasets.bindConfig(projectId, config),
-});
 
 function nonEmpty(value: string, what: string, max = 200): string {
   const v = value.trim();
@@ -92,17 +84,12 @@ export const Mutation: MutationResolvers = {
   submitRun: async (_p, { input }, ctx) => submitRun(deps(ctx), await loadExperiment(ctx, input.experimentId, 'editor'), input),
   submitSweep: async (_p, { input }, ctx) => submitSweep(deps(ctx), await loadExperiment(ctx, input.experimentId, 'editor'), input),
   cancelRun: async (_p, { id }, ctx) => cancelRun(deps(ctx), await loadRun(ctx, id, 'editor')),
-  cancelSweep: async (_p, { id }, ctx) => {
-    const sweep = await loadSweep(ctx, id, 'editor');
-    const runs = await ctx.db.run.findMany({ where: { sweepId: sweep.id, status: { in: ['queued', 'running'] } } });
-    for (const r of runs) await cancelRun(deps(ctx), r);
-    return (await ctx.db.sweep.findUnique({ where: { id: sweep.id } }))!;
-  },
+  cancelSweep: async (_p, { id }, ctx) => cancelSweep(deps(ctx), await loadSweep(ctx, id, 'editor')),
   retryRun: async (_p, { id }, ctx) => retryRun(deps(ctx), await loadRun(ctx, id, 'editor')),
   deleteExperiment: async (_p, { id }, ctx) => {
     const exp = await loadExperiment(ctx, id, 'editor');
-    const runs = await ctx.db.run.findMany({ where: { experimentId: exp.id }, select: { id: true, status: true } });
-    const deleted = await deleteRunsAndFiles(ctx, exp.projectId, runs, () => ctx.db.experiment.delete({ where: { id: exp.id } }));
+    const runs = await ctx.db.run.findMany({ where: { experimentId: exp.id }, select: { id: true, status: true, sweepId: true } });
+    const deleted = await deleteRunsAndFiles(deps(ctx), exp.projectId, runs, () => ctx.db.experiment.delete({ where: { id: exp.id } }));
     return { id: exp.id, ...deleted };
   },
   createApiToken: async (_p, { name, expiresInDays }, ctx) => {

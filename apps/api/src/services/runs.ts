@@ -1,9 +1,10 @@
-// Submitting, cancelling and retrying runs: the database row first (the source of truth), then the queue.
+// The GraphQL side of a run's life: validates what a caller asks for (configs, sweeps, queue options) and hands it to
+// @driftprune/runs, which writes the rows, the statuses, the queue and the events.
 import { randomUUID } from 'node:crypto';
 import { experimentConfig, expandSweep, parseConfig, parseYamlText, runQueueOptions, type ExperimentConfig, type RunQueueOptions } from '@driftprune/config';
-import { Prisma, refreshSweepStatus, type Db, type Experiment, type Run } from '@driftprune/db';
-import { channels, publishJson, type Publisher, type RunQueues } from '@driftprune/runs';
-import { badInput, validated } from '../errors.js';
+import { Prisma, type ArtifactStore, type Db, type Experiment, type Run, type Sweep } from '@driftprune/db';
+import { cancelRuns, deleteRuns, retryRun as retryRunTransition, RunEvents, RunTransitionError, submitRuns, type LifecycleDeps, type Publisher, type RunQueues } from '@driftprune/runs';
+import { apiError, badInput, validated } from '../errors.js';
 
 /** The largest sweep one call may submit. */
 export const MAX_SWEEP_RUNS = 1_000;
@@ -13,6 +14,8 @@ export interface RunDeps {
   queues: RunQueues;
   redis: Publisher;
   prefix: string;
+  /** Where run files are (deletes). */
+  store?: ArtifactStore;
   /** Checks a config's data.dataset against the project's datasets (and fills a csv mapping from it). */
   bindData?: (projectId: string, config: ExperimentConfig) => Promise<ExperimentConfig>;
 }
@@ -43,19 +46,18 @@ function runData(exp: Experiment, config: ExperimentConfig, extra: { sweepId?: s
   };
 }
 
-async function announce(deps: RunDeps, run: Pick<Run, 'id' | 'projectId' | 'status'>) {
-  await publishJson(deps.redis, channels(deps.prefix).run, { projectId: run.projectId, runId: run.id, status: run.status });
+/** The lifecycle package's view of the API's services. */
+function lifecycle(deps: RunDeps): LifecycleDeps {
+  return { db: deps.db, queues: deps.queues, events: new RunEvents(deps.redis, deps.prefix), store: deps.store };
 }
 
-/** Enqueues rows already in the database; a run whose job cannot be enqueued is marked failed with the reason. */
-async function enqueueAll(deps: RunDeps, runs: Run[]) {
-  for (const run of runs) {
-    try {
-      await deps.queues.enqueue(run);
-    } catch (e) {
-      await deps.db.run.update({ where: { id: run.id }, data: { status: 'failed', error: `could not enqueue: ${(e as Error).message}`, finishedAt: new Date() } });
-    }
+/** A refused transition (the run changed meanwhile, or is in a state the operation does not start from). */
+export function refused(e: unknown): never {
+  if (e instanceof RunTransitionError) {
+    if (e.code === 'RUN_NOT_FOUND') throw apiError('NOT_FOUND', e.message, { reason: e.code });
+    throw badInput(e.message, undefined, { reason: e.code, status: e.status });
   }
+  throw e;
 }
 
 export async function submitRun(deps: RunDeps, exp: Experiment, input: { config?: unknown; seed?: number | null; priority?: number | null; maxAttempts?: number | null }): Promise<Run> {
@@ -64,10 +66,8 @@ export async function submitRun(deps: RunDeps, exp: Experiment, input: { config?
   let config = validated(() => parseConfig(experimentConfig, raw, 'run config'));
   if (input.seed != null) config = validated(() => parseConfig(experimentConfig, { ...config, seed: input.seed }, 'run config'));
   if (deps.bindData) config = await deps.bindData(exp.projectId, config);
-  const run = await deps.db.run.create({ data: runData(exp, config, { priority, maxAttempts }) });
-  await enqueueAll(deps, [run]);
-  await announce(deps, run);
-  return (await deps.db.run.findUnique({ where: { id: run.id } }))!;
+  const [run] = await submitRuns(lifecycle(deps), [runData(exp, config, { priority, maxAttempts })]);
+  return run;
 }
 
 export async function submitSweep(deps: RunDeps, exp: Experiment, input: { sweep: unknown; priority?: number | null; maxAttempts?: number | null }) {
@@ -92,56 +92,42 @@ export async function submitSweep(deps: RunDeps, exp: Experiment, input: { sweep
   };
   const configs = await Promise.all(points.map((p) => bind(p.config)));
   const data = points.map((p, i) => runData(exp, configs[i], { sweepId, params: p.params, priority, maxAttempts }));
-  await deps.db.$transaction([
-    deps.db.sweep.create({
-      data: {
-        id: sweepId,
-        projectId: exp.projectId,
-        experimentId: exp.id,
-        name: String((sweepInput as { name?: string }).name ?? `${exp.name} sweep`),
-        method,
-        config: sweepInput as Prisma.InputJsonValue,
-        seeds,
-        total: data.length,
-        queued: data.length,
-      },
-    }),
-    deps.db.run.createMany({ data }),
-  ]);
-  const runs = await deps.db.run.findMany({ where: { sweepId }, orderBy: { createdAt: 'asc' } });
-  await enqueueAll(deps, runs);
-  await refreshSweepStatus(deps.db, sweepId);
-  for (const r of runs) await announce(deps, r);
+  await submitRuns(lifecycle(deps), data, {
+    id: sweepId,
+    projectId: exp.projectId,
+    experimentId: exp.id,
+    name: String((sweepInput as { name?: string }).name ?? `${exp.name} sweep`),
+    method,
+    config: sweepInput as Prisma.InputJsonValue,
+    seeds,
+  });
   return (await deps.db.sweep.findUnique({ where: { id: sweepId } }))!;
 }
 
 /** A queued run is cancelled at once; a running one is asked to stop (its worker aborts within one mini-batch). */
 export async function cancelRun(deps: RunDeps, run: Run): Promise<Run> {
   if (run.status === 'cancelled') return run;
-  if (run.status === 'succeeded' || run.status === 'failed') throw badInput(`run ${run.id} already ${run.status}; only queued or running runs can be cancelled`);
-  const now = new Date();
-  const fromQueue = await deps.db.run.updateMany({ where: { id: run.id, status: 'queued' }, data: { status: 'cancelled', cancelRequested: true, finishedAt: now } });
-  if (fromQueue.count) await deps.queues.removeWaiting([run.id]);
-  else {
-    await deps.db.run.updateMany({ where: { id: run.id, status: 'running' }, data: { cancelRequested: true } });
-    await publishJson(deps.redis, channels(deps.prefix).cancel, { runId: run.id });
-  }
-  if (run.sweepId) await refreshSweepStatus(deps.db, run.sweepId);
-  const after = (await deps.db.run.findUnique({ where: { id: run.id } }))!;
-  await announce(deps, after);
-  return after;
+  if (run.status === 'succeeded' || run.status === 'failed') throw badInput(`run ${run.id} already ${run.status}; only queued or running runs can be cancelled`, undefined, { reason: 'ILLEGAL_TRANSITION', status: run.status });
+  await cancelRuns(lifecycle(deps), [run.id]);
+  return (await deps.db.run.findUnique({ where: { id: run.id } })) ?? refused(new RunTransitionError('RUN_NOT_FOUND', 'cancel', run.id, null));
+}
+
+/** Every queued or running run of a sweep, in one batch. */
+export async function cancelSweep(deps: RunDeps, sweep: Sweep): Promise<Sweep> {
+  const runs = await deps.db.run.findMany({ where: { sweepId: sweep.id, status: { in: ['queued', 'running'] } }, select: { id: true } });
+  await cancelRuns(lifecycle(deps), runs.map((r) => r.id));
+  return (await deps.db.sweep.findUnique({ where: { id: sweep.id } }))!;
 }
 
 export async function retryRun(deps: RunDeps, run: Run): Promise<Run> {
-  if (run.status !== 'failed' && run.status !== 'cancelled') throw badInput(`run ${run.id} is ${run.status}; only failed or cancelled runs can be retried`);
-  const r = await deps.db.run.updateMany({
-    where: { id: run.id, status: run.status },
-    data: { status: 'queued', cancelRequested: false, error: null, finishedAt: null, queuedAt: new Date(), workerId: null },
-  });
-  if (!r.count) throw badInput(`run ${run.id} changed while retrying; try again`);
-  const fresh = (await deps.db.run.findUnique({ where: { id: run.id } }))!;
-  await enqueueAll(deps, [fresh]);
-  if (run.sweepId) await refreshSweepStatus(deps.db, run.sweepId);
-  await announce(deps, fresh);
-  return (await deps.db.run.findUnique({ where: { id: run.id } }))!;
+  if (run.status !== 'failed' && run.status !== 'cancelled') throw badInput(`run ${run.id} is ${run.status}; only failed or cancelled runs can be retried`, undefined, { reason: 'ILLEGAL_TRANSITION', status: run.status });
+  return retryRunTransition(lifecycle(deps), run.id).catch(refused);
+}
+
+/**
+ * Deletes runs and their files (one run, a sweep, an experiment): `removeRows` deletes the rows, whose cascade takes
+ * the runs with it. See deleteRuns in @driftprune/runs for the order and why.
+ */
+export function deleteRunsAndFiles(deps: RunDeps & { store: ArtifactStore }, projectId: string, runs: readonly Pick<Run, 'id' | 'status' | 'sweepId'>[], removeRows: () => Promise<unknown>) {
+  return deleteRuns({ ...lifecycle(deps), store: deps.store }, projectId, runs, removeRows);
 }

@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { sweepStatusOf } from './sweeps.js';
+import { sweepStatusOf } from './sweep-status.js';
 
 const c = (o: Partial<Record<'queued' | 'running' | 'succeeded' | 'failed' | 'cancelled' | 'stopped', number>>) => {
   const x = { queued: 0, running: 0, succeeded: 0, failed: 0, cancelled: 0, stopped: 0, ...o };

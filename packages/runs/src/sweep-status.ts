@@ -1,6 +1,6 @@
-// A sweep's status follows its runs: recount them and derive the status in one statement.
-import type { PrismaClient } from '../generated/prisma/client.js';
-import type { SweepStatus } from '../generated/prisma/enums.js';
+// A sweep's status follows its runs: recount them and derive the status in one statement. The only writer of
+// Sweep.status and its counts (besides the counts a new sweep is created with, in lifecycle.ts).
+import type { Db, SweepStatus } from '@driftprune/db';
 
 export interface SweepCounts {
   total: number;
@@ -33,7 +33,7 @@ export function sweepStatusOf(c: SweepCounts): SweepStatus {
  * first and writing after, as before, let an older count overwrite a newer one: a sweep could stay "running" with
  * all its runs succeeded.)
  */
-export async function refreshSweepStatus(db: PrismaClient, sweepId: string): Promise<{ status: SweepStatus; counts: SweepCounts } | null> {
+export async function refreshSweepStatus(db: Db, sweepId: string): Promise<{ status: SweepStatus; counts: SweepCounts } | null> {
   return db.$transaction(async (tx) => {
     const locked = await tx.$queryRaw<{ id: string }[]>`SELECT id FROM "Sweep" WHERE id = ${sweepId}::uuid FOR UPDATE`;
     if (!locked.length) return null;

@@ -3,10 +3,8 @@
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { randomBytes } from 'node:crypto';
-import { createDb, type Db } from './client.js';
-import { dropDatabase, ensureDatabase, withDatabase } from './database.js';
-import { deployMigrations } from './migrate/migrations.js';
-import { refreshSweepStatus } from './sweeps.js';
+import { createDb, deployMigrations, dropDatabase, ensureDatabase, withDatabase, type Db } from '@driftprune/db';
+import { refreshSweepStatus } from './sweep-status.js';
 
 const url = withDatabase(process.env.DATABASE_URL ?? 'postgresql://postgres@127.0.0.1:5432/postgres', `dp_test_sweeps_${process.pid}_${randomBytes(3).toString('hex')}`);
 let db: Db;

@@ -1,0 +1,34 @@
+// The worker's heartbeat: its row and its runs' heartbeatAt (reconcile takes a run whose heartbeat is stale for one
+// without a worker), and the database's word on each run it executes, since a stop message can be missed: a run
+// asked to cancel, deleted, or claimed again by a later attempt is stopped here.
+import type { Db } from '@driftprune/db';
+import type { Executions } from './executions.js';
+
+export interface HeartbeatOptions {
+  db: Db;
+  workerId: string;
+  executions: Executions;
+  everyMs: number;
+  log: (msg: string) => void;
+}
+
+export async function beatOnce({ db, workerId, executions }: HeartbeatOptions): Promise<void> {
+  const now = new Date();
+  const ids = executions.runIds();
+  await db.worker.update({ where: { id: workerId }, data: { heartbeatAt: now, activeRuns: ids } });
+  if (!ids.length) return;
+  await db.run.updateMany({ where: { id: { in: ids } }, data: { heartbeatAt: now } });
+  const rows = new Map((await db.run.findMany({ where: { id: { in: ids } }, select: { id: true, cancelRequested: true, attempts: true } })).map((r) => [r.id, r]));
+  for (const e of executions.all()) {
+    const row = rows.get(e.claim.runId);
+    if (!row) executions.stop(e.claim.runId, 'deleted');
+    else if (row.attempts !== e.claim.attempt) executions.stop(e.claim.runId, 'superseded');
+    else if (row.cancelRequested) executions.stop(e.claim.runId, 'cancelled');
+  }
+}
+
+/** Beats every `everyMs`; the returned function stops it. */
+export function startHeartbeat(opts: HeartbeatOptions): () => void {
+  const timer = setInterval(() => beatOnce(opts).catch((e) => opts.log(`heartbeat failed: ${(e as Error).message}`)), opts.everyMs);
+  return () => clearInterval(timer);
+}

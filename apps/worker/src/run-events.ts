@@ -1,0 +1,66 @@
+// The runner's events of one execution, written as they happen: metrics, refreshes, serving evaluations, checkpoints
+// and files to Postgres and the store, progress to the run row and the job, each followed by its pub/sub event.
+import type { Job } from 'bullmq';
+import type { ArtifactStore, Db, Prisma, Run } from '@driftprune/db';
+import type { RunEvent } from '@driftprune/experiment';
+import type { RunEvents, RunJobData } from '@driftprune/runs';
+import { storeArtifact, storeCheckpoint, upsertMetrics, upsertRefresh, upsertServing } from './persist.js';
+
+const PROGRESS_EVERY_MS = 1_000;
+
+export interface RunEventSink {
+  db: Db;
+  store: ArtifactStore;
+  events: RunEvents;
+}
+
+export function runEventWriter(sink: RunEventSink, run: Run, outDir: string, job: Job<RunJobData>): (e: RunEvent) => Promise<void> {
+  const { db, store, events } = sink;
+  const runId = run.id;
+  // Refresh events are keyed by (window, seq); seq counts refreshes within a window in this execution, which a
+  // deterministic replay reproduces.
+  const refreshSeq = new Map<number, number>();
+  let lastProgressAt = 0;
+  return async (e: RunEvent) => {
+    switch (e.type) {
+      case 'window': {
+        await upsertMetrics(db, runId, e.metrics);
+        for (const m of e.metrics) await events.metric({ runId, projectId: run.projectId, ...m });
+        break;
+      }
+      case 'refresh': {
+        const seq = refreshSeq.get(e.refresh.window) ?? 0;
+        refreshSeq.set(e.refresh.window, seq + 1);
+        await upsertRefresh(db, runId, seq, e.refresh);
+        await events.changed(run.projectId);
+        break;
+      }
+      case 'serving': {
+        await upsertServing(db, runId, e.evals);
+        for (const p of e.artifactPaths) await storeArtifact(db, store, run, outDir, p, 'onnx', e.evals[0]?.window ?? null);
+        await events.changed(run.projectId);
+        break;
+      }
+      case 'checkpoint': {
+        await storeCheckpoint(db, store, run, outDir, e.path, e.window);
+        await events.changed(run.projectId);
+        break;
+      }
+      case 'progress': {
+        const t = Date.now();
+        if (t - lastProgressAt < PROGRESS_EVERY_MS && e.progress.fraction !== 1) break;
+        lastProgressAt = t;
+        await db.run.update({
+          where: { id: runId },
+          data: { progress: e.progress.fraction ?? 0, progressInfo: e.progress as unknown as Prisma.InputJsonValue, heartbeatAt: new Date() },
+        });
+        await job.updateProgress(e.progress.fraction ?? 0);
+        await events.runUpdated(run);
+        break;
+      }
+      case 'log':
+        await job.log(`[${e.level}] ${e.message}`);
+        break;
+    }
+  };
+}
