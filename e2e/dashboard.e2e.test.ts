@@ -7,6 +7,7 @@ import assert from 'node:assert/strict';
 import { computeStats, openStream } from '@driftprune/data';
 import type { Page } from 'playwright-core';
 import { startStack, type Stack } from './stack.js';
+import { chartPoints as points, drawnPixels, failOnFailedRun as failOnFailed, pollUntil as poll, watchFaults } from './support.js';
 
 const SMALL_BASE = `
 name: e2e sweep
@@ -42,36 +43,9 @@ let page: Page;
 let projectId = '';
 let experimentUrl = '';
 
-/** An error that ends a wait at once (a run failed, the page threw): waiting longer cannot make it pass. */
-class Fatal extends Error {}
-
-/** Uncaught errors of the page and Content-Security-Policy violations: each fails the test it happens in. */
-const pageFaults: string[] = [];
-
-/** Fails at once (Fatal) when `selector` shows a failed run, with the run's error when the page shows it. */
-async function failOnFailedRun(selector: string): Promise<void> {
-  if ((await page.locator(selector).count()) > 0) {
-    const error = await page.getByTestId('run-error').first().innerText({ timeout: 1000 }).catch(() => '');
-    throw new Fatal(`a run failed${error ? `: ${error}` : ''}; see e2e/test-results/logs/worker.log`);
-  }
-}
-
-async function pollUntil<T>(what: string, fn: () => Promise<T | null | undefined | false>, timeoutMs: number, everyMs = 1000): Promise<T> {
-  const t0 = Date.now();
-  let last: unknown;
-  while (Date.now() - t0 < timeoutMs) {
-    if (pageFaults.length) throw new Fatal(`the page faulted while waiting for ${what}: ${pageFaults.join('; ')}`);
-    try {
-      const v = await fn();
-      if (v) return v;
-    } catch (e) {
-      if (e instanceof Fatal) throw e;
-      last = e; // the page may be between renders (a detached element); look again
-    }
-    await new Promise((r) => setTimeout(r, everyMs));
-  }
-  throw new Error(`timed out after ${timeoutMs / 1000} s waiting for ${what}${last ? `: ${String(last)}` : ''}`);
-}
+let pageFaults: string[] = [];
+const pollUntil = <T,>(what: string, fn: () => Promise<T | null | undefined | false>, timeoutMs: number, everyMs = 1000) => poll(what, fn, timeoutMs, everyMs, pageFaults);
+const failOnFailedRun = (selector: string) => failOnFailed(page, selector);
 
 /** pollUntil on a run's page: the run failing ends the wait at once. */
 function pollRunPage<T>(what: string, fn: () => Promise<T | null | undefined | false>, timeoutMs: number): Promise<T> {
@@ -85,41 +59,17 @@ function pollRunPage<T>(what: string, fn: () => Promise<T | null | undefined | f
   );
 }
 
-async function chartPoints(title: string): Promise<number> {
-  const fig = page.locator(`figure[data-chart="${title}"]`);
-  await fig.waitFor();
-  return Number(await fig.getAttribute('data-points'));
-}
-
-/** Pixels of the chart's canvas close to a series colour: proof that uPlot drew the line, not just the frame. */
-async function drawnPixels(title: string, hex: string): Promise<number> {
-  const fig = page.locator(`figure[data-chart="${title}"]`);
-  return fig.evaluate((el, color) => {
-    const canvas = el.querySelector('canvas');
-    if (!canvas || canvas.width === 0) return 0;
-    const [r, g, b] = [1, 3, 5].map((i) => parseInt(color.slice(i, i + 2), 16));
-    const d = canvas.getContext('2d')!.getImageData(0, 0, canvas.width, canvas.height).data;
-    let n = 0;
-    for (let i = 0; i < d.length; i += 4) if (d[i + 3] > 200 && Math.abs(d[i] - r) + Math.abs(d[i + 1] - g) + Math.abs(d[i + 2] - b) < 60) n++;
-    return n;
-  }, hex);
-}
+const chartPoints = (title: string) => points(page, title);
 
 async function expectDrawn(title: string, hex: string): Promise<void> {
-  await pollUntil(`a ${hex} line in "${title}"`, async () => (await drawnPixels(title, hex)) > 30, 10_000, 250);
+  await pollUntil(`a ${hex} line in "${title}"`, async () => (await drawnPixels(page, title, hex)) > 30, 10_000, 250);
 }
 
 describe('dashboard', { timeout: 15 * 60_000 }, () => {
   before(async () => {
     stack = await startStack('dashboard');
     page = stack.page;
-    page.on('pageerror', (e) => {
-      console.error(`[browser] page error: ${e.message}`);
-      pageFaults.push(`page error: ${e.message}`);
-    });
-    page.on('console', (m) => {
-      if (m.type() === 'error' && /Content Security Policy/i.test(m.text())) pageFaults.push(`CSP violation: ${m.text()}`);
-    });
+    pageFaults = watchFaults(page);
   });
   afterEach(() => {
     assert.deepEqual(pageFaults.splice(0), [], 'uncaught page errors or CSP violations');
