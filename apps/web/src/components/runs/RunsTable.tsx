@@ -15,7 +15,7 @@ import { downloadText, fileSlug, toCsv, type Cell } from '../../lib/export.js';
 import { ProgressBar, StatusBadge, StatusCounts } from '../ui/Status.js';
 import { DEFAULT_METRICS, SUMMARY_METRICS } from './run-rows.js';
 
-const STATUSES = ['queued', 'running', 'succeeded', 'failed', 'cancelled'];
+const STATUSES = ['queued', 'running', 'succeeded', 'stopped', 'failed', 'cancelled'];
 const ROWS_PER_PAGE = 100;
 
 export interface RunsTableProps {

@@ -18,7 +18,7 @@ export const DEFAULT_SORT: TableView['sort'] = { key: { kind: 'metric', name: 'c
 
 export const DEFAULT_VIEW: TableView = { statuses: [], params: {}, text: '', sort: DEFAULT_SORT, groupBy: '', columns: null };
 
-const STATUSES = new Set(['queued', 'running', 'succeeded', 'failed', 'cancelled']);
+const STATUSES = new Set(['queued', 'running', 'succeeded', 'stopped', 'failed', 'cancelled']);
 const MAX = 200;
 
 function sortText(k: SortKey): string {
