@@ -76,7 +76,7 @@ describe('sweeps and analysis (issue 15)', { timeout: 15 * 60_000 }, () => {
     await page.getByRole('button', { name: 'Dev login (demo user)' }).click();
     await page.waitForURL(/\/projects\/[0-9a-f-]{36}$/);
     projectId = page.url().split('/').pop()!;
-    assert.equal(await page.title(), 'Experiments · driftprune');
+    await pollUntil('the tab title', async () => (await page.title()) === 'Experiments · driftprune', 10_000, 200);
 
     await page.goto(`${stack.webUrl}/projects/${projectId}/submit/sweep`);
     await pollUntil('the tab title', async () => (await page.title()) === 'Submit a sweep · driftprune', 10_000, 200);
@@ -110,7 +110,7 @@ describe('sweeps and analysis (issue 15)', { timeout: 15 * 60_000 }, () => {
       600_000,
       2000,
     );
-    assert.equal(await page.title(), 'e2e paradigm sweep · driftprune');
+    await pollUntil('the tab title', async () => (await page.title()) === 'e2e paradigm sweep · driftprune', 10_000, 200);
     const names = await page.getByTestId('runs-table').locator('tbody tr th[scope="row"] a').allInnerTexts();
     assert.equal(new Set(names).size, 4, `four different run names: ${names.join(' | ')}`);
     for (const kind of ['adaptive_d2s', 'prune_once']) assert.equal(names.filter((n) => n.includes(kind)).length, 2, `two runs named by ${kind}: ${names.join(' | ')}`);
@@ -186,7 +186,7 @@ describe('sweeps and analysis (issue 15)', { timeout: 15 * 60_000 }, () => {
     await page.getByRole('link', { name: 'Compare selected (4)' }).click();
     await page.waitForURL(/\/compare\?runs=/);
     await page.getByTestId('compare-summary').locator('tbody tr').nth(3).waitFor();
-    assert.equal(await page.title(), 'Compare 4 runs · driftprune');
+    await pollUntil('the tab title', async () => (await page.title()) === 'Compare 4 runs · driftprune', 10_000, 200);
     const legends = await page.getByTestId('compare-summary').locator('tbody th a').allInnerTexts();
     assert.equal(new Set(legends.map((l) => l.replace(/^#\d+ /, ''))).size, 4, `legends tell the runs apart: ${legends.join(' | ')}`);
     // Bands: a mean and ±1 std line per kind (3 series × 2 kinds), each over the 4 evaluated windows.
@@ -214,7 +214,7 @@ describe('sweeps and analysis (issue 15)', { timeout: 15 * 60_000 }, () => {
     await first.click();
     await page.waitForURL(/\/runs\/[0-9a-f-]{36}$/);
     await page.getByRole('heading', { name }).waitFor();
-    assert.equal(await page.title(), `${name} · driftprune`);
+    await pollUntil('the tab title', async () => (await page.title()) === `${name} · driftprune`, 10_000, 200);
     assert.match(await page.getByTestId('swept-values').innerText(), /paradigm\.kind = (adaptive_d2s|prune_once)/);
     assert.match(await page.getByTestId('delta-ne-definition').innerText(), /Positive = the pruned serving model predicts worse/);
     assert.match(await page.getByText(/serving speed-up × \(p50, batch 64, last window, 10 iterations\)/).innerText(), /batch 64/);

@@ -91,7 +91,12 @@ export function CompareRuns() {
       ];
     });
   const servingOf = (i: number) => (series[i].serving.length ? series[i].serving : series[i].dense);
-  const markers = useMemo(() => runs.flatMap((r) => r.refreshes.map((f) => ({ x: f.window, label: `${r.name}: ${f.trigger}` }))), [runs]);
+  // One dashed line per window where any of the runs refreshed (several runs refreshing at one window draw one line).
+  const markers = useMemo(() => {
+    const byWindow = new Map<number, string[]>();
+    for (const r of runs) for (const f of r.refreshes) byWindow.set(f.window, [...(byWindow.get(f.window) ?? []), `${r.name}: ${f.trigger}`]);
+    return [...byWindow.entries()].map(([x, labels]) => ({ x, label: labels.join('; ') }));
+  }, [runs]);
   // ΔNE % per window, aligned on the window index across runs.
   const deltaTable = useMemo(() => {
     const xs = [...new Set(series.flatMap((s) => s.delta.map((p) => p.x)))].sort((a, b) => a - b);
@@ -215,8 +220,8 @@ export function CompareRuns() {
             </span>
           </div>
           <p className="definition">
-            ΔNE % = 100 × (NE serving / NE dense − 1) per window (positive = the pruned serving model predicts worse); warm-up windows left out; dashed vertical lines: refreshes of
-            the runs shown.
+            ΔNE % = 100 × (NE serving / NE dense − 1) per window (positive = the pruned serving model predicts worse); warm-up windows left out; dashed vertical lines: windows where
+            any run shown refreshed its serving model.
           </p>
           <div className="grid">
             <LineChart
