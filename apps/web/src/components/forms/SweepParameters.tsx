@@ -18,7 +18,7 @@ export function SweepParameters({ rows, onChange, base, issues, method }: {
   /** The base experiment, to show what each kind starts from. */
   base: Raw;
   issues: Issues;
-  method: 'grid' | 'random';
+  method: 'grid' | 'random' | 'tpe';
 }) {
   const specs = useMemo(() => describeObject(experimentConfig), []);
   const paths = useMemo(() => leafPaths(specs), [specs]);

@@ -401,8 +401,9 @@ function RunsTableInner({ rows, projectId, onCancel, pinnedParams = [], exportNa
                     </span>
                   ))}
                 </th>
-                <td>
+                <td title={r.statusNote}>
                   <StatusBadge status={r.status} />
+                  {r.statusNote ? <span className="sr-only"> {r.statusNote}</span> : null}
                 </td>
                 {shownMetrics.map((m) => (
                   <td className="num" key={m.key}>

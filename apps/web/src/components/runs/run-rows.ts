@@ -28,6 +28,7 @@ export interface ApiRun {
   createdAt?: string;
   startedAt?: string | null;
   finishedAt?: string | null;
+  earlyStop?: { reason: string } | null;
 }
 
 /** Seconds between start and finish (or now, for a running run); null before it starts. */
@@ -63,6 +64,7 @@ export function toRunRow(r: ApiRun): RunRow {
     id: r.id,
     name: r.name || fallbackName(r),
     status: r.status,
+    statusNote: r.earlyStop?.reason,
     tags: [...(r.tags ?? [])],
     params: { ...flattenConfig(cfg), seed: r.seed },
     metrics,

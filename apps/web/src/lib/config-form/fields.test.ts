@@ -63,7 +63,7 @@ test('every leaf of the experiment schema is offered as a sweep parameter', () =
   const leaves = leafPaths(fields);
   for (const p of ['pruning.budget', 'paradigm.kind', 'paradigm.tau', 'data.synthetic.driftStd', 'seed']) assert.ok(leaves.includes(p), p);
   const sweepFields = describeObject(sweepConfig);
-  assert.deepEqual(sweepFields.map((f) => f.key), ['name', 'method', 'base', 'parameters', 'seeds', 'samples', 'searchSeed']);
+  assert.deepEqual(sweepFields.map((f) => f.key), ['name', 'method', 'base', 'parameters', 'seeds', 'samples', 'searchSeed', 'initialSamples', 'objective', 'earlyStopping']);
 });
 
 test('text parsing of lists and scalars', () => {

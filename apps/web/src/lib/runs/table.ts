@@ -28,6 +28,8 @@ export interface RunRow {
   id: string;
   name: string;
   status: string;
+  /** Why the run has its status, e.g. where and why early stopping ended it. */
+  statusNote?: string;
   /** Labels people gave the run; the text filter matches them too. */
   tags?: string[];
   params: Record<string, Scalar>;

@@ -77,7 +77,7 @@ export default function ExperimentPage() {
                 <th scope="col" className="num">
                   Runs
                 </th>
-                <th scope="col">queued / running / succeeded / failed / cancelled</th>
+                <th scope="col">queued / running / succeeded / stopped early / failed / cancelled</th>
                 <th scope="col">Seeds</th>
                 <th scope="col">Created</th>
                 <th scope="col">
@@ -88,14 +88,16 @@ export default function ExperimentPage() {
             <tbody>
               {e.sweeps.map((s) => (
                 <tr key={s.id} data-sweep-id={s.id}>
-                  <td>{s.name}</td>
+                  <td>
+                    <Link href={`/sweeps/${s.id}`}>{s.name}</Link>
+                  </td>
                   <td>{s.method}</td>
                   <td>
                     <StatusBadge status={s.status} />
                   </td>
                   <td className="num">{s.total}</td>
                   <td className="mono">
-                    {s.queued} / {s.running} / {s.succeeded} / {s.failed} / {s.cancelled}
+                    {s.queued} / {s.running} / {s.succeeded} / {s.stopped} / {s.failed} / {s.cancelled}
                   </td>
                   <td className="mono">{s.seeds.join(', ')}</td>
                   <td>{new Date(s.createdAt).toLocaleString()}</td>

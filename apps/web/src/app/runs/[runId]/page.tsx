@@ -157,7 +157,13 @@ function RunPage() {
     <>
       <div className="breadcrumbs">
         <Link href={`/projects/${run.projectId}`}>Experiments</Link> / <Link href={`/experiments/${run.experiment.id}`}>{run.experiment.name}</Link>
-        {run.sweep ? <> / sweep {run.sweep.name}</> : null} /
+        {run.sweep ? (
+          <>
+            {' '}
+            / <Link href={`/sweeps/${run.sweep.id}`}>sweep {run.sweep.name}</Link>
+          </>
+        ) : null}{' '}
+        /
       </div>
       <div className="page-head">
         <h1>{run.name}</h1>
@@ -267,6 +273,14 @@ function RunPage() {
           <p className="definition">
             ΔNE % = 100 × (NE serving / NE dense − 1) per window, warm-up windows excluded; positive = the pruned serving model predicts worse. Speed-up = dense p50 latency /
             sparse p50 latency; below 1 is a slow-down.
+          </p>
+        ) : null}
+        {run.earlyStop ? (
+          <p className="early-stop" data-testid="early-stop" role="status">
+            <strong>{run.earlyStop.reason}</strong>
+            {run.earlyStop.value != null && run.earlyStop.threshold != null
+              ? ` — its running ${run.earlyStop.metric === 'ne' ? 'serving NE' : 'ΔNE %'} ${formatNumber(run.earlyStop.value)} against ${formatNumber(run.earlyStop.threshold)} over ${run.earlyStop.peers} peer${run.earlyStop.peers === 1 ? '' : 's'}. Its windows up to ${run.earlyStop.window} are kept; the figures above cover those windows only.`
+              : ''}
           </p>
         ) : null}
         {run.warnings.map((w) => (

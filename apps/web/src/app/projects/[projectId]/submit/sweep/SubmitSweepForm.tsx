@@ -18,6 +18,10 @@ import { SweepParameters } from '../../../../../components/forms/SweepParameters
 import { YamlImport } from '../../../../../components/forms/YamlImport.js';
 import { useSubmitTarget } from '../../../../../components/forms/useSubmitTarget.js';
 import { usePageTitle } from '../../../../../lib/page-title.js';
+import { EarlyStoppingFields, NO_EARLY_STOPPING, earlyStoppingOf, type EarlyStoppingState } from '../../../../../components/forms/EarlyStoppingFields.js';
+
+type Method = 'grid' | 'random' | 'tpe';
+const OBJECTIVE_METRICS = ['meanDeltaNEPct', 'maxDeltaNEPct', 'meanNEServing', 'meanServingFlopsRatio', 'servingFlopsRatio'];
 
 /** Base-config problems found while expanding (`base.<path>`), keyed by the config path the base form uses. */
 function baseIssuesOf(issues: Issues): Issues {
@@ -30,7 +34,10 @@ export function SubmitSweepForm() {
   const { projectId, target, setTarget, serverIssues, error, experimentFor, submit } = useSubmitTarget();
   const [base, setBase] = useState<Record<string, unknown>>(initialExperiment);
   const [name, setName] = useState('sweep');
-  const [method, setMethod] = useState<'grid' | 'random'>('grid');
+  const [method, setMethod] = useState<Method>('grid');
+  const [initialSamples, setInitialSamples] = useState(4);
+  const [objective, setObjective] = useState<{ metric: string; direction: 'minimize' | 'maximize' }>({ metric: 'meanDeltaNEPct', direction: 'minimize' });
+  const [early, setEarly] = useState<EarlyStoppingState>(NO_EARLY_STOPPING);
   const [rows, setRows] = useState<ParamRow[]>(() => [newRow({ path: 'pruning.budget', values: '0.5, 0.75' })]);
   const [seeds, setSeeds] = useState('1, 2');
   const [samples, setSamples] = useState(10);
@@ -38,7 +45,17 @@ export function SubmitSweepForm() {
   const [submitSweep, submitting] = useMutation(SubmitSweepDocument);
 
   const seedList = parseNumberList(seeds);
-  const sweep = { name, method, base, parameters: buildParameters(rows), seeds: seedList ?? seeds, samples, searchSeed };
+  const sweep = {
+    name,
+    method,
+    base,
+    parameters: buildParameters(rows),
+    seeds: seedList ?? seeds,
+    samples,
+    searchSeed,
+    ...(method === 'tpe' ? { initialSamples, objective } : {}),
+    ...(early.rule ? { earlyStopping: earlyStoppingOf(early) } : {}),
+  };
   const baseCheck = useMemo(() => validateExperiment(base), [base]);
   const preview = useMemo(() => previewSweep(sweep), [JSON.stringify(sweep)]);
   const sweepIssues: Issues = { ...(preview.ok ? {} : preview.issues), ...serverIssues };
@@ -64,7 +81,10 @@ export function SubmitSweepForm() {
 
   const loadSweep = (v: Record<string, unknown>) => {
     if (typeof v.name === 'string') setName(v.name);
-    if (v.method === 'grid' || v.method === 'random') setMethod(v.method);
+    if (v.method === 'grid' || v.method === 'random' || v.method === 'tpe') setMethod(v.method);
+    if (typeof v.initialSamples === 'number') setInitialSamples(v.initialSamples);
+    if (v.objective && typeof v.objective === 'object') setObjective({ metric: 'meanDeltaNEPct', direction: 'minimize', ...(v.objective as object) });
+    if (v.earlyStopping && typeof v.earlyStopping === 'object') setEarly({ ...NO_EARLY_STOPPING, ...(v.earlyStopping as Partial<EarlyStoppingState>) });
     if (Array.isArray(v.seeds)) setSeeds(v.seeds.join(', '));
     if (typeof v.samples === 'number') setSamples(v.samples);
     if (typeof v.searchSeed === 'number') setSearchSeed(v.searchSeed);
@@ -108,12 +128,14 @@ export function SubmitSweepForm() {
             </div>
             <div className="field">
               <label htmlFor="sweep-method">Method</label>
-              <select id="sweep-method" value={method} onChange={(e) => setMethod(e.target.value as 'grid' | 'random')} aria-describedby="sweep-method-help">
+              <select id="sweep-method" value={method} onChange={(e) => setMethod(e.target.value as Method)} aria-describedby="sweep-method-help">
                 <option value="grid">grid</option>
                 <option value="random">random</option>
+                <option value="tpe">tpe (proposes from completed points)</option>
               </select>
               <p id="sweep-method-help" className="help">
-                grid: every combination of the listed values. random: draw “samples” points; ranges allowed.
+                grid: every combination of the listed values. random: draw “samples” points; ranges allowed. tpe: “initial samples” random points, then each new point
+                proposed from the completed ones (Tree-structured Parzen Estimator) until “samples”.
               </p>
             </div>
             <div className="field">
@@ -124,7 +146,7 @@ export function SubmitSweepForm() {
               </p>
               {sweepIssues.seeds ? <p className="field-error">{sweepIssues.seeds.join('; ')}</p> : null}
             </div>
-            {method === 'random' ? (
+            {method !== 'grid' ? (
               <>
                 <div className="field">
                   <label htmlFor="sweep-samples">Samples</label>
@@ -136,7 +158,33 @@ export function SubmitSweepForm() {
                 </div>
               </>
             ) : null}
+            {method === 'tpe' ? (
+              <>
+                <div className="field">
+                  <label htmlFor="sweep-initial-samples">Initial samples</label>
+                  <input id="sweep-initial-samples" type="number" min={1} max={10000} value={initialSamples} onChange={(e) => setInitialSamples(Number(e.target.value))} aria-invalid={!!sweepIssues.initialSamples || undefined} />
+                  {sweepIssues.initialSamples ? <p className="field-error">{sweepIssues.initialSamples.join('; ')}</p> : null}
+                </div>
+                <div className="field">
+                  <label htmlFor="sweep-objective">Objective</label>
+                  <span className="field-inline">
+                    <select id="sweep-objective" value={objective.direction} onChange={(e) => setObjective((o) => ({ ...o, direction: e.target.value as 'minimize' | 'maximize' }))} aria-label="Objective direction">
+                      <option value="minimize">minimize</option>
+                      <option value="maximize">maximize</option>
+                    </select>
+                    <select value={objective.metric} onChange={(e) => setObjective((o) => ({ ...o, metric: e.target.value }))} aria-label="Objective metric">
+                      {OBJECTIVE_METRICS.map((m) => (
+                        <option key={m} value={m}>
+                          {m}
+                        </option>
+                      ))}
+                    </select>
+                  </span>
+                </div>
+              </>
+            ) : null}
           </div>
+          <EarlyStoppingFields value={early} onChange={setEarly} issues={sweepIssues} />
           <SweepParameters rows={rows} onChange={setRows} base={base} issues={sweepIssues} method={method} />
           <div aria-live="polite" data-testid="sweep-preview">
             {preview.ok ? (
