@@ -49,7 +49,7 @@ export async function claimRun(deps: ClaimsDeps, job: RunJobData, workerId: stri
   }
 }
 
-async function settle(deps: ClaimsDeps, claim: RunClaim, t: 'succeed' | 'fail' | 'requeue' | 'cancel', opts: TransitionOptions): Promise<Run> {
+async function settle(deps: ClaimsDeps, claim: RunClaim, t: 'succeed' | 'stop' | 'fail' | 'requeue' | 'cancel', opts: TransitionOptions): Promise<Run> {
   const row = await transitionRun(deps.db, t, claim.runId, { from: ['running'], ...opts, where: { ...opts.where, attempts: claim.attempt } });
   await announceTransition(deps.db, deps.events, row);
   return row;
@@ -57,6 +57,14 @@ async function settle(deps: ClaimsDeps, claim: RunClaim, t: 'succeed' | 'fail' |
 
 export function succeedRun(deps: ClaimsDeps, claim: RunClaim, summary: Prisma.InputJsonValue): Promise<Run> {
   return settle(deps, claim, 'succeed', { data: { progress: 1, summary, finishedAt: new Date(), error: null } });
+}
+
+/**
+ * The sweep's early-stopping rule ended the run at a window boundary: status stopped, with where and why
+ * (Run.earlyStop). Refused when a cancel was asked for meanwhile: the person's cancel wins.
+ */
+export function stopRunEarly(deps: ClaimsDeps, claim: RunClaim, earlyStop: Prisma.InputJsonValue): Promise<Run> {
+  return settle(deps, claim, 'stop', { where: { cancelRequested: false }, data: { earlyStop, finishedAt: new Date(), error: null } });
 }
 
 export function failRun(deps: ClaimsDeps, claim: RunClaim, error: string): Promise<Run> {

@@ -8,5 +8,5 @@ export { transitionRun, transitionRuns, requestCancel, type TransitionData, type
 export { refreshSweepStatus, sweepStatusOf, type SweepCounts } from './sweep-status.js';
 export { announceTransition, announceTransitions } from './announce.js';
 export { submitRuns, cancelRuns, retryRun, deleteRuns, type LifecycleDeps, type NewRun, type NewSweep, type CancelResult } from './lifecycle.js';
-export { claimRun, succeedRun, failRun, requeueRun, cancelClaimedRun, failAbandonedRun, type RunClaim, type ClaimAnswer, type ClaimsDeps } from './claims.js';
+export { claimRun, succeedRun, stopRunEarly, failRun, requeueRun, cancelClaimedRun, failAbandonedRun, type RunClaim, type ClaimAnswer, type ClaimsDeps } from './claims.js';
 export { reconcileRuns, type ReconcileOptions, type ReconcileResult } from './reconcile.js';

@@ -3,19 +3,20 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { isLegal, RUN_STATUSES, RUN_TRANSITIONS, RunTransitionError, TRANSITION_NAMES, type RunTransition } from './transitions.js';
 
-const S = ['queued', 'running', 'succeeded', 'failed', 'cancelled'] as const;
-// rows: transitions; columns: the status it starts from (Q R S F C); 1 = legal
+const S = ['queued', 'running', 'succeeded', 'failed', 'cancelled', 'stopped'] as const;
+// rows: transitions; columns: the status it starts from (Q R S F C St); 1 = legal
 const EXPECTED: Record<RunTransition, { legal: string; to: string }> = {
-  claim: { legal: '11000', to: 'running' },
-  succeed: { legal: '01000', to: 'succeeded' },
-  fail: { legal: '11000', to: 'failed' },
-  retry: { legal: '00011', to: 'queued' },
-  cancel: { legal: '11000', to: 'cancelled' },
-  requeue: { legal: '11000', to: 'queued' },
-  delete: { legal: '11111', to: 'deleted' },
+  claim: { legal: '110000', to: 'running' },
+  succeed: { legal: '010000', to: 'succeeded' },
+  stop: { legal: '010000', to: 'stopped' },
+  fail: { legal: '110000', to: 'failed' },
+  retry: { legal: '000110', to: 'queued' },
+  cancel: { legal: '110000', to: 'cancelled' },
+  requeue: { legal: '110000', to: 'queued' },
+  delete: { legal: '111111', to: 'deleted' },
 };
 
-test('the table places every status and names exactly the seven transitions', () => {
+test('the table places every status and names exactly the eight transitions', () => {
   assert.deepEqual([...RUN_STATUSES], [...S]);
   assert.deepEqual([...TRANSITION_NAMES].sort(), Object.keys(EXPECTED).sort());
 });
@@ -30,7 +31,7 @@ for (const t of Object.keys(EXPECTED) as RunTransition[])
   }
 
 test('a finished run never becomes running again except through retry (to queued)', () => {
-  for (const from of ['succeeded', 'failed', 'cancelled'] as const)
+  for (const from of ['succeeded', 'failed', 'cancelled', 'stopped'] as const)
     for (const t of TRANSITION_NAMES) if (isLegal(t, from)) assert.ok(t === 'retry' || t === 'delete', `${t} from ${from}`);
 });
 

@@ -3,7 +3,7 @@
 // change is refused by the database's answer, not by the caller's reading of an older row.
 import type { RunStatus } from '@driftprune/db';
 
-export const RUN_STATUSES = ['queued', 'running', 'succeeded', 'failed', 'cancelled'] as const satisfies readonly RunStatus[];
+export const RUN_STATUSES = ['queued', 'running', 'succeeded', 'failed', 'cancelled', 'stopped'] as const satisfies readonly RunStatus[];
 /** Fails to compile when the schema gains a status this table does not place: add it to RUN_STATUSES and the table. */
 type Unplaced = Exclude<RunStatus, (typeof RUN_STATUSES)[number]>;
 export const everyStatusPlaced: [Unplaced] extends [never] ? true : Unplaced = true;
@@ -22,6 +22,8 @@ export const RUN_TRANSITIONS = {
   /** A worker takes the run's job. From running: the same job delivered again after its worker died (it resumes). */
   claim: { from: ['queued', 'running'], to: 'running', what: 'a worker takes the run' },
   succeed: { from: ['running'], to: 'succeeded', what: 'the run finished' },
+  /** Its sweep's early-stopping rule ended it at a window boundary (the worker writes Run.earlyStop with it). */
+  stop: { from: ['running'], to: 'stopped', what: "the sweep's early-stopping rule ended the run" },
   /** From queued: its job could not be enqueued, or BullMQ gave up on a job whose workers kept dying. */
   fail: { from: ['queued', 'running'], to: 'failed', what: 'the run failed for good' },
   /** A person asks for another go. */
