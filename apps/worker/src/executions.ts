@@ -1,13 +1,15 @@
 // The runs this worker executes now, each with the claim it holds and the means to stop it.
+import type { Prisma } from '@driftprune/db';
 import type { RunClaim } from '@driftprune/runs';
 
 /**
  * Why an execution was stopped before its end:
  * - cancelled / deleted: a person cancelled or deleted the run (stop message, or the heartbeat saw the flag/no row);
  * - superseded: a later claim of the run exists (its job was delivered again after this worker lost the job's lock);
- * - closing: this worker is stopping; the run goes back to the queue.
+ * - closing: this worker is stopping; the run goes back to the queue;
+ * - early-stopped: the sweep's early-stopping rule ended the run at a window boundary (early-stop.ts).
  */
-export type StopReason = 'cancelled' | 'deleted' | 'superseded' | 'closing';
+export type StopReason = 'cancelled' | 'deleted' | 'superseded' | 'closing' | 'early-stopped';
 
 export interface Execution {
   claim: RunClaim;
@@ -15,6 +17,8 @@ export interface Execution {
   controller: AbortController;
   /** Set when stopped; the first reason wins. */
   stopReason?: StopReason;
+  /** With stopReason early-stopped: what Run.earlyStop records. */
+  earlyStop?: Prisma.InputJsonValue;
 }
 
 export class Executions {

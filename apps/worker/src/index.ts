@@ -2,3 +2,5 @@ export { selectBackend } from './device.js';
 export { startWorker, type WorkerHandle, type WorkerOptions, type Runner } from './worker.js';
 // the fleet test's scale probe writes window metrics exactly as a worker does
 export { upsertMetrics } from './persist.js';
+// early stopping by the sweep's rule, asked at each window boundary (system-tests check its decisions on Postgres)
+export { EarlyStopper } from './early-stop.js';

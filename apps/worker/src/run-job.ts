@@ -7,13 +7,14 @@ import { experimentConfig, parseConfig, type Env } from '@driftprune/config';
 import type { ArtifactStore, Db, Prisma } from '@driftprune/db';
 import type { RunSummary } from '@driftprune/experiment';
 import type { PreparedRunData, RunDataResolver } from '@driftprune/datasets';
-import { cancelClaimedRun, claimRun, failRun, isRefusal, requeueRun, succeedRun, type RunClaim, type RunEvents, type RunJobData, type RunJobResult } from '@driftprune/runs';
+import { cancelClaimedRun, claimRun, failRun, isRefusal, requeueRun, stopRunEarly, succeedRun, type RunClaim, type RunEvents, type RunJobData, type RunJobResult } from '@driftprune/runs';
 import type { Execution, Executions } from './executions.js';
 import { executeRun, type Runner } from './execute-run.js';
 import { restoreCheckpoint, RunDeletedError, storeArtifact } from './persist.js';
 import { armWallBudget, assertFitsBudget, budgetErrorOf, isPermanentRunError, runBudgetFor } from './run-budget.js';
 import { runEventWriter } from './run-events.js';
 import { removeEmptyDirs } from './work-dirs.js';
+import { EarlyStopper } from './early-stop.js';
 
 export interface JobContext {
   env: Env;
@@ -66,7 +67,15 @@ async function execute(ctx: JobContext, exec: Execution, job: Job<RunJobData>): 
     assertFitsBudget(config, budget);
     disarmBudget = armWallBudget(exec.controller, budget);
     data = await ctx.runData.prepare(run.projectId, config, signal);
-    const onEvent = runEventWriter(ctx, run, outDir, job);
+    const write = runEventWriter(ctx, run, outDir, job);
+    // the sweep's early-stopping rule, asked after each window (early-stop.ts)
+    const stopper = await EarlyStopper.forRun(ctx.db, run);
+    const onEvent = stopper
+      ? stopper.wrap(write, () => {
+          exec.earlyStop = stopper.record();
+          ctx.executions.stop(run.id, 'early-stopped');
+        })
+      : write;
     const summary = await executeRun(ctx.runner, { config: data.config, outDir, resume, signal, onEvent }, budget, ctx.log);
     for (const f of ['summary.json', 'report.html']) if (existsSync(join(outDir, f))) await storeArtifact(ctx.db, ctx.store, run, outDir, join(outDir, f), 'report', null);
     return { summary };
@@ -101,6 +110,11 @@ async function settle(ctx: JobContext, exec: Execution, ending: Ending, job: Job
     const stopped = exec.controller.signal.aborted ? exec.stopReason : undefined;
     if (stopped === 'superseded') return superseded(ctx, runId);
     if (stopped === 'cancelled' || stopped === 'deleted') return await cancelled(ctx, claim);
+    if (stopped === 'early-stopped' && exec.earlyStop) {
+      const row = await stopRunEarly(ctx, claim, exec.earlyStop);
+      ctx.log(`run ${runId}: ${(row.earlyStop as { reason?: string } | null)?.reason ?? 'stopped early'}`);
+      return { runId, outcome: 'stopped' };
+    }
     if (stopped === 'closing') {
       // back to the queue without using up an attempt; the next worker resumes from the checkpoint
       await requeueRun(ctx, claim, 'worker stopped; the run will resume');

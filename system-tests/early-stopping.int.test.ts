@@ -1,0 +1,112 @@
+// Early stopping by the platform on the real Postgres, Redis and runner: the worker asks the sweep's rule at each
+// window boundary, with its peers' metrics at that window; a stopped run ends with status `stopped` and its reason,
+// visible through GraphQL, and the sweep counts it as finished as planned.
+import { after, before, test } from 'node:test';
+import assert from 'node:assert/strict';
+import { randomUUID } from 'node:crypto';
+import { experimentConfig } from '@driftprune/config';
+import type { Prisma } from '@driftprune/db';
+import { EarlyStopper, startWorker, type WorkerHandle } from '@driftprune/worker';
+import { startHarness, tinyConfig, waitFor, type Harness } from '@driftprune/api/testing';
+
+let h: Harness;
+let worker: WorkerHandle | null = null;
+before(async () => {
+  h = await startHarness('earlystop', { WORKER_HEARTBEAT_MS: '300', WORKER_LOCK_MS: '3000' });
+});
+after(async () => {
+  await worker?.close();
+  await h?.close();
+});
+
+/** A sweep with an early-stopping rule and runs whose per-window ΔNE % is given, written as a worker writes them. */
+async function seedSweep(earlyStopping: unknown, deltas: number[][]) {
+  const expId = await h.createExperiment(`seeded ${randomUUID().slice(0, 8)}`, tinyConfig());
+  const exp = await h.db.experiment.findUniqueOrThrow({ where: { id: expId } });
+  const sweepId = randomUUID();
+  await h.db.sweep.create({ data: { id: sweepId, projectId: h.projectId, experimentId: expId, name: 's', method: 'grid', config: { base: exp.config, earlyStopping } as Prisma.InputJsonValue, seeds: [1], total: deltas.length } });
+  const ids: string[] = [];
+  for (const series of deltas) {
+    const id = randomUUID();
+    ids.push(id);
+    const config = experimentConfig.parse(exp.config);
+    await h.db.run.create({ data: { id, projectId: h.projectId, experimentId: expId, sweepId, config: config as unknown as Prisma.InputJsonValue, seed: 1, paradigm: 'd2s', status: 'running' } });
+    await h.db.windowMetric.createMany({
+      data: series.flatMap((d, window) => [
+        { runId: id, window, windowId: `w${window}`, model: 'dense' as const, rows: 600, ne: 0.8, logLoss: 0.5, sparsity: 0, flops: 1, params: 1, warmup: window === 0 },
+        { runId: id, window, windowId: `w${window}`, model: 'serving' as const, rows: 600, ne: 0.8 * (1 + d / 100), logLoss: 0.5, sparsity: 0.5, flops: 1, params: 1, warmup: window === 0 },
+      ]),
+    });
+  }
+  return { sweepId, ids };
+}
+
+test('the stopper reads its peers at the window from Postgres: median and ASHA decisions', async () => {
+  // window 0 is warm-up (left out); running means at window 2: a 1.5, b 2.5, c 3.5, d 10 (d only reached window 2)
+  const { ids } = await seedSweep({ rule: 'median', minWindow: 1, minPeers: 2 }, [
+    [99, 1, 2, 0],
+    [99, 2, 3, 1],
+    [99, 3, 4, 5],
+    [99, 9, 11],
+  ]);
+  const stopperOf = async (id: string) => (await EarlyStopper.forRun(h.db, (await h.db.run.findUniqueOrThrow({ where: { id } }))))!;
+  const d = await stopperOf(ids[3]);
+  const stop = await d.afterWindow(2);
+  assert.ok(stop, 'd: 10 > median(1.5, 2.5, 3.5) = 2.5');
+  assert.ok(Math.abs(stop.threshold! - 2.5) < 1e-9);
+  assert.equal(stop.peers, 3);
+  assert.match(stop.reason, /^stopped early at window 2 by rule median: ΔNE 10\.000 % > median ΔNE 2\.500 % of 3 peers$/);
+  assert.equal((d.record() as { rule: string }).rule, 'median');
+  assert.equal(await (await stopperOf(ids[0])).afterWindow(2), null, 'a: 1.5 ≤ median(2.5, 3.5, 10) = 3.5');
+  // at window 3 only a, b, c reached it: c (3.5+… running mean 4) against a, b
+  assert.ok(await (await stopperOf(ids[2])).afterWindow(3), 'c: 3.67 > median(1, 2) of a, b');
+
+  const asha = await seedSweep({ rule: 'asha', minWindow: 1, reductionFactor: 2, minPeers: 1 }, [
+    [0, 1, 1],
+    [0, 2, 2],
+    [0, 3, 3],
+  ]);
+  const a = await stopperOf(asha.ids[2]);
+  assert.ok(await a.afterWindow(1), 'the worst of 3 at rung 1 (keep 1)');
+  assert.equal(await (await stopperOf(asha.ids[0])).afterWindow(1), null);
+  assert.equal(await (await stopperOf(asha.ids[2])).afterWindow(3), null, 'window 3 is not a rung (1, 2, 4 …)');
+  assert.equal(await EarlyStopper.forRun(h.db, { id: randomUUID(), sweepId: null }), null, 'a lone run has no rule');
+});
+
+test('a real sweep: the worker stops the run that is worse than its finished peers, with status stopped and the reason in GraphQL', async () => {
+  worker = await startWorker({ env: h.env, log: () => {} });
+  const expId = await h.createExperiment('early stop e2e', tinyConfig({ windows: 6 }));
+  // one worker, one run at a time, first in first out: the two light-pruning runs finish before the 75 % one starts
+  const sw = await h.gql('mutation($i: SubmitSweepInput!) { submitSweep(input: $i) { id total earlyStopping } }', {
+    i: { experimentId: expId, sweep: { name: 'es', parameters: { 'pruning.budget': { values: [0.1, 0.2, 0.75] } }, earlyStopping: { rule: 'median', minWindow: 2, minPeers: 2 } } },
+  });
+  assert.equal(sw.errors, undefined, JSON.stringify(sw.errors));
+  assert.deepEqual(sw.data.submitSweep.earlyStopping, { rule: 'median', metric: 'deltaNe', minWindow: 2, minPeers: 2 });
+  const sweepId = sw.data.submitSweep.id;
+  const done = await waitFor(
+    'the sweep to finish',
+    async () => {
+      const s = await h.gql('query($id: ID!) { sweep(id: $id) { status total succeeded stopped failed } }', { id: sweepId });
+      return ['succeeded', 'failed', 'partial'].includes(s.data.sweep.status) ? s.data.sweep : null;
+    },
+    240_000,
+    250,
+  );
+  const runs = await h.gql(`query($id: ID!) { sweep(id: $id) { runs(first: 10) { nodes { id name status error params earlyStop { window rule metric value threshold peers reason } summary metrics(model: serving) { points { window } } } } } 
+    runs(projectId: "${h.projectId}", filter: { sweepId: "${sweepId}", status: [stopped] }) { totalCount } }`, { id: sweepId });
+  assert.equal(runs.errors, undefined, JSON.stringify(runs.errors));
+  const nodes = runs.data.sweep.runs.nodes as { name: string; status: string; params: Record<string, number>; earlyStop: { window: number; rule: string; value: number; threshold: number; peers: number; reason: string } | null; summary: unknown; metrics: { points: { window: number }[] } }[];
+  const heavy = nodes.find((n) => n.params['pruning.budget'] === 0.75)!;
+  assert.deepEqual(done, { status: 'succeeded', total: 3, succeeded: 2, stopped: 1, failed: 0 }, JSON.stringify(nodes.map((n) => [n.name, n.status, n.earlyStop, (n as { error?: string }).error])));
+  console.log(`early stop: ${heavy.name}: ${heavy.earlyStop?.reason}`);
+  assert.equal(heavy.status, 'stopped');
+  assert.equal(heavy.summary, null);
+  assert.equal(heavy.earlyStop!.rule, 'median');
+  assert.equal(heavy.earlyStop!.peers, 2);
+  assert.ok(heavy.earlyStop!.window >= 2 && heavy.earlyStop!.window < 5, `stopped at window ${heavy.earlyStop!.window}`);
+  assert.ok(heavy.earlyStop!.value > heavy.earlyStop!.threshold);
+  assert.match(heavy.earlyStop!.reason, new RegExp(`^stopped early at window ${heavy.earlyStop!.window} by rule median: ΔNE `));
+  assert.equal(Math.max(...heavy.metrics.points.map((p) => p.window)), heavy.earlyStop!.window, 'no window after the stop');
+  assert.equal(runs.data.runs.totalCount, 1, 'status filter: stopped');
+  for (const n of nodes.filter((x) => x !== heavy)) assert.deepEqual([n.status, n.earlyStop], ['succeeded', null]);
+});
