@@ -7,7 +7,7 @@ import { experimentConfig, parseConfig, type Env } from '@driftprune/config';
 import type { ArtifactStore, Db, Prisma } from '@driftprune/db';
 import type { RunSummary } from '@driftprune/experiment';
 import type { PreparedRunData, RunDataResolver } from '@driftprune/datasets';
-import { cancelClaimedRun, claimRun, failRun, isRefusal, requeueRun, stopRunEarly, succeedRun, type RunClaim, type RunEvents, type RunJobData, type RunJobResult } from '@driftprune/runs';
+import { cancelClaimedRun, claimRun, failRun, isRefusal, requeueRun, stopRunEarly, succeedRun, type RunClaim, type RunEvents, type RunJobData, type RunJobResult, type RunQueues } from '@driftprune/runs';
 import type { Execution, Executions } from './executions.js';
 import { executeRun, type Runner } from './execute-run.js';
 import { restoreCheckpoint, RunDeletedError, storeArtifact } from './persist.js';
@@ -15,6 +15,7 @@ import { armWallBudget, assertFitsBudget, budgetErrorOf, isPermanentRunError, ru
 import { runEventWriter } from './run-events.js';
 import { removeEmptyDirs } from './work-dirs.js';
 import { EarlyStopper } from './early-stop.js';
+import { continueSweepSearch } from './sweep-search.js';
 
 export interface JobContext {
   env: Env;
@@ -24,6 +25,8 @@ export interface JobContext {
   /** A runner called in this process (tests); null: the real one in a child process under the run's budget. */
   runner: Runner | null;
   runData: RunDataResolver;
+  /** The producer side of the queues (a tpe sweep's next points are enqueued from here). */
+  queues: RunQueues;
   executions: Executions;
   workerId: string;
   workDir: string;
@@ -44,6 +47,9 @@ export function runJobHandler(ctx: JobContext) {
       return await settle(ctx, exec, ending, job, token);
     } finally {
       ctx.executions.end(exec);
+      // a model-based sweep proposes its next points once one of its runs has settled (sweep-search.ts)
+      const sweepId = answer.claim.run.sweepId;
+      if (sweepId) await continueSweepSearch(ctx, sweepId).catch((e) => ctx.log(`sweep ${sweepId}: search could not continue: ${(e as Error).message}`));
     }
   };
 }

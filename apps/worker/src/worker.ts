@@ -87,8 +87,10 @@ export async function startWorker(opts: WorkerOptions = {}): Promise<WorkerHandl
   await subscribeToStops(sub, events.channels.cancel, executions);
   const stopHeartbeat = startHeartbeat({ db, workerId: id, executions, everyMs: env.WORKER_HEARTBEAT_MS, log });
 
-  const handler = runJobHandler({ env, db, store, events, runner, runData, executions, workerId: id, workDir, log });
   const connection = redisConnection(env.REDIS_URL);
+  // the producer side: reconcile re-enqueues lost jobs; a tpe sweep's next points are enqueued from the job handler
+  const producer = new RunQueues(connection, env.QUEUE_PREFIX);
+  const handler = runJobHandler({ env, db, store, events, runner, runData, queues: producer, executions, workerId: id, workDir, log });
   const bullWorkers = queueNamesForBackend(backend).map(
     (name) =>
       new BullWorker<RunJobData>(name, handler, {
@@ -108,7 +110,6 @@ export async function startWorker(opts: WorkerOptions = {}): Promise<WorkerHandl
   await Promise.all(bullWorkers.map((w) => w.waitUntilReady()));
 
   // Runs whose job vanished from Redis: enqueued again (they resume from their checkpoint).
-  const producer = new RunQueues(connection, env.QUEUE_PREFIX);
   const reconcile = () =>
     reconcileRuns(db, producer, { staleMs: Math.max(3 * env.WORKER_HEARTBEAT_MS, 1_000), graceMs: env.WORKER_RECONCILE_GRACE_MS, events, log }).catch((e) => log(`reconcile failed: ${(e as Error).message}`));
   await reconcile();

@@ -97,12 +97,23 @@ export const sweepObjective = z
 export type SweepObjective = z.infer<typeof sweepObjective>;
 
 export const SWEEP_METHODS = ['grid', 'random', 'tpe'] as const;
+const sweepMethodField = z.enum(SWEEP_METHODS).default('grid');
+const sweepSamplesField = z.number().int().positive().max(10_000).default(10);
+
+/**
+ * A stored sweep config's search budget (method and samples, defaults as in sweepConfig) without validating the rest:
+ * a tpe sweep is not finished while it has fewer points than samples. Null when even these two do not parse.
+ */
+export function sweepSearchBudget(raw: unknown): { method: (typeof SWEEP_METHODS)[number]; samples: number } | null {
+  const r = z.looseObject({ method: sweepMethodField, samples: sweepSamplesField }).safeParse(raw);
+  return r.success ? { method: r.data.method, samples: r.data.samples } : null;
+}
 
 export const sweepConfig = z
   .object({
     name: z.string().min(1).max(200).default('sweep'),
     /** grid: every combination; random: `samples` draws; tpe: `initialSamples` draws, then proposals from completed points. */
-    method: z.enum(SWEEP_METHODS).default('grid'),
+    method: sweepMethodField,
     /** The experiment every run starts from (parameters override its fields). */
     base: z.record(z.string(), z.unknown()),
     /** Dotted config path → values or a range, e.g. `pruning.budget: { values: [0.5, 0.75, 0.9] }`. */
@@ -110,7 +121,7 @@ export const sweepConfig = z
     /** Each point of the search space runs once per seed. */
     seeds: z.array(z.number().int().min(0)).min(1).default([1]),
     /** Random search: how many points to draw. */
-    samples: z.number().int().positive().max(10_000).default(10),
+    samples: sweepSamplesField,
     /** Seed of the random search itself. */
     searchSeed: z.number().int().min(0).default(0),
     /** tpe: random points before the model proposes (also how many points run at once). */

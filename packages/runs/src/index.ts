@@ -10,3 +10,4 @@ export { announceTransition, announceTransitions } from './announce.js';
 export { submitRuns, cancelRuns, retryRun, deleteRuns, type LifecycleDeps, type NewRun, type NewSweep, type CancelResult } from './lifecycle.js';
 export { claimRun, succeedRun, stopRunEarly, failRun, requeueRun, cancelClaimedRun, failAbandonedRun, type RunClaim, type ClaimAnswer, type ClaimsDeps } from './claims.js';
 export { reconcileRuns, type ReconcileOptions, type ReconcileResult } from './reconcile.js';
+export { extendSweep } from './extend-sweep.js';

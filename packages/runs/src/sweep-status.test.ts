@@ -22,3 +22,10 @@ test('sweep status follows its runs', () => {
   assert.equal(sweepStatusOf(c({ running: 1, stopped: 2 })), 'running');
   assert.equal(sweepStatusOf(c({ stopped: 2, failed: 1 })), 'partial');
 });
+
+test('a tpe sweep with points left to propose stays running between its runs, unless a person cancelled it', () => {
+  assert.equal(sweepStatusOf(c({ succeeded: 2 }), true), 'running');
+  assert.equal(sweepStatusOf(c({ succeeded: 1, failed: 1 }), true), 'running');
+  assert.equal(sweepStatusOf(c({ cancelled: 2 }), true), 'cancelled');
+  assert.equal(sweepStatusOf(c({ succeeded: 2 }), false), 'succeeded');
+});

@@ -1,6 +1,7 @@
 // A sweep's status follows its runs: recount them and derive the status in one statement. The only writer of
 // Sweep.status and its counts (besides the counts a new sweep is created with, in lifecycle.ts).
-import type { Db, SweepStatus } from '@driftprune/db';
+import { sweepSearchBudget } from '@driftprune/config';
+import type { Db, Prisma, SweepStatus } from '@driftprune/db';
 
 export interface SweepCounts {
   total: number;
@@ -13,9 +14,13 @@ export interface SweepCounts {
   stopped: number;
 }
 
-/** queued until a run starts; running while any run is queued or running; then the finished runs decide. */
-export function sweepStatusOf(c: SweepCounts): SweepStatus {
+/**
+ * queued until a run starts; running while any run is queued or running, or while a model-based search (method tpe)
+ * has points left to propose (`morePlanned`) and a person has not cancelled it; then the finished runs decide.
+ */
+export function sweepStatusOf(c: SweepCounts, morePlanned = false): SweepStatus {
   if (c.total === 0) return 'queued';
+  if (morePlanned && c.cancelled < c.total) return 'running';
   if (c.running > 0 || (c.queued > 0 && c.queued < c.total)) return 'running';
   if (c.queued === c.total) return 'queued';
   // a run the sweep's own rule stopped finished as the sweep planned
@@ -43,9 +48,19 @@ export async function refreshSweepStatus(db: Db, sweepId: string): Promise<{ sta
       counts[g.status] = g._count._all;
       counts.total += g._count._all;
     }
-    const status = sweepStatusOf(counts);
+    const status = sweepStatusOf(counts, await morePlanned(tx, sweepId));
     const finished = !['queued', 'running'].includes(status);
     await tx.sweep.update({ where: { id: sweepId }, data: { ...counts, status, finishedAt: finished ? new Date() : null } });
     return { status, counts };
   });
+}
+
+/** Whether a tpe sweep has fewer points (distinct swept values, any seed) than its samples: its search goes on. */
+async function morePlanned(tx: Prisma.TransactionClient, sweepId: string): Promise<boolean> {
+  const sweep = await tx.sweep.findUnique({ where: { id: sweepId }, select: { config: true } });
+  const budget = sweepSearchBudget(sweep?.config);
+  if (budget?.method !== 'tpe') return false;
+  const [{ points }] = await tx.$queryRaw<{ points: number }[]>`
+    SELECT count(DISTINCT (COALESCE(params, '{}'::jsonb) - 'seed'))::int AS points FROM "Run" WHERE "sweepId" = ${sweepId}::uuid`;
+  return points < budget.samples;
 }

@@ -11,3 +11,4 @@ export { parameterImportance, IMPORTANCE_BINS, type ImportanceRun, type Importan
 export { parallelCoordinates, type ParallelDimension, type ParallelRow, type ParallelInput } from './parallel-coordinates.js';
 export { proposeTpe, randomAssignment, type TpeObservation, type TpeOptions } from './tpe.js';
 export { csvCell, toCsv, type Cell } from './csv.js';
+export { planSearch, type SearchPlan, type SearchRun } from './search-plan.js';

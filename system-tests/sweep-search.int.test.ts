@@ -1,6 +1,7 @@
-// Early stopping by the platform on the real Postgres, Redis and runner: the worker asks the sweep's rule at each
-// window boundary, with its peers' metrics at that window; a stopped run ends with status `stopped` and its reason,
-// visible through GraphQL, and the sweep counts it as finished as planned.
+// What the workers do for a sweep beyond running its points, on the real Postgres, Redis and runner. Early stopping:
+// the worker asks the sweep's rule at each window boundary, with its peers' metrics at that window; a stopped run ends
+// with status `stopped` and its reason, visible through GraphQL, and the sweep counts it as finished as planned.
+// Model-based search (method tpe): the worker that settles a run proposes the next point(s) until samples.
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { randomUUID } from 'node:crypto';
@@ -109,4 +110,34 @@ test('a real sweep: the worker stops the run that is worse than its finished pee
   assert.equal(Math.max(...heavy.metrics.points.map((p) => p.window)), heavy.earlyStop!.window, 'no window after the stop');
   assert.equal(runs.data.runs.totalCount, 1, 'status filter: stopped');
   for (const n of nodes.filter((x) => x !== heavy)) assert.deepEqual([n.status, n.earlyStop], ['succeeded', null]);
+});
+
+test('a tpe sweep: the worker proposes each next point from the completed ones until samples; the sweep is never finished before', async () => {
+  worker ??= await startWorker({ env: h.env, log: () => {} });
+  const expId = await h.createExperiment('tpe e2e', tinyConfig({ windows: 3 }));
+  const sw = await h.gql('mutation($i: SubmitSweepInput!) { submitSweep(input: $i) { id total search { method points samples initialSamples objective } } }', {
+    i: { experimentId: expId, sweep: { name: 'tpe', method: 'tpe', samples: 3, initialSamples: 1, searchSeed: 4, parameters: { 'pruning.budget': { min: 0.1, max: 0.7 } } } },
+  });
+  assert.equal(sw.errors, undefined, JSON.stringify(sw.errors));
+  assert.deepEqual(sw.data.submitSweep.search, { method: 'tpe', points: 1, samples: 3, initialSamples: 1, objective: { metric: 'meanDeltaNEPct', direction: 'minimize' } });
+  assert.equal(sw.data.submitSweep.total, 1);
+  const sweepId = sw.data.submitSweep.id;
+  const seen: string[] = [];
+  const done = await waitFor(
+    'the tpe sweep to finish',
+    async () => {
+      const s = await h.gql('query($id: ID!) { sweep(id: $id) { status total succeeded search { points } } }', { id: sweepId });
+      const v = s.data.sweep;
+      seen.push(`${v.status}:${v.total}`);
+      return ['succeeded', 'failed', 'partial'].includes(v.status) ? v : null;
+    },
+    240_000,
+    100,
+  );
+  assert.deepEqual(done, { status: 'succeeded', total: 3, succeeded: 3, search: { points: 3 } }, seen.join(' '));
+  assert.ok(!seen.some((s) => /^(succeeded|partial|failed):[12]$/.test(s)), `never finished before its last point: ${[...new Set(seen)].join(' ')}`);
+  const runs = await h.db.run.findMany({ where: { sweepId }, orderBy: { createdAt: 'asc' } });
+  const budgets = runs.map((r) => (r.params as Record<string, number>)['pruning.budget']);
+  assert.equal(new Set(budgets).size, 3, `three distinct points: ${budgets.join(', ')}`);
+  assert.ok(budgets.every((b) => b >= 0.1 && b <= 0.7));
 });
