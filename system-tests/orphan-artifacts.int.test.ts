@@ -2,7 +2,7 @@
 // (the worker removes what it stores after the delete, then stops the run without an error or a retry), and the
 // worker's start-up sweep removes folders of runs that no longer exist. Real Postgres, Redis, API and worker
 // (the real runner in the first test; a scripted one to place a checkpoint write exactly after the delete).
-import { after, before, test } from 'node:test';
+import { after, before, test, type TestContext } from 'node:test';
 import assert from 'node:assert/strict';
 import { randomUUID } from 'node:crypto';
 import { mkdir, utimes, writeFile } from 'node:fs/promises';
@@ -23,11 +23,19 @@ before(async () => {
   queue = new Queue<RunJobData>('runs-cpu', { connection: redisConnection(h.env.REDIS_URL), prefix: h.env.QUEUE_PREFIX });
 });
 after(async () => {
-  // A worker left by a failed test may still hold its job: do not let its close() hang the file.
-  for (const w of workers) await Promise.race([w.close(), new Promise((r) => setTimeout(r, 10_000).unref())]);
+  // Each test closes its worker (t.after); close() is bounded (WORKER_CLOSE_GRACE_MS), so nothing here can hang.
+  for (const w of workers) await w.close();
   await queue?.close();
   await h?.close();
 });
+
+/** A worker for one test, closed when the test ends however it ends (a failed test must not leave it taking jobs). */
+async function testWorker(t: TestContext, opts: Parameters<typeof startWorker>[0]): Promise<WorkerHandle> {
+  const w = await startWorker({ ...opts, env: { ...h.env, WORKER_CLOSE_GRACE_MS: 5_000, ...opts?.env } });
+  workers.push(w);
+  t.after(() => w.close());
+  return w;
+}
 
 async function submitRun(name: string, config: unknown): Promise<{ expId: string; runId: string }> {
   const expId = await h.createExperiment(name, config);
@@ -49,10 +57,9 @@ async function jobStates(runId: string) {
   return Promise.all(jobs.map(async (j) => ({ state: await j.getState(), attemptsMade: j.attemptsMade, outcome: (j.returnvalue as { outcome?: string } | null)?.outcome })));
 }
 
-test('deleteExperiment mid-run with the real runner: the worker stops the run once, quietly, and the store keeps no file of it', async () => {
+test('deleteExperiment mid-run with the real runner: the worker stops the run once, quietly, and the store keeps no file of it', async (t) => {
   const logs: string[] = [];
-  const worker = await startWorker({ env: { ...h.env, WORKER_ORPHAN_GRACE_MS: -1 }, log: (m) => logs.push(m) });
-  workers.push(worker);
+  await testWorker(t, { env: { ...h.env, WORKER_ORPHAN_GRACE_MS: -1 }, log: (m) => logs.push(m) });
   const { expId, runId } = await submitRun('delete me mid-run', tinyConfig({ windows: 400, rows: 2000, paradigm: { kind: 'dense', warmupWindows: 1 } }));
   await waitFor('a stored checkpoint', async () => (await h.db.run.findUnique({ where: { id: runId } }))!.checkpointWindow >= 1, 60_000, 20);
   assert.ok((await storedFiles(runId)).length > 0, 'the run had files in the store');
@@ -73,11 +80,9 @@ test('deleteExperiment mid-run with the real runner: the worker stops the run on
   // the worker goes on taking runs
   const next = await submitRun('after the delete', tinyConfig({ windows: 2 }));
   await waitFor('the next run to succeed', async () => (await h.db.run.findUnique({ where: { id: next.runId } }))!.status === 'succeeded', 60_000, 50);
-  await worker.close();
-  workers.splice(workers.indexOf(worker), 1);
 });
 
-test('a checkpoint written after the delete is removed from the store by the worker, which stops the run without a retry', async () => {
+test('a checkpoint written after the delete is removed from the store by the worker, which stops the run without a retry', async (t) => {
   const logs: string[] = [];
   let deleted!: () => void;
   const afterDelete = new Promise<void>((r) => (deleted = r));
@@ -96,8 +101,8 @@ test('a checkpoint written after the delete is removed from the store by the wor
     await writeCheckpoint(1);
     throw new Error('unreachable: the checkpoint write fails on the deleted run');
   };
-  const worker = await startWorker({ env: { ...h.env, WORKER_ORPHAN_GRACE_MS: -1 }, runner, log: (m) => logs.push(m) });
-  workers.push(worker);
+  t.after(() => deleted()); // a failed test must not leave the runner waiting
+  await testWorker(t, { env: { ...h.env, WORKER_ORPHAN_GRACE_MS: -1 }, runner, log: (m) => logs.push(m) });
   const { expId, runId } = await submitRun('delete me while checkpointing', tinyConfig({ windows: 3 }));
   await waitFor('the first checkpoint', async () => (await h.db.run.findUnique({ where: { id: runId } }))?.checkpointWindow === 0, 30_000, 20);
   assert.equal((await storedFiles(runId)).length, 2);
@@ -111,11 +116,9 @@ test('a checkpoint written after the delete is removed from the store by the wor
   assert.equal(lines.filter((l) => /deleted while running; stopped; 1 file\(s\) it stored after the delete removed/.test(l)).length, 1, lines.join('\n'));
   assert.ok(!lines.some((l) => /failed|will retry/.test(l)), lines.join('\n'));
   assert.deepEqual(await jobStates(runId), [{ state: 'completed', attemptsMade: 1, outcome: 'deleted' }]);
-  await worker.close();
-  workers.splice(workers.indexOf(worker), 1);
 });
 
-test('a worker start-up sweep removes store folders of runs that no longer exist, once past the grace period', async () => {
+test('a worker start-up sweep removes store folders of runs that no longer exist, once past the grace period', async (t) => {
   // a live run with files, an old orphan folder and a fresh one
   const { runId: live } = await submitRun('kept', tinyConfig({ windows: 2 }));
   const old = randomUUID();
@@ -130,13 +133,10 @@ test('a worker start-up sweep removes store folders of runs that no longer exist
   await put(old, 3_600_000);
   await put(fresh, 1_000);
   const logs: string[] = [];
-  const worker = await startWorker({ env: { ...h.env, WORKER_ORPHAN_GRACE_MS: 60_000 }, log: (m) => logs.push(m) });
-  workers.push(worker);
+  await testWorker(t, { env: { ...h.env, WORKER_ORPHAN_GRACE_MS: 60_000 }, log: (m) => logs.push(m) });
   await waitFor('the sweep', async () => logs.some((l) => /orphan artifacts:/.test(l)), 10_000, 20);
   assert.match(logs.find((l) => /orphan artifacts:/.test(l))!, /removed 1 folder\(s\) of deleted runs \(1 objects\); 1 written to in the last 60 s left for later/);
   assert.deepEqual(await storedFiles(old), []);
   assert.equal((await storedFiles(fresh)).length, 1);
   assert.ok((await storedFiles(live)).length >= 1);
-  await worker.close();
-  workers.splice(workers.indexOf(worker), 1);
 });

@@ -107,7 +107,7 @@ export async function submitSweep(deps: RunDeps, exp: Experiment, input: { sweep
 /** A queued run is cancelled at once; a running one is asked to stop (its worker aborts within one mini-batch). */
 export async function cancelRun(deps: RunDeps, run: Run): Promise<Run> {
   if (run.status === 'cancelled') return run;
-  if (run.status === 'succeeded' || run.status === 'failed') throw badInput(`run ${run.id} already ${run.status}; only queued or running runs can be cancelled`, undefined, { reason: 'ILLEGAL_TRANSITION', status: run.status });
+  if (run.status !== 'queued' && run.status !== 'running') throw badInput(`run ${run.id} already ${run.status}; only queued or running runs can be cancelled`, undefined, { reason: 'ILLEGAL_TRANSITION', status: run.status });
   await cancelRuns(lifecycle(deps), [run.id]);
   return (await deps.db.run.findUnique({ where: { id: run.id } })) ?? refused(new RunTransitionError('RUN_NOT_FOUND', 'cancel', run.id, null));
 }
