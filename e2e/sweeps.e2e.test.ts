@@ -1,7 +1,10 @@
 // Issue 15 end to end, in Debian's Chromium against the real stack: a sweep over paradigm kinds (adaptive_d2s vs
 // prune_once, per-kind options) submitted from the form, followed live until every run is done, runs named by what
 // varies, the table's view kept in the URL, CSV/JSON exports read back and checked against the table, compare with
-// one band per configuration across seeds, and a run renamed, tagged and annotated. Screenshots at 1440 px and
+// one band per configuration across seeds, a run renamed, tagged and annotated, then the sweep's page: the Pareto
+// front of ΔNE against latency with the best point under a budget, parameter importance and parallel coordinates;
+// a sweep with the median early-stopping rule whose worst run is stopped early (shown where and why); and parallel
+// coordinates over a 1,000-run sweep, timed in Chromium. Screenshots at 1440 px and
 // 390 px go to /tmp/web-shots (WEB_SHOTS_DIR) for looking at.
 import { after, afterEach, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
@@ -33,6 +36,29 @@ base:
   paradigm: { kind: adaptive_d2s, warmupWindows: 1 }
   pruning: { budget: 0.5 }
   evaluation: { serving: { batchSizes: [1, 64], iterations: 10 } }
+`;
+
+// Three budgets, one seed, the median rule from window 1 with one peer: run in order, the 0.97 run (far worse ΔNE than
+// the 0.3 and 0.5 runs before it) is stopped at a window boundary.
+const EARLY_STOP_SWEEP = `
+name: early
+method: grid
+seeds: [1]
+earlyStopping: { rule: median, metric: deltaNe, minWindow: 1, minPeers: 1 }
+parameters:
+  pruning.budget: { values: [0.3, 0.5, 0.97] }
+base:
+  name: early stopping
+  seed: 1
+  data:
+    source: synthetic
+    window: rows:1200
+    batchSize: 256
+    hashSize: 1000
+    synthetic: { windows: 6, rowsPerWindow: 1200, numDense: 13, numFields: 8, vocabPerField: 300, shiftEvery: 3 }
+  model: { embeddingDim: 8, bottomMlp: [32, 16], topMlp: [32, 16] }
+  paradigm: { kind: prune_once, warmupWindows: 1 }
+  evaluation: { serving: { batchSizes: [64], iterations: 10 } }
 `;
 
 let stack: Stack;
@@ -77,6 +103,12 @@ describe('sweeps and analysis (issue 15)', { timeout: 15 * 60_000 }, () => {
     await page.waitForURL(/\/projects\/[0-9a-f-]{36}$/);
     projectId = page.url().split('/').pop()!;
     await pollUntil('the tab title', async () => (await page.title()) === 'Experiments · driftprune', 10_000, 200);
+    // A favicon, served.
+    const icon = await page.locator('link[rel="icon"]').first().getAttribute('href');
+    assert.ok(icon, 'a favicon link');
+    const res = await page.request.get(new URL(icon, stack.webUrl).toString());
+    assert.equal(res.status(), 200);
+    assert.match(res.headers()['content-type'] ?? '', /image\/svg\+xml/);
 
     await page.goto(`${stack.webUrl}/projects/${projectId}/submit/sweep`);
     await pollUntil('the tab title', async () => (await page.title()) === 'Submit a sweep · driftprune', 10_000, 200);
@@ -222,7 +254,7 @@ describe('sweeps and analysis (issue 15)', { timeout: 15 * 60_000 }, () => {
     await page.getByRole('tab', { name: 'Name, tags, notes' }).click();
     await page.getByLabel(/^Name \(empty/).fill('kind comparison, seed one');
     await page.getByLabel('Tags (comma separated)').fill('baseline, paper fig 3');
-    await page.getByLabel('Notes').fill('first look at the paradigm sweep');
+    await page.getByRole('textbox', { name: 'Notes' }).fill('first look at the paradigm sweep');
     await page.getByRole('button', { name: 'Save' }).click();
     await page.getByRole('heading', { name: 'kind comparison, seed one' }).waitFor();
     await pollUntil('the new tab title', async () => (await page.title()) === 'kind comparison, seed one · driftprune', 5000, 100);
@@ -238,6 +270,136 @@ describe('sweeps and analysis (issue 15)', { timeout: 15 * 60_000 }, () => {
     await page.goto(experimentUrl);
     await page.getByLabel('Run name, id or tag').fill('paper fig');
     await pollUntil('one run found by its tag', async () => (await page.getByTestId('runs-table').locator('tbody tr').count()) === 1, 30_000, 250);
+  });
+
+  test('the sweep page: Pareto front of ΔNE vs latency, best under a budget, importance, parallel coordinates, export', async () => {
+    await page.goto(experimentUrl);
+    await page.getByRole('link', { name: 'paradigms' }).click();
+    await page.waitForURL(/\/sweeps\/[0-9a-f-]{36}/);
+    await page.getByRole('heading', { name: 'sweep paradigms' }).waitFor();
+    assert.equal(await page.title(), 'sweep paradigms · driftprune');
+    assert.match(await page.getByTestId('sweep-counts').innerText(), /4 total: 0 queued · 0 running · 4 succeeded/);
+    // Two points (one per kind, seeds averaged), drawn and linked; the front holds at least one of them.
+    const chart = page.locator('figure[data-chart="Pareto front"]');
+    await pollUntil('two Pareto points', async () => (await chart.getAttribute('data-points')) === '2', 30_000, 250);
+    const onFront = Number(await chart.getAttribute('data-front'));
+    assert.ok(onFront >= 1 && onFront <= 2);
+    assert.equal(await page.getByTestId('pareto-front').locator('tbody tr').count(), onFront);
+    // FLOPs as the cost: prune_once and adaptive_d2s at one budget keep similar FLOPs; the chart redraws from the API.
+    await page.getByLabel('Cost').selectOption('FLOPS_RATIO');
+    await pollUntil('the cost in the URL', async () => /cost=FLOPS_RATIO/.test(page.url()), 5000, 100);
+    await page.getByLabel('Cost').selectOption('P99_MS');
+    // Best under a budget: a budget above every point's p99 picks the point with the lowest gap; one below none.
+    const rows = await page.getByTestId('pareto-front').locator('tbody tr').allInnerTexts();
+    assert.ok(rows.length >= 1);
+    await page.getByLabel(/^Budget/).fill('100000');
+    await page.getByRole('button', { name: 'Best under budget' }).click();
+    const best = page.getByTestId('best-under-budget');
+    await pollUntil('the best point under a loose budget', async () => /Best under 100000 ms:/.test(await best.innerText()), 20_000, 250);
+    // The front's cheapest-first order has the gap falling: its last row is the lowest gap of all.
+    const lowestLabel = await page.getByTestId('pareto-front').locator('tbody tr th').last().innerText();
+    assert.ok((await best.innerText()).includes(lowestLabel), `${await best.innerText()} names ${lowestLabel}`);
+    await page.getByTestId('budget-off-chart').waitFor();
+    // A budget at the front's dearest point: the line is drawn and the same point is the best.
+    const dearest = Number((await page.getByTestId('pareto-front').locator('tbody tr td:nth-child(3)').last().innerText()).split(' ')[0]);
+    await page.getByLabel(/^Budget/).fill(String(dearest * 1.01 + 1e-6));
+    await page.getByRole('button', { name: 'Best under budget' }).click();
+    await page.locator('[data-testid="budget-line"]').waitFor();
+    await pollUntil('the same best point', async () => (await best.innerText()).includes(lowestLabel) && !/100000/.test(await best.innerText()), 20_000, 250);
+    await shots('25-pareto');
+    await page.getByLabel(/^Budget/).fill('0.000001');
+    await page.getByRole('button', { name: 'Best under budget' }).click();
+    await pollUntil('no point under a tiny budget', async () => /No point has p99 latency at most/.test(await best.innerText()), 20_000, 250);
+    // Export of the points, read back.
+    const csv = await downloadText(page, () => page.getByRole('button', { name: 'Export CSV', exact: true }).click());
+    const table = parseCsv(csv.text);
+    assert.deepEqual(table[0].slice(0, 6), ['label', 'n', 'gapPct', 'gapStd', 'cost', 'costStd']);
+    assert.equal(table.length, 3);
+    assert.deepEqual(table.slice(1).map((r) => r[1]), ['2', '2'], 'each point averages two seeds');
+    // Parameter importance and parallel coordinates over the four runs.
+    await page.getByTestId('parameter-importance').getByText('paradigm.kind').waitFor();
+    const pc = page.locator('figure[data-chart="Parallel coordinates"]');
+    await pollUntil('parallel coordinates drawn', async () => (await pc.getAttribute('data-points')) === '4' && (await pc.getAttribute('data-draw-ms')) !== '', 20_000, 250);
+  });
+
+  test('early stopping: a sweep with the median rule, a run stopped early shows where and why', async () => {
+    await page.goto(`${stack.webUrl}/projects/${projectId}/submit/sweep`);
+    await page.getByLabel('Experiment name').fill('e2e early stopping');
+    await page.getByText('Load a whole sweep (name, method, seeds, parameters, base) from YAML or JSON').click();
+    await page.getByLabel('A whole sweep (name, method, seeds, parameters, base) as YAML or JSON').fill(EARLY_STOP_SWEEP);
+    await page.getByRole('button', { name: 'Load into the form' }).first().click();
+    // The rule is in the form, editable like every other field.
+    assert.equal(await page.getByLabel('Rule').inputValue(), 'median');
+    assert.equal(await page.getByLabel('Peers needed').inputValue(), '1');
+    await page.getByTestId('sweep-preview').getByText('3 runs will be queued').waitFor();
+    await page.getByRole('button', { name: /^Submit sweep/ }).click();
+    await page.waitForURL(/\/experiments\/[0-9a-f-]{36}$/);
+    await pollUntil(
+      'every run to end (succeeded or stopped early)',
+      async () => {
+        await failOnFailedRun(page, 'tr[data-status="failed"]');
+        const ended = await page.locator('tr[data-status="succeeded"], tr[data-status="stopped"]').count();
+        return ended === 3;
+      },
+      420_000,
+      2000,
+    );
+    const stopped = page.locator('tr[data-status="stopped"]');
+    assert.ok((await stopped.count()) >= 1, 'the 0.97 budget run, worse than its peers, is stopped');
+    await shots('26-early-stopped-table');
+    await stopped.first().getByRole('link').first().click();
+    await page.waitForURL(/\/runs\//);
+    const panel = page.getByTestId('early-stop');
+    await panel.waitFor();
+    assert.match(await panel.innerText(), /stopped early at window \d+ by rule median/);
+    await shots('27-early-stopped-run');
+    await page.getByRole('link', { name: /^sweep / }).click();
+    await page.waitForURL(/\/sweeps\//);
+    assert.match(await page.getByTestId('stopped-runs').innerText(), /stopped early at window \d+ by rule median/);
+    assert.match(await page.getByTestId('early-stopping-rule').innerText(), /median rule/);
+  });
+
+  test('parallel coordinates over a 1,000-run sweep draw in one pass', async () => {
+    // 1,000 random points submitted through the API with the signed-in token, cancelled at once: the sweep page draws
+    // every run (figures null for unfinished ones) and the test reads how long the canvas pass took in Chromium.
+    const experimentId = experimentUrl.split('/').pop()!;
+    const submitted = await page.evaluate(
+      async ({ apiUrl, experimentId }) => {
+        const token = (globalThis as unknown as { localStorage: { getItem(k: string): string | null } }).localStorage.getItem('driftprune.token');
+        const call = async (query: string, variables: Record<string, unknown>) => {
+          const r = await fetch(apiUrl, { method: 'POST', headers: { 'content-type': 'application/json', authorization: `Bearer ${token}` }, body: JSON.stringify({ query, variables }) });
+          return (await r.json()) as { data?: Record<string, { id: string; total: number }>; errors?: { message: string }[] };
+        };
+        const sweep = {
+          name: 'thousand',
+          method: 'random',
+          samples: 1000,
+          seeds: [1],
+          base: {
+            name: 'thousand',
+            data: { source: 'synthetic', window: 'rows:1000', synthetic: { windows: 4, rowsPerWindow: 1000 } },
+            model: { embeddingDim: 8, bottomMlp: [16], topMlp: [16] },
+            paradigm: { kind: 'prune_once', warmupWindows: 1 },
+            pruning: { budget: 0.5 },
+          },
+          parameters: { 'pruning.budget': { min: 0.1, max: 0.95 }, 'paradigm.kind': { values: ['prune_once', 'd2s'] }, 'paradigm.r': { values: [1, 2, 4], when: { 'paradigm.kind': 'd2s' } } },
+        };
+        const s = await call('mutation($input: SubmitSweepInput!) { submitSweep(input: $input) { id total } }', { input: { experimentId, sweep, priority: 0 } });
+        if (!s.data) return { error: JSON.stringify(s.errors) };
+        const c = await call('mutation($id: ID!) { cancelSweep(id: $id) { id total } }', { id: s.data.submitSweep.id });
+        return c.data ? { id: s.data.submitSweep.id, total: s.data.submitSweep.total } : { error: JSON.stringify(c.errors) };
+      },
+      { apiUrl: stack.apiUrl, experimentId },
+    );
+    assert.ok('id' in submitted && submitted.total === 1000, JSON.stringify(submitted));
+    const t0 = Date.now();
+    await page.goto(`${stack.webUrl}/sweeps/${(submitted as { id: string }).id}`);
+    const pc = page.locator('figure[data-chart="Parallel coordinates"]');
+    await pollUntil('1,000 runs drawn', async () => (await pc.getAttribute('data-points')) === '1000' && (await pc.getAttribute('data-draw-ms')) !== '', 60_000, 250);
+    const drawMs = Number(await pc.getAttribute('data-draw-ms'));
+    console.error(`[e2e] parallel coordinates: 1000 runs drawn in ${drawMs.toFixed(1)} ms (page to drawn ${Date.now() - t0} ms, load ${(await import('node:os')).loadavg()[0].toFixed(1)})`);
+    assert.ok(drawMs < 1500, `one canvas pass over 1,000 runs took ${drawMs} ms`);
+    await shots('28-parallel-1000');
   });
 
   test('no page scrolls sideways at 390 px (tables scroll inside their own box)', () => {

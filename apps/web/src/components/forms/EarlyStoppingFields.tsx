@@ -37,10 +37,17 @@ export function EarlyStoppingFields({ value, onChange, issues }: { value: EarlyS
         <div className="field">
           <label htmlFor="es-rule">Rule</label>
           <select id="es-rule" value={value.rule} onChange={(e) => onChange({ ...value, rule: e.target.value as EarlyStoppingState['rule'] })}>
-            <option value="">none: every run goes to its last window</option>
-            <option value="median">median: stop a run worse than its peers&apos; median at a window</option>
-            <option value="asha">asha: at rungs minWindow·η^i keep the best 1/η</option>
+            <option value="">none</option>
+            <option value="median">median rule</option>
+            <option value="asha">ASHA (successive halving)</option>
           </select>
+          <p className="help">
+            {value.rule === 'median'
+              ? 'a run is stopped at a window when its running figure is worse than the median of its peers at that window'
+              : value.rule === 'asha'
+                ? 'rungs at windows minWindow·η^i: a run reaching a rung goes on only if it is in the best 1/η recorded there'
+                : 'every run goes to its last window'}
+          </p>
           {err('rule') ? <p className="field-error">{err('rule')!.join('; ')}</p> : null}
         </div>
         {value.rule ? (
