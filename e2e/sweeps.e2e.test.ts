@@ -402,6 +402,22 @@ describe('sweeps and analysis (issue 15)', { timeout: 15 * 60_000 }, () => {
     await shots('28-parallel-1000');
   });
 
+  test('an experiment is renamed, tagged and deleted from its page', async () => {
+    await page.goto(`${stack.webUrl}/projects/${projectId}`);
+    await page.getByRole('link', { name: 'e2e early stopping' }).click();
+    await page.waitForURL(/\/experiments\//);
+    await page.getByText('Rename, describe, tag or delete').click();
+    await page.getByLabel('Experiment name').fill('e2e early stopping (done)');
+    await page.getByLabel('Experiment tags (comma separated)').fill('stopping');
+    await page.getByRole('button', { name: 'Save experiment' }).click();
+    await page.getByRole('heading', { name: 'e2e early stopping (done)' }).waitFor();
+    await page.getByRole('button', { name: 'Delete experiment' }).click();
+    await page.getByRole('button', { name: 'Yes, delete everything' }).click();
+    await page.waitForURL(/\/projects\/[0-9a-f-]{36}$/);
+    await page.getByRole('link', { name: 'e2e paradigm sweep' }).waitFor();
+    assert.equal(await page.getByRole('link', { name: /e2e early stopping/ }).count(), 0, 'the deleted experiment is gone');
+  });
+
   test('no page scrolls sideways at 390 px (tables scroll inside their own box)', () => {
     assert.deepEqual(overflows, []);
   });

@@ -1,7 +1,7 @@
 'use client';
 // One experiment: its config, its sweeps with live counts, and the table of all its runs.
 import Link from 'next/link';
-import { useParams } from 'next/navigation';
+import { useParams, useRouter } from 'next/navigation';
 import { useEffect, useMemo } from 'react';
 import { request } from '../../../lib/api/client.js';
 import { useMutation, useQuery } from '../../../lib/api/hooks.js';
@@ -14,6 +14,7 @@ import { RunsTable } from '../../../components/runs/RunsTable.js';
 import { toRunRow } from '../../../components/runs/run-rows.js';
 import { useLiveRuns } from '../../../components/runs/useLiveRuns.js';
 import { usePageTitle } from '../../../lib/page-title.js';
+import { ExperimentAnnotations } from '../../../components/forms/ExperimentAnnotations.js';
 
 export default function ExperimentPage() {
   const { experimentId } = useParams<{ experimentId: string }>();
@@ -21,6 +22,7 @@ export default function ExperimentPage() {
   const exp = useQuery(ExperimentDocument, { id: experimentId }, { pollMs: 10_000 });
   const e = exp.data?.experiment;
   usePageTitle(e?.name);
+  const router = useRouter();
   useEffect(() => {
     if (e) rememberProject(e.projectId);
   }, [e]);
@@ -61,7 +63,24 @@ export default function ExperimentPage() {
           Submit sweep
         </Link>
       </div>
+      {e.tags.length ? (
+        <p>
+          {e.tags.map((t) => (
+            <span key={t} className="tag">
+              {t}
+            </span>
+          ))}
+        </p>
+      ) : null}
       {e.description ? <p>{e.description}</p> : null}
+      <details className="panel" style={{ marginBottom: '1rem' }}>
+        <summary>Rename, describe, tag or delete</summary>
+        <ExperimentAnnotations
+          experiment={e}
+          onSaved={(u) => exp.setData((prev) => (prev?.experiment ? { ...prev, experiment: { ...prev.experiment, ...u } } : prev))}
+          onDeleted={() => router.push(`/projects/${e.projectId}`)}
+        />
+      </details>
 
       <h2>Sweeps</h2>
       {e.sweeps.length === 0 ? (

@@ -279,7 +279,7 @@ function RunPage() {
           <p className="early-stop" data-testid="early-stop" role="status">
             <strong>{run.earlyStop.reason}</strong>
             {run.earlyStop.value != null && run.earlyStop.threshold != null
-              ? ` — its running ${run.earlyStop.metric === 'ne' ? 'serving NE' : 'ΔNE %'} ${formatNumber(run.earlyStop.value)} against ${formatNumber(run.earlyStop.threshold)} over ${run.earlyStop.peers} peer${run.earlyStop.peers === 1 ? '' : 's'}. Its windows up to ${run.earlyStop.window} are kept; the figures above cover those windows only.`
+              ? ` — its running ${run.earlyStop.metric === 'ne' ? 'serving NE' : 'ΔNE %'} ${formatNumber(run.earlyStop.value)} against ${formatNumber(run.earlyStop.threshold)} over ${run.earlyStop.peers} peer${run.earlyStop.peers === 1 ? '' : 's'}. Its windows up to ${run.earlyStop.window} are kept in the charts below; a stopped run has no summary figures.`
               : ''}
           </p>
         ) : null}
