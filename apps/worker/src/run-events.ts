@@ -5,6 +5,7 @@ import type { ArtifactStore, Db, Prisma, Run } from '@driftprune/db';
 import type { RunEvent } from '@driftprune/experiment';
 import type { RunEvents, RunJobData } from '@driftprune/runs';
 import { storeArtifact, storeCheckpoint, upsertMetrics, upsertRefresh, upsertServing } from './persist.js';
+import { retryWhileDatabaseDown } from './db-retry.js';
 
 const PROGRESS_EVERY_MS = 1_000;
 
@@ -14,14 +15,18 @@ export interface RunEventSink {
   events: RunEvents;
 }
 
-export function runEventWriter(sink: RunEventSink, run: Run, outDir: string, job: Job<RunJobData>): (e: RunEvent) => Promise<void> {
+/**
+ * The writer of one execution's events. Each event's writes wait out a database restart (db-retry.ts): they are
+ * upserts, and a refresh's seq is fixed before the first try, so a write tried again keeps its key.
+ */
+export function runEventWriter(sink: RunEventSink, run: Run, outDir: string, job: Job<RunJobData>, log: (m: string) => void = () => {}): (e: RunEvent) => Promise<void> {
   const { db, store, events } = sink;
   const runId = run.id;
   // Refresh events are keyed by (window, seq); seq counts refreshes within a window in this execution, which a
   // deterministic replay reproduces.
   const refreshSeq = new Map<number, number>();
   let lastProgressAt = 0;
-  return async (e: RunEvent) => {
+  const write = async (e: RunEvent, seq: number) => {
     switch (e.type) {
       case 'window': {
         await upsertMetrics(db, runId, e.metrics);
@@ -29,8 +34,6 @@ export function runEventWriter(sink: RunEventSink, run: Run, outDir: string, job
         break;
       }
       case 'refresh': {
-        const seq = refreshSeq.get(e.refresh.window) ?? 0;
-        refreshSeq.set(e.refresh.window, seq + 1);
         await upsertRefresh(db, runId, seq, e.refresh);
         await events.changed(run.projectId);
         break;
@@ -62,5 +65,13 @@ export function runEventWriter(sink: RunEventSink, run: Run, outDir: string, job
         await job.log(`[${e.level}] ${e.message}`);
         break;
     }
+  };
+  return (e: RunEvent) => {
+    let seq = 0;
+    if (e.type === 'refresh') {
+      seq = refreshSeq.get(e.refresh.window) ?? 0;
+      refreshSeq.set(e.refresh.window, seq + 1);
+    }
+    return retryWhileDatabaseDown(db, () => write(e, seq), { log: (m) => log(`run ${runId}: ${m}`), what: `${e.type} event` });
   };
 }

@@ -16,6 +16,7 @@ import { runEventWriter } from './run-events.js';
 import { removeEmptyDirs } from './work-dirs.js';
 import { EarlyStopper } from './early-stop.js';
 import { continueSweepSearch } from './sweep-search.js';
+import { retryWhileDatabaseDown } from './db-retry.js';
 
 export interface JobContext {
   env: Env;
@@ -73,7 +74,7 @@ async function execute(ctx: JobContext, exec: Execution, job: Job<RunJobData>): 
     assertFitsBudget(config, budget);
     disarmBudget = armWallBudget(exec.controller, budget);
     data = await ctx.runData.prepare(run.projectId, config, signal);
-    const write = runEventWriter(ctx, run, outDir, job);
+    const write = runEventWriter(ctx, run, outDir, job, ctx.log);
     // the sweep's early-stopping rule, asked after each window (early-stop.ts)
     const stopper = await EarlyStopper.forRun(ctx.db, run);
     const onEvent = stopper
@@ -107,7 +108,8 @@ async function settle(ctx: JobContext, exec: Execution, ending: Ending, job: Job
   const runId = claim.runId;
   try {
     if ('summary' in ending) {
-      await succeedRun(ctx, claim, ending.summary as unknown as Prisma.InputJsonValue);
+      // a database restart right at the end does not cost the run an attempt (db-retry.ts)
+      await retryWhileDatabaseDown(ctx.db, () => succeedRun(ctx, claim, ending.summary as unknown as Prisma.InputJsonValue), { log: ctx.log, what: `run ${runId}: succeeded` });
       ctx.log(`run ${runId}: succeeded in ${ending.summary.wallSec.toFixed(1)} s`);
       return { runId, outcome: 'succeeded' };
     }
