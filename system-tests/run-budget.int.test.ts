@@ -85,3 +85,22 @@ test('a config the schema refuses at the worker fails once, coded, and leaves no
   assert.equal(r.attempts, 1, 'a bad config is not retried');
   assert.ok(!existsSync(join(h.env.WORKER_DIR, 'runs', run.id)), 'no empty work folder is left');
 });
+
+test('the API refuses oversized configs (createExperiment, submitSweep) with BAD_USER_INPUT naming the limit, and creates nothing', async () => {
+  const before = await h.db.experiment.count();
+  const big = await h.gql('mutation($i: CreateExperimentInput!) { createExperiment(input: $i) { id } }', {
+    i: { projectId: h.projectId, name: 'too big', config: { ...tinyConfig(), data: { ...tinyConfig().data, hashSize: 1e8, maxWindows: 1e15 } } },
+  });
+  assert.equal(big.errors?.[0]?.extensions?.code, 'BAD_USER_INPUT');
+  assert.match(big.errors![0].message, /data\.hashSize is at most 16,777,216/);
+  assert.match(big.errors![0].message, /data\.maxWindows is at most 100,000/);
+  assert.equal(await h.db.experiment.count(), before);
+  const exp = await h.createExperiment('sweep base', tinyConfig());
+  const runsBefore = await h.db.run.count();
+  const sweep = await h.gql('mutation($i: SubmitSweepInput!) { submitSweep(input: $i) { id } }', {
+    i: { experimentId: exp, sweep: { name: 'wide', parameters: { 'model.bottomMlp': { values: [[16], [65_536, 65_536, 65_536]] } }, seeds: [1] } },
+  });
+  assert.equal(sweep.errors?.[0]?.extensions?.code, 'BAD_USER_INPUT', JSON.stringify(sweep));
+  assert.match(sweep.errors![0].message, /at most 16,384 units per layer/);
+  assert.equal(await h.db.run.count(), runsBefore, 'no run of the sweep was created');
+});
