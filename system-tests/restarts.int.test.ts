@@ -26,8 +26,19 @@ before(async () => {
   // this file's process only: the harness, the API and the worker use the private servers
   process.env.DATABASE_URL = pg.url;
   process.env.REDIS_URL = redis.url;
-  h = await startHarness('restarts', { WORKER_HEARTBEAT_MS: '300', WORKER_CONCURRENCY: '2', WORKER_ORPHAN_GRACE_MS: '-1' });
+  h = await startHarness('restarts', { WORKER_CONCURRENCY: '2', WORKER_ORPHAN_GRACE_MS: '-1' });
   worker = h.spawnWorker();
+  // ready (its start-up reconcile done) before the first sweep, so that only the restarts disturb the runs
+  const w = worker;
+  await within(
+    new Promise<void>((resolve, reject) => {
+      let out = '';
+      w.stdout!.on('data', (d: Buffer) => (out += d) && / ready: backend /.test(out) && resolve());
+      w.once('exit', (code) => reject(new Error(`the worker exited (${code})`)));
+    }),
+    120_000,
+    'the worker to be ready',
+  );
 });
 
 after(async () => {
@@ -94,8 +105,8 @@ async function restartMidSweep(name: string, service: () => PrivateService) {
     for (const r of done) assert.equal(r.status, 'succeeded', `run ${r.id}: ${r.error}`);
     // the worker waited out the restart: no attempt was used up by it
     for (const r of done) assert.equal(r.attempts, 1, `run ${r.id} ran ${r.attempts} times`);
-    const sweep = await h!.db.sweep.findUnique({ where: { id: s.sweepId } });
-    assert.equal(sweep?.status, 'succeeded');
+    // the sweep's counts follow its runs' transitions (each refreshes them right after its own write)
+    await waitFor('the sweep to count both runs succeeded', async () => (await h!.db.sweep.findUnique({ where: { id: s.sweepId } }))?.status === 'succeeded', 30_000, 100);
     // no metric row lost or duplicated: exactly the rows of an uninterrupted run (the unique index forbids twins)
     for (const r of s.runs) assert.deepEqual(await stored(r.id), await reference(r.seed), `run ${r.id} (seed ${r.seed})`);
     // the subscriber kept receiving after the restart: run status changes, and metrics of later windows

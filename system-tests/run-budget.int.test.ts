@@ -98,9 +98,9 @@ test('the API refuses oversized configs (createExperiment, submitSweep) with BAD
   const exp = await h.createExperiment('sweep base', tinyConfig());
   const runsBefore = await h.db.run.count();
   const sweep = await h.gql('mutation($i: SubmitSweepInput!) { submitSweep(input: $i) { id } }', {
-    i: { experimentId: exp, sweep: { name: 'wide', parameters: { 'model.bottomMlp': { values: [[16], [65_536, 65_536, 65_536]] } }, seeds: [1] } },
+    i: { experimentId: exp, sweep: { name: 'wide', parameters: { 'data.hashSize': { values: [100, 1e8] } }, seeds: [1] } },
   });
   assert.equal(sweep.errors?.[0]?.extensions?.code, 'BAD_USER_INPUT', JSON.stringify(sweep));
-  assert.match(sweep.errors![0].message, /at most 16,384 units per layer/);
+  assert.match(sweep.errors![0].message, /data\.hashSize is at most 16,777,216/);
   assert.equal(await h.db.run.count(), runsBefore, 'no run of the sweep was created');
 });
