@@ -20,6 +20,9 @@ DEST="$(cd "$DEST" && pwd)"
 cd "$root"
 stage="$(mktemp -d)"
 trap 'rm -rf "$stage"' EXIT
+# The Prisma client is generated code: a bundle of a stale one refuses columns that newer migrations added (on the
+# H100, 2026-12-07: submitSweep failed with "Unknown argument `stopped`"), so generate it from this tree's schema.
+PRISMA_SCHEMA_ENGINE_BINARY="${PRISMA_SCHEMA_ENGINE_BINARY:-/bin/false}" npx prisma generate >/dev/null
 common=(--bundle --platform=node --format=esm --target=node20 --log-level=warning --external:onnxruntime-node --external:onnxruntime-common
   --external:@prisma/schema-engine-wasm "--banner:js=import{createRequire as __cr}from'node:module';const require=__cr(import.meta.url);")
 npx esbuild scripts/gpu/tools.ts "${common[@]}" --outfile="$stage/gpu.mjs"

@@ -10,7 +10,9 @@ import type { RefreshEvent, ServingEval, WindowMetric } from '@driftprune/experi
  * - refreshes: the same windows and triggers, Jaccard and FLOPs ratio within `absRefresh`; structured layer widths
  *   identical; weight masks (`maskCounts`: the refresh's numbers are kept weights per layer) with the same total and
  *   each layer within `maskCountRel` of its count (at least one weight): weights whose scores tie to float32
- *   precision can change places across layers, and nothing else may;
+ *   precision can change places across layers, and nothing else may; then Jaccard and FLOPs ratio may also move by
+ *   what those weights move (each moved weight changes the intersection and the union by at most one:
+ *   2 · moved / kept weights);
  * - serving export: the exported ONNX model agrees with its own engine to `servingParity` (each run on its own).
  */
 export interface Tolerance {
@@ -103,15 +105,21 @@ export function compareRuns(a: RunFiles, b: RunFiles, tol: Tolerance = DEFAULT_T
       continue;
     }
     if (x.window !== y.window || x.trigger !== y.trigger) refreshDiffs.push(`#${i}: window/trigger ${x.window} ${x.trigger} vs ${y.window} ${y.trigger}`);
+    let allowance = 0;
     if (JSON.stringify(x.widths) !== JSON.stringify(y.widths)) {
       sameWidths = false;
       const layers = [...new Set([...Object.keys(x.widths), ...Object.keys(y.widths)])];
       const total = (w: Record<string, number>) => Object.values(w).reduce((s, v) => s + v, 0);
       const close = maskCounts && total(x.widths) === total(y.widths) && layers.every((l) => Math.abs((x.widths[l] ?? 0) - (y.widths[l] ?? 0)) <= Math.max(1, Math.ceil(tol.maskCountRel * (x.widths[l] ?? 0))));
       if (!close) refreshDiffs.push(`#${i} (window ${x.window}): ${maskCounts ? 'kept weights' : 'widths'} ${JSON.stringify(x.widths)} vs ${JSON.stringify(y.widths)}`);
+      else {
+        const moved = layers.reduce((s, l) => s + Math.abs((x.widths[l] ?? 0) - (y.widths[l] ?? 0)), 0) / 2;
+        allowance = (2 * moved) / total(x.widths);
+      }
     }
     if ((x.servesFromWindow ?? -1) !== (y.servesFromWindow ?? -1)) refreshDiffs.push(`#${i}: serves from ${x.servesFromWindow} vs ${y.servesFromWindow}`);
-    maxRefreshDiff = Math.max(maxRefreshDiff, Math.abs(x.jaccard - y.jaccard), Math.abs(x.flopsRatio - y.flopsRatio));
+    // Beyond what swapped tied weights explain (0 for identical widths).
+    maxRefreshDiff = Math.max(maxRefreshDiff, Math.max(Math.abs(x.jaccard - y.jaccard), Math.abs(x.flopsRatio - y.flopsRatio)) - allowance);
   }
   const parities = [...a.serving, ...b.serving].filter((s) => s.window >= fromWindow).map((s) => s.parityMaxAbsDiff);
   const maxServingParity = parities.length ? Math.max(...parities) : NaN;

@@ -34,6 +34,12 @@ test('compareRuns passes float noise and fails a real difference in NE, AUC, wid
   assert.equal(compareRuns(m, run([metric(0, 0.9)], [refresh(0, { 'bottom.0': 1395, 'top.0': 8560 })])).pass, false, 'structured widths must be identical');
   assert.equal(compareRuns(m, run([metric(0, 0.9)], [refresh(0, { 'bottom.0': 1384, 'top.0': 8571 })]), undefined, 0, true).pass, false);
   assert.equal(compareRuns(m, run([metric(0, 0.9)], [refresh(0, { 'bottom.0': 1395, 'top.0': 8561 })]), undefined, 0, true).pass, false);
+  // …and the swapped weights may move Jaccard by 2 · moved / kept (the H100 run: 3 weights, Jaccard 2.6e-4), no more
+  const swapped = (jaccard: number, widths = { 'bottom.1': 1395, 'top.0': 8559, 'top.1': 3462 }): RunFiles => run([metric(0, 0.9)], [{ ...refresh(0, widths), jaccard }]);
+  const gpu = swapped(0.9487528, { 'bottom.1': 1394, 'top.0': 8561, 'top.1': 3461 });
+  assert.equal(compareRuns(gpu, swapped(0.9490177), undefined, 0, true).pass, true);
+  assert.equal(compareRuns(gpu, swapped(0.9497528), undefined, 0, true).pass, false, 'a Jaccard change beyond the moved weights');
+  assert.equal(compareRuns(gpu, swapped(0.9490177, { 'bottom.1': 1394, 'top.0': 8561, 'top.1': 3461 }), undefined, 0, true).pass, false, 'identical counts allow no Jaccard change');
   // one-class windows: null NE/AUC must be null on both sides
   const oneClass = (m: WindowMetric): WindowMetric => ({ ...m, ne: null, auc: null });
   assert.equal(compareRuns(run([oneClass(metric(0, 0.9))]), run([oneClass(metric(0, 0.9))])).pass, true);
