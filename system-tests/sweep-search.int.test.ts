@@ -7,7 +7,9 @@ import assert from 'node:assert/strict';
 import { randomUUID } from 'node:crypto';
 import { experimentConfig } from '@driftprune/config';
 import type { Prisma } from '@driftprune/db';
-import { EarlyStopper, startWorker, type WorkerHandle } from '@driftprune/worker';
+import { refreshSweepStatus, RunEvents, RunQueues, redisConnection } from '@driftprune/runs';
+import { Redis } from 'ioredis';
+import { EarlyStopper, resumeStalledSearches, startWorker, type WorkerHandle } from '@driftprune/worker';
 import { startHarness, tinyConfig, waitFor, type Harness } from '@driftprune/api/testing';
 
 let h: Harness;
@@ -72,6 +74,34 @@ test('the stopper reads its peers at the window from Postgres: median and ASHA d
   assert.equal(await (await stopperOf(asha.ids[0])).afterWindow(1), null);
   assert.equal(await (await stopperOf(asha.ids[2])).afterWindow(3), null, 'window 3 is not a rung (1, 2, 4 …)');
   assert.equal(await EarlyStopper.forRun(h.db, { id: randomUUID(), sweepId: null }), null, 'a lone run has no rule');
+});
+
+test('a tpe sweep whose next proposal was lost with its worker is resumed by reconcile, once', async () => {
+  const expId = await h.createExperiment('tpe stalled', tinyConfig({ windows: 3 }));
+  const sw = await h.gql('mutation($i: SubmitSweepInput!) { submitSweep(input: $i) { id } }', {
+    i: { experimentId: expId, sweep: { method: 'tpe', samples: 3, initialSamples: 1, parameters: { 'pruning.budget': { min: 0.1, max: 0.7 } } } },
+  });
+  assert.equal(sw.errors, undefined, JSON.stringify(sw.errors));
+  const sweepId = sw.data.submitSweep.id;
+  // its one run finished (written here, as if by a worker that then died before proposing)
+  await h.db.run.updateMany({ where: { sweepId }, data: { status: 'succeeded', summary: { meanDeltaNEPct: 1 } } });
+  assert.equal((await refreshSweepStatus(h.db, sweepId))!.status, 'running', 'points left: not finished');
+  const pub = new Redis(h.env.REDIS_URL, { maxRetriesPerRequest: null });
+  const queues = new RunQueues(redisConnection(h.env.REDIS_URL), h.env.QUEUE_PREFIX);
+  try {
+    const deps = { db: h.db, queues, events: new RunEvents(pub, h.env.QUEUE_PREFIX), log: () => {} };
+    const first = await resumeStalledSearches(deps);
+    assert.equal(first.length, 1);
+    assert.equal(first[0].sweepId, sweepId);
+    assert.deepEqual(await resumeStalledSearches(deps), [], 'one point in flight: nothing more');
+    assert.equal(await h.db.run.count({ where: { sweepId } }), 2);
+    // not left to the workers of the next tests
+    await queues.removeWaiting(first.map((r) => ({ runId: r.id })));
+    await h.db.sweep.delete({ where: { id: sweepId } });
+  } finally {
+    await queues.close();
+    pub.disconnect();
+  }
 });
 
 test('a real sweep: the worker stops the run that is worse than its finished peers, with status stopped and the reason in GraphQL', async () => {

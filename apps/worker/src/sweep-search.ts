@@ -72,3 +72,18 @@ export async function continueSweepSearch(deps: SearchDeps, sweepId: string): Pr
   if (created.length) deps.log(`sweep ${sweepId}: tpe proposed ${created.length} run(s): ${[...new Set(created.map((r) => JSON.stringify(r.params)))].join(', ')}`);
   return created;
 }
+
+/**
+ * tpe sweeps that wait for a proposal nobody will make (the worker that settled their last run died before proposing):
+ * running, with points left, but no run queued or running. Called with reconcile; the sweep lock makes it safe to run
+ * from several workers at once. The runs created.
+ */
+export async function resumeStalledSearches(deps: SearchDeps): Promise<Run[]> {
+  const stalled = await deps.db.$queryRaw<{ id: string }[]>`
+    SELECT s.id::text AS id FROM "Sweep" s
+    WHERE s.status = 'running' AND s.config->>'method' = 'tpe'
+      AND NOT EXISTS (SELECT 1 FROM "Run" r WHERE r."sweepId" = s.id AND r.status IN ('queued', 'running'))`;
+  const created: Run[] = [];
+  for (const { id } of stalled) created.push(...(await continueSweepSearch(deps, id)));
+  return created;
+}

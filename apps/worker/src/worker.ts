@@ -16,6 +16,7 @@ import { startHeartbeat } from './heartbeat.js';
 import { sweepOrphanArtifacts } from './orphans.js';
 import type { Runner } from './execute-run.js';
 import { runJobHandler } from './run-job.js';
+import { resumeStalledSearches } from './sweep-search.js';
 import { watchStalledJobs } from './stalled.js';
 import { subscribeToStops } from './stop-subscription.js';
 
@@ -111,7 +112,10 @@ export async function startWorker(opts: WorkerOptions = {}): Promise<WorkerHandl
 
   // Runs whose job vanished from Redis: enqueued again (they resume from their checkpoint).
   const reconcile = () =>
-    reconcileRuns(db, producer, { staleMs: Math.max(3 * env.WORKER_HEARTBEAT_MS, 1_000), graceMs: env.WORKER_RECONCILE_GRACE_MS, events, log }).catch((e) => log(`reconcile failed: ${(e as Error).message}`));
+    reconcileRuns(db, producer, { staleMs: Math.max(3 * env.WORKER_HEARTBEAT_MS, 1_000), graceMs: env.WORKER_RECONCILE_GRACE_MS, events, log })
+      // and tpe sweeps whose next proposal was lost with a worker (sweep-search.ts)
+      .then(() => resumeStalledSearches({ db, queues: producer, events, log }))
+      .catch((e) => log(`reconcile failed: ${(e as Error).message}`));
   await reconcile();
   const reconciler = env.WORKER_RECONCILE_MS > 0 ? setInterval(reconcile, env.WORKER_RECONCILE_MS) : null;
   // Folders of deleted runs left in the store (e.g. a worker killed between a file's put and its row): in the

@@ -2,7 +2,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readdir, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { ConfigError, expandSweep, experimentConfig, parameterOrder, parseYamlText, pointLabel, variantsTaking, applyParameter } from './index.js';
+import { ConfigError, expandSweep, experimentConfig, parameterOrder, parseYamlText, pointLabel, variantsTaking, applyParameter, sweepConfig, sweepSearchBudget } from './index.js';
 
 // The base as the dashboard and the API hold it: fully parsed, so the adaptive kind's options are all present.
 const base = experimentConfig.parse({ data: { source: 'synthetic' }, paradigm: { kind: 'adaptive_d2s', tau: 2, warmupWindows: 1 }, pruning: { budget: 0.75 } });
@@ -181,4 +181,22 @@ test('a point is named by what it varies: kinds by value, short unambiguous keys
   assert.equal(pointLabel({ 'a.x.r': 1, 'b.r': 2 }), 'x.r=1 · b.r=2');
   assert.equal(pointLabel({ 'model.bottomMlp': [64, 32] }), 'bottomMlp=[64,32]');
   assert.equal(pointLabel({}), '');
+});
+
+test('early stopping and tpe: defaults filled in, bounds and unknown keys refused at their path', () => {
+  const s = sweepConfig.parse({ base, method: 'tpe', samples: 8, earlyStopping: { rule: 'asha' } });
+  assert.deepEqual(s.earlyStopping, { rule: 'asha', metric: 'deltaNe', minWindow: 2, reductionFactor: 3, minPeers: 3 });
+  assert.deepEqual([s.initialSamples, s.objective], [5, { metric: 'meanDeltaNEPct', direction: 'minimize' }]);
+  const bad = (over: Record<string, unknown>) => sweepConfig.safeParse({ base, ...over }).error?.issues.map((i) => i.path.join('.')) ?? [];
+  assert.deepEqual(bad({ earlyStopping: { rule: 'hyperband' } }), ['earlyStopping.rule']);
+  assert.deepEqual(bad({ earlyStopping: { rule: 'asha', reductionFactor: 1 } }), ['earlyStopping.reductionFactor']);
+  assert.deepEqual(bad({ earlyStopping: { rule: 'median', reductionFactor: 3 } }), ['earlyStopping'], 'η is an ASHA option');
+  assert.deepEqual(bad({ earlyStopping: { rule: 'median', metric: 'auc' } }), ['earlyStopping.metric']);
+  assert.deepEqual(bad({ method: 'tpe', samples: 3, initialSamples: 4 }), ['initialSamples']);
+  assert.deepEqual(bad({ objective: { metric: 'wallSec' } }), ['objective.metric']);
+  // a tpe sweep expands to its initial random points only; the rest are proposed as runs complete
+  const pts = expandSweep({ base, method: 'tpe', samples: 10, initialSamples: 3, seeds: [1, 2], parameters: { 'pruning.budget': { min: 0.1, max: 0.9 } } });
+  assert.equal(pts.length, 6);
+  assert.deepEqual(sweepSearchBudget({ method: 'tpe' }), { method: 'tpe', samples: 10 });
+  assert.equal(sweepSearchBudget({ method: 'bogus' }), null);
 });
