@@ -48,7 +48,7 @@ function runsOf(sweep: SweepConfig, proposal: Record<string, unknown>, template:
 /** Starts the next points of a tpe sweep, if its plan says so. The runs created. */
 export async function continueSweepSearch(deps: SearchDeps, sweepId: string): Promise<Run[]> {
   const row = await deps.db.sweep.findUnique({ where: { id: sweepId }, select: { config: true, status: true } });
-  if (!row || (row.config as { method?: unknown } | null)?.method !== 'tpe' || row.status === 'cancelled') return [];
+  if (!row || (row.config as { method?: unknown } | null)?.method !== 'tpe' || row.status !== 'running') return [];
   let sweep: SweepConfig;
   try {
     sweep = parseConfig(sweepConfig, row.config, 'sweep');
@@ -56,8 +56,8 @@ export async function continueSweepSearch(deps: SearchDeps, sweepId: string): Pr
     return [];
   }
   const created = await extendSweep(deps, sweepId, (runs) => {
-    // a sweep cancelled by a person (every run cancelled) is not continued
-    if (!runs.length || runs.every((r) => r.status === 'cancelled')) return [];
+    // a cancel by a person ends the search (cancelSweep cancels every run; one cancelled run is enough)
+    if (!runs.length || runs.some((r) => r.status === 'cancelled')) return [];
     const history = runs.map((r): SearchRun => ({ params: paramsOf(r), status: r.status, summary: r.summary }));
     // a proposal that is not a valid config (a combination the experiment schema refuses) is drawn again, a few times
     for (let attempt = 0; attempt < 10; attempt++) {

@@ -27,5 +27,6 @@ test('a tpe sweep with points left to propose stays running between its runs, un
   assert.equal(sweepStatusOf(c({ succeeded: 2 }), true), 'running');
   assert.equal(sweepStatusOf(c({ succeeded: 1, failed: 1 }), true), 'running');
   assert.equal(sweepStatusOf(c({ cancelled: 2 }), true), 'cancelled');
+  assert.equal(sweepStatusOf(c({ succeeded: 3, cancelled: 1 }), true), 'partial', 'a cancel ends the search');
   assert.equal(sweepStatusOf(c({ succeeded: 2 }), false), 'succeeded');
 });

@@ -16,11 +16,12 @@ export interface SweepCounts {
 
 /**
  * queued until a run starts; running while any run is queued or running, or while a model-based search (method tpe)
- * has points left to propose (`morePlanned`) and a person has not cancelled it; then the finished runs decide.
+ * has points left to propose (`morePlanned`) and none of its runs was cancelled (a cancel ends the search: cancelSweep
+ * cancels them all); then the finished runs decide.
  */
 export function sweepStatusOf(c: SweepCounts, morePlanned = false): SweepStatus {
   if (c.total === 0) return 'queued';
-  if (morePlanned && c.cancelled < c.total) return 'running';
+  if (morePlanned && c.cancelled === 0) return 'running';
   if (c.running > 0 || (c.queued > 0 && c.queued < c.total)) return 'running';
   if (c.queued === c.total) return 'queued';
   // a run the sweep's own rule stopped finished as the sweep planned
