@@ -21,7 +21,7 @@ const config: CodegenConfig = {
           ApiToken: '@driftprune/db#ApiToken as ApiTokenRow',
           User: '@driftprune/db#User as UserRow',
           Artifact: '@driftprune/db#Artifact as ArtifactRow',
-          Worker: '@driftprune/db#Worker as WorkerRow',
+          Worker: './models.js#WorkerParent',
           WindowMetric: './models.js#WindowMetricParent',
           Membership: './models.js#MembershipParent',
           ProjectInvitation: '@driftprune/db#ProjectInvitation as ProjectInvitationRow',

@@ -33,6 +33,7 @@ import { serveGraphqlWs } from './ws-server.js';
 import { DatasetService } from './datasets/service.js';
 import { mountDatasetUploads } from './datasets/http.js';
 import { mountExport } from './export-http.js';
+import { mountMetrics } from './metrics-http.js';
 
 export const typeDefs = readFileSync(new URL('./schema.graphql', import.meta.url), 'utf8');
 export const VERSION = '0.1.0';
@@ -194,6 +195,7 @@ export async function startApiServer(opts: ApiServerOptions = {}): Promise<ApiSe
   });
   mountDatasetUploads(app, (token) => auth.authenticate(token), services.datasets, log);
   mountExport(app, db, (header) => auth.authenticate(bearerToken(header)), corsForDashboard, log);
+  mountMetrics(app, services, env.METRICS_TOKEN, log);
   app.get('/health', health);
   app.get('/healthz', health);
   app.use(

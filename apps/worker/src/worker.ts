@@ -4,12 +4,13 @@
 import { randomBytes } from 'node:crypto';
 import { hostname } from 'node:os';
 import { join, resolve } from 'node:path';
-import { Worker as BullWorker } from 'bullmq';
 import { Redis } from 'ioredis';
 import { loadEnv, type Env } from '@driftprune/config';
 import { createArtifactStore, createDb, DatasetRepository, DirectoryStore, s3ClientFromEnv, type ArtifactStore, type Db } from '@driftprune/db';
 import { DataRoots, DatasetCache, RunDataResolver, StoredDatasets } from '@driftprune/datasets';
-import { queueNamesForBackend, reconcileRuns, redisConnection, RunEvents, RunQueues, type Backend, type RunJobData } from '@driftprune/runs';
+import { parseWorkerLabels, reconcileRuns, redisConnection, RunEvents, RunQueues, type Backend } from '@driftprune/runs';
+import { Consumers } from './consumers.js';
+import { clearLiveState, writeLiveState } from './live-state.js';
 import { selectBackend } from './device.js';
 import { Executions } from './executions.js';
 import { startHeartbeat } from './heartbeat.js';
@@ -17,7 +18,6 @@ import { sweepOrphanArtifacts } from './orphans.js';
 import type { Runner } from './execute-run.js';
 import { runJobHandler } from './run-job.js';
 import { resumeStalledSearches } from './sweep-search.js';
-import { watchStalledJobs } from './stalled.js';
 import { subscribeToStops } from './stop-subscription.js';
 
 export type { Runner };
@@ -36,6 +36,16 @@ export interface WorkerOptions {
 export interface WorkerHandle {
   id: string;
   backend: Backend;
+  /** The labels it carries (WORKER_LABELS), its backend not included. */
+  labels: string[];
+  /** The run queues it consumes now. */
+  queues(): string[];
+  /**
+   * Takes no new run from now on and resolves once its runs have ended (finished, failed, cancelled…); with
+   * handBackAfterMs > 0, runs still going after that long are handed back to the queue (they resume elsewhere from
+   * their checkpoint). The worker stays registered, draining, until close().
+   */
+  drain(handBackAfterMs?: number): Promise<void>;
   /**
    * Stops taking jobs; runs in progress are stopped and go back to the queue (they resume from their checkpoint).
    * Returns within WORKER_CLOSE_GRACE_MS plus a few seconds, even if a runner ignores the stop.
@@ -72,6 +82,7 @@ export async function startWorker(opts: WorkerOptions = {}): Promise<WorkerHandl
   // The configured device, checked against the hardware: no WebGPU adapter → cpu, with a log line.
   const backend = selectBackend(env.DRIFTPRUNE_DEVICE, log);
   const id = `${hostname()}-${process.pid}-${randomBytes(3).toString('hex')}`;
+  const labels = parseWorkerLabels(env.WORKER_LABELS);
   const workDir = resolve(env.WORKER_DIR);
   const runData = runDataResolver(env, db, store, workDir, log);
   const pub = new Redis(env.REDIS_URL, { maxRetriesPerRequest: null });
@@ -92,23 +103,23 @@ export async function startWorker(opts: WorkerOptions = {}): Promise<WorkerHandl
   // the producer side: reconcile re-enqueues lost jobs; a tpe sweep's next points are enqueued from the job handler
   const producer = new RunQueues(connection, env.QUEUE_PREFIX);
   const handler = runJobHandler({ env, db, store, events, runner, runData, queues: producer, executions, workerId: id, workDir, log });
-  const bullWorkers = queueNamesForBackend(backend).map(
-    (name) =>
-      new BullWorker<RunJobData>(name, handler, {
-        connection,
-        prefix: env.QUEUE_PREFIX,
-        concurrency: env.WORKER_CONCURRENCY,
-        lockDuration: env.WORKER_LOCK_MS,
-        stalledInterval: env.WORKER_LOCK_MS,
-        // A worker that dies mid-run leaves a stalled job; it goes back to the queue (and resumes) this many times.
-        maxStalledCount: 5,
-      }),
-  );
-  for (const w of bullWorkers) {
-    w.on('error', (e) => log(`bullmq: ${e.message}`));
-    watchStalledJobs(w, { db, events }, log);
-  }
-  await Promise.all(bullWorkers.map((w) => w.waitUntilReady()));
+  const consumers = new Consumers({ backend, labels, connection, prefix: env.QUEUE_PREFIX, concurrency: env.WORKER_CONCURRENCY, lockMs: env.WORKER_LOCK_MS, handler, claims: { db, events }, log });
+  await consumers.refresh(await producer.queueNames());
+  let drainingSince: number | null = null;
+  // labelled queues that appear later get consumers; the live state (labels, load, drain) goes with the beat
+  const beatFleet = async () => {
+    const added = drainingSince === null ? await consumers.refresh(await producer.queueNames()) : [];
+    if (added.length) log(`now also consuming ${added.join(', ')}`);
+    await writeLiveState(pub, env.QUEUE_PREFIX, id, env.WORKER_HEARTBEAT_MS, {
+      labels: [...(backend === 'webgpu' ? ['webgpu'] : []), 'cpu', ...labels],
+      queues: consumers.queues,
+      busy: consumers.active,
+      concurrency: env.WORKER_CONCURRENCY,
+      drainingSince,
+    });
+  };
+  await beatFleet();
+  const fleetBeat = setInterval(() => beatFleet().catch((e) => log(`live state not written: ${(e as Error).message}`)), env.WORKER_HEARTBEAT_MS);
 
   // Runs whose job vanished from Redis: enqueued again (they resume from their checkpoint).
   const reconcile = () =>
@@ -122,25 +133,43 @@ export async function startWorker(opts: WorkerOptions = {}): Promise<WorkerHandl
   // background, since listing a large bucket takes a while; close() waits for it (bounded).
   const orphanSweep =
     env.WORKER_ORPHAN_GRACE_MS < 0 ? Promise.resolve() : sweepOrphanArtifacts(db, store, { graceMs: env.WORKER_ORPHAN_GRACE_MS, log }).then(() => undefined, (e) => log(`orphan artifact sweep failed: ${(e as Error).message}`));
-  log(`${id} ready: backend ${backend}, queues ${queueNamesForBackend(backend).join(', ')}, concurrency ${env.WORKER_CONCURRENCY}`);
+  log(`${id} ready: backend ${backend}, labels [${labels.join(', ')}], queues ${consumers.queues.join(', ')}, concurrency ${env.WORKER_CONCURRENCY}`);
+
+  async function drain(handBackAfterMs = 0): Promise<void> {
+    if (drainingSince === null) {
+      drainingSince = Date.now();
+      log(`draining: no new runs; ${consumers.active} in progress ${handBackAfterMs > 0 ? `finish, or go back to the queue after ${handBackAfterMs} ms` : 'finish'}`);
+      await beatFleet().catch(() => undefined);
+    }
+    const idle = consumers.drain();
+    if (handBackAfterMs > 0 && !(await within(idle, handBackAfterMs))) {
+      log(`drain: handing back ${executions.runIds().join(', ')} (they resume elsewhere from their checkpoint)`);
+      executions.closeAll();
+      await idle;
+    } else await idle;
+    await beatFleet().catch(() => undefined);
+    log('drained: no run in progress');
+  }
 
   let closed: Promise<void> | null = null;
   async function close(): Promise<void> {
     stopHeartbeat();
+    clearInterval(fleetBeat);
     if (reconciler) clearInterval(reconciler);
     executions.closeAll();
     const graceMs = env.WORKER_CLOSE_GRACE_MS;
-    if (!(await within(Promise.all(bullWorkers.map((w) => w.close())), graceMs))) {
+    if (!(await within(consumers.close(), graceMs))) {
       log(`runs still running ${graceMs} ms after the stop: ${executions.runIds().join(', ')}; letting go of their jobs (another worker resumes them)`);
-      await within(Promise.all(bullWorkers.map((w) => w.close(true))), 5_000);
+      await within(consumers.close(true), 5_000);
     }
     if (!(await within(orphanSweep, graceMs))) log('orphan artifact sweep still running; left unfinished');
     const quietly = (p: Promise<unknown>) => within(p, 5_000).catch((e) => log(`close: ${(e as Error).message}`));
     await quietly(producer.close());
     await quietly(db.worker.update({ where: { id }, data: { stoppedAt: new Date(), activeRuns: [] } }));
+    await quietly(clearLiveState(pub, env.QUEUE_PREFIX, id));
     sub.disconnect();
     pub.disconnect();
     if (!opts.db) await quietly(db.$disconnect());
   }
-  return { id, backend, close: () => (closed ??= close()) };
+  return { id, backend, labels, queues: () => consumers.queues, drain, close: () => (closed ??= close()) };
 }

@@ -68,6 +68,21 @@ export const envSchema = z.object({
   WORKER_CLOSE_GRACE_MS: z.coerce.number().int().min(0).max(3_600_000).default(30_000),
   DRIFTPRUNE_DEVICE: z.enum(['cpu', 'webgpu', 'auto']).default('cpu'),
   /**
+   * Worker: resource labels it carries (comma-separated, e.g. `mem-large,ssd`); it takes the runs whose
+   * `engine.labels` it all carries, and runs without labels. Its backend (cpu, webgpu) is a label by itself.
+   */
+  WORKER_LABELS: z
+    .string()
+    .refine((v) => v.split(',').every((l) => !l.trim() || /^[a-z0-9][a-z0-9._-]{0,31}$/.test(l.trim())), 'WORKER_LABELS must be comma-separated labels of lower case letters, digits, . _ - (at most 32 characters each)')
+    .default(''),
+  /**
+   * Worker: once asked to drain (SIGUSR2), how long it lets its runs finish before it hands them back to the queue
+   * (they resume elsewhere from their checkpoint) and stops; 0 = as long as they take.
+   */
+  WORKER_DRAIN_GRACE_MS: z.coerce.number().int().min(0).max(30 * 86_400_000).default(0),
+  /** API: when set, GET /metrics needs `Authorization: Bearer <this>`; unset, it answers anyone who reaches the API. */
+  METRICS_TOKEN: z.string().min(16, 'METRICS_TOKEN must have at least 16 characters').optional(),
+  /**
    * Where platform runs may read data by path (`data.path`): comma-separated directories (absolute, or relative to
    * the working directory) and `s3://bucket/prefix` entries that registered datasets may point into. A path must
    * resolve, symbolic links followed, inside one; the work folder and the artifact store may not overlap one.

@@ -226,6 +226,14 @@ export type OptimizerConfig = z.infer<typeof optimizerConfig>;
 export const engineConfig = z
   .object({
     device: z.enum(DEVICES).default('cpu'),
+    /**
+     * Resource labels the run's worker must carry beyond its device (a memory class such as `mem-large`, …): the run
+     * goes only to workers whose WORKER_LABELS include them all (@driftprune/runs labels.ts). Absent: any worker.
+     */
+    labels: z
+      .array(z.string().regex(/^[a-z0-9][a-z0-9._-]{0,31}$/, 'engine.labels[i] must be lower case letters, digits, . _ - (at most 32 characters)'))
+      .max(4, 'engine.labels names at most 4 labels')
+      .optional(),
     /** onnxruntime intra-op threads (0 = onnxruntime's default). */
     threads: z.number().int().min(0).max(256).default(0),
   })

@@ -6,6 +6,7 @@ import { loadExperiment, loadRun, loadRunVersion, loadSweep } from '../services/
 import { listExperiments, listRuns, listSweeps } from './lists.js';
 import { checkHealth } from '../health.js';
 import { exportRuns } from '../services/export.js';
+import { workerLiveStates } from '../worker-fleet.js';
 
 export const Query: QueryResolvers = {
   health: (_p, _a, ctx) => checkHealth(ctx),
@@ -47,7 +48,9 @@ export const Query: QueryResolvers = {
     const visible = new Set(
       ids.length ? (await ctx.db.run.findMany({ where: { id: { in: ids }, projectId: { in: [...p.roles.keys()] } }, select: { id: true } })).map((r) => r.id) : [],
     );
-    return rows.map((w) => ({ ...w, activeRuns: w.activeRuns.filter((id) => visible.has(id)) }));
+    // labels, load and drain live in Redis with the worker's heartbeat (worker-fleet.ts)
+    const live = await workerLiveStates(ctx.redis, ctx.prefix, rows.filter((w) => !w.stoppedAt).map((w) => w.id));
+    return rows.map((w) => ({ ...w, activeRuns: w.activeRuns.filter((id) => visible.has(id)), live: live.get(w.id) ?? null }));
   },
   exportRuns: (_p, args, ctx) => {
     requireProject(ctx.principal, args.projectId);

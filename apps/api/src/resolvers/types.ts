@@ -58,5 +58,11 @@ export const typeResolvers: Resolvers = {
   },
   Worker: {
     alive: (w) => !w.stoppedAt && Date.now() - w.heartbeatAt.getTime() < ALIVE_MS,
+    labels: (w) => w.live?.labels ?? [],
+    queues: (w) => w.live?.queues ?? [],
+    draining: (w) => w.live?.drainingSince != null,
+    drainingSince: (w) => (w.live?.drainingSince != null ? new Date(w.live.drainingSince) : null),
+    busy: (w) => w.live?.busy ?? 0,
+    load: (w) => (w.live ? { load1: w.live.load1, cpus: w.live.cpus, memTotalMb: w.live.memTotalMb, memFreeMb: w.live.memFreeMb, rssMb: w.live.rssMb } : null),
   },
 };

@@ -1,5 +1,6 @@
 'use client';
-// Workers: alive or not (heartbeat within 30 s), backend and device, and what each is running now.
+// Workers: alive, draining or not (heartbeat within 30 s), each host's load, backend, device and labels, and what
+// each is running now. Load, labels and drain come from the worker's live state (gone once it stopped or was lost).
 import Link from 'next/link';
 import { useEffect, useState } from 'react';
 import { useQuery } from '../../lib/api/hooks.js';
@@ -24,11 +25,15 @@ export default function WorkersPage() {
   }, []);
   const workers = q.data?.workers ?? [];
   const alive = workers.filter((w) => w.alive);
+  const draining = alive.filter((w) => w.draining);
+  const busy = alive.reduce((n, w) => n + w.busy, 0);
+  const slots = alive.filter((w) => !w.draining).reduce((n, w) => n + w.concurrency, 0);
   return (
     <>
       <h1>Workers</h1>
       <p className="muted">
-        {alive.length} alive of {workers.length} known. Refreshes every 5 s.
+        {alive.length} alive of {workers.length} known{draining.length ? `, ${draining.length} draining` : ''}; {busy} runs in progress, {slots} run slots open to new runs.
+        Refreshes every 5 s.
       </p>
       <DataState loading={q.loading && !q.data} error={q.error} label="workers" />
       {q.data && workers.length === 0 ? <p className="empty">No worker has registered yet. Start one with npm start or the worker app.</p> : null}
@@ -40,29 +45,52 @@ export default function WorkersPage() {
                 <th scope="col">worker</th>
                 <th scope="col">state</th>
                 <th scope="col">heartbeat</th>
+                <th scope="col" className="num">load</th>
+                <th scope="col" className="num">memory free</th>
                 <th scope="col">backend</th>
                 <th scope="col">device</th>
-                <th scope="col" className="num">concurrency</th>
+                <th scope="col">labels</th>
+                <th scope="col" className="num">runs / slots</th>
                 <th scope="col">current job</th>
                 <th scope="col">started</th>
               </tr>
             </thead>
             <tbody>
               {workers.map((w) => (
-                <tr key={w.id} data-alive={w.alive}>
+                <tr key={w.id} data-alive={w.alive} data-draining={w.draining}>
                   <th scope="row" className="mono">
                     {w.host}:{w.pid}
                     <div className="muted">{w.id}</div>
                   </th>
                   <td>
-                    <span className={`badge ${w.alive ? 'badge-succeeded' : w.stoppedAt ? 'badge-cancelled' : 'badge-failed'}`}>
-                      {w.alive ? 'alive' : w.stoppedAt ? 'stopped' : 'lost'}
+                    <span className={`badge ${w.alive ? (w.draining ? 'badge-running' : 'badge-succeeded') : w.stoppedAt ? 'badge-cancelled' : 'badge-failed'}`}>
+                      {w.alive ? (w.draining ? 'draining' : 'alive') : w.stoppedAt ? 'stopped' : 'lost'}
                     </span>
+                    {w.draining && w.drainingSince ? <div className="muted">since {ago(w.drainingSince, now)}</div> : null}
                   </td>
                   <td>{ago(w.heartbeatAt, now)}</td>
+                  <td className="num" title={w.load ? `1-minute load average on ${w.load.cpus} CPUs` : undefined}>
+                    {w.load ? `${w.load.load1.toFixed(2)} / ${w.load.cpus}` : <span className="muted">–</span>}
+                  </td>
+                  <td className="num" title={w.load ? `worker process ${w.load.rssMb} MiB resident` : undefined}>
+                    {w.load ? `${(w.load.memFreeMb / 1024).toFixed(1)} of ${(w.load.memTotalMb / 1024).toFixed(1)} GiB` : <span className="muted">–</span>}
+                  </td>
                   <td>{w.backend}</td>
                   <td>{w.device}</td>
-                  <td className="num">{w.concurrency}</td>
+                  <td>
+                    {w.labels.length ? (
+                      w.labels.map((l) => (
+                        <span key={l} className="badge" style={{ marginRight: 4 }}>
+                          {l}
+                        </span>
+                      ))
+                    ) : (
+                      <span className="muted">–</span>
+                    )}
+                  </td>
+                  <td className="num">
+                    {w.busy} / {w.concurrency}
+                  </td>
                   <td>
                     {w.activeRuns.length === 0 ? (
                       <span className="muted">idle</span>
