@@ -10,7 +10,8 @@
 #   serving       dense vs pruned ONNX models on the CPU and WebGPU providers → serving.json (scripts/gpu/serving.ts)
 #   bench         bench-gpu: profile, levers, throughput against PyTorch → bench-gpu.json
 #   answer        time to answer: one large run per paradigm on the webgpu device → answer.tgz (scripts/gpu/answer.ts)
-# Extra arguments for a phase come from the environment: CC_ARGS, QUEUE_ARGS, SERVING_ARGS, BENCH_ARGS, ANSWER_ARGS.
+# Extra arguments for a phase come from the environment: CC_ARGS, QUEUE_ARGS, SERVING_ARGS, BENCH_ARGS, ANSWER_ARGS;
+# CC_APP runs the cross-check from another bundle of tools.ts (default: the carry's gpu.mjs), e.g. a diagnostic build.
 set -uo pipefail
 OUT="${OUT:-on-device-out}"
 mkdir -p "$OUT"; OUT="$(cd "$OUT" && pwd)"
@@ -34,7 +35,7 @@ cc() {
     local mine=() j
     for ((j = i; j < ${#all[@]}; j += n)); do mine+=("${all[j]}"); done
     [ ${#mine[@]} = 0 ] && continue
-    (IFS=,; timeout "$1" node "$app/gpu.mjs" cross-check --out "$work/cross-check/shard-$i" --paradigms "${mine[*]}" ${CC_ARGS:-} \
+    (IFS=,; timeout "$1" node "${CC_APP:-$app/gpu.mjs}" cross-check --out "$work/cross-check/shard-$i" --paradigms "${mine[*]}" ${CC_ARGS:-} \
       >"$work/cross-check/shard-$i.stdout" 2>"$work/cross-check/shard-$i.log") &
     pids+=($!)
   done
