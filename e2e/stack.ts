@@ -16,7 +16,10 @@ import { dropDatabase, ensureDatabase, withDatabase } from '@driftprune/db';
 export const repoRoot = resolve(import.meta.dirname, '..');
 export const resultsDir = join(repoRoot, 'e2e', 'test-results');
 const webDir = join(repoRoot, 'apps', 'web');
-const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
+/** Debian's Chromium (apt-get install -y chromium), or CHROMIUM_PATH. */
+export const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
+/** Headless, no sandbox (root in CI containers), nothing fetched in the background. */
+export const CHROMIUM_ARGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'];
 
 export interface Stack {
   apiUrl: string;
@@ -198,7 +201,7 @@ export async function startStack(name: string): Promise<Stack> {
     browser = await chromium.launchPersistentContext(join(tmp, 'chromium-profile'), {
       executablePath: CHROMIUM,
       headless: true,
-      args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
+      args: CHROMIUM_ARGS,
       viewport: { width: 1360, height: 900 },
       acceptDownloads: true,
     });

@@ -39,7 +39,8 @@ base:
 `;
 
 // Three budgets, one seed, the median rule from window 1 with one peer: run in order, the 0.97 run (far worse ΔNE than
-// the 0.3 and 0.5 runs before it) is stopped at a window boundary.
+// the 0.3 and 0.5 runs before it) is stopped at a window boundary. The base is a whole experiment on its own (the new
+// experiment is created with it; prune_once needs a pruning section), the sweep then sets each point's budget.
 const EARLY_STOP_SWEEP = `
 name: early
 method: grid
@@ -58,6 +59,7 @@ base:
     synthetic: { windows: 6, rowsPerWindow: 1200, numDense: 13, numFields: 8, vocabPerField: 300, shiftEvery: 3 }
   model: { embeddingDim: 8, bottomMlp: [32, 16], topMlp: [32, 16] }
   paradigm: { kind: prune_once, warmupWindows: 1 }
+  pruning: { budget: 0.5 }
   evaluation: { serving: { batchSizes: [64], iterations: 10 } }
 `;
 
@@ -69,6 +71,27 @@ let experimentUrl = '';
 /** Pages that scroll sideways at 390 px; checked in the last test so that one layout fault does not hide the rest. */
 const overflows: string[] = [];
 const pollUntil = <T,>(what: string, fn: () => Promise<T | null | undefined | false>, timeoutMs: number, everyMs = 1000) => poll(what, fn, timeoutMs, everyMs, faults);
+
+/** A GraphQL call from Node with the dashboard's signed-in token (the dev login's, kept in localStorage). */
+async function gqlAnswer<T>(query: string, variables: Record<string, unknown>): Promise<{ data?: T | null; errors?: { message: string; extensions?: { code?: string } }[] }> {
+  const token = await page.evaluate('localStorage.getItem("driftprune.token")');
+  assert.ok(typeof token === 'string' && token, 'the dashboard holds a token (signed in)');
+  const res = await fetch(stack.apiUrl, { method: 'POST', headers: { 'content-type': 'application/json', authorization: `Bearer ${token}` }, body: JSON.stringify({ query, variables }) });
+  return (await res.json()) as { data?: T | null; errors?: { message: string; extensions?: { code?: string } }[] };
+}
+
+async function gql<T>(query: string, variables: Record<string, unknown>): Promise<T> {
+  const body = await gqlAnswer<T>(query, variables);
+  if (!body.data || body.errors?.length) throw new Error(`${query.slice(0, 60)}…: ${JSON.stringify(body.errors)}`);
+  return body.data;
+}
+
+/** The paradigm sweep's experiment in its default view (plain URL) with its four runs shown. */
+async function openExperiment(): Promise<void> {
+  await page.goto(experimentUrl);
+  const rows = page.getByTestId('runs-table').locator('tbody tr');
+  await pollUntil('the four runs of the paradigm sweep', async () => (await rows.count()) === 4, 30_000, 250);
+}
 
 async function shots(name: string): Promise<void> {
   await shot(page, `${name}-1440`);
@@ -153,7 +176,12 @@ describe('sweeps and analysis (issue 15)', { timeout: 15 * 60_000 }, () => {
     await shots('21-paradigm-sweep-done');
   });
 
-  test('filters, sort and grouping live in the URL and survive a reload', async () => {
+  test('filters, sort and grouping live in the URL and survive a reload', async (t) => {
+    // A failure here must not leave the next tests a filtered view.
+    t.after(async () => {
+      if (page.url() !== experimentUrl) await page.goto(experimentUrl);
+    });
+    await openExperiment();
     await page.getByLabel('Group by (mean ± std over seeds)').selectOption('paradigm.kind');
     await page.getByRole('table', { name: 'Runs grouped by paradigm.kind' }).waitFor();
     await page.getByLabel('Filter by parameter').selectOption('paradigm.kind');
@@ -162,6 +190,8 @@ describe('sweeps and analysis (issue 15)', { timeout: 15 * 60_000 }, () => {
     await page.getByRole('button', { name: /^mean ΔNE %/ }).click();
     await pollUntil('the view in the URL', async () => /group=paradigm.kind/.test(page.url()) && /f=paradigm.kind%3Dprune_once/.test(page.url()) && /sort=metric%3AmeanDeltaNEPct/.test(page.url()), 5000, 100);
     await page.reload();
+    // The table is drawn once the runs have arrived (never as an empty "no groups" table while they load), so the
+    // grouped table's first appearance already holds the filtered runs' one group.
     const grouped = page.getByRole('table', { name: 'Runs grouped by paradigm.kind' });
     await grouped.waitFor();
     assert.equal(await grouped.locator('tbody tr').count(), 1, 'grouped after the reload, over the filtered runs only');
@@ -174,6 +204,7 @@ describe('sweeps and analysis (issue 15)', { timeout: 15 * 60_000 }, () => {
   });
 
   test('the runs table and its groups export as CSV and JSON with what the table shows', async () => {
+    await openExperiment();
     const ids = await page.getByTestId('runs-table').locator('tbody tr').evaluateAll((trs) => trs.map((t) => t.getAttribute('data-run-id')!));
     const csv = await downloadText(page, () => page.getByRole('button', { name: 'Export CSV', exact: true }).click());
     assert.equal(csv.name, 'e2e-paradigm-sweep-runs.csv');
@@ -213,7 +244,9 @@ describe('sweeps and analysis (issue 15)', { timeout: 15 * 60_000 }, () => {
   });
 
   test('compare the four runs: one band per kind across its seeds, refresh markers, per-window ΔNE, export', async () => {
+    await openExperiment();
     const rows = page.getByTestId('runs-table').locator('tbody tr');
+    const ids = await rows.evaluateAll((trs) => trs.map((t) => t.getAttribute('data-run-id')!));
     for (let i = 0; i < 4; i++) await rows.nth(i).getByRole('checkbox').check();
     await page.getByRole('link', { name: 'Compare selected (4)' }).click();
     await page.waitForURL(/\/compare\?runs=/);
@@ -221,6 +254,9 @@ describe('sweeps and analysis (issue 15)', { timeout: 15 * 60_000 }, () => {
     await pollUntil('the tab title', async () => (await page.title()) === 'Compare 4 runs · driftprune', 10_000, 200);
     const legends = await page.getByTestId('compare-summary').locator('tbody th a').allInnerTexts();
     assert.equal(new Set(legends.map((l) => l.replace(/^#\d+ /, ''))).size, 4, `legends tell the runs apart: ${legends.join(' | ')}`);
+    // Each legend links to its run's page.
+    const links = await page.getByTestId('compare-summary').locator('tbody th a').evaluateAll((as) => as.map((a) => a.getAttribute('href')));
+    assert.deepEqual([...links].sort(), ids.map((id) => `/runs/${id}`).sort());
     // Bands: a mean and ±1 std line per kind (3 series × 2 kinds), each over the 4 evaluated windows.
     const band = page.getByLabel(/One band per configuration/);
     assert.equal(await band.isChecked(), true);
@@ -241,8 +277,9 @@ describe('sweeps and analysis (issue 15)', { timeout: 15 * 60_000 }, () => {
   });
 
   test('a run page shows its swept values, tab title, ΔNE definition, and takes a name, tags and notes', async () => {
-    const first = page.getByTestId('compare-summary').locator('tbody th a').first();
-    const name = (await first.innerText()).replace(/^#\d+ /, '');
+    await openExperiment();
+    const first = page.getByTestId('runs-table').locator('tbody tr th[scope="row"] a').first();
+    const name = await first.innerText();
     await first.click();
     await page.waitForURL(/\/runs\/[0-9a-f-]{36}$/);
     await page.getByRole('heading', { name }).waitFor();
@@ -332,7 +369,9 @@ describe('sweeps and analysis (issue 15)', { timeout: 15 * 60_000 }, () => {
     assert.equal(await page.getByLabel('Rule').inputValue(), 'median');
     assert.equal(await page.getByLabel('Peers needed').inputValue(), '1');
     await page.getByTestId('sweep-preview').getByText('3 runs will be queued').waitFor();
-    await page.getByRole('button', { name: /^Submit sweep/ }).click();
+    const submit = page.getByRole('button', { name: /^Submit sweep/ });
+    assert.equal(await submit.isDisabled(), false, `Submit is enabled for a valid sweep (${await page.getByTestId('submit-state').innerText()})`);
+    await submit.click();
     await page.waitForURL(/\/experiments\/[0-9a-f-]{36}$/);
     await pollUntil(
       'every run to end (succeeded or stopped early)',
@@ -360,40 +399,28 @@ describe('sweeps and analysis (issue 15)', { timeout: 15 * 60_000 }, () => {
   });
 
   test('parallel coordinates over a 1,000-run sweep draw in one pass', async () => {
-    // 1,000 random points submitted through the API with the signed-in token, cancelled at once: the sweep page draws
+    // 1,000 random points submitted through the API (from here, with the dashboard's token), cancelled at once: the sweep page draws
     // every run (figures null for unfinished ones) and the test reads how long the canvas pass took in Chromium.
     const experimentId = experimentUrl.split('/').pop()!;
-    const submitted = await page.evaluate(
-      async ({ apiUrl, experimentId }) => {
-        const token = (globalThis as unknown as { localStorage: { getItem(k: string): string | null } }).localStorage.getItem('driftprune.token');
-        const call = async (query: string, variables: Record<string, unknown>) => {
-          const r = await fetch(apiUrl, { method: 'POST', headers: { 'content-type': 'application/json', authorization: `Bearer ${token}` }, body: JSON.stringify({ query, variables }) });
-          return (await r.json()) as { data?: Record<string, { id: string; total: number }>; errors?: { message: string }[] };
-        };
-        const sweep = {
-          name: 'thousand',
-          method: 'random',
-          samples: 1000,
-          seeds: [1],
-          base: {
-            name: 'thousand',
-            data: { source: 'synthetic', window: 'rows:1000', synthetic: { windows: 4, rowsPerWindow: 1000 } },
-            model: { embeddingDim: 8, bottomMlp: [16], topMlp: [16] },
-            paradigm: { kind: 'prune_once', warmupWindows: 1 },
-            pruning: { budget: 0.5 },
-          },
-          parameters: { 'pruning.budget': { min: 0.1, max: 0.95 }, 'paradigm.kind': { values: ['prune_once', 'd2s'] }, 'paradigm.r': { values: [1, 2, 4], when: { 'paradigm.kind': 'd2s' } } },
-        };
-        const s = await call('mutation($input: SubmitSweepInput!) { submitSweep(input: $input) { id total } }', { input: { experimentId, sweep, priority: 0 } });
-        if (!s.data) return { error: JSON.stringify(s.errors) };
-        const c = await call('mutation($id: ID!) { cancelSweep(id: $id) { id total } }', { id: s.data.submitSweep.id });
-        return c.data ? { id: s.data.submitSweep.id, total: s.data.submitSweep.total } : { error: JSON.stringify(c.errors) };
+    const sweep = {
+      name: 'thousand',
+      method: 'random',
+      samples: 1000,
+      seeds: [1],
+      base: {
+        name: 'thousand',
+        data: { source: 'synthetic', window: 'rows:1000', synthetic: { windows: 4, rowsPerWindow: 1000 } },
+        model: { embeddingDim: 8, bottomMlp: [16], topMlp: [16] },
+        paradigm: { kind: 'prune_once', warmupWindows: 1 },
+        pruning: { budget: 0.5 },
       },
-      { apiUrl: stack.apiUrl, experimentId },
-    );
-    assert.ok('id' in submitted && submitted.total === 1000, JSON.stringify(submitted));
+      parameters: { 'pruning.budget': { min: 0.1, max: 0.95 }, 'paradigm.kind': { values: ['prune_once', 'd2s'] }, 'paradigm.r': { values: [1, 2, 4], when: { 'paradigm.kind': 'd2s' } } },
+    };
+    const submitted = (await gql<{ submitSweep: { id: string; total: number } }>('mutation($input: SubmitSweepInput!) { submitSweep(input: $input) { id total } }', { input: { experimentId, sweep, priority: 0 } })).submitSweep;
+    assert.equal(submitted.total, 1000);
+    await gql('mutation($id: ID!) { cancelSweep(id: $id) { id } }', { id: submitted.id });
     const t0 = Date.now();
-    await page.goto(`${stack.webUrl}/sweeps/${(submitted as { id: string }).id}`);
+    await page.goto(`${stack.webUrl}/sweeps/${submitted.id}`);
     const pc = page.locator('figure[data-chart="Parallel coordinates"]');
     await pollUntil('1,000 runs drawn', async () => (await pc.getAttribute('data-points')) === '1000' && (await pc.getAttribute('data-draw-ms')) !== '', 60_000, 250);
     const drawMs = Number(await pc.getAttribute('data-draw-ms'));
@@ -403,19 +430,40 @@ describe('sweeps and analysis (issue 15)', { timeout: 15 * 60_000 }, () => {
   });
 
   test('an experiment is renamed, tagged and deleted from its page', async () => {
+    // An experiment of its own (created through the API with a sweep of two runs, cancelled at once), so that this test
+    // does not hang on the ones before it.
+    const config = {
+      name: 'to delete',
+      data: { source: 'synthetic', window: 'rows:1000', synthetic: { windows: 4, rowsPerWindow: 1000 } },
+      model: { embeddingDim: 8, bottomMlp: [16], topMlp: [16] },
+      paradigm: { kind: 'prune_once', warmupWindows: 1 },
+      pruning: { budget: 0.5 },
+    };
+    const created = (await gql<{ createExperiment: { id: string } }>('mutation($input: CreateExperimentInput!) { createExperiment(input: $input) { id } }', { input: { projectId, name: 'e2e to delete', config } })).createExperiment;
+    const sweep = { name: 'doomed', method: 'grid', seeds: [1], base: config, parameters: { 'pruning.budget': { values: [0.3, 0.5] } } };
+    const submitted = (await gql<{ submitSweep: { id: string; total: number } }>('mutation($input: SubmitSweepInput!) { submitSweep(input: $input) { id total } }', { input: { experimentId: created.id, sweep, priority: 0 } })).submitSweep;
+    assert.equal(submitted.total, 2);
+    await gql('mutation($id: ID!) { cancelSweep(id: $id) { id } }', { id: submitted.id });
+
     await page.goto(`${stack.webUrl}/projects/${projectId}`);
-    await page.getByRole('link', { name: 'e2e early stopping' }).click();
+    await page.getByRole('link', { name: 'e2e to delete' }).click();
     await page.waitForURL(/\/experiments\//);
+    await page.getByRole('link', { name: 'doomed' }).waitFor();
     await page.getByText('Rename, describe, tag or delete').click();
-    await page.getByLabel('Experiment name').fill('e2e early stopping (done)');
+    await page.getByLabel('Experiment name').fill('e2e to delete (done)');
     await page.getByLabel('Experiment tags (comma separated)').fill('stopping');
     await page.getByRole('button', { name: 'Save experiment' }).click();
-    await page.getByRole('heading', { name: 'e2e early stopping (done)' }).waitFor();
+    await page.getByRole('heading', { name: 'e2e to delete (done)' }).waitFor();
     await page.getByRole('button', { name: 'Delete experiment' }).click();
     await page.getByRole('button', { name: 'Yes, delete everything' }).click();
     await page.waitForURL(/\/projects\/[0-9a-f-]{36}$/);
     await page.getByRole('link', { name: 'e2e paradigm sweep' }).waitFor();
-    assert.equal(await page.getByRole('link', { name: /e2e early stopping/ }).count(), 0, 'the deleted experiment is gone');
+    assert.equal(await page.getByRole('link', { name: /e2e to delete/ }).count(), 0, 'the deleted experiment is gone');
+    // Its runs and its sweep went with it.
+    for (const [what, id] of [['experiment', created.id], ['sweep', submitted.id]]) {
+      const answer = await gqlAnswer(`query($id: ID!) { ${what}(id: $id) { id } }`, { id });
+      assert.deepEqual(answer.errors?.map((e) => e.extensions?.code), ['NOT_FOUND'], `${what} ${id} is gone: ${JSON.stringify(answer)}`);
+    }
   });
 
   test('no page scrolls sideways at 390 px (tables scroll inside their own box)', () => {

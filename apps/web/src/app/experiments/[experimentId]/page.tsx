@@ -147,16 +147,19 @@ export default function ExperimentPage() {
         {live.live.connected ? 'Live updates on.' : 'Live updates connecting…'}
       </p>
       <DataState loading={live.loading && rows.length === 0} error={live.error} label="runs" />
-      <RunsTable
-        rows={rows}
-        projectId={e.projectId}
-        pinnedParams={['paradigm.kind', 'pruning.budget']}
-        exportName={e.name}
-        onCancel={async (id) => {
-          await cancelRun({ id }).catch(() => null);
-          await live.reload();
-        }}
-      />
+      {/* Not before the first page of runs: an empty table (and empty groups) would claim there are none. */}
+      {live.loading && rows.length === 0 ? null : (
+        <RunsTable
+          rows={rows}
+          projectId={e.projectId}
+          pinnedParams={['paradigm.kind', 'pruning.budget']}
+          exportName={e.name}
+          onCancel={async (id) => {
+            await cancelRun({ id }).catch(() => null);
+            await live.reload();
+          }}
+        />
+      )}
 
       <details style={{ marginTop: '1.5rem' }}>
         <summary>Experiment config</summary>

@@ -41,16 +41,19 @@ export default function ProjectRunsPage() {
         {live.live.connected ? 'Live updates on.' : 'Live updates connecting…'}
       </p>
       <DataState loading={live.loading && rows.length === 0} error={live.error} label="runs" />
-      <RunsTable
-        rows={rows}
-        projectId={projectId}
-        pinnedParams={['experiment', 'paradigm.kind', 'pruning.budget']}
-        exportName="project-runs"
-        onCancel={async (id) => {
-          await cancelRun({ id });
-          await live.reload();
-        }}
-      />
+      {/* Not before the first page of runs: an empty table (and empty groups) would claim there are none. */}
+      {live.loading && rows.length === 0 ? null : (
+        <RunsTable
+          rows={rows}
+          projectId={projectId}
+          pinnedParams={['experiment', 'paradigm.kind', 'pruning.budget']}
+          exportName="project-runs"
+          onCancel={async (id) => {
+            await cancelRun({ id });
+            await live.reload();
+          }}
+        />
+      )}
     </>
   );
 }
