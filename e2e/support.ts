@@ -37,10 +37,13 @@ export async function pollUntil<T>(what: string, fn: () => Promise<T | null | un
   throw new Error(`timed out after ${timeoutMs / 1000} s waiting for ${what}${last ? `: ${String(last)}` : ''}`);
 }
 
-/** Fails at once (Fatal) when `selector` shows a failed run, with the run's error when the page shows it. */
+/** Fails at once (Fatal) when `selector` shows a failed run, with the run's error when the page shows it (a run
+ * page's error panel, or a runs table row, whose status cell carries the error). */
 export async function failOnFailedRun(page: Page, selector: string): Promise<void> {
   if ((await page.locator(selector).count()) > 0) {
-    const error = await page.getByTestId('run-error').first().innerText({ timeout: 1000 }).catch(() => '');
+    const error =
+      (await page.getByTestId('run-error').first().innerText({ timeout: 1000 }).catch(() => '')) ||
+      (await page.locator(selector).first().innerText({ timeout: 1000 }).catch(() => '')).replace(/\s+/g, ' ').trim();
     throw new Fatal(`a run failed${error ? `: ${error}` : ''}; see e2e/test-results/logs/worker.log`);
   }
 }

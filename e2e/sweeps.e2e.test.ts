@@ -38,8 +38,9 @@ base:
   evaluation: { serving: { batchSizes: [1, 64], iterations: 10 } }
 `;
 
-// Three budgets, one seed, the median rule from window 1 with one peer: run in order, the 0.97 run (far worse ΔNE than
-// the 0.3 and 0.5 runs before it) is stopped at a window boundary. The base is a whole experiment on its own (the new
+// Three budgets, one seed, the median rule from window 1 with one peer: run in order, a run with a higher budget (far
+// worse ΔNE than the 0.3 run before it) is stopped at a window boundary. 0.85, not more: this model's prunable layers
+// reach their minWidth (4) after removing 90.1 %, and a budget beyond that fails the run. The base is a whole experiment on its own (the new
 // experiment is created with it; prune_once needs a pruning section), the sweep then sets each point's budget.
 const EARLY_STOP_SWEEP = `
 name: early
@@ -47,7 +48,7 @@ method: grid
 seeds: [1]
 earlyStopping: { rule: median, metric: deltaNe, minWindow: 1, minPeers: 1 }
 parameters:
-  pruning.budget: { values: [0.3, 0.5, 0.97] }
+  pruning.budget: { values: [0.3, 0.5, 0.85] }
 base:
   name: early stopping
   seed: 1
@@ -384,7 +385,7 @@ describe('sweeps and analysis (issue 15)', { timeout: 15 * 60_000 }, () => {
       2000,
     );
     const stopped = page.locator('tr[data-status="stopped"]');
-    assert.ok((await stopped.count()) >= 1, 'the 0.97 budget run, worse than its peers, is stopped');
+    assert.ok((await stopped.count()) >= 1, 'a higher-budget run, worse than its peers, is stopped');
     await shots('26-early-stopped-table');
     await stopped.first().getByRole('link').first().click();
     await page.waitForURL(/\/runs\//);

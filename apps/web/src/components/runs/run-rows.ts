@@ -29,6 +29,7 @@ export interface ApiRun {
   startedAt?: string | null;
   finishedAt?: string | null;
   earlyStop?: { reason: string } | null;
+  error?: string | null;
 }
 
 /** Seconds between start and finish (or now, for a running run); null before it starts. */
@@ -64,7 +65,8 @@ export function toRunRow(r: ApiRun): RunRow {
     id: r.id,
     name: r.name || fallbackName(r),
     status: r.status,
-    statusNote: r.earlyStop?.reason,
+    // Why it ended where it did: the early-stopping rule's reason, or a failed run's error.
+    statusNote: r.earlyStop?.reason ?? (r.status === 'failed' && r.error ? r.error : undefined),
     tags: [...(r.tags ?? [])],
     params: { ...flattenConfig(cfg), seed: r.seed },
     metrics,
