@@ -1,7 +1,7 @@
 // A run's writes ride out a database restart or failover (issue 12.9): a write that fails because the server went
 // away is tried again once the database answers, for up to a bound, instead of failing the run and using up an
 // attempt. Safe because every write of a run event is idempotent (upserts keyed by run, window, model / seq).
-import type { Db } from '@driftprune/db';
+import { pingDatabase, type Db } from '@driftprune/db';
 
 /** Messages of errors that mean "the connection or the server went away", not "the write is wrong". */
 const CONNECTION_LOST = /ECONNREFUSED|ECONNRESET|EPIPE|ETIMEDOUT|Connection terminated|terminating connection|connection (was )?closed|Server has closed the connection|Can't reach database|the database system is (starting up|shutting down|in recovery mode)|57P0[1-3]|08(000|003|006|001|004)|P1001|P1002|P1017/i;
@@ -21,7 +21,7 @@ export function isConnectionLost(e: unknown): boolean {
 
 async function databaseAnswers(db: Db): Promise<boolean> {
   try {
-    await db.$queryRaw`SELECT 1`;
+    await pingDatabase(db);
     return true;
   } catch {
     return false;

@@ -3,7 +3,7 @@
 // it, running or finished) go to the sweep's rule (@driftprune/sweeps). A stop aborts the execution (stop reason
 // 'early-stopped'); run-job.ts then settles the claim with stopRunEarly: status `stopped` and Run.earlyStop.
 import { earlyStoppingConfig, type EarlyStoppingConfig } from '@driftprune/config';
-import { peerWindowNe, runWindowNe, type Db, type Prisma } from '@driftprune/db';
+import { peerWindowNe, runWindowNe, sweepConfigById, type Db, type Prisma } from '@driftprune/db';
 import type { RunEvent } from '@driftprune/experiment';
 import { earlyStoppingRule, runningMetric, type EarlyStoppingRule, type StopDecision, type WindowNe } from '@driftprune/sweeps';
 
@@ -19,7 +19,7 @@ export class EarlyStopper {
   /** The stopper of a run whose sweep declares a rule; null otherwise (a lone run, a sweep without one). */
   static async forRun(db: Db, run: { id: string; sweepId: string | null }): Promise<EarlyStopper | null> {
     if (!run.sweepId) return null;
-    const sweep = await db.sweep.findUnique({ where: { id: run.sweepId }, select: { config: true } });
+    const sweep = await sweepConfigById(db, run.sweepId);
     const raw = (sweep?.config as { earlyStopping?: unknown } | null)?.earlyStopping;
     if (raw === undefined || raw === null) return null;
     // the API validated it on submit; a config that no longer parses stops nothing

@@ -1,7 +1,7 @@
 // The worker's heartbeat: its row and its runs' heartbeatAt (reconcile takes a run whose heartbeat is stale for one
 // without a worker), and the database's word on each run it executes, since a stop message can be missed: a run
 // asked to cancel, deleted, or claimed again by a later attempt is stopped here.
-import type { Db } from '@driftprune/db';
+import { recordWorkerBeat, runAttemptStates, touchRunHeartbeats, type Db } from '@driftprune/db';
 import type { Executions } from './executions.js';
 
 export interface HeartbeatOptions {
@@ -15,10 +15,10 @@ export interface HeartbeatOptions {
 export async function beatOnce({ db, workerId, executions }: HeartbeatOptions): Promise<void> {
   const now = new Date();
   const ids = executions.runIds();
-  await db.worker.update({ where: { id: workerId }, data: { heartbeatAt: now, activeRuns: ids } });
+  await recordWorkerBeat(db, workerId, now, ids);
   if (!ids.length) return;
-  await db.run.updateMany({ where: { id: { in: ids } }, data: { heartbeatAt: now } });
-  const rows = new Map((await db.run.findMany({ where: { id: { in: ids } }, select: { id: true, cancelRequested: true, attempts: true } })).map((r) => [r.id, r]));
+  await touchRunHeartbeats(db, ids, now);
+  const rows = new Map((await runAttemptStates(db, ids)).map((r) => [r.id, r]));
   for (const e of executions.all()) {
     const row = rows.get(e.claim.runId);
     if (!row) executions.stop(e.claim.runId, 'deleted');

@@ -2,42 +2,40 @@
 // after a crash or a retry overwrites its rows instead of duplicating them.
 import { readdir } from 'node:fs/promises';
 import { join, relative } from 'node:path';
-import { Prisma, runArtifactKey, runArtifactPrefix, type ArtifactKind, type ArtifactStore, type Db } from '@driftprune/db';
+import {
+  Prisma,
+  checkpointFiles,
+  checkpointWindowsBefore,
+  deleteCheckpointsBefore,
+  recordRunCheckpoint,
+  runArtifactKey,
+  runArtifactPrefix,
+  runExists,
+  upsertArtifact,
+  upsertRefreshEvent,
+  upsertServingEvaluation,
+  upsertWindowMetrics,
+  type ArtifactKind,
+  type ArtifactStore,
+  type Db,
+} from '@driftprune/db';
 import type { RefreshEvent, ServingEval, WindowMetric } from '@driftprune/experiment';
 
 export async function upsertMetrics(db: Db, runId: string, metrics: WindowMetric[]): Promise<void> {
-  if (!metrics.length) return;
-  const values = metrics.map(
-    (m) =>
-      // ne, auc and calibration are null on a one-class window (undefined, not NaN); `excluded` says why.
-      Prisma.sql`(${runId}::uuid, ${m.window}, ${m.windowId}, ${m.model}::"ModelRole", ${m.rows}, ${m.ne}::float8, ${m.logLoss}, ${m.auc}::float8, ${m.calibration}::float8, ${m.sparsity}, ${m.flops}, ${m.params}, ${m.warmup}, ${m.excluded ?? null}::text)`,
-  );
-  await db.$executeRaw`
-    INSERT INTO "WindowMetric" ("runId", "window", "windowId", "model", "rows", "ne", "logLoss", "auc", "calibration", "sparsity", "flops", "params", "warmup", "excluded")
-    VALUES ${Prisma.join(values)}
-    ON CONFLICT ("runId", "window", "model") DO UPDATE SET
-      "windowId" = EXCLUDED."windowId", "rows" = EXCLUDED."rows", "ne" = EXCLUDED."ne", "logLoss" = EXCLUDED."logLoss",
-      "auc" = EXCLUDED."auc", "calibration" = EXCLUDED."calibration", "sparsity" = EXCLUDED."sparsity",
-      "flops" = EXCLUDED."flops", "params" = EXCLUDED."params", "warmup" = EXCLUDED."warmup", "excluded" = EXCLUDED."excluded", "createdAt" = now()`;
+  // ne, auc and calibration are null on a one-class window (undefined, not NaN); `excluded` says why.
+  await upsertWindowMetrics(db, runId, metrics);
 }
 
 /** JSON cannot carry NaN/Infinity (e.g. the Jaccard of a first mask computed as 0/0): store them as null-free numbers. */
 const finite = (x: number, fallback = 0) => (Number.isFinite(x) ? x : fallback);
 
 export async function upsertRefresh(db: Db, runId: string, seq: number, r: RefreshEvent): Promise<void> {
-  const data = { trigger: r.trigger, widths: r.widths as Prisma.InputJsonValue, jaccard: finite(r.jaccard, 1), flopsRatio: finite(r.flopsRatio, 1) };
-  await db.refreshEvent.upsert({ where: { runId_window_seq: { runId, window: r.window, seq } }, create: { runId, window: r.window, seq, ...data }, update: data });
+  await upsertRefreshEvent(db, runId, { window: r.window, seq, trigger: r.trigger, widths: r.widths, jaccard: finite(r.jaccard, 1), flopsRatio: finite(r.flopsRatio, 1) });
 }
 
 export async function upsertServing(db: Db, runId: string, evals: ServingEval[]): Promise<void> {
-  for (const e of evals) {
-    const data = { p50Ms: e.p50Ms, p99Ms: e.p99Ms, samplesPerSec: e.samplesPerSec, parityMaxAbsDiff: finite(e.parityMaxAbsDiff, -1) };
-    await db.servingEvaluation.upsert({
-      where: { runId_window_model_batchSize: { runId, window: e.window, model: e.model, batchSize: e.batchSize } },
-      create: { runId, window: e.window, model: e.model, batchSize: e.batchSize, ...data },
-      update: data,
-    });
-  }
+  for (const e of evals)
+    await upsertServingEvaluation(db, runId, { window: e.window, model: e.model, batchSize: e.batchSize, p50Ms: e.p50Ms, p99Ms: e.p99Ms, samplesPerSec: e.samplesPerSec, parityMaxAbsDiff: finite(e.parityMaxAbsDiff, -1) });
 }
 
 /**
@@ -62,7 +60,7 @@ export class RunDeletedError extends Error {
  */
 async function throwIfRunDeleted(db: Db, store: ArtifactStore, run: { id: string; projectId: string }, cause: unknown): Promise<void> {
   if (!(cause instanceof Prisma.PrismaClientKnownRequestError && (cause.code === 'P2003' || cause.code === 'P2025'))) return;
-  if (await db.run.findUnique({ where: { id: run.id }, select: { id: true } })) return;
+  if (await runExists(db, run.id)) return;
   throw new RunDeletedError(run.id, await store.deletePrefix(runArtifactPrefix(run.projectId, run.id)));
 }
 
@@ -74,9 +72,8 @@ async function throwIfRunDeleted(db: Db, store: ArtifactStore, run: { id: string
 export async function storeArtifact(db: Db, store: ArtifactStore, run: { id: string; projectId: string }, outDir: string, path: string, kind: ArtifactKind, window: number | null, name = relative(outDir, path).split('\\').join('/')): Promise<void> {
   const key = runArtifactKey(run.projectId, run.id, name);
   const put = await store.putFile(key, path);
-  const data = { kind, key, sha256: put.sha256, sizeBytes: BigInt(put.sizeBytes), window };
   try {
-    await db.artifact.upsert({ where: { runId_name: { runId: run.id, name } }, create: { projectId: run.projectId, runId: run.id, name, ...data }, update: data });
+    await upsertArtifact(db, { projectId: run.projectId, runId: run.id, name, kind, key, sha256: put.sha256, sizeBytes: put.sizeBytes, window });
   } catch (e) {
     await throwIfRunDeleted(db, store, run, e);
     throw e;
@@ -92,15 +89,14 @@ export function checkpointName(window: number, relPath: string): string {
 export async function storeCheckpoint(db: Db, store: ArtifactStore, run: { id: string; projectId: string }, outDir: string, dir: string, window: number): Promise<void> {
   for (const f of await filesUnder(dir)) await storeArtifact(db, store, run, outDir, f, 'checkpoint', window, checkpointName(window, relative(outDir, f).split('\\').join('/')));
   try {
-    await db.run.update({ where: { id: run.id }, data: { checkpointWindow: window } });
+    await recordRunCheckpoint(db, run.id, window);
   } catch (e) {
     await throwIfRunDeleted(db, store, run, e);
     throw e;
   }
   // older checkpoints are no longer needed
-  const old = await db.artifact.findMany({ where: { runId: run.id, kind: 'checkpoint', window: { lt: window } }, select: { window: true } });
-  for (const w of new Set(old.map((a) => a.window!))) await store.deletePrefix(runArtifactKey(run.projectId, run.id, `checkpoints/w${String(w).padStart(6, '0')}`));
-  await db.artifact.deleteMany({ where: { runId: run.id, kind: 'checkpoint', window: { lt: window } } });
+  for (const w of new Set(await checkpointWindowsBefore(db, run.id, window))) await store.deletePrefix(runArtifactKey(run.projectId, run.id, `checkpoints/w${String(w).padStart(6, '0')}`));
+  await deleteCheckpointsBefore(db, run.id, window);
 }
 
 export async function filesUnder(dir: string): Promise<string[]> {
@@ -110,7 +106,7 @@ export async function filesUnder(dir: string): Promise<string[]> {
 
 /** The run's last complete checkpoint, from the store into outDir (a worker on another host, or a wiped folder). */
 export async function restoreCheckpoint(db: Db, store: ArtifactStore, runId: string, window: number, outDir: string): Promise<number> {
-  const files = await db.artifact.findMany({ where: { runId, kind: 'checkpoint', window } });
+  const files = await checkpointFiles(db, runId, window);
   for (const f of files) await store.download(f.key, join(outDir, ...f.name.split('/').slice(2)));
   return files.length;
 }

@@ -1,7 +1,7 @@
 // The runner's events of one execution, written as they happen: metrics, refreshes, serving evaluations, checkpoints
 // and files to Postgres and the store, progress to the run row and the job, each followed by its pub/sub event.
 import type { Job } from 'bullmq';
-import type { ArtifactStore, Db, Prisma, Run } from '@driftprune/db';
+import { recordRunProgress, type ArtifactStore, type Db, type Run } from '@driftprune/db';
 import type { RunEvent } from '@driftprune/experiment';
 import type { RunEvents, RunJobData } from '@driftprune/runs';
 import { storeArtifact, storeCheckpoint, upsertMetrics, upsertRefresh, upsertServing } from './persist.js';
@@ -53,10 +53,7 @@ export function runEventWriter(sink: RunEventSink, run: Run, outDir: string, job
         const t = Date.now();
         if (t - lastProgressAt < PROGRESS_EVERY_MS && e.progress.fraction !== 1) break;
         lastProgressAt = t;
-        await db.run.update({
-          where: { id: runId },
-          data: { progress: e.progress.fraction ?? 0, progressInfo: e.progress as unknown as Prisma.InputJsonValue, heartbeatAt: new Date() },
-        });
+        await recordRunProgress(db, runId, e.progress.fraction ?? 0, e.progress, new Date());
         await job.updateProgress(e.progress.fraction ?? 0);
         await events.runUpdated(run);
         break;

@@ -4,7 +4,7 @@ import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { DelayedError, UnrecoverableError, type Job } from 'bullmq';
 import { experimentConfig, parseConfig, type Env } from '@driftprune/config';
-import type { ArtifactStore, Db, Prisma } from '@driftprune/db';
+import { runAttemptState, type ArtifactStore, type Db, type Prisma } from '@driftprune/db';
 import type { RunSummary } from '@driftprune/experiment';
 import type { PreparedRunData, RunDataResolver } from '@driftprune/datasets';
 import { cancelClaimedRun, claimRun, failRun, isRefusal, requeueRun, stopRunEarly, succeedRun, type RunClaim, type RunEvents, type RunJobData, type RunJobResult, type RunQueues } from '@driftprune/runs';
@@ -156,7 +156,7 @@ async function failed(ctx: JobContext, claim: RunClaim, error: Error, data: Prep
 
 /** A refused settlement: the run was deleted, claimed again, or asked to cancel meanwhile. */
 async function refusal(ctx: JobContext, claim: RunClaim, e: Error): Promise<RunJobResult> {
-  const now = await ctx.db.run.findUnique({ where: { id: claim.runId }, select: { attempts: true, cancelRequested: true, status: true } });
+  const now = await runAttemptState(ctx.db, claim.runId);
   if (!now) return deleted(ctx, claim.runId);
   if (now.attempts !== claim.attempt) return superseded(ctx, claim.runId);
   if (now.cancelRequested && now.status === 'running') return cancelled(ctx, claim);

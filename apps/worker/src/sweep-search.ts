@@ -4,7 +4,7 @@
 // initial random points.
 import { randomUUID } from 'node:crypto';
 import { ConfigError, parseConfig, sweepConfig, sweepPointsOf, type ExperimentConfig, type SweepConfig } from '@driftprune/config';
-import type { Db, Prisma, Run } from '@driftprune/db';
+import { stalledTpeSweepIds, sweepConfigById, type Db, type Prisma, type Run } from '@driftprune/db';
 import { extendSweep, type NewRun, type RunEvents, type RunQueues } from '@driftprune/runs';
 import { planSearch, type SearchRun } from '@driftprune/sweeps';
 
@@ -47,7 +47,7 @@ function runsOf(sweep: SweepConfig, proposal: Record<string, unknown>, template:
 
 /** Starts the next points of a tpe sweep, if its plan says so. The runs created. */
 export async function continueSweepSearch(deps: SearchDeps, sweepId: string): Promise<Run[]> {
-  const row = await deps.db.sweep.findUnique({ where: { id: sweepId }, select: { config: true, status: true } });
+  const row = await sweepConfigById(deps.db, sweepId);
   if (!row || (row.config as { method?: unknown } | null)?.method !== 'tpe' || row.status !== 'running') return [];
   let sweep: SweepConfig;
   try {
@@ -79,11 +79,7 @@ export async function continueSweepSearch(deps: SearchDeps, sweepId: string): Pr
  * from several workers at once. The runs created.
  */
 export async function resumeStalledSearches(deps: SearchDeps): Promise<Run[]> {
-  const stalled = await deps.db.$queryRaw<{ id: string }[]>`
-    SELECT s.id::text AS id FROM "Sweep" s
-    WHERE s.status = 'running' AND s.config->>'method' = 'tpe'
-      AND NOT EXISTS (SELECT 1 FROM "Run" r WHERE r."sweepId" = s.id AND r.status IN ('queued', 'running'))`;
   const created: Run[] = [];
-  for (const { id } of stalled) created.push(...(await continueSweepSearch(deps, id)));
+  for (const id of await stalledTpeSweepIds(deps.db)) created.push(...(await continueSweepSearch(deps, id)));
   return created;
 }

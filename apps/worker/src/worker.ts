@@ -6,7 +6,7 @@ import { hostname } from 'node:os';
 import { join, resolve } from 'node:path';
 import { Redis } from 'ioredis';
 import { loadEnv, type Env } from '@driftprune/config';
-import { createArtifactStore, createDb, DatasetRepository, DirectoryStore, s3ClientFromEnv, type ArtifactStore, type Db } from '@driftprune/db';
+import { createArtifactStore, createDb, DatasetRepository, DirectoryStore, recordWorkerStopped, registerWorker, s3ClientFromEnv, type ArtifactStore, type Db } from '@driftprune/db';
 import { DataRoots, DatasetCache, RunDataResolver, StoredDatasets } from '@driftprune/datasets';
 import { parseWorkerLabels, reconcileRuns, redisConnection, RunEvents, RunQueues, type Backend } from '@driftprune/runs';
 import { Consumers } from './consumers.js';
@@ -91,11 +91,7 @@ export async function startWorker(opts: WorkerOptions = {}): Promise<WorkerHandl
   const events = new RunEvents(pub, env.QUEUE_PREFIX);
   const executions = new Executions();
 
-  await db.worker.upsert({
-    where: { id },
-    create: { id, host: hostname(), pid: process.pid, backend, device: env.DRIFTPRUNE_DEVICE, concurrency: env.WORKER_CONCURRENCY },
-    update: {},
-  });
+  await registerWorker(db, { id, host: hostname(), pid: process.pid, backend, device: env.DRIFTPRUNE_DEVICE, concurrency: env.WORKER_CONCURRENCY });
   await subscribeToStops(sub, events.channels.cancel, executions);
   const stopHeartbeat = startHeartbeat({ db, workerId: id, executions, everyMs: env.WORKER_HEARTBEAT_MS, log });
 
@@ -165,7 +161,7 @@ export async function startWorker(opts: WorkerOptions = {}): Promise<WorkerHandl
     if (!(await within(orphanSweep, graceMs))) log('orphan artifact sweep still running; left unfinished');
     const quietly = (p: Promise<unknown>) => within(p, 5_000).catch((e) => log(`close: ${(e as Error).message}`));
     await quietly(producer.close());
-    await quietly(db.worker.update({ where: { id }, data: { stoppedAt: new Date(), activeRuns: [] } }));
+    await quietly(recordWorkerStopped(db, id, new Date()));
     await quietly(clearLiveState(pub, env.QUEUE_PREFIX, id));
     sub.disconnect();
     pub.disconnect();

@@ -26,3 +26,11 @@ export type {
 } from '../generated/prisma/client.js';
 export type { Role, RunStatus, SweepStatus, ModelRole, ArtifactKind, InvitationStatus, DatasetStatus } from '../generated/prisma/enums.js';
 export * from './sweep-analysis.js';
+export * from './window-metric.js';
+// Repositories: every query the apps make (packages/db/README.md).
+export * from './repositories/window-metrics.js';
+export * from './repositories/run-results.js';
+export * from './repositories/runs.js';
+export * from './repositories/sweeps.js';
+export * from './repositories/workers.js';
+export * from './repositories/health.js';
