@@ -1,5 +1,5 @@
 // Bearer-token authentication and per-project roles (admin > editor > viewer).
-import { hashApiToken, type Db, type Role, type User } from '@driftprune/db';
+import { apiTokenByHash, hashApiToken, touchApiToken, type Db, type Role, type User } from '@driftprune/db';
 import { forbidden, isUuid, notFound, unauthenticated } from './errors.js';
 
 export interface Principal {
@@ -69,11 +69,11 @@ export class Authenticator {
 }
 
 async function lookupPrincipal(db: Db, hash: string): Promise<Principal | null> {
-  const row = await db.apiToken.findUnique({ where: { tokenHash: hash }, include: { user: { include: { members: true } } } });
+  const row = await apiTokenByHash(db, hash);
   if (!row || row.revokedAt || (row.expiresAt && row.expiresAt < new Date())) return null;
   // lastUsedAt is informational: at most one write per token per minute
   if (!row.lastUsedAt || Date.now() - row.lastUsedAt.getTime() > 60_000)
-    db.apiToken.update({ where: { id: row.id }, data: { lastUsedAt: new Date() } }).catch(() => {});
+    touchApiToken(db, row.id, new Date()).catch(() => {});
   const { members, ...user } = row.user;
   return { user, tokenId: row.id, expiresAt: row.expiresAt, roles: new Map(members.map((m) => [m.projectId, m.role])) };
 }

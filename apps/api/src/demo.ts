@@ -4,7 +4,7 @@
 import { pathToFileURL } from 'node:url';
 import { Redis } from 'ioredis';
 import { experimentConfig, loadEnv, parseConfig, type ExperimentConfigInput } from '@driftprune/config';
-import { createDb, Prisma, type Db } from '@driftprune/db';
+import { createDb, createExperiment, experimentByName, projectBySlug, userByEmail, type Db } from '@driftprune/db';
 import { RunQueues, redisConnection } from '@driftprune/runs';
 import { DEMO_EMAIL, DEMO_PROJECT_SLUG, seedDemo } from './seed.js';
 import { submitRun } from './services/runs.js';
@@ -27,13 +27,13 @@ export const DEMO_CONFIG: ExperimentConfigInput = {
 };
 
 export async function submitDemoRun(db: Db, queues: RunQueues, redis: Redis, prefix: string) {
-  const user = await db.user.findUnique({ where: { email: DEMO_EMAIL } });
-  const project = await db.project.findUnique({ where: { slug: DEMO_PROJECT_SLUG } });
+  const user = await userByEmail(db, DEMO_EMAIL);
+  const project = await projectBySlug(db, DEMO_PROJECT_SLUG);
   const projectId = user && project ? project.id : (await seedDemo(db, 'demo (first seed)')).projectId;
   const config = parseConfig(experimentConfig, DEMO_CONFIG, 'demo config');
   const exp =
-    (await db.experiment.findFirst({ where: { projectId, name: config.name } })) ??
-    (await db.experiment.create({ data: { projectId, name: config.name, config: config as unknown as Prisma.InputJsonValue, paradigm: config.paradigm.kind, description: 'Submitted by the start script' } }));
+    (await experimentByName(db, projectId, config.name)) ??
+    (await createExperiment(db, { projectId, name: config.name, config, paradigm: config.paradigm.kind, description: 'Submitted by the start script' }));
   return submitRun({ db, queues, redis, prefix }, exp, { priority: 50 });
 }
 

@@ -5,7 +5,7 @@
 // process has none that still works (then the older dev-login tokens are revoked), not one row per call.
 import type { IncomingMessage } from 'node:http';
 import type { Db } from '@driftprune/db';
-import { newApiToken, type ApiToken } from '@driftprune/db';
+import { apiTokenById, newApiToken, replaceNamedApiToken, type ApiToken } from '@driftprune/db';
 import type { AuthEvent } from './auth-events.js';
 import { forbidden } from './errors.js';
 import { ensureDemo } from './seed.js';
@@ -67,7 +67,7 @@ export class DevLogin {
 
   private async token(): Promise<{ token: string; row: ApiToken }> {
     if (this.current) {
-      const row = await this.db.apiToken.findUnique({ where: { id: this.current.row.id } });
+      const row = await apiTokenById(this.db, this.current.row.id);
       if (row && !row.revokedAt && row.expiresAt && row.expiresAt.getTime() - Date.now() > RENEW_BEFORE_MS) return { token: this.current.token, row };
       this.current = null;
     }
@@ -79,14 +79,7 @@ export class DevLogin {
   private async mint(): Promise<{ token: string; row: ApiToken }> {
     const { userId } = await ensureDemo(this.db);
     const t = newApiToken();
-    const { row, replaced } = await this.db.$transaction(async (tx) => {
-      const older = await tx.apiToken.findMany({ where: { userId, name: DEV_TOKEN_NAME, revokedAt: null }, select: { id: true } });
-      await tx.apiToken.updateMany({ where: { id: { in: older.map((o) => o.id) } }, data: { revokedAt: new Date() } });
-      const created = await tx.apiToken.create({
-        data: { userId, name: DEV_TOKEN_NAME, tokenHash: t.hash, prefix: t.prefix, expiresAt: new Date(Date.now() + DEV_TOKEN_DAYS * 86_400_000) },
-      });
-      return { row: created, replaced: older.map((o) => o.id) };
-    });
+    const { row, replaced } = await replaceNamedApiToken(this.db, { userId, name: DEV_TOKEN_NAME, tokenHash: t.hash, prefix: t.prefix, expiresAt: new Date(Date.now() + DEV_TOKEN_DAYS * 86_400_000) });
     for (const tokenId of replaced) await this.announce({ kind: 'token-revoked', tokenId, userId });
     this.current = { token: t.token, row };
     return this.current;

@@ -1,5 +1,6 @@
 // Cursor pagination: opaque base64url cursors holding the sort key and id of the last row (keyset), or an offset
 // for orderings that cannot be compared in a WHERE clause.
+import type { Keyset, SortDir } from '@driftprune/db';
 import { badInput, isUuid } from './errors.js';
 
 export const MAX_PAGE = 200;
@@ -24,7 +25,7 @@ export function decodeCursor(cursor: string): unknown[] {
   throw badInput(`invalid cursor "${cursor.slice(0, 40)}": pass pageInfo.endCursor from the previous page`, undefined, { reason: 'BAD_CURSOR' });
 }
 
-export type Dir = 'asc' | 'desc';
+export type Dir = SortDir;
 
 /** The type of a list's sort key: what a cursor's value must be. */
 export type SortKind = 'date' | 'text' | 'number';
@@ -47,16 +48,13 @@ function sortValue(raw: unknown, kind: SortKind): Date | string | number {
 }
 
 /**
- * Prisma `where` for rows after the cursor in the order (field dir, id dir). The cursor holds the sort value of the
- * last row (dates as ISO strings) and its id; both are validated, so a forged cursor is BAD_USER_INPUT, never a
- * database error.
+ * The keyset of a cursor: the sort value of the previous page's last row (dates as ISO strings) and its id. Both are
+ * validated, so a forged cursor is BAD_USER_INPUT, never a database error.
  */
-export function keysetWhere(field: string, dir: Dir, cursor: unknown[], kind: SortKind): Record<string, unknown> {
+export function keysetOf(cursor: unknown[], kind: SortKind): Keyset {
   const [raw, id] = cursor;
   if (typeof id !== 'string' || !isUuid(id)) throw badCursor('not an id');
-  const value = sortValue(raw, kind);
-  const op = dir === 'desc' ? 'lt' : 'gt';
-  return { OR: [{ [field]: { [op]: value } }, { [field]: value, id: { [op]: id } }] };
+  return { value: sortValue(raw, kind), id };
 }
 
 /** Largest offset an offset cursor may hold (lists sorted by status): far past any real list, well inside Postgres. */

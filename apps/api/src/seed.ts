@@ -3,7 +3,7 @@
 //   npm run seed -w @driftprune/api            → prints the token (one line: DRIFTPRUNE_TOKEN=dp_…)
 import { pathToFileURL } from 'node:url';
 import { loadEnv } from '@driftprune/config';
-import { createDb, newApiToken, type Db } from '@driftprune/db';
+import { createApiToken, createDb, ensureProjectAdmin, newApiToken, type Db } from '@driftprune/db';
 
 export const DEMO_EMAIL = 'demo@driftprune.local';
 export const DEMO_PROJECT_SLUG = 'demo';
@@ -17,20 +17,13 @@ export interface SeedResult {
 
 /** The demo user, admin of the demo project (created when missing). */
 export async function ensureDemo(db: Db): Promise<{ userId: string; projectId: string }> {
-  const user = await db.user.upsert({ where: { email: DEMO_EMAIL }, create: { email: DEMO_EMAIL, name: 'Demo user' }, update: {} });
-  const project = await db.project.upsert({ where: { slug: DEMO_PROJECT_SLUG }, create: { slug: DEMO_PROJECT_SLUG, name: 'Demo project' }, update: {} });
-  await db.membership.upsert({
-    where: { userId_projectId: { userId: user.id, projectId: project.id } },
-    create: { userId: user.id, projectId: project.id, role: 'admin' },
-    update: { role: 'admin' },
-  });
-  return { userId: user.id, projectId: project.id };
+  return ensureProjectAdmin(db, { email: DEMO_EMAIL, name: 'Demo user' }, { slug: DEMO_PROJECT_SLUG, name: 'Demo project' });
 }
 
 export async function seedDemo(db: Db, tokenName = 'demo'): Promise<SeedResult> {
   const { userId, projectId } = await ensureDemo(db);
   const t = newApiToken();
-  const row = await db.apiToken.create({ data: { userId, name: tokenName, tokenHash: t.hash, prefix: t.prefix } });
+  const row = await createApiToken(db, { userId, name: tokenName, tokenHash: t.hash, prefix: t.prefix });
   return { userId, projectId, token: t.token, tokenId: row.id };
 }
 

@@ -12,7 +12,7 @@ import { makeExecutableSchema } from '@graphql-tools/schema';
 import type { DocumentNode } from 'graphql';
 import { Redis } from 'ioredis';
 import { dashboardOrigins, loadEnv, type Env } from '@driftprune/config';
-import { createArtifactStore, createDb, s3ClientFromEnv, type Db } from '@driftprune/db';
+import { artifactById, createArtifactStore, createDb, s3ClientFromEnv, type Db } from '@driftprune/db';
 import { DataRoots } from '@driftprune/datasets';
 import { RunQueues, redisConnection } from '@driftprune/runs';
 import { Authenticator, bearerToken } from './auth.js';
@@ -181,7 +181,7 @@ export async function startApiServer(opts: ApiServerOptions = {}): Promise<ApiSe
     const principal = await auth.authenticate(bearerToken(req.headers.authorization));
     if (!principal) return void res.status(401).json({ error: 'an API token is required: send Authorization: Bearer <token>', code: 'UNAUTHENTICATED' });
     const id = String(req.params.id);
-    const a = isUuid(id) ? await db.artifact.findUnique({ where: { id } }) : null;
+    const a = isUuid(id) ? await artifactById(db, id) : null;
     if (!a || !principal.roles.has(a.projectId)) return void res.status(404).json({ error: `artifact ${id} not found`, code: 'NOT_FOUND' });
     try {
       const bytes = await services.store.get(a.key);

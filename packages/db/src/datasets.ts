@@ -69,6 +69,21 @@ export class DatasetRepository {
     });
   }
 
+  /** A catalogue entry given through the API (createDataset): a location or options, and stats if known. */
+  createEntry(d: { projectId: string; name: string; kind: string; location: string | null; mapping: unknown; stats: unknown }): Promise<Dataset> {
+    return this.db.dataset.create({ data: { projectId: d.projectId, name: d.name, kind: d.kind, location: d.location, mapping: json(d.mapping), stats: json(d.stats) } });
+  }
+
+  /** How many datasets of the project share the content at `storeKey`. */
+  countWithStoreKey(projectId: string, storeKey: string): Promise<number> {
+    return this.db.dataset.count({ where: { projectId, storeKey } });
+  }
+
+  /** Those of `ids` that are datasets. */
+  async existingIds(ids: readonly string[]): Promise<Set<string>> {
+    return new Set((await this.db.dataset.findMany({ where: { id: { in: [...ids] } }, select: { id: true } })).map((r) => r.id));
+  }
+
   /** An upload that will deliver `sizeBytes` bytes hashing to `sha256`. */
   beginUpload(d: NewDataset & { sha256: string; sizeBytes: number; statsWindow: string }): Promise<Dataset> {
     return this.db.dataset.create({

@@ -34,3 +34,7 @@ export * from './repositories/runs.js';
 export * from './repositories/sweeps.js';
 export * from './repositories/workers.js';
 export * from './repositories/health.js';
+export * from './repositories/lists.js';
+export * from './repositories/projects.js';
+export * from './repositories/api-tokens.js';
+export * from './repositories/experiments.js';

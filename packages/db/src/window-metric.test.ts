@@ -30,7 +30,7 @@ test('WINDOW_METRIC_FIELDS lists the columns of the WindowMetric model of prisma
 });
 
 test('the schema parser of this test sees a changed column (the check can fail)', () => {
-  const schema = readFileSync(schemaPath, 'utf8').replace(/(model WindowMetric \{[\s\S]*?)\n  auc\s+Float\?/, '$1\n  auc Float');
+  const schema = readFileSync(schemaPath, 'utf8').replace(/(model WindowMetric \{[\s\S]*?)\n {2}auc\s+Float\?/, '$1\n  auc Float');
   const auc = modelFields(schema, 'WindowMetric').find((f) => f.name === 'auc')!;
   assert.equal(auc.nullable, false);
 });

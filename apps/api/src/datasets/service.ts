@@ -139,7 +139,7 @@ export class DatasetService {
     await this.staging.remove(d.id);
     if (!ready) {
       // deleted meanwhile: the object goes too unless another dataset of the project has the same bytes
-      if (!(await this.o.db.dataset.count({ where: { projectId: d.projectId, storeKey: key } }))) await this.o.store.deletePrefix(key).catch(() => 0);
+      if (!(await this.repo.countWithStoreKey(d.projectId, key))) await this.o.store.deletePrefix(key).catch(() => 0);
       throw notFound('dataset', d.id);
     }
     // a concurrent delete of another dataset with the same bytes may have removed the object after our put
@@ -227,7 +227,7 @@ export class DatasetService {
       await this.remove(d);
       n++;
     }
-    const strays = await this.staging.strays(maxAgeMs, async (ids) => new Set((await this.o.db.dataset.findMany({ where: { id: { in: ids } }, select: { id: true } })).map((r) => r.id)));
+    const strays = await this.staging.strays(maxAgeMs, (ids) => this.repo.existingIds(ids));
     for (const id of strays) await this.staging.remove(id);
     if (n + strays.length) this.o.log?.(`datasets: removed ${n} abandoned upload(s) and ${strays.length} stray staging folder(s)`);
     return n + strays.length;

@@ -1,4 +1,5 @@
 // What people add to runs and experiments (names, tags, notes) and the deletes of single runs and sweeps.
+import { annotateExperiment, annotateRun, deleteRunRow, deleteSweepRow, runRefsOfSweep } from '@driftprune/db';
 import type { MutationResolvers } from '../resolvers-types.js';
 import { badInput } from '../errors.js';
 import { loadExperiment, loadRun, loadSweep } from '../services/access.js';
@@ -36,27 +37,24 @@ export const annotationMutations: Pick<MutationResolvers, 'updateRun' | 'updateE
     const name = checkText(input.name, 'name', 200, true);
     const notes = checkText(input.notes, 'notes', 10_000, true);
     const tags = input.tags == null ? undefined : checkTags(input.tags);
-    return ctx.db.run.update({ where: { id: run.id }, data: { ...(name !== undefined ? { name } : {}), ...(notes !== undefined ? { notes } : {}), ...(tags ? { tags } : {}) } });
+    return annotateRun(ctx.db, run.id, { name, notes, tags });
   },
   updateExperiment: async (_p, { id, input }, ctx) => {
     const exp = await loadExperiment(ctx, id, 'editor');
     const name = checkText(input.name, 'name', 200, false);
     const description = checkText(input.description, 'description', 2_000, true);
     const tags = input.tags == null ? undefined : checkTags(input.tags);
-    return ctx.db.experiment.update({
-      where: { id: exp.id },
-      data: { ...(name ? { name } : {}), ...(description !== undefined ? { description } : {}), ...(tags ? { tags } : {}) },
-    });
+    return annotateExperiment(ctx.db, exp.id, { name, description, tags });
   },
   deleteRun: async (_p, { id }, ctx) => {
     const run = await loadRun(ctx, id, 'editor');
-    const deleted = await deleteRunsAndFiles(runDeps(ctx), run.projectId, [run], () => ctx.db.run.deleteMany({ where: { id: run.id } }));
+    const deleted = await deleteRunsAndFiles(runDeps(ctx), run.projectId, [run], () => deleteRunRow(ctx.db, run.id));
     return { id: run.id, ...deleted };
   },
   deleteSweep: async (_p, { id }, ctx) => {
     const sweep = await loadSweep(ctx, id, 'editor');
-    const runs = await ctx.db.run.findMany({ where: { sweepId: sweep.id }, select: { id: true, status: true, sweepId: true } });
-    const deleted = await deleteRunsAndFiles(runDeps(ctx), sweep.projectId, runs, () => ctx.db.sweep.deleteMany({ where: { id: sweep.id } }));
+    const runs = await runRefsOfSweep(ctx.db, sweep.id);
+    const deleted = await deleteRunsAndFiles(runDeps(ctx), sweep.projectId, runs, () => deleteSweepRow(ctx.db, sweep.id));
     return { id: sweep.id, ...deleted };
   },
 };

@@ -2,7 +2,22 @@
 // account), role changes and removals that never leave a project without an admin. Every change of someone's roles
 // is announced (auth-events.ts): all API processes drop cached principals, and lowered roles close that user's
 // WebSockets.
-import type { Db, ProjectInvitation, Role } from '@driftprune/db';
+import {
+  acceptInvitation,
+  changeMembership as changeMembershipRow,
+  closeInvitation,
+  invitationById,
+  inviteToProject,
+  memberWithUser,
+  membersOfProject,
+  openInvitationsOfProject,
+  pendingInvitationsFor,
+  projectById,
+  projectName,
+  type Db,
+  type ProjectInvitation,
+  type Role,
+} from '@driftprune/db';
 import { ROLE_RANK, requireProject, requireUser } from '../auth.js';
 import type { ApiContext } from '../context.js';
 import { apiError, badInput, isUuid, notFound } from '../errors.js';
@@ -30,21 +45,15 @@ const lastAdmin = (projectId: string) =>
  * admins demoting each other at once cannot both succeed. Returns the role before, or null when there was none.
  */
 async function changeMembership(db: Db, projectId: string, userId: string, role: Role | null): Promise<Role | null> {
-  return db.$transaction(async (tx) => {
-    await tx.$queryRaw`SELECT 1 FROM "Membership" WHERE "projectId" = ${projectId}::uuid FOR UPDATE`;
-    const current = await tx.membership.findUnique({ where: { userId_projectId: { userId, projectId } } });
-    if (!current) return null;
-    if (current.role === 'admin' && role !== 'admin' && (await tx.membership.count({ where: { projectId, role: 'admin' } })) <= 1) throw lastAdmin(projectId);
-    if (role) await tx.membership.update({ where: { userId_projectId: { userId, projectId } }, data: { role } });
-    else await tx.membership.delete({ where: { userId_projectId: { userId, projectId } } });
-    return current.role;
-  });
+  const change = await changeMembershipRow(db, projectId, userId, role);
+  if ('refused' in change) throw lastAdmin(projectId);
+  return change.before;
 }
 
 /** The invitation `id` addressed to the caller, or NOT_FOUND (also for invitations to someone else). */
 async function ownInvitation(ctx: ApiContext, id: string): Promise<ProjectInvitation> {
   const p = requireUser(ctx.principal);
-  const row = isUuid(id) ? await ctx.db.projectInvitation.findUnique({ where: { id } }) : null;
+  const row = isUuid(id) ? await invitationById(ctx.db, id) : null;
   if (!row || row.email !== p.user.email.trim().toLowerCase()) throw notFound('invitation', id);
   return row;
 }
@@ -63,49 +72,42 @@ export const memberMutations: Pick<
     const email = normalizeEmail(rawEmail);
     const expiresAt = new Date(Date.now() + INVITATION_DAYS * 86_400_000);
     // Inviting again renews the pending invitation instead of stacking another one.
-    const pending = await ctx.db.projectInvitation.findFirst({ where: { projectId, email, status: 'pending' }, orderBy: { createdAt: 'desc' } });
-    if (pending) return ctx.db.projectInvitation.update({ where: { id: pending.id }, data: { role, expiresAt, invitedById: ctx.principal!.user.id } });
-    return ctx.db.projectInvitation.create({ data: { projectId, email, role, expiresAt, invitedById: ctx.principal!.user.id } });
+    return inviteToProject(ctx.db, { projectId, email, role, expiresAt, invitedById: ctx.principal!.user.id });
   },
   acceptProjectInvitation: async (_p, { id }, ctx) => {
     const invitation = await ownInvitation(ctx, id);
     requirePending(invitation);
     const userId = ctx.principal!.user.id;
     const { projectId, role } = invitation;
-    const before = await ctx.db.$transaction(async (tx) => {
-      const claimed = await tx.projectInvitation.updateMany({ where: { id, status: 'pending' }, data: { status: 'accepted', respondedAt: new Date() } });
-      if (claimed.count !== 1) throw apiError('BAD_USER_INPUT', `invitation ${id} is no longer pending`, { reason: 'INVITATION_NOT_PENDING' });
-      const existing = await tx.membership.findUnique({ where: { userId_projectId: { userId, projectId } } });
-      // An invitation never lowers a role the invitee already has (that would let an admin's invitation demote the
-      // last admin); a higher invited role is taken.
-      if (!existing) await tx.membership.create({ data: { userId, projectId, role } });
-      else if (ROLE_RANK[role] > ROLE_RANK[existing.role]) await tx.membership.update({ where: { userId_projectId: { userId, projectId } }, data: { role } });
-      return existing?.role ?? null;
-    });
+    // An invitation never lowers a role the invitee already has (that would let an admin's invitation demote the
+    // last admin); a higher invited role is taken.
+    const accepted = await acceptInvitation(ctx.db, { id, projectId, role, userId }, ROLE_RANK);
+    if (!accepted.claimed) throw apiError('BAD_USER_INPUT', `invitation ${id} is no longer pending`, { reason: 'INVITATION_NOT_PENDING' });
+    const before = accepted.before;
     await ctx.announceAuth({ kind: 'roles-changed', userId, reduced: false });
-    const project = (await ctx.db.project.findUnique({ where: { id: projectId } }))!;
+    const project = (await projectById(ctx.db, projectId))!;
     const granted = before && ROLE_RANK[before] >= ROLE_RANK[role] ? before : role;
     return { role: granted, project: { ...project, role: granted } };
   },
   declineProjectInvitation: async (_p, { id }, ctx) => {
     const invitation = await ownInvitation(ctx, id);
     requirePending(invitation);
-    return ctx.db.projectInvitation.update({ where: { id }, data: { status: 'declined', respondedAt: new Date() } });
+    return closeInvitation(ctx.db, id, 'declined');
   },
   cancelProjectInvitation: async (_p, { id }, ctx) => {
     requireUser(ctx.principal);
-    const row = isUuid(id) ? await ctx.db.projectInvitation.findUnique({ where: { id } }) : null;
+    const row = isUuid(id) ? await invitationById(ctx.db, id) : null;
     if (!row || !ctx.principal!.roles.has(row.projectId)) throw notFound('invitation', id);
     requireProject(ctx.principal, row.projectId, 'admin');
     requirePending(row);
-    return ctx.db.projectInvitation.update({ where: { id }, data: { status: 'cancelled', respondedAt: new Date() } });
+    return closeInvitation(ctx.db, id, 'cancelled');
   },
   setProjectMemberRole: async (_p, { projectId, userId, role }, ctx) => {
     requireProject(ctx.principal, projectId, 'admin');
     const before = isUuid(userId) ? await changeMembership(ctx.db, projectId, userId, role) : null;
     if (!before) throw notFound('member', userId);
     await ctx.announceAuth({ kind: 'roles-changed', userId, reduced: ROLE_RANK[role] < ROLE_RANK[before] });
-    return (await ctx.db.membership.findUnique({ where: { userId_projectId: { userId, projectId } }, include: { user: true } }))!;
+    return (await memberWithUser(ctx.db, projectId, userId))!;
   },
   removeProjectMember: async (_p, { projectId, userId }, ctx) => {
     const p = requireUser(ctx.principal);
@@ -119,21 +121,20 @@ export const memberMutations: Pick<
 
 export const memberTypeResolvers: Pick<Resolvers, 'Project' | 'Viewer' | 'ProjectInvitation'> = {
   Project: {
-    members: (project, _a, ctx) =>
-      ctx.db.membership.findMany({ where: { projectId: project.id }, include: { user: true }, orderBy: [{ createdAt: 'asc' }, { userId: 'asc' }] }),
+    members: (project, _a, ctx) => membersOfProject(ctx.db, project.id),
     invitations: (project, _a, ctx) => {
       requireProject(ctx.principal, project.id, 'admin');
-      return ctx.db.projectInvitation.findMany({ where: { projectId: project.id, status: { not: 'accepted' } }, orderBy: { createdAt: 'desc' }, take: 200 });
+      return openInvitationsOfProject(ctx.db, project.id, 200);
     },
   },
   Viewer: {
     invitations: (_v, _a, ctx) => {
       const p = requireUser(ctx.principal);
-      return ctx.db.projectInvitation.findMany({ where: { email: p.user.email.trim().toLowerCase(), status: 'pending', expiresAt: { gt: new Date() } }, orderBy: { createdAt: 'desc' }, take: 100 });
+      return pendingInvitationsFor(ctx.db, p.user.email.trim().toLowerCase(), 100);
     },
   },
   ProjectInvitation: {
     status: (i) => invitationStatus(i),
-    projectName: async (i, _a, ctx) => (await ctx.db.project.findUnique({ where: { id: i.projectId }, select: { name: true } }))?.name ?? '',
+    projectName: async (i, _a, ctx) => (await projectName(ctx.db, i.projectId)) ?? '',
   },
 };

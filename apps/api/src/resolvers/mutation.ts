@@ -1,5 +1,5 @@
 import { csvMapping, parseConfig, SOURCE_KINDS, syntheticOptions, experimentConfig } from '@driftprune/config';
-import { newApiToken, Prisma } from '@driftprune/db';
+import { apiTokenById, createApiToken, createExperiment, createProjectWithAdmin, deleteExperimentRow, newApiToken, Prisma, revokeApiToken, runRefsOfExperiment } from '@driftprune/db';
 import type { MutationResolvers } from '../resolvers-types.js';
 import { requireProject, requireUser } from '../auth.js';
 import { badInput, forbidden, isUuid, notFound, validated } from '../errors.js';
@@ -26,7 +26,7 @@ export const Mutation: MutationResolvers = {
     const slug = (input.slug ?? name.toLowerCase().replace(/[^a-z0-9]+/g, '-').replace(/^-|-$/g, '')).slice(0, 60);
     if (!/^[a-z0-9]+(-[a-z0-9]+)*$/.test(slug)) throw badInput('slug must be lowercase letters, digits and single dashes');
     try {
-      const project = await ctx.db.project.create({ data: { name, slug, members: { create: { userId: p.user.id, role: 'admin' } } } });
+      const project = await createProjectWithAdmin(ctx.db, { name, slug, adminUserId: p.user.id });
       await ctx.announceAuth({ kind: 'roles-changed', userId: p.user.id, reduced: false });
       return { ...project, role: 'admin' as const };
     } catch (e) {
@@ -45,16 +45,7 @@ export const Mutation: MutationResolvers = {
     else if (!input.location) throw badInput(`location is required for a ${input.kind} dataset`);
     if (input.stats != null && (typeof input.stats !== 'object' || Array.isArray(input.stats))) throw badInput('stats must be an object');
     try {
-      return await ctx.db.dataset.create({
-        data: {
-          projectId: input.projectId,
-          name,
-          kind: input.kind,
-          location: input.location ?? null,
-          mapping: (mapping ?? Prisma.DbNull) as Prisma.InputJsonValue,
-          stats: (input.stats ?? Prisma.DbNull) as Prisma.InputJsonValue,
-        },
-      });
+      return await ctx.datasets.repo.createEntry({ projectId: input.projectId, name, kind: input.kind, location: input.location ?? null, mapping, stats: input.stats });
     } catch (e) {
       if (isUnique(e)) throw badInput(`a dataset named "${name}" already exists in this project`);
       throw e;
@@ -66,19 +57,17 @@ export const Mutation: MutationResolvers = {
     const name = nonEmpty(input.name, 'name');
     const config = await ctx.datasets.bindConfig(input.projectId, validated(() => parseConfig(experimentConfig, configInput(input.config, 'experiment config'), 'experiment config')));
     if (input.datasetId) {
-      const ds = isUuid(input.datasetId) ? await ctx.db.dataset.findUnique({ where: { id: input.datasetId } }) : null;
+      const ds = isUuid(input.datasetId) ? await ctx.datasets.repo.byId(input.datasetId) : null;
       if (!ds || ds.projectId !== input.projectId) throw notFound('dataset', input.datasetId);
     }
-    return ctx.db.experiment.create({
-      data: {
-        projectId: input.projectId,
-        name,
-        description: input.description ?? null,
-        config: config as unknown as Prisma.InputJsonValue,
-        paradigm: config.paradigm.kind,
-        datasetId: input.datasetId ?? null,
-        createdById: p.user.id,
-      },
+    return createExperiment(ctx.db, {
+      projectId: input.projectId,
+      name,
+      description: input.description ?? null,
+      config,
+      paradigm: config.paradigm.kind,
+      datasetId: input.datasetId ?? null,
+      createdById: p.user.id,
     });
   },
   submitRun: async (_p, { input }, ctx) => submitRun(deps(ctx), await loadExperiment(ctx, input.experimentId, 'editor'), input),
@@ -88,8 +77,8 @@ export const Mutation: MutationResolvers = {
   retryRun: async (_p, { id }, ctx) => retryRun(deps(ctx), await loadRun(ctx, id, 'editor')),
   deleteExperiment: async (_p, { id }, ctx) => {
     const exp = await loadExperiment(ctx, id, 'editor');
-    const runs = await ctx.db.run.findMany({ where: { experimentId: exp.id }, select: { id: true, status: true, sweepId: true } });
-    const deleted = await deleteRunsAndFiles(deps(ctx), exp.projectId, runs, () => ctx.db.experiment.delete({ where: { id: exp.id } }));
+    const runs = await runRefsOfExperiment(ctx.db, exp.id);
+    const deleted = await deleteRunsAndFiles(deps(ctx), exp.projectId, runs, () => deleteExperimentRow(ctx.db, exp.id));
     return { id: exp.id, ...deleted };
   },
   createApiToken: async (_p, { name, expiresInDays }, ctx) => {
@@ -97,9 +86,7 @@ export const Mutation: MutationResolvers = {
     const n = nonEmpty(name, 'name', 100);
     if (expiresInDays != null && (!Number.isInteger(expiresInDays) || expiresInDays < 1 || expiresInDays > 3650)) throw badInput('expiresInDays must be an integer in 1..3650');
     const t = newApiToken();
-    const apiToken = await ctx.db.apiToken.create({
-      data: { userId: p.user.id, name: n, tokenHash: t.hash, prefix: t.prefix, expiresAt: expiresInDays ? new Date(Date.now() + expiresInDays * 86_400_000) : null },
-    });
+    const apiToken = await createApiToken(ctx.db, { userId: p.user.id, name: n, tokenHash: t.hash, prefix: t.prefix, expiresAt: expiresInDays ? new Date(Date.now() + expiresInDays * 86_400_000) : null });
     return { token: t.token, apiToken };
   },
   devLogin: async (_p, _a, ctx) => {
@@ -108,9 +95,9 @@ export const Mutation: MutationResolvers = {
   },
   revokeApiToken: async (_p, { id }, ctx) => {
     const p = requireUser(ctx.principal);
-    const row = isUuid(id) ? await ctx.db.apiToken.findUnique({ where: { id } }) : null;
+    const row = isUuid(id) ? await apiTokenById(ctx.db, id) : null;
     if (!row || row.userId !== p.user.id) throw notFound('API token', id);
-    const revoked = await ctx.db.apiToken.update({ where: { id }, data: { revokedAt: row.revokedAt ?? new Date() } });
+    const revoked = await revokeApiToken(ctx.db, row);
     await ctx.announceAuth({ kind: 'token-revoked', tokenId: id, userId: p.user.id });
     return revoked;
   },

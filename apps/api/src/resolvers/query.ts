@@ -1,3 +1,4 @@
+import { apiTokensOfUser, existingRunIds, latestWorkers, membershipsOfUser, projectById, projectsByIds } from '@driftprune/db';
 import type { QueryResolvers } from '../resolvers-types.js';
 import { requireProject, requireUser } from '../auth.js';
 import { metricSeries } from '../downsample.js';
@@ -12,23 +13,23 @@ export const Query: QueryResolvers = {
   health: (_p, _a, ctx) => checkHealth(ctx),
   me: async (_p, _a, ctx) => {
     const p = requireUser(ctx.principal);
-    const members = await ctx.db.membership.findMany({ where: { userId: p.user.id }, include: { project: true }, orderBy: { createdAt: 'asc' } });
+    const members = await membershipsOfUser(ctx.db, p.user.id);
     return { user: p.user, memberships: members.map((m) => ({ role: m.role, project: { ...m.project, role: m.role } })) };
   },
   projects: async (_p, _a, ctx) => {
     const p = requireUser(ctx.principal);
-    const rows = await ctx.db.project.findMany({ where: { id: { in: [...p.roles.keys()] } }, orderBy: { createdAt: 'asc' } });
+    const rows = await projectsByIds(ctx.db, [...p.roles.keys()]);
     return rows.map((r) => ({ ...r, role: p.roles.get(r.id)! }));
   },
   project: async (_p, { id }, ctx) => {
     const role = requireProject(ctx.principal, id);
-    const row = await ctx.db.project.findUnique({ where: { id } });
+    const row = await projectById(ctx.db, id);
     if (!row) throw notFound('project', id);
     return { ...row, role };
   },
   datasets: (_p, { projectId }, ctx) => {
     requireProject(ctx.principal, projectId);
-    return ctx.db.dataset.findMany({ where: { projectId }, orderBy: { createdAt: 'desc' } });
+    return ctx.datasets.repo.list(projectId);
   },
   experiments: (_p, args, ctx) => listExperiments(ctx, args.projectId, args),
   experiment: (_p, { id }, ctx) => loadExperiment(ctx, id),
@@ -42,12 +43,10 @@ export const Query: QueryResolvers = {
   sweep: (_p, { id }, ctx) => loadSweep(ctx, id),
   workers: async (_p, _a, ctx) => {
     const p = requireUser(ctx.principal);
-    const rows = await ctx.db.worker.findMany({ orderBy: { heartbeatAt: 'desc' }, take: 200 });
+    const rows = await latestWorkers(ctx.db, 200);
     // Workers are shared by every project; the runs they hold are not: each caller sees only their projects' runs.
     const ids = [...new Set(rows.flatMap((w) => w.activeRuns))].filter(isUuid);
-    const visible = new Set(
-      ids.length ? (await ctx.db.run.findMany({ where: { id: { in: ids }, projectId: { in: [...p.roles.keys()] } }, select: { id: true } })).map((r) => r.id) : [],
-    );
+    const visible = await existingRunIds(ctx.db, ids, [...p.roles.keys()]);
     // labels, load and drain live in Redis with the worker's heartbeat (worker-fleet.ts)
     const live = await workerLiveStates(ctx.redis, ctx.prefix, rows.filter((w) => !w.stoppedAt).map((w) => w.id));
     return rows.map((w) => ({ ...w, activeRuns: w.activeRuns.filter((id) => visible.has(id)), live: live.get(w.id) ?? null }));
@@ -58,7 +57,7 @@ export const Query: QueryResolvers = {
   },
   apiTokens: (_p, _a, ctx) => {
     const p = requireUser(ctx.principal);
-    return ctx.db.apiToken.findMany({ where: { userId: p.user.id }, orderBy: { createdAt: 'desc' } });
+    return apiTokensOfUser(ctx.db, p.user.id);
   },
 };
 

@@ -1,4 +1,4 @@
-import type { Run } from '@driftprune/db';
+import { runById, type Run } from '@driftprune/db';
 import type { MetricMessage, RunUpdatedMessage } from '@driftprune/runs';
 import type { SubscriptionResolvers } from '../resolvers-types.js';
 import { requireProject } from '../auth.js';
@@ -12,7 +12,7 @@ export const Subscription: SubscriptionResolvers = {
         ctx.hub.channels.run,
         (m) => m.projectId === projectId && (!runId || m.runId === runId),
         async (m) => {
-          const run = await ctx.db.run.findUnique({ where: { id: m.runId } });
+          const run = await runById(ctx.db, m.runId);
           return run ? { runUpdated: run } : undefined;
         },
       );

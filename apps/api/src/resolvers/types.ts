@@ -1,4 +1,15 @@
 // Field resolvers of the object types: relations, computed fields, and scoped sub-lists.
+import {
+  artifactsOfRun,
+  experimentById,
+  latestRunOfExperiment,
+  paradigmsOfExperimentRuns,
+  refreshEventsOfRun,
+  runCountOfExperiment,
+  servingEvaluationsOfRun,
+  sweepById,
+  sweepsOfExperiment,
+} from '@driftprune/db';
 import type { Resolvers } from '../resolvers-types.js';
 import { metricSeries } from '../downsample.js';
 import { pointLabel } from '@driftprune/config';
@@ -27,27 +38,27 @@ export const typeResolvers: Resolvers = {
     config: (e) => e.config,
     paradigms: async (e, _a, ctx) => {
       const known = (e as { _paradigms?: string[] })._paradigms;
-      const used = known ?? (await ctx.db.run.findMany({ where: { experimentId: e.id }, distinct: ['paradigm'], select: { paradigm: true } })).map((r) => r.paradigm);
+      const used = known ?? (await paradigmsOfExperimentRuns(ctx.db, e.id));
       return [...new Set([e.paradigm, ...used])].sort();
     },
-    runCount: (e, _a, ctx) => (e as { _count?: { runs: number } })._count?.runs ?? ctx.db.run.count({ where: { experimentId: e.id } }),
-    latestRun: (e, _a, ctx) => ctx.db.run.findFirst({ where: { experimentId: e.id }, orderBy: [{ createdAt: 'desc' }, { id: 'desc' }] }),
+    runCount: (e, _a, ctx) => (e as { _count?: { runs: number } })._count?.runs ?? runCountOfExperiment(ctx.db, e.id),
+    latestRun: (e, _a, ctx) => latestRunOfExperiment(ctx.db, e.id),
     runs: (e, args, ctx) => listRuns(ctx, e.projectId, { ...args, filter: { ...(args.filter ?? {}), experimentId: e.id } }),
-    sweeps: (e, _a, ctx) => ctx.db.sweep.findMany({ where: { experimentId: e.id }, orderBy: { createdAt: 'desc' } }),
+    sweeps: (e, _a, ctx) => sweepsOfExperiment(ctx.db, e.id),
   },
   Sweep: {
-    experiment: async (s, _a, ctx) => (await ctx.db.experiment.findUnique({ where: { id: s.experimentId } }))!,
+    experiment: async (s, _a, ctx) => (await experimentById(ctx.db, s.experimentId))!,
     runs: (s, args, ctx) => listRuns(ctx, s.projectId, { ...args, filter: { ...(args.filter ?? {}), sweepId: s.id } }),
   },
   Run: {
     name: (r) => r.name ?? runDerivedName(r),
     named: (r) => r.name !== null,
-    experiment: async (r, _a, ctx) => (await ctx.db.experiment.findUnique({ where: { id: r.experimentId } }))!,
-    sweep: (r, _a, ctx) => (r.sweepId ? ctx.db.sweep.findUnique({ where: { id: r.sweepId } }) : null),
+    experiment: async (r, _a, ctx) => (await experimentById(ctx.db, r.experimentId))!,
+    sweep: (r, _a, ctx) => (r.sweepId ? sweepById(ctx.db, r.sweepId) : null),
     metrics: (r, args, ctx) => ctx.metricCache.get(r, args, () => metricSeries(ctx.db, { runId: r.id, ...args })),
-    refreshes: (r, _a, ctx) => ctx.db.refreshEvent.findMany({ where: { runId: r.id }, orderBy: [{ window: 'asc' }, { seq: 'asc' }] }),
-    servingEvals: (r, _a, ctx) => ctx.db.servingEvaluation.findMany({ where: { runId: r.id }, orderBy: [{ window: 'asc' }, { model: 'asc' }, { batchSize: 'asc' }] }),
-    artifacts: (r, _a, ctx) => ctx.db.artifact.findMany({ where: { runId: r.id }, orderBy: { createdAt: 'asc' } }),
+    refreshes: (r, _a, ctx) => refreshEventsOfRun(ctx.db, r.id),
+    servingEvals: (r, _a, ctx) => servingEvaluationsOfRun(ctx.db, r.id),
+    artifacts: (r, _a, ctx) => artifactsOfRun(ctx.db, r.id),
     warnings: (r) => runWarnings(r.summary),
   },
   Artifact: {

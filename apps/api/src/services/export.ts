@@ -2,11 +2,11 @@
 // or JSON. The same function answers the GraphQL field exportRuns and GET /export, so a dashboard URL's filter,
 // sort and grouping give the same file either way.
 import { configPathProblem, getPath } from '@driftprune/config';
-import { windowMetricsOf, type Db, type Run } from '@driftprune/db';
+import { runsOfFilter, runsOfProjectByIds, windowMetricsOf, type Db, type Run } from '@driftprune/db';
 import { mean, std } from '@driftprune/stats';
 import { toCsv, type Cell } from '@driftprune/sweeps';
 import { badInput, isUuid } from '../errors.js';
-import { runWhere } from '../resolvers/lists.js';
+import { runListFilter } from '../resolvers/lists.js';
 import { runDerivedName } from '../resolvers/types.js';
 import { earlyStopOf } from '../resolvers/sweep-analysis.js';
 import type { ExportFormat, ExportView, RunFilter, RunSort } from '../resolvers-types.js';
@@ -87,7 +87,7 @@ function compareCells(a: Cell, b: Cell): number {
 async function selectRuns(db: Db, args: ExportArgs): Promise<Run[]> {
   const dir = args.sort?.direction === 'ASC' ? 'asc' : 'desc';
   const field = args.sort?.field === 'STATUS' ? 'status' : args.sort?.field === 'PROGRESS' ? 'progress' : 'createdAt';
-  const runs = await db.run.findMany({ where: runWhere(args.projectId, args.filter), orderBy: [{ [field]: dir }, { id: dir }], take: MAX_EXPORT_RUNS + 1 });
+  const runs = await runsOfFilter(db, { projectId: args.projectId, filter: runListFilter(args.filter), sort: field, dir, take: MAX_EXPORT_RUNS + 1 });
   if (runs.length > MAX_EXPORT_RUNS) throw badInput(`the export matches more than ${MAX_EXPORT_RUNS} runs; narrow the filter`, undefined, { reason: 'EXPORT_TOO_LARGE', limit: MAX_EXPORT_RUNS });
   return runs;
 }
@@ -162,7 +162,7 @@ async function exportCompare(db: Db, args: ExportArgs, format: ExportFormat, sta
   if (ids.length < 1 || ids.length > MAX_COMPARE_RUNS) throw badInput(`runIds needs 1..${MAX_COMPARE_RUNS} runs for the COMPARE view`, undefined, { reason: 'BAD_RUN_IDS' });
   const valid = ids.filter(isUuid);
   // runs of other projects (or none) are reported like missing ones: their existence does not leak
-  const runs = valid.length ? await db.run.findMany({ where: { id: { in: valid }, projectId: args.projectId } }) : [];
+  const runs = await runsOfProjectByIds(db, args.projectId, valid);
   if (runs.length !== ids.length) {
     const found = new Set(runs.map((r) => r.id));
     throw badInput(`run(s) not found in this project: ${ids.filter((i) => !found.has(i)).slice(0, 5).map((i) => i.slice(0, 40)).join(', ')}`, undefined, { reason: 'NOT_FOUND_RUNS' });

@@ -2,7 +2,7 @@
 // @driftprune/runs, which writes the rows, the statuses, the queue and the events.
 import { randomUUID } from 'node:crypto';
 import { experimentConfig, expandSweep, parseConfig, parseYamlText, runQueueOptions, type ExperimentConfig, type RunQueueOptions } from '@driftprune/config';
-import { Prisma, type ArtifactStore, type Db, type Experiment, type Run, type Sweep } from '@driftprune/db';
+import { liveRunIdsOfSweep, Prisma, runById, sweepById, type ArtifactStore, type Db, type Experiment, type Run, type Sweep } from '@driftprune/db';
 import { cancelRuns, deleteRuns, retryRun as retryRunTransition, RunEvents, RunTransitionError, submitRuns, type LifecycleDeps, type Publisher, type RunQueues } from '@driftprune/runs';
 import { apiError, badInput, validated } from '../errors.js';
 
@@ -101,7 +101,7 @@ export async function submitSweep(deps: RunDeps, exp: Experiment, input: { sweep
     config: sweepInput as Prisma.InputJsonValue,
     seeds,
   });
-  return (await deps.db.sweep.findUnique({ where: { id: sweepId } }))!;
+  return (await sweepById(deps.db, sweepId))!;
 }
 
 /** A queued run is cancelled at once; a running one is asked to stop (its worker aborts within one mini-batch). */
@@ -109,14 +109,13 @@ export async function cancelRun(deps: RunDeps, run: Run): Promise<Run> {
   if (run.status === 'cancelled') return run;
   if (run.status !== 'queued' && run.status !== 'running') throw badInput(`run ${run.id} already ${run.status}; only queued or running runs can be cancelled`, undefined, { reason: 'ILLEGAL_TRANSITION', status: run.status });
   await cancelRuns(lifecycle(deps), [run.id]);
-  return (await deps.db.run.findUnique({ where: { id: run.id } })) ?? refused(new RunTransitionError('RUN_NOT_FOUND', 'cancel', run.id, null));
+  return (await runById(deps.db, run.id)) ?? refused(new RunTransitionError('RUN_NOT_FOUND', 'cancel', run.id, null));
 }
 
 /** Every queued or running run of a sweep, in one batch. */
 export async function cancelSweep(deps: RunDeps, sweep: Sweep): Promise<Sweep> {
-  const runs = await deps.db.run.findMany({ where: { sweepId: sweep.id, status: { in: ['queued', 'running'] } }, select: { id: true } });
-  await cancelRuns(lifecycle(deps), runs.map((r) => r.id));
-  return (await deps.db.sweep.findUnique({ where: { id: sweep.id } }))!;
+  await cancelRuns(lifecycle(deps), await liveRunIdsOfSweep(deps.db, sweep.id));
+  return (await sweepById(deps.db, sweep.id))!;
 }
 
 export async function retryRun(deps: RunDeps, run: Run): Promise<Run> {

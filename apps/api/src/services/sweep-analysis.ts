@@ -2,7 +2,7 @@
 // budget, parameter importance, parallel coordinates and the search's progress. The numbers are read in a few
 // set-based queries (packages/db sweep-analysis.ts) and computed by @driftprune/sweeps.
 import { parseConfig, pointLabel, sweepConfig, type SweepConfig } from '@driftprune/config';
-import { lastServingLatencies, meanServingFlops, sweepRunsForAnalysis, type AnalysisRun, type Db, type Sweep } from '@driftprune/db';
+import { lastServingLatencies, meanServingFlops, paramsOfSweepRuns, sweepRunsForAnalysis, type AnalysisRun, type Db, type Sweep } from '@driftprune/db';
 import { bestUnderBudget, groupPoints, parallelCoordinates, parameterImportance, paretoFront, pointKey } from '@driftprune/sweeps';
 import { badInput } from '../errors.js';
 import type { ServingCost, SweepMetric } from '../resolvers-types.js';
@@ -174,7 +174,7 @@ export async function parallelCoordinatesOf(db: Db, sweep: Sweep) {
 export async function searchOf(db: Db, sweep: Sweep) {
   const parsed = parsedSweepConfig(sweep);
   if (!parsed || parsed.method !== 'tpe') return null;
-  const runs = await db.run.findMany({ where: { sweepId: sweep.id }, select: { params: true } });
+  const runs = (await paramsOfSweepRuns(db, sweep.id)).map((params) => ({ params }));
   const points = new Set(runs.map((r) => pointKey(paramsOf(r)))).size;
   return { method: parsed.method, points, samples: parsed.samples, initialSamples: parsed.initialSamples, objective: parsed.objective };
 }

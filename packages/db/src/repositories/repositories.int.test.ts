@@ -1,0 +1,98 @@
+// The repositories on the real Postgres: window metrics (a replay overwrites, nulls stay null, buckets average, and
+// the migrated table has exactly the columns of WINDOW_METRIC_FIELDS), checkpoints, the error codes the worker reads
+// to tell a deleted run, memberships that never lose their last admin, and invitations accepted once.
+import { after, before, test } from 'node:test';
+import assert from 'node:assert/strict';
+import { randomBytes } from 'node:crypto';
+import { loadEnv } from '@driftprune/config';
+import { Prisma } from '../../generated/prisma/client.js';
+import { createDb, type Db } from '../client.js';
+import { dropDatabase, ensureDatabase, withDatabase } from '../database.js';
+import { deployMigrations } from '../migrate/migrations.js';
+import { WINDOW_METRIC_FIELDS, type WindowMetricInput } from '../window-metric.js';
+import { acceptInvitation, changeMembership, ensureProjectAdmin, inviteToProject, membersOfProject } from './projects.js';
+import { checkpointFiles, checkpointWindowsBefore, deleteCheckpointsBefore, upsertArtifact } from './run-results.js';
+import { recordRunCheckpoint } from './runs.js';
+import { upsertWindowMetrics, windowMetricBuckets, windowMetricSpans } from './window-metrics.js';
+
+const env = loadEnv();
+const url = withDatabase(env.DATABASE_URL, `dp_test_repos_${process.pid}_${randomBytes(3).toString('hex')}`);
+let db: Db;
+let projectId: string;
+let userId: string;
+let runId: string;
+
+before(async () => {
+  await ensureDatabase(url);
+  await deployMigrations(url);
+  db = createDb({ url, poolSize: 4 });
+  ({ userId, projectId } = await ensureProjectAdmin(db, { email: 'owner@example.test', name: 'Owner' }, { slug: 'repos', name: 'Repos' }));
+  const exp = await db.experiment.create({ data: { projectId, name: 'e', config: {}, paradigm: 'dense' } });
+  runId = (await db.run.create({ data: { projectId, experimentId: exp.id, config: {}, seed: 1, paradigm: 'dense' } })).id;
+});
+
+after(async () => {
+  await db?.$disconnect();
+  await dropDatabase(url);
+});
+
+const metric = (window: number, model: 'dense' | 'serving', over: Partial<WindowMetricInput> = {}): WindowMetricInput => ({
+  window, windowId: `w${window}`, model, rows: 100, ne: 0.9, logLoss: 0.5, auc: 0.7, calibration: 1, sparsity: model === 'dense' ? 0 : 0.5, flops: 10, params: 20, warmup: window === 0, ...over,
+});
+
+test('the migrated WindowMetric table has the columns of WINDOW_METRIC_FIELDS, with their nullability', async () => {
+  const cols = await db.$queryRaw<{ column_name: string; is_nullable: string }[]>`
+    SELECT column_name, is_nullable FROM information_schema.columns WHERE table_name = 'WindowMetric' ORDER BY ordinal_position`;
+  const own = cols.filter((c) => !['id', 'runId', 'createdAt'].includes(c.column_name));
+  assert.deepEqual(own.map((c) => [c.column_name, c.is_nullable === 'YES']), WINDOW_METRIC_FIELDS.map((f) => [f.name, f.nullable]));
+});
+
+test('window metrics: a replayed window overwrites its rows; undefined metrics are stored as null; buckets average', async () => {
+  await upsertWindowMetrics(db, runId, [metric(0, 'dense'), metric(0, 'serving'), metric(1, 'dense'), metric(1, 'serving')]);
+  // window 1 replayed: one-class (no NE/AUC/calibration), excluded
+  await upsertWindowMetrics(db, runId, [metric(1, 'dense', { ne: null, auc: undefined, calibration: undefined, excluded: 'one_class', logLoss: 0.25 })]);
+  const rows = await db.windowMetric.findMany({ where: { runId }, orderBy: [{ window: 'asc' }, { model: 'asc' }] });
+  assert.equal(rows.length, 4);
+  const replayed = rows.find((r) => r.window === 1 && r.model === 'dense')!;
+  assert.deepEqual([replayed.ne, replayed.auc, replayed.calibration, replayed.excluded, replayed.logLoss], [null, null, null, 'one_class', 0.25]);
+  assert.deepEqual(await windowMetricSpans(db, { runId, model: 'dense' }), [{ n: 2, lo: 0, hi: 1 }]);
+  const points = await windowMetricBuckets(db, { runId }, 0, 2);
+  assert.deepEqual(
+    points.map((p) => [p.model, p.window, p.windowEnd, p.count, p.rows, p.ne, p.logLoss, p.warmup, p.excluded]),
+    [
+      ['dense', 0, 1, 2, 100, 0.9, 0.375, false, null],
+      ['serving', 0, 1, 2, 100, 0.9, 0.5, false, null],
+    ],
+  );
+});
+
+test('checkpoints: older windows are listed and deleted; writes for a missing run fail with the codes the worker reads', async () => {
+  const file = (window: number, name: string) => ({ projectId, runId, name, kind: 'checkpoint' as const, key: `k/${name}`, sha256: 'a'.repeat(64), sizeBytes: 3, window });
+  await upsertArtifact(db, file(1, 'checkpoints/w000001/a'));
+  await upsertArtifact(db, file(1, 'checkpoints/w000001/b'));
+  await upsertArtifact(db, file(2, 'checkpoints/w000002/a'));
+  assert.deepEqual(await checkpointWindowsBefore(db, runId, 2), [1, 1]);
+  await deleteCheckpointsBefore(db, runId, 2);
+  assert.deepEqual(await checkpointWindowsBefore(db, runId, 2), []);
+  assert.deepEqual((await checkpointFiles(db, runId, 2)).map((f) => f.name), ['checkpoints/w000002/a']);
+  const missing = '00000000-0000-4000-8000-000000000000';
+  const code = (p: Promise<unknown>) => p.then(() => 'none', (e) => (e instanceof Prisma.PrismaClientKnownRequestError ? e.code : String(e)));
+  assert.equal(await code(upsertArtifact(db, { ...file(3, 'x'), runId: missing })), 'P2003');
+  assert.equal(await code(recordRunCheckpoint(db, missing, 3)), 'P2025');
+});
+
+test('memberships: the last admin cannot be demoted or removed; an invitation is accepted once and never lowers a role', async () => {
+  assert.deepEqual(await changeMembership(db, projectId, userId, 'viewer'), { refused: 'LAST_ADMIN' });
+  assert.deepEqual(await changeMembership(db, projectId, userId, null), { refused: 'LAST_ADMIN' });
+  const other = await db.user.create({ data: { email: 'other@example.test', name: 'Other' } });
+  const rank = { viewer: 0, editor: 1, admin: 2 } as const;
+  const inv = await inviteToProject(db, { projectId, email: other.email, role: 'viewer', expiresAt: new Date(Date.now() + 60_000), invitedById: userId });
+  // inviting again renews the pending invitation
+  const again = await inviteToProject(db, { projectId, email: other.email, role: 'admin', expiresAt: new Date(Date.now() + 60_000), invitedById: userId });
+  assert.equal(again.id, inv.id);
+  assert.deepEqual(await acceptInvitation(db, { id: inv.id, projectId, role: 'admin', userId: other.id }, rank), { claimed: true, before: null });
+  assert.deepEqual(await acceptInvitation(db, { id: inv.id, projectId, role: 'admin', userId: other.id }, rank), { claimed: false });
+  assert.deepEqual((await membersOfProject(db, projectId)).map((m) => m.role).sort(), ['admin', 'admin']);
+  assert.deepEqual(await changeMembership(db, projectId, userId, 'viewer'), { before: 'admin' });
+  assert.deepEqual(await changeMembership(db, projectId, other.id, 'editor'), { refused: 'LAST_ADMIN' });
+});
