@@ -1,4 +1,5 @@
 // ESLint flat config for the whole monorepo (run from the root: npm run lint).
+import { readFileSync } from 'node:fs';
 import js from '@eslint/js';
 import tseslint from 'typescript-eslint';
 
@@ -19,6 +20,25 @@ const restrictImports = (patterns) => ({ rules: { 'no-restricted-imports': ['err
 // validated and documented. Tests, benchmarks and test harnesses may set up processes with their own variables.
 const ENV_READERS = ['packages/config/**', '**/*.test.ts', '**/bench/**', '**/testing/**', 'e2e/**', 'system-tests/**', 'scripts/**', '**/codegen.ts', '**/next.config.ts'];
 
+// Data access lives in packages/db (its repositories): apps never query Postgres themselves. Outside their tests, apps
+// may not import the Prisma client, call a model delegate (`db.run.findMany(…)`, `tx.membership.update(…)`) or run
+// raw SQL / transactions (`$queryRaw`, `$executeRaw`, `$transaction`). Delegate names come from prisma/schema.prisma.
+const PRISMA_DELEGATES = [...readFileSync(new URL('./prisma/schema.prisma', import.meta.url), 'utf8').matchAll(/^model\s+(\w+)\s*\{/gm)].map((m) => m[1][0].toLowerCase() + m[1].slice(1));
+const PRISMA_METHODS = ['findMany', 'findUnique', 'findUniqueOrThrow', 'findFirst', 'findFirstOrThrow', 'create', 'createMany', 'createManyAndReturn', 'update', 'updateMany', 'updateManyAndReturn', 'delete', 'deleteMany', 'upsert', 'count', 'aggregate', 'groupBy'];
+const DATA_ACCESS_MESSAGE = 'apps do not query the database: call (or add) a repository function of @driftprune/db (packages/db/src/repositories)';
+const TEST_FILES = ['**/*.test.ts', '**/testing/**', '**/bench/**'];
+const noDataAccess = {
+  'no-restricted-syntax': [
+    'error',
+    { selector: `CallExpression[callee.type='MemberExpression'][callee.property.name=/^(${PRISMA_METHODS.join('|')})$/][callee.object.type='MemberExpression'][callee.object.property.name=/^(${PRISMA_DELEGATES.join('|')})$/]`, message: DATA_ACCESS_MESSAGE },
+    { selector: "MemberExpression[property.name=/^\\$(queryRaw|executeRaw|queryRawUnsafe|executeRawUnsafe|transaction)$/]", message: DATA_ACCESS_MESSAGE },
+  ],
+};
+const prismaImports = [
+  { group: ['@prisma/*'], message: DATA_ACCESS_MESSAGE },
+  { group: ['**/generated/prisma', '**/generated/prisma/*'], message: DATA_ACCESS_MESSAGE },
+];
+
 export default tseslint.config(
   { ignores: ['**/node_modules/**', '**/dist/**', '**/.next/**', '**/generated/**', '**/*.generated.ts', '**/next-env.d.ts', 'test-results/**', '.data/**', '.gpu-carry/**'] },
   js.configs.recommended,
@@ -34,6 +54,7 @@ export default tseslint.config(
   { files: ['**/*.ts', '**/*.tsx', '**/*.mjs', '**/*.js'], ...restrictImports([]) },
   ...Object.keys(APPS).map((app) => ({ files: [`apps/${app}/**`], ...restrictImports(otherApps(app)) })),
   { files: ['packages/**'], ...restrictImports(otherApps(null)) },
+  ...Object.keys(APPS).map((app) => ({ files: [`apps/${app}/**`], ignores: TEST_FILES, rules: { ...noDataAccess, 'no-restricted-imports': ['error', { patterns: [deepImports, ...otherApps(app), ...prismaImports] }] } })),
   {
     files: ['apps/**', 'packages/**'],
     ignores: ENV_READERS,
