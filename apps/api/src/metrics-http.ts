@@ -4,6 +4,7 @@
 // queue and one grouped count on Postgres), so a scrape every 15 s costs little.
 import { timingSafeEqual } from 'node:crypto';
 import type { Express, Request, Response } from 'express';
+import { runCountsByStatus } from '@driftprune/db';
 import type { ApiServices } from './context.js';
 import { allWorkerLiveStates } from './worker-fleet.js';
 
@@ -59,8 +60,7 @@ export async function collectMetrics(services: ApiServices, now = Date.now()): P
     }
     m.gauge('driftprune_queue_oldest_job_age_seconds', 'Age of the oldest job of a run queue that no worker holds yet (0 when none).', oldest === null ? 0 : Math.max(0, (now - oldest) / 1000), { queue: name });
   }
-  const byStatus = await services.db.run.groupBy({ by: ['status'], _count: { _all: true } });
-  for (const s of byStatus) m.gauge('driftprune_runs', 'Runs by status (all projects).', s._count._all, { status: s.status });
+  for (const s of await runCountsByStatus(services.db)) m.gauge('driftprune_runs', 'Runs by status (all projects).', s.count, { status: s.status });
   const workers = await allWorkerLiveStates(services.redis, services.prefix);
   const draining = workers.filter((w) => w.drainingSince !== null);
   m.gauge('driftprune_workers', 'Workers with a fresh heartbeat, by state.', workers.length - draining.length, { state: 'serving' });

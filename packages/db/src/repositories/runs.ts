@@ -117,3 +117,9 @@ export function runsOfProjectByIds(db: DbClient, projectId: string, ids: readonl
 export function runAttemptState(db: DbClient, id: string): Promise<RunAttemptState | null> {
   return db.run.findUnique({ where: { id }, select: { id: true, cancelRequested: true, attempts: true, status: true } });
 }
+
+/** How many runs each status holds, across every project (statuses without runs left out). */
+export async function runCountsByStatus(db: DbClient): Promise<{ status: RunStatus; count: number }[]> {
+  const rows = await db.run.groupBy({ by: ['status'], _count: { _all: true } });
+  return rows.map((s) => ({ status: s.status, count: s._count._all }));
+}
