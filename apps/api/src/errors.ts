@@ -1,7 +1,7 @@
 // Coded GraphQL errors: clients branch on extensions.code, never on message text.
 import { GraphQLError, type GraphQLFormattedError } from 'graphql';
 import { ConfigError } from '@driftprune/config';
-import { Prisma } from '@driftprune/db';
+import { isRowNotFound } from '@driftprune/db';
 
 export type ErrorCode = 'BAD_USER_INPUT' | 'UNAUTHENTICATED' | 'FORBIDDEN' | 'NOT_FOUND' | 'INTERNAL_SERVER_ERROR';
 
@@ -43,7 +43,7 @@ export function isUuid(id: string): boolean {
 export function formatError(log: (m: string) => void) {
   return (formatted: GraphQLFormattedError, error: unknown): GraphQLFormattedError => {
     const original = error instanceof GraphQLError ? (error.originalError ?? error) : error;
-    if (original instanceof Prisma.PrismaClientKnownRequestError && original.code === 'P2025')
+    if (isRowNotFound(original))
       return { message: 'not found (it may have been deleted)', path: formatted.path, extensions: { code: 'NOT_FOUND' } };
     const code = formatted.extensions?.code;
     if (!code || code === 'INTERNAL_SERVER_ERROR') {

@@ -3,10 +3,11 @@
 import { readdir } from 'node:fs/promises';
 import { join, relative } from 'node:path';
 import {
-  Prisma,
   checkpointFiles,
   checkpointWindowsBefore,
   deleteCheckpointsBefore,
+  isMissingReference,
+  isRowNotFound,
   recordRunCheckpoint,
   runArtifactKey,
   runArtifactPrefix,
@@ -59,7 +60,7 @@ export class RunDeletedError extends Error {
  * a RunDeletedError thrown. Otherwise it returns and the caller rethrows the original error.
  */
 async function throwIfRunDeleted(db: Db, store: ArtifactStore, run: { id: string; projectId: string }, cause: unknown): Promise<void> {
-  if (!(cause instanceof Prisma.PrismaClientKnownRequestError && (cause.code === 'P2003' || cause.code === 'P2025'))) return;
+  if (!(isMissingReference(cause) || isRowNotFound(cause))) return;
   if (await runExists(db, run.id)) return;
   throw new RunDeletedError(run.id, await store.deletePrefix(runArtifactPrefix(run.projectId, run.id)));
 }

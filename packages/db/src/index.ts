@@ -38,3 +38,4 @@ export * from './repositories/lists.js';
 export * from './repositories/projects.js';
 export * from './repositories/api-tokens.js';
 export * from './repositories/experiments.js';
+export * from './errors.js';

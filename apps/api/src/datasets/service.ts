@@ -17,7 +17,7 @@ import {
   UploadStaging,
   type UploadableKind,
 } from '@driftprune/datasets';
-import { datasetStoreKey, DatasetRepository, Prisma, type ArtifactStore, type Dataset, type Db, type S3Client } from '@driftprune/db';
+import { datasetStoreKey, DatasetRepository, isUniqueViolation, type ArtifactStore, type Dataset, type Db, type S3Client } from '@driftprune/db';
 import { apiError, badInput, notFound, validated } from '../errors.js';
 
 export interface DatasetServiceOptions {
@@ -45,7 +45,7 @@ export interface BeginUpload {
 const SHA256 = /^[0-9a-f]{64}$/;
 
 function isUnique(e: unknown): boolean {
-  return e instanceof Prisma.PrismaClientKnownRequestError && e.code === 'P2002';
+  return isUniqueViolation(e);
 }
 
 export class DatasetService {

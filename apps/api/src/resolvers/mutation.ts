@@ -1,5 +1,5 @@
 import { csvMapping, parseConfig, SOURCE_KINDS, syntheticOptions, experimentConfig } from '@driftprune/config';
-import { apiTokenById, createApiToken, createExperiment, createProjectWithAdmin, deleteExperimentRow, newApiToken, Prisma, revokeApiToken, runRefsOfExperiment } from '@driftprune/db';
+import { apiTokenById, createApiToken, createExperiment, createProjectWithAdmin, deleteExperimentRow, isUniqueViolation, newApiToken, revokeApiToken, runRefsOfExperiment } from '@driftprune/db';
 import type { MutationResolvers } from '../resolvers-types.js';
 import { requireProject, requireUser } from '../auth.js';
 import { badInput, forbidden, isUuid, notFound, validated } from '../errors.js';
@@ -16,7 +16,7 @@ function nonEmpty(value: string, what: string, max = 200): string {
 }
 
 function isUnique(e: unknown): boolean {
-  return e instanceof Prisma.PrismaClientKnownRequestError && e.code === 'P2002';
+  return isUniqueViolation(e);
 }
 
 export const Mutation: MutationResolvers = {

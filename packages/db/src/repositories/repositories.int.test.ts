@@ -10,7 +10,8 @@ import { createDb, type Db } from '../client.js';
 import { dropDatabase, ensureDatabase, withDatabase } from '../database.js';
 import { deployMigrations } from '../migrate/migrations.js';
 import { WINDOW_METRIC_FIELDS, type WindowMetricInput } from '../window-metric.js';
-import { acceptInvitation, changeMembership, ensureProjectAdmin, inviteToProject, membersOfProject } from './projects.js';
+import { isMissingReference, isRowNotFound, isUniqueViolation } from '../errors.js';
+import { acceptInvitation, changeMembership, createProjectWithAdmin, ensureProjectAdmin, inviteToProject, membersOfProject } from './projects.js';
 import { checkpointFiles, checkpointWindowsBefore, deleteCheckpointsBefore, upsertArtifact } from './run-results.js';
 import { recordRunCheckpoint } from './runs.js';
 import { upsertWindowMetrics, windowMetricBuckets, windowMetricSpans } from './window-metrics.js';
@@ -66,7 +67,7 @@ test('window metrics: a replayed window overwrites its rows; undefined metrics a
   );
 });
 
-test('checkpoints: older windows are listed and deleted; writes for a missing run fail with the codes the worker reads', async () => {
+test('checkpoints: older windows are listed and deleted; writes for a missing run fail with the codes the worker reads; a taken slug is a unique violation', async () => {
   const file = (window: number, name: string) => ({ projectId, runId, name, kind: 'checkpoint' as const, key: `k/${name}`, sha256: 'a'.repeat(64), sizeBytes: 3, window });
   await upsertArtifact(db, file(1, 'checkpoints/w000001/a'));
   await upsertArtifact(db, file(1, 'checkpoints/w000001/b'));
@@ -77,8 +78,13 @@ test('checkpoints: older windows are listed and deleted; writes for a missing ru
   assert.deepEqual((await checkpointFiles(db, runId, 2)).map((f) => f.name), ['checkpoints/w000002/a']);
   const missing = '00000000-0000-4000-8000-000000000000';
   const code = (p: Promise<unknown>) => p.then(() => 'none', (e) => (e instanceof Prisma.PrismaClientKnownRequestError ? e.code : String(e)));
-  assert.equal(await code(upsertArtifact(db, { ...file(3, 'x'), runId: missing })), 'P2003');
-  assert.equal(await code(recordRunCheckpoint(db, missing, 3)), 'P2025');
+  const artifactOfMissingRun = upsertArtifact(db, { ...file(3, 'x'), runId: missing });
+  assert.equal(await code(artifactOfMissingRun), 'P2003');
+  assert.equal(await artifactOfMissingRun.catch(isMissingReference), true);
+  const checkpointOfMissingRun = recordRunCheckpoint(db, missing, 3);
+  assert.equal(await code(checkpointOfMissingRun), 'P2025');
+  assert.equal(await checkpointOfMissingRun.catch(isRowNotFound), true);
+  assert.equal(await createProjectWithAdmin(db, { name: 'Again', slug: 'repos', adminUserId: userId }).catch(isUniqueViolation), true);
 });
 
 test('memberships: the last admin cannot be demoted or removed; an invitation is accepted once and never lowers a role', async () => {
