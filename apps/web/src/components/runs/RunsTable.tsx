@@ -10,7 +10,7 @@ import { Fragment, Suspense, useEffect, useMemo, useRef, useState } from 'react'
 import { allParams, countBy, distinctValues, filterRuns, groupRuns, sortRuns, varyingParams, type RunRow, type SortKey } from '../../lib/runs/table.js';
 import { formatMeanStd, formatNumber } from '../../lib/runs/stats.js';
 import { paramLabel, paramMenu } from '../../lib/runs/param-menu.js';
-import { DEFAULT_VIEW, viewFromQuery, viewToQuery, type TableView } from '../../lib/runs/url-state.js';
+import { DEFAULT_VIEW, UrlWrites, viewFromQuery, viewToQuery, type TableView } from '../../lib/runs/url-state.js';
 import { downloadText, fileSlug, toCsv, type Cell } from '../../lib/export.js';
 import { ProgressBar, StatusBadge, StatusCounts } from '../ui/Status.js';
 import { DEFAULT_METRICS, SUMMARY_METRICS } from './run-rows.js';
@@ -63,21 +63,24 @@ function RunsTableInner({ rows, projectId, onCancel, pinnedParams = [], exportNa
   const router = useRouter();
   const pathname = usePathname();
   const [view, setViewState] = useState<TableView>(() => viewFromQuery(new URLSearchParams(search.toString())));
-  const written = useRef(search.toString());
-  // Back/forward (or a link) changed the URL: follow it.
+  // The latest view, ahead of the render (two changes before React renders again both count).
+  const latest = useRef(view);
+  const writes = useRef<UrlWrites | null>(null);
+  writes.current ??= new UrlWrites(search.toString());
+  // Back/forward (or a link) changed the URL: follow it. The table's own writes landing late are not followed.
   useEffect(() => {
     const now = search.toString();
-    if (now !== written.current) {
-      written.current = now;
-      setViewState(viewFromQuery(new URLSearchParams(now)));
+    if (writes.current!.arrived(now)) {
+      latest.current = viewFromQuery(new URLSearchParams(now));
+      setViewState(latest.current);
     }
   }, [search]);
   const setView = (update: (v: TableView) => TableView) => {
-    const next = update(view);
-    const q = viewToQuery(next).toString();
-    written.current = q;
+    const next = update(latest.current);
+    latest.current = next;
     setViewState(next);
-    router.replace(q ? `${pathname}?${q}` : pathname, { scroll: false });
+    const q = viewToQuery(next).toString();
+    if (writes.current!.write(q)) router.replace(q ? `${pathname}?${q}` : pathname, { scroll: false });
   };
   const { statuses, params: paramFilters, text, sort, groupBy } = view;
   const [newFilterPath, setNewFilterPath] = useState('');

@@ -82,3 +82,37 @@ export function viewFromQuery(q: URLSearchParams): TableView {
     columns: cols === null ? null : cols.split(',').filter(Boolean).slice(0, MAX),
   };
 }
+
+/**
+ * Tells the table's own URL writes from navigation (back/forward, a link). router.replace lands later, one write at a
+ * time: under load the URL of an older write can arrive after newer ones were made, and following it would undo the
+ * newer changes (a ticked checkbox springs back). A query the table wrote is therefore never followed; any other is.
+ */
+export class UrlWrites {
+  /** Queries written and not yet seen in the URL, oldest first. */
+  private pending: string[] = [];
+  constructor(private current: string) {}
+
+  /** The table asks for `query`; false when the URL already shows it (nothing will arrive). */
+  write(query: string): boolean {
+    const last = this.pending.length ? this.pending[this.pending.length - 1] : this.current;
+    if (query === last) return false;
+    this.pending.push(query);
+    // A write the router dropped (superseded before it landed) must not pile up.
+    if (this.pending.length > 50) this.pending.shift();
+    return true;
+  }
+
+  /** The URL now shows `query`: true when the table should follow it (navigation), false for one of its own writes. */
+  arrived(query: string): boolean {
+    if (query === this.current) return false;
+    this.current = query;
+    const i = this.pending.indexOf(query);
+    if (i >= 0) {
+      this.pending = this.pending.slice(i + 1);
+      return false;
+    }
+    this.pending = [];
+    return true;
+  }
+}
