@@ -126,3 +126,28 @@ for (const kind of ['adagrad', 'adam'] as const) {
     }
   });
 }
+
+test('adagrad: neurons put back (regrowth) start from the initial accumulator given as fill, kept entries keep their own', () => {
+  // An accumulator of 0 would make a regrown weight's first update ±lr whatever its gradient (sparse_regrow).
+  const sliced = sliceOptimizerState(codedState('adagrad', params), params, maskB);
+  const expanded = expandOptimizerState(sliced, applyNeuronMask(params, maskB), maskB, shape, [0.1]);
+  const idx = denseIndices(maskB);
+  const init = Math.fround(0.1);
+  for (const l of [...params.bottom, ...params.top]) {
+    const keptRows = new Set(idx[l.name].rows);
+    const keptCols = new Set(idx[l.name].cols);
+    for (let r = 0; r < l.outDim; r++) {
+      assert.equal(expanded.layers[l.name].b[0][r], keptRows.has(r) ? code(0, l.name, r, 99) : init, `${l.name}.b[${r}]`);
+      for (let c = 0; c < l.inDim; c++)
+        assert.equal(expanded.layers[l.name].W[0][r * l.inDim + c], keptRows.has(r) && keptCols.has(c) ? code(0, l.name, r, c) : init, `${l.name}[${r},${c}]`);
+    }
+  }
+  // Sliced to a wider mask (maskA ⊃ maskB), the neurons that come back carry the initial accumulator into the model.
+  const regrown = sliceOptimizerState(expanded, params, maskA);
+  const back = 'bottom.0';
+  const pos = [...maskA[back]].indexOf(0); // neuron 0 of bottom.0 is in maskA, not in maskB
+  assert.ok(pos >= 0 && ![...maskB[back]].includes(0));
+  const inDim = params.bottom[0].inDim;
+  assert.deepEqual([...regrown.layers[back].W[0].subarray(pos * inDim, (pos + 1) * inDim)], new Array(inDim).fill(init));
+  assert.equal(regrown.layers[back].b[0][pos], init);
+});

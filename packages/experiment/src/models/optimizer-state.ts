@@ -34,8 +34,28 @@ export function sliceOptimizerState(state: OptimizerState, p: ModelParams, targe
   return rebuild(state, parts);
 }
 
-/** The state of a narrow model put back at its neurons' dense positions; other neurons get zeros. */
-export function expandOptimizerState(state: OptimizerState, p: ModelParams, mask: NeuronMask, shape: DlrmShape): OptimizerState {
-  const parts = Array.from({ length: slots(state) }, (_, k) => expandToShape(slotAsParams(state, p, k), mask, shape));
+/**
+ * The state of a narrow model put back at its neurons' dense positions; the entries of other neurons get `fill[k]`
+ * in slot k (zeros where not given). A neuron that comes back to life must start from the optimizer's initial state
+ * (`optimizer.initialState(config)`, e.g. Adagrad's initialAccumulator), as every weight of a fresh model does: an
+ * Adagrad accumulator of 0 turns its first update into ±lr whatever the gradient's size, so a gradient that is float
+ * noise moves the weight by a whole step (docs/performance.md: sparse_regrow on the H100).
+ */
+export function expandOptimizerState(state: OptimizerState, p: ModelParams, mask: NeuronMask, shape: DlrmShape, fill: readonly number[] = []): OptimizerState {
+  // Where expandToShape puts the kept entries: expand all-ones parameters the same way.
+  const ones = (l: DenseLayer): DenseLayer => ({ ...l, W: new Float32Array(l.W.length).fill(1), b: new Float32Array(l.b.length).fill(1), mask: undefined });
+  const kept = fill.some((v) => v !== 0) ? expandToShape({ shape: p.shape, bottom: p.bottom.map(ones), top: p.top.map(ones), embeddings: new Float32Array(0) }, mask, shape) : null;
+  const parts = Array.from({ length: slots(state) }, (_, k) => {
+    const e = expandToShape(slotAsParams(state, p, k), mask, shape);
+    const v = fill[k] ?? 0;
+    if (kept && v !== 0) {
+      const where = [...kept.bottom, ...kept.top];
+      [...e.bottom, ...e.top].forEach((l, i) => {
+        for (let j = 0; j < l.W.length; j++) if (where[i].W[j] === 0) l.W[j] = v;
+        for (let j = 0; j < l.b.length; j++) if (where[i].b[j] === 0) l.b[j] = v;
+      });
+    }
+    return e;
+  });
   return rebuild(state, parts);
 }

@@ -1,10 +1,11 @@
 // sparse_regrow (dynamic sparse training, RigL-style): pruned at warm-up end; every r windows each layer drops
 // regrowFraction of its live neurons (lowest magnitude) and regrows as many inactive ones with the largest
 // gradient of their out-weights, measured by a probe on a few batches of the latest window (counted as dense
-// training compute). A regrown neuron gets its last in-weights back (from a reservoir) and zero out-weights.
+// training compute). A regrown neuron gets its last in-weights back (from a reservoir), zero out-weights and the
+// optimizer's initial state (Adagrad's initialAccumulator), as a fresh model's weights have.
 import type { Window } from '@driftprune/data';
 import type { ParadigmConfig } from '@driftprune/config';
-import type { ModelParams } from '@driftprune/engine';
+import { resolveOptimizer, type ModelParams } from '@driftprune/engine';
 import { applyNeuronMask, expandToShape, neuronScores, regrowNeurons, regrowWeights, type NeuronMask, type PruneMask } from '@driftprune/pruning';
 import { decodeParams, encodeParams } from '../checkpoint/codec.js';
 import { neuronGrowth, probeGradients, structuredProbeParams, unstructuredProbeParams } from '../models/growth.js';
@@ -69,7 +70,9 @@ async function regrowStructured(run: RunContext, win: Window, m: NeuronMask, fra
         l.b[j] = res.b[j];
       }
   }, reservoir);
-  const fullState = expandOptimizerState(serving.getOptimizerState(), cur, m, run.shape);
+  // Regrown neurons start from the optimizer's initial state, as a fresh model's weights do.
+  const { config: optimizerConfig, optimizer } = resolveOptimizer(run.cfg.optimizer);
+  const fullState = expandOptimizerState(serving.getOptimizerState(), cur, m, run.shape, optimizer.initialState(optimizerConfig));
   run.installServing(applyNeuronMask(expanded, r.mask), sliceOptimizerState(fullState, expanded, r.mask));
   return { granularity: 'structured', neurons: r.mask };
 }
