@@ -2,6 +2,7 @@
 // set-based queries per question, whatever the number of runs, so that 1,000 runs answer in milliseconds.
 import type { PrismaClient } from '../generated/prisma/client.js';
 import type { RunStatus } from '../generated/prisma/enums.js';
+import type { WindowMetricValues } from './window-metric.js';
 
 export interface AnalysisRun {
   id: string;
@@ -53,14 +54,8 @@ export async function meanServingFlops(db: PrismaClient, runIds: readonly string
   return new Map(rows.map((r) => [r.runId, r.flops]));
 }
 
-export interface WindowNeRow {
-  runId: string;
-  window: number;
-  model: 'dense' | 'serving';
-  ne: number | null;
-  warmup: boolean;
-  excluded: string | null;
-}
+/** Types from the window-metric definition (window-metric.ts). */
+export type WindowNeRow = { runId: string } & Pick<WindowMetricValues, 'window' | 'model' | 'ne' | 'warmup' | 'excluded'>;
 
 /**
  * NE rows of windows ≤ upTo of the sweep's runs that reached window `reached` (they have a row there), other than
@@ -82,19 +77,8 @@ export function runWindowNe(db: PrismaClient, runId: string, upTo: number): Prom
     FROM "WindowMetric" WHERE "runId" = ${runId}::uuid AND "window" <= ${upTo}`;
 }
 
-export interface CompareRow {
-  runId: string;
-  window: number;
-  model: 'dense' | 'serving';
-  rows: number;
-  ne: number | null;
-  logLoss: number;
-  auc: number | null;
-  sparsity: number;
-  flops: number;
-  warmup: boolean;
-  excluded: string | null;
-}
+/** The compare view's columns of a window metric (a chosen subset; types from window-metric.ts). */
+export type CompareRow = { runId: string } & Pick<WindowMetricValues, 'window' | 'model' | 'rows' | 'ne' | 'logLoss' | 'auc' | 'sparsity' | 'flops' | 'warmup' | 'excluded'>;
 
 /** Every window metric of these runs, by run, window and model. */
 export function windowMetricsOf(db: PrismaClient, runIds: readonly string[]): Promise<CompareRow[]> {
