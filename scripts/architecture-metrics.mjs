@@ -8,13 +8,14 @@
 //   4. the longest function (lines from its first to its last line) in packages/experiment/src/runner.ts and
 //      apps/worker/src/*.ts.
 // Production code only: tests (*.test.ts), benchmarks (bench/), test harnesses (testing/) and generated code are left
-// out. Usage: node scripts/architecture-metrics.mjs [--json]   (npm run metrics:architecture)
-import { readFileSync, readdirSync, statSync } from 'node:fs';
+// out. Usage: node scripts/architecture-metrics.mjs [--json] [--root DIR]   (npm run metrics:architecture)
+import { existsSync, readFileSync, readdirSync, statSync } from 'node:fs';
 import { join, relative, sep } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import ts from 'typescript';
 
-const ROOT = join(fileURLToPath(new URL('.', import.meta.url)), '..');
+const rootArg = process.argv.indexOf('--root');
+const ROOT = rootArg > 0 ? process.argv[rootArg + 1] : join(fileURLToPath(new URL('.', import.meta.url)), '..');
 const APPS = { api: '@driftprune/api', worker: '@driftprune/worker', web: '@driftprune/web', cli: 'driftprune' };
 const SKIP_DIRS = new Set(['node_modules', 'dist', '.next', 'generated', 'bench', 'testing', '.turbo']);
 const isProduction = (f) => /\.(ts|tsx|mts)$/.test(f) && !/\.test\.tsx?$/.test(f) && !f.endsWith('.d.ts') && !f.endsWith('.generated.ts');
@@ -74,6 +75,7 @@ function appToAppImports() {
 }
 function walkAll(dir) {
   let out = [];
+  if (!existsSync(dir)) return out;
   for (const name of readdirSync(dir)) {
     const p = join(dir, name);
     if (statSync(p).isDirectory()) {
