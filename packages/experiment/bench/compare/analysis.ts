@@ -219,7 +219,9 @@ export function seedOf(label: string): number {
 export interface ArmResult {
   arm: string;
   runs: number;
+  /** Runs of the cell that failed, and that never ran (cancelled or still queued when the comparison was stopped). */
   failed: number;
+  notRun: number;
   stats: Record<StatisticName, Estimate>;
   vsBaseline: Partial<Record<StatisticName, PairedEstimate>>;
   costs: {
@@ -277,7 +279,8 @@ export function cells(runs: RunMetrics[], records: RunRecord[], armOrder: string
       allocation,
       arms: arms.map(([arm, am]) => {
         const s = (name: string) => seedOf(`${key}|${arm}|${name}`);
-        const failed = records.filter((r) => r.status !== 'succeeded' && studies.has(r.study) && r.arm === arm && cellKey(r) === key).length;
+        const others = records.filter((r) => r.status !== 'succeeded' && studies.has(r.study) && r.arm === arm && cellKey(r) === key);
+        const failed = others.filter((r) => r.status === 'failed').length;
         const stats = Object.fromEntries(STATISTICS.map((st) => [st, estimate(am.map((m) => ({ dataSeed: m.dataSeed, value: m[st] })), s(st))])) as Record<StatisticName, Estimate>;
         const vsBaseline: ArmResult['vsBaseline'] = {};
         if (arm !== BASELINE_ARM && baseline.length)
@@ -289,6 +292,7 @@ export function cells(runs: RunMetrics[], records: RunRecord[], armOrder: string
           arm,
           runs: am.length,
           failed,
+          notRun: others.length - failed,
           stats,
           vsBaseline,
           costs: {

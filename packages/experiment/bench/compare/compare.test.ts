@@ -6,7 +6,7 @@ import { allocationEffects, cells, denseRunTraining, driftVsControl, pairedEstim
 import type { RunRecord, WindowPoint } from './collect.js';
 import { forestPlot, linePlot, niceTicks, scatterPlot } from './figures.js';
 import { ARMS, compileStudy, dataSeedPaths, streamBase, studies, type Study } from './plan.js';
-import { buildReport, flopsShare } from './report.js';
+import { buildReport, completeness, flopsShare } from './report.js';
 
 const repoRoot = '/nonexistent-repo';
 
@@ -138,12 +138,14 @@ test('cells, drift vs control, allocation effects and traces', () => {
     for (const [allocation, ne] of [['uniform', 0.84], ['greedy', 0.82]] as const) runs.push(record({ arm: 'prune_once', dataSeed: s, study: 'allocation', allocation, budget: 0.75, serving: [ne, ne] }));
   }
   runs.push(record({ arm: 'd2s r=1', dataSeed: 9, serving: [0.9, 0.9], status: 'failed' }));
+  runs.push(record({ arm: 'd2s r=1', dataSeed: 10, serving: [0.9, 0.9], status: 'cancelled' }));
   const ms = metricsOf(runs);
   const cs = cells(ms, runs, ['prune_once', 'd2s r=1']);
   const main = cs.find((c) => c.stream === 'synthetic' && c.budget === 0.9)!;
   assert.deepEqual(main.arms.map((a) => a.arm), ['prune_once', 'd2s r=1']);
   const d2s = main.arms[1];
   assert.equal(d2s.failed, 1);
+  assert.equal(d2s.notRun, 1, 'a cancelled run is not counted as failed');
   assert.ok(Math.abs(d2s.vsBaseline.meanDeltaNE!.mean - (1 - 5)) < 1e-9);
   assert.ok(Math.abs(d2s.vsBaseline.growth!.mean - (0 - 6)) < 1e-9);
   assert.equal(main.arms[0].vsBaseline.meanDeltaNE, undefined);
@@ -189,6 +191,18 @@ test('report: tables and figures from records; MLP share of serving FLOPs from t
   // 8 fields, embedding 8: interaction (9·8/2 pairs × 2 × 8) = 576, gathers 64.
   const share = flopsShare(streamBase('synthetic', 'quick', repoRoot), 34_048);
   assert.deepEqual([share.interaction, share.gathers, share.mlp], [576, 64, 33_472]);
+});
+
+test('report of a stopped comparison: cancelled runs are counted as not run, not as failed, with the completeness of each study', () => {
+  const runs = [1, 2].flatMap((s) => [record({ arm: 'prune_once', dataSeed: s, serving: [0.82, 0.83] }), record({ arm: 'd2s r=1', dataSeed: s, serving: [0.81, 0.81], status: s === 2 ? 'cancelled' : 'succeeded' })]);
+  runs.push(record({ arm: 'd2s r=1', dataSeed: 3, serving: [0.81, 0.81], status: 'failed' }));
+  for (const r of runs) r.config = { ...streamBase('synthetic', 'quick', repoRoot), paradigm: r.config.paradigm };
+  assert.deepEqual(completeness(runs, ['prune_once', 'd2s r=1']).slice(2), ['| synthetic | prune_once | 2 / 2 | 0 | 1, 2 |', '| synthetic | d2s r=1 | 1 / 3 | 1 | 1 |']);
+  const rep = buildReport(runs, { provenance: ['test'], armOrder: ['prune_once', 'd2s r=1'], allocationOrder: [], defaultAllocation: 'greedy', bases: {}, serving: [] });
+  assert.match(rep.markdown, /5 fetched through the API, 3 succeeded, 1 failed, 1 not run/);
+  assert.match(rep.markdown, /\| d2s r=1 \| 1 \(\+1 failed\) \(1 not run\) \|/);
+  // Only the failed run is listed with its error.
+  assert.deepEqual(rep.markdown.split('\n').filter((l) => /^\| d2s r=1-\d/.test(l)).map((l) => l.split(' | ')[3]), ['failed']);
 });
 
 /** Every tag closed in order, attributes quoted: enough to catch a broken template. */

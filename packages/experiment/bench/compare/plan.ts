@@ -200,7 +200,8 @@ export function compileStudy(study: Study): CompiledSweep[] {
   const seeds = dataSeedPaths(study.stream);
   const perDataSeed = (s: number) => ({ ...Object.fromEntries(seeds.follow.map((p) => [p, s])), ...(s === study.dataSeeds[0] ? { [SERVING_EXPORT]: true } : {}) });
   return layers.map((arms, i) => {
-    // The data seed is the outermost loop of the grid, so that a comparison stopped early has every arm of its first seeds.
+    // Grid order (@driftprune/config parameterOrder): paradigm.kind, a discriminator, is the outermost loop, then the
+    // data seed; so a sweep stopped early has every data seed of its first arms and none of its last (arms listed first run first).
     const parameters: Record<string, unknown> = {
       [seeds.swept]: { values: study.dataSeeds, set: Object.fromEntries(study.dataSeeds.map((s) => [String(s), perDataSeed(s)])) },
       'paradigm.kind': { values: arms.map((a) => a.kind), set: Object.fromEntries(arms.filter((a) => a.options).map((a) => [a.kind, a.options])) },

@@ -83,9 +83,26 @@ function cellTable(c: Cell): string[] {
   for (const a of c.arms) {
     const v = a.vsBaseline;
     out.push(
-      `| ${a.arm} | ${a.runs}${a.failed ? ` (+${a.failed} failed)` : ''} | ${est(a.stats.meanDeltaNE)} | ${est(a.stats.pooledDeltaNE)} | ${a.arm === BASELINE_ARM ? '—' : est(v.meanDeltaNE)} | ${a.arm === BASELINE_ARM ? '—' : est(v.pooledDeltaNE)} | ` +
+      `| ${a.arm} | ${a.runs}${a.failed ? ` (+${a.failed} failed)` : ''}${a.notRun ? ` (${a.notRun} not run)` : ''} | ${est(a.stats.meanDeltaNE)} | ${est(a.stats.pooledDeltaNE)} | ${a.arm === BASELINE_ARM ? '—' : est(v.meanDeltaNE)} | ${a.arm === BASELINE_ARM ? '—' : est(v.pooledDeltaNE)} | ` +
         `${a.arm === BASELINE_ARM ? '—' : wins(v.meanDeltaNE)} | ${est(a.stats.lateDeltaNE)} | ${est(a.stats.growth)} | ${num(a.costs.refreshes, 1)} | ${num(a.costs.trainingVsDenseOnly.mean)} | ${num(a.costs.servingFlopsRatio, 3)} | ${num(a.costs.wallSec, 0)} |`,
     );
+  }
+  return out;
+}
+
+/** Per study and arm: runs succeeded / planned, and the data seeds that have a succeeded run (a stopped comparison). */
+export function completeness(records: RunRecord[], armOrder: string[]): string[] {
+  const out = ['| study | arm | succeeded / planned | failed | data seeds with a succeeded run |', '|---|---|---|---|---|'];
+  const studies = [...new Set(records.map((r) => r.study))];
+  for (const study of studies) {
+    const rs = records.filter((r) => r.study === study);
+    const arms = [...new Set(rs.map((r) => r.arm))].sort((a, b) => armOrder.indexOf(a) - armOrder.indexOf(b));
+    for (const arm of arms) {
+      const ra = rs.filter((r) => r.arm === arm);
+      const ok = ra.filter((r) => r.status === 'succeeded');
+      const seeds = [...new Set(ok.map((r) => r.dataSeed))].sort((a, b) => a - b);
+      out.push(`| ${study} | ${arm} | ${ok.length} / ${ra.length} | ${ra.filter((r) => r.status === 'failed').length} | ${seeds.length ? seeds.join(', ') : '—'} |`);
+    }
   }
   return out;
 }
@@ -105,8 +122,14 @@ export function buildReport(records: RunRecord[], ctx: ReportContext): Report {
   const figures: Record<string, string> = {};
   const color = (arm: string) => PALETTE[Math.max(0, ctx.armOrder.indexOf(arm)) % PALETTE.length];
   const md: string[] = ['# Paradigm comparison (generated)', '', ...ctx.provenance, ''];
-  const failed = records.filter((r) => r.status !== 'succeeded');
-  md.push(`Runs: ${records.length} fetched through the API, ${records.length - failed.length} succeeded, ${failed.length} not.`, '');
+  const failed = records.filter((r) => r.status === 'failed');
+  const succeeded = records.filter((r) => r.status === 'succeeded').length;
+  const notRun = records.length - succeeded - failed.length;
+  md.push(
+    `Runs: ${records.length} fetched through the API, ${succeeded} succeeded, ${failed.length} failed, ${notRun} not run (cancelled or still queued: the comparison was stopped before the workers reached them).`,
+    '',
+  );
+  if (notRun) md.push(...completeness(records, ctx.armOrder), '');
   if (failed.length) {
     md.push('| run | study | arm | status | error |', '|---|---|---|---|---|');
     for (const r of failed) md.push(`| ${r.id} | ${r.study} | ${r.arm} | ${r.status} | ${(r.error ?? '').replace(/\|/g, '/').slice(0, 160)} |`);

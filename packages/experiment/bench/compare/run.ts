@@ -117,6 +117,8 @@ export async function runComparison(o: ComparisonOptions): Promise<{ records: Ru
       });
       records = [];
       for (const c of compiled) records.push(...(await fetchSweep(platform, c.compiled, state[c.compiled.key].sweepId, c.stream)));
+      // Saved before the serving timings, so that a failure there loses no run (--analyse-only reads this file).
+      writeFileSync(runsPath, records.map((r) => JSON.stringify(r)).join('\n') + '\n');
       // The workers are idle now: time the final models here, dense and pruned alternating.
       const q = o.scale === 'quick';
       serving = await measureServing(platform, representatives(records, DEFAULT_ALLOCATION), { rounds: q ? 3 : 7, iterations: q ? 10 : 50, batchSizes: [64, 512], log: o.log });
@@ -126,7 +128,6 @@ export async function runComparison(o: ComparisonOptions): Promise<{ records: Ru
       await platform.stop();
     }
     const finishedAt = new Date();
-    writeFileSync(runsPath, records.map((r) => JSON.stringify(r)).join('\n') + '\n');
     writeFileSync(servingPath, JSON.stringify(serving, null, 1) + '\n');
     p = {
       command: o.command,

@@ -77,7 +77,12 @@ export function representatives(records: RunRecord[], allocation: string): RunRe
 export async function measureServing(p: Platform, runs: RunRecord[], o: { rounds: number; iterations: number; batchSizes: number[]; log: (s: string) => void }): Promise<ServingSpeedup[]> {
   const out: ServingSpeedup[] = [];
   for (const r of runs) {
-    const models = await finalModels(p, r.id);
+    // A run whose models cannot be fetched is reported and skipped: the timings of the others still stand.
+    const models = await finalModels(p, r.id).catch((e: unknown) => {
+      o.log(`serving not timed: ${r.stream} ${r.arm} ${Math.round(r.budget! * 100)} % (run ${r.id}): ${e instanceof Error ? e.message : String(e)}`);
+      return null;
+    });
+    if (!models) continue;
     const schema = inputSchema(r.config);
     const batch = randomBatch(schema, Math.max(...o.batchSizes), 1);
     // No engine here to check parity against (the worker did); the field only feeds evaluateServing's parity column.
