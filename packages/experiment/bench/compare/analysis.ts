@@ -429,3 +429,46 @@ export function traces(runs: RunMetrics[], allocation: string): Trace[] {
   }
   return out;
 }
+
+export interface MatchedComparison {
+  stream: StreamId;
+  budget: number;
+  allocation: string;
+  arm: string;
+  reference: string;
+  /** Training FLOPs over a dense-only run, of the arm and of the reference (the compute each paid). */
+  trainingVsDenseOnly: number;
+  referenceTrainingVsDenseOnly: number;
+  meanDeltaNE: PairedEstimate | null;
+  pooledDeltaNE: PairedEstimate | null;
+}
+
+/**
+ * Every arm against the compute-matched baseline (`reference`, prune_once distilled from the co-trained dense model):
+ * paired by data seed and init seed within each (stream, budget, allocation) that has the reference.
+ */
+export function againstReference(runs: RunMetrics[], reference: string, armOrder: string[]): MatchedComparison[] {
+  const out: MatchedComparison[] = [];
+  for (const [key, ms] of groupBy(runs.filter((m) => m.budget !== null), cellKey)) {
+    const ref = ms.filter((m) => m.arm === reference);
+    if (!ref.length) continue;
+    const [stream, budget, allocation] = key.split('|');
+    const compute = (xs: RunMetrics[]) => mean(xs.map((m) => m.trainingFlops / m.denseOnlyTrainingFlops));
+    for (const [arm, am] of groupBy(ms, (m) => m.arm).sort(([a], [b]) => armOrder.indexOf(a) - armOrder.indexOf(b))) {
+      if (arm === reference) continue;
+      const s = (n: string) => seedOf(`${key}|${arm}|vs ${reference}|${n}`);
+      out.push({
+        stream: stream as StreamId,
+        budget: Number(budget),
+        allocation,
+        arm,
+        reference,
+        trainingVsDenseOnly: compute(am),
+        referenceTrainingVsDenseOnly: compute(ref),
+        meanDeltaNE: pairedEstimate(am, ref, (m) => m.meanDeltaNE, s('mean')),
+        pooledDeltaNE: pairedEstimate(am, ref, (m) => m.pooledDeltaNE, s('pooled')),
+      });
+    }
+  }
+  return out;
+}

@@ -2,7 +2,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { expandSweep } from '@driftprune/config';
-import { allocationEffects, cells, denseRunTraining, driftVsControl, pairedEstimate, runMetrics, traces, type RunMetrics } from './analysis.js';
+import { againstReference, allocationEffects, cells, denseRunTraining, driftVsControl, pairedEstimate, runMetrics, traces, type RunMetrics } from './analysis.js';
 import type { RunRecord, WindowPoint } from './collect.js';
 import { forestPlot, linePlot, niceTicks, scatterPlot } from './figures.js';
 import { ARMS, compileStudy, dataSeedPaths, streamBase, studies, type Study } from './plan.js';
@@ -191,6 +191,30 @@ test('report: tables and figures from records; MLP share of serving FLOPs from t
   // 8 fields, embedding 8: interaction (9·8/2 pairs × 2 × 8) = 576, gathers 64.
   const share = flopsShare(streamBase('synthetic', 'quick', repoRoot), 34_048);
   assert.deepEqual([share.interaction, share.gathers, share.mlp], [576, 64, 33_472]);
+});
+
+test('againstReference: each arm paired with the compute-matched baseline, with both training computes', () => {
+  const runs: RunRecord[] = [];
+  for (const s of [1, 2, 3]) {
+    runs.push(record({ arm: 'prune_once', dataSeed: s, serving: [0.84, 0.84], trainingFlops: 1e6 }));
+    runs.push(record({ arm: 'prune_once_distill', dataSeed: s, serving: [0.82, 0.82], trainingFlops: 4e6 }));
+    // d2s: 1 point of ΔNE above the distilled baseline in every seed.
+    runs.push(record({ arm: 'd2s r=1', dataSeed: s, serving: [0.828, 0.828], trainingFlops: 4e6 }));
+  }
+  // Another stream without the baseline contributes no row.
+  runs.push(record({ arm: 'd2s r=1', dataSeed: 1, stream: 'synthetic-stationary', serving: [0.9, 0.9] }));
+  const m = againstReference(metricsOf(runs), 'prune_once_distill', ['prune_once', 'd2s r=1', 'prune_once_distill']);
+  assert.deepEqual(m.map((x) => x.arm), ['prune_once', 'd2s r=1']);
+  const d = m[1];
+  assert.ok(Math.abs(d.meanDeltaNE!.mean - 1) < 1e-9 && d.meanDeltaNE!.n === 3);
+  assert.ok(Math.abs(m[0].meanDeltaNE!.mean - 2.5) < 1e-9);
+  // Dense-only: 3 × 1000 FLOPs × 2500 rows (the warm-up window's 500 and two of 1000).
+  assert.ok(Math.abs(d.trainingVsDenseOnly - 4e6 / 7.5e6) < 1e-9 && Math.abs(d.referenceTrainingVsDenseOnly - 4e6 / 7.5e6) < 1e-9);
+  const rep = buildReport(
+    runs.map((r) => ({ ...r, config: { ...streamBase('synthetic', 'quick', repoRoot), paradigm: r.config.paradigm } })),
+    { provenance: ['test'], armOrder: ['prune_once', 'd2s r=1', 'prune_once_distill'], allocationOrder: [], defaultAllocation: 'greedy', bases: {}, serving: [] },
+  );
+  assert.match(rep.markdown, /## At matched training compute[\s\S]*\| synthetic \| 90 % \| d2s r=1 \| 0\.53 \| 0\.53 \| \+1\.00/);
 });
 
 test('report of a stopped comparison: cancelled runs are counted as not run, not as failed, with the completeness of each study', () => {

@@ -160,7 +160,8 @@ export function linePlot(o: {
     body.push(`<line x1="${W - P.r + 10}" x2="${W - P.r + 30}" y1="${y}" y2="${y}" stroke="${s.color}" stroke-width="2"${s.dashed ? ' stroke-dasharray="5,3"' : ''}/>`);
     body.push(`<text x="${W - P.r + 34}" y="${y + 4}">${esc(s.name)}</text>`);
   });
-  if (rugs.length) body.push(`<text x="${W - P.r + 10}" y="${H - P.b + 29}" fill="#555">new model after window (ticks)</text>`);
+  // Two lines: one would run past the legend column's 150 px.
+  if (rugs.length) body.push(`<text x="${W - P.r + 24}" y="${H - P.b + 27}" fill="#555">ticks: a new serving</text>`, `<text x="${W - P.r + 24}" y="${H - P.b + 40}" fill="#555">model after the window</text>`);
   body.push(`<text x="${n1((P.l + W - P.r) / 2)}" y="${H - 6}" text-anchor="middle">${esc(o.xLabel)}</text>`);
   body.push(`<text x="14" y="${n1((P.t + H - P.b) / 2)}" text-anchor="middle" transform="rotate(-90 14 ${n1((P.t + H - P.b) / 2)})">${esc(o.yLabel)}</text>`);
   return svg(W, H, o.title, body);

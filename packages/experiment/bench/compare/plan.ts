@@ -29,6 +29,8 @@ export interface Study {
 
 /** The arm every other arm is paired against (same stream, budget, allocation, data seed and init seed). */
 export const BASELINE_ARM = 'prune_once';
+/** The compute-matched baseline the D2S family is also paired against (it pays their training compute). */
+export const COMPUTE_MATCHED_ARM = 'prune_once_distill';
 
 const REFRESH = { 'paradigm.refresh.warmStart': true };
 export const ARMS = {

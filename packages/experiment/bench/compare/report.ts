@@ -1,8 +1,8 @@
 // The comparison's generated report (docs/results/compare.md) and figures (docs/results/*.svg) from the analysis.
 import type { RunRecord } from './collect.js';
-import { allocationEffects, cells, denseRunTraining, driftVsControl, runMetrics, SHOCK_WINDOWS, traces, type Cell, type Estimate, type PairedEstimate, type RunMetrics } from './analysis.js';
+import { againstReference, allocationEffects, cells, denseRunTraining, driftVsControl, runMetrics, SHOCK_WINDOWS, traces, type Cell, type Estimate, type PairedEstimate, type RunMetrics } from './analysis.js';
 import { forestPlot, linePlot, PALETTE, scatterPlot, type ForestRow } from './figures.js';
-import { BASELINE_ARM, HEADLINE_BUDGET, shiftWindows, type StreamId } from './plan.js';
+import { BASELINE_ARM, COMPUTE_MATCHED_ARM, HEADLINE_BUDGET, shiftWindows, type StreamId } from './plan.js';
 import type { ServingSpeedup } from './serving.js';
 
 export interface ReportContext {
@@ -240,6 +240,25 @@ export function buildReport(records: RunRecord[], ctx: ReportContext): Report {
     '',
   );
   for (const c of cs.filter((c) => c.allocation === ctx.defaultAllocation || ctx.allocationOrder.length === 0)) md.push(...costTable(c), '');
+
+  // The D2S family against the compute-matched baseline.
+  const matched = againstReference(metrics.filter((m) => m.study !== ablation && m.allocation === ctx.defaultAllocation), COMPUTE_MATCHED_ARM, ctx.armOrder);
+  if (matched.length) {
+    md.push(
+      `## At matched training compute: every arm against ${COMPUTE_MATCHED_ARM}`,
+      '',
+      `${COMPUTE_MATCHED_ARM} trains the dense model as D2S does and distils the fixed sparse model from it, so it pays about D2S's training compute without ever replacing the sparse model. ` +
+        'Paired Δ: the arm\'s ΔNE % minus its, same data seed and init seed (negative: the arm is closer to dense); 95 % BCa CIs over data seeds.',
+      '',
+      `| stream | budget | arm | training / dense-only | ${COMPUTE_MATCHED_ARM}'s | paired Δ (window mean) | paired Δ (pooled) | lower than ${COMPUTE_MATCHED_ARM}: seeds (sign test); runs |`,
+      '|---|---|---|---|---|---|---|---|',
+    );
+    for (const m of matched)
+      md.push(
+        `| ${m.stream} | ${budgetPct(m.budget)} | ${m.arm} | ${num(m.trainingVsDenseOnly)} | ${num(m.referenceTrainingVsDenseOnly)} | ${est(m.meanDeltaNE ?? undefined)} | ${est(m.pooledDeltaNE ?? undefined)} | ${wins(m.meanDeltaNE ?? undefined)} |`,
+      );
+    md.push('');
+  }
 
   // Cost against gap at the headline budget.
   const points = cs
