@@ -2,7 +2,7 @@
 // (succeeded, failed, back to the queue, cancelled). A claim is fenced by its attempt number: once another claim of the
 // same run was made (its job delivered again after this worker lost the job's lock), every write of the older claim
 // is refused with PRECONDITION_FAILED, so two executions of one run can never both decide its status.
-import type { Db, Prisma, Run } from '@driftprune/db';
+import { runById, type Db, type Prisma, type Run } from '@driftprune/db';
 import { announceTransition } from './announce.js';
 import type { RunJobData } from './contract.js';
 import type { RunEvents } from './events.js';
@@ -31,7 +31,7 @@ export interface ClaimsDeps {
  * for an earlier queueing of the run (a later one has its own job).
  */
 export async function claimRun(deps: ClaimsDeps, job: RunJobData, workerId: string): Promise<ClaimAnswer> {
-  const run = await deps.db.run.findUnique({ where: { id: job.runId } });
+  const run = await runById(deps.db, job.runId);
   if (!run) return { skipped: 'deleted' };
   if (run.cancelRequested || run.status === 'cancelled' || run.status === 'succeeded') return { skipped: `skipped (${run.status})` };
   if (job.queuedAt !== undefined && run.queuedAt.getTime() !== job.queuedAt) return { skipped: 'skipped (a job of an earlier queueing)' };

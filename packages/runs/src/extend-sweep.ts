@@ -1,7 +1,8 @@
 // Adding runs to a sweep that exists (a model-based search proposing its next points): the decision and the insert
 // happen under the sweep's row lock, so two workers finishing runs of the same sweep at once never both add the
 // points one of them should; the new runs are then enqueued and announced as submitRuns does.
-import type { Db, Run } from '@driftprune/db';
+import { runsByIds, runsOfSweepInCreationOrder, type Db, type Run } from '@driftprune/db';
+import { insertQueuedRuns, withSweepLock } from '@driftprune/db/run-lifecycle';
 import { announceTransitions } from './announce.js';
 import type { LifecycleDeps, NewRun } from './lifecycle.js';
 import { transitionRun } from './run-status.js';
@@ -11,15 +12,13 @@ import { transitionRun } from './run-status.js';
  * them. The new rows (none when the sweep is gone or `decide` returns none).
  */
 export async function extendSweep(deps: LifecycleDeps, sweepId: string, decide: (runs: Run[]) => NewRun[] | Promise<NewRun[]>): Promise<Run[]> {
-  const created = await deps.db.$transaction(async (tx) => {
-    const locked = await tx.$queryRaw<{ id: string }[]>`SELECT id FROM "Sweep" WHERE id = ${sweepId}::uuid FOR UPDATE`;
-    if (!locked.length) return [];
-    const fresh = (await decide(await tx.run.findMany({ where: { sweepId }, orderBy: [{ createdAt: 'asc' }, { id: 'asc' }] }))).map((r) => ({ ...r, sweepId }));
-    if (!fresh.length) return [];
-    const queuedAt = new Date();
-    await tx.run.createMany({ data: fresh.map((r) => ({ ...r, queuedAt })) });
-    return tx.run.findMany({ where: { id: { in: fresh.map((r) => r.id) } } });
-  });
+  const created =
+    (await withSweepLock(deps.db, sweepId, async (tx) => {
+      const fresh = (await decide(await runsOfSweepInCreationOrder(tx, sweepId))).map((r) => ({ ...r, sweepId }));
+      if (!fresh.length) return [];
+      await insertQueuedRuns(tx, fresh, new Date());
+      return runsByIds(tx, fresh.map((r) => r.id));
+    })) ?? [];
   for (const run of created) {
     try {
       await deps.queues.enqueue(run);

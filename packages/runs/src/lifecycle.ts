@@ -1,6 +1,7 @@
 // The producer side of a run's life, for the API: submit, cancel, retry, delete. Postgres first (the source of
 // truth), then the queue, then the events.
-import { runArtifactPrefix, type ArtifactStore, type Db, type Prisma, type Run } from '@driftprune/db';
+import { artifactCountOfRuns, liveRunIdsAmong, runArtifactPrefix, runById, runsByIds, type ArtifactStore, type Db, type Run } from '@driftprune/db';
+import { insertQueuedRuns, insertSweepWithQueuedRuns, type NewRunRow, type NewSweepRow } from '@driftprune/db/run-lifecycle';
 import { announceTransition, announceTransitions } from './announce.js';
 import type { RunEvents } from './events.js';
 import type { RunQueues } from './queues.js';
@@ -16,9 +17,9 @@ export interface LifecycleDeps {
 }
 
 /** A run to create: everything but its life (status, attempts, times), which this package sets. */
-export type NewRun = Pick<Prisma.RunCreateManyInput, 'id' | 'projectId' | 'experimentId' | 'sweepId' | 'config' | 'params' | 'seed' | 'paradigm' | 'device' | 'priority' | 'maxAttempts'> & { id: string };
+export type NewRun = NewRunRow;
 /** A sweep to create with its runs: everything but its status and counts. */
-export type NewSweep = Pick<Prisma.SweepCreateManyInput, 'id' | 'projectId' | 'experimentId' | 'name' | 'method' | 'config' | 'seeds'> & { id: string };
+export type NewSweep = NewSweepRow;
 
 /** Enqueues runs already in the database; a run whose job cannot be enqueued fails with the reason. */
 async function enqueueAll(deps: LifecycleDeps, runs: Run[]): Promise<void> {
@@ -34,13 +35,12 @@ async function enqueueAll(deps: LifecycleDeps, runs: Run[]): Promise<void> {
 /** Inserts runs (and their sweep, in one transaction), enqueues them, announces them. The rows, in insertion order. */
 export async function submitRuns(deps: LifecycleDeps, runs: readonly NewRun[], sweep?: NewSweep): Promise<Run[]> {
   const queuedAt = new Date();
-  const data = runs.map((r) => ({ ...r, queuedAt }));
-  if (sweep) await deps.db.$transaction([deps.db.sweep.create({ data: { ...sweep, total: data.length, queued: data.length } }), deps.db.run.createMany({ data })]);
-  else await deps.db.run.createMany({ data });
-  const byId = new Map((await deps.db.run.findMany({ where: { id: { in: runs.map((r) => r.id) } } })).map((r) => [r.id, r]));
+  if (sweep) await insertSweepWithQueuedRuns(deps.db, sweep, runs, queuedAt);
+  else await insertQueuedRuns(deps.db, runs, queuedAt);
+  const byId = new Map((await runsByIds(deps.db, runs.map((r) => r.id))).map((r) => [r.id, r]));
   const rows = runs.map((r) => byId.get(r.id)!);
   await enqueueAll(deps, rows);
-  const after = await deps.db.run.findMany({ where: { id: { in: rows.map((r) => r.id) } } });
+  const after = await runsByIds(deps.db, rows.map((r) => r.id));
   const now = new Map(after.map((r) => [r.id, r]));
   const fresh = rows.map((r) => now.get(r.id) ?? r);
   await announceTransitions(deps.db, deps.events, fresh);
@@ -70,7 +70,7 @@ export async function cancelRuns(deps: LifecycleDeps, runIds: readonly string[])
     result.cancelled.push(...cancelled);
     result.stopping.push(...stopping);
     const left = pending.filter((id) => !done.has(id));
-    pending = left.length ? (await deps.db.run.findMany({ where: { id: { in: left }, status: { in: ['queued', 'running'] } }, select: { id: true } })).map((r) => r.id) : [];
+    pending = left.length ? await liveRunIdsAmong(deps.db, left) : [];
   }
   await deps.queues.removeWaiting(result.cancelled.map((r) => ({ runId: r.id, queuedAt: r.queuedAt })));
   await Promise.all(result.stopping.map((r) => deps.events.stop(r.id, 'cancelled')));
@@ -82,7 +82,7 @@ export async function cancelRuns(deps: LifecycleDeps, runIds: readonly string[])
 export async function retryRun(deps: LifecycleDeps, runId: string): Promise<Run> {
   const run = await transitionRun(deps.db, 'retry', runId, { data: { cancelRequested: false, error: null, finishedAt: null, queuedAt: new Date(), workerId: null } });
   await enqueueAll(deps, [run]);
-  const fresh = (await deps.db.run.findUnique({ where: { id: runId } })) ?? run;
+  const fresh = (await runById(deps.db, runId)) ?? run;
   await announceTransition(deps.db, deps.events, fresh);
   return fresh;
 }
@@ -103,7 +103,7 @@ export async function deleteRuns(
   removeRows: () => Promise<unknown>,
 ): Promise<{ deletedRuns: number; deletedArtifacts: number }> {
   const ids = runs.map((r) => r.id);
-  const deletedArtifacts = await deps.db.artifact.count({ where: { runId: { in: ids } } });
+  const deletedArtifacts = await artifactCountOfRuns(deps.db, ids);
   await removeRows();
   const live = runs.filter((r) => r.status === 'queued' || r.status === 'running');
   await deps.queues.removeWaiting(live.map((r) => ({ runId: r.id })));

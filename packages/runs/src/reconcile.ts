@@ -1,7 +1,7 @@
 // Reconciliation of Postgres (the source of truth for runs) with the BullMQ queues: a run that is queued or running
 // in Postgres but has no job left in Redis (Redis flushed, or restarted without persistence, which is how our Redis
 // runs) would otherwise wait forever. Each such run is enqueued again and resumes from its last stored checkpoint.
-import type { Db } from '@driftprune/db';
+import { unattendedRunCandidates, type Db } from '@driftprune/db';
 import { announceTransition } from './announce.js';
 import type { RunEvents } from './events.js';
 import type { RunQueues } from './queues.js';
@@ -31,15 +31,7 @@ export interface ReconcileResult {
  */
 export async function reconcileRuns(db: Db, queues: RunQueues, opts: ReconcileOptions): Promise<ReconcileResult> {
   const now = Date.now();
-  const candidates = await db.run.findMany({
-    where: {
-      OR: [
-        { status: 'queued', queuedAt: { lt: new Date(now - opts.graceMs) } },
-        { status: 'running', OR: [{ heartbeatAt: null }, { heartbeatAt: { lt: new Date(now - opts.staleMs) } }] },
-      ],
-    },
-    select: { id: true, status: true, queuedAt: true, heartbeatAt: true, cancelRequested: true },
-  });
+  const candidates = await unattendedRunCandidates(db, new Date(now - opts.graceMs), new Date(now - opts.staleMs));
   const result: ReconcileResult = { requeued: [], cancelled: [] };
   if (!candidates.length) return result;
   // Listed after the candidates: a job enqueued meanwhile is seen, so it is not duplicated.

@@ -1,13 +1,16 @@
 // The one place that writes Run.status. Each transition is a conditional update: the row changes only if its status
 // (and any extra condition: the claiming attempt, the queueing a job was made for) still holds in the database at the
-// moment of the write; otherwise nothing changes and a coded RunTransitionError says why.
-import type { Db, Prisma, Run, RunStatus } from '@driftprune/db';
+// moment of the write; otherwise nothing changes and a coded RunTransitionError says why. The table and the decision
+// are here; the UPDATE itself is the storage half in @driftprune/db/run-lifecycle (writeRunStatus), which only this
+// module may import (ESLint).
+import { runStatusById, type Db, type Run, type RunStatus } from '@driftprune/db';
+import { flagCancelRequested, writeRunStatus, type RunStatusCondition, type RunStatusFields } from '@driftprune/db/run-lifecycle';
 import { RUN_TRANSITIONS, RunTransitionError, type RunTransition } from './transitions.js';
 
 /** Fields a transition writes besides the status; never the status itself (the table decides it). */
-export type TransitionData = Omit<Prisma.RunUpdateManyMutationInput, 'status'>;
+export type TransitionData = RunStatusFields;
 /** Extra conditions of the update, besides the id and the status. */
-export type TransitionCondition = Omit<Prisma.RunWhereInput, 'id' | 'status' | 'AND' | 'OR' | 'NOT'>;
+export type TransitionCondition = RunStatusCondition;
 
 export interface TransitionOptions {
   /** A narrower set of start statuses than the table's (e.g. the API cancels only queued runs at once). */
@@ -30,9 +33,9 @@ function startStatuses(t: StatusTransition, from?: readonly RunStatus[]): RunSta
 export async function transitionRun(db: Db, t: StatusTransition, runId: string, opts: TransitionOptions = {}): Promise<Run> {
   const from = startStatuses(t, opts.from);
   const to = RUN_TRANSITIONS[t].to;
-  const [row] = await db.run.updateManyAndReturn({ where: { ...opts.where, id: runId, status: { in: from } }, data: { ...opts.data, status: to } });
+  const [row] = await writeRunStatus(db, [runId], from, to, opts.where, opts.data);
   if (row) return row;
-  const now = await db.run.findUnique({ where: { id: runId }, select: { status: true } });
+  const now = await runStatusById(db, runId);
   if (!now) throw new RunTransitionError('RUN_NOT_FOUND', t, runId, null);
   if (!from.includes(now.status)) throw new RunTransitionError('ILLEGAL_TRANSITION', t, runId, now.status);
   throw new RunTransitionError('PRECONDITION_FAILED', t, runId, now.status);
@@ -45,7 +48,7 @@ export async function transitionRun(db: Db, t: StatusTransition, runId: string, 
 export async function transitionRuns(db: Db, t: StatusTransition, runIds: readonly string[], opts: TransitionOptions = {}): Promise<Run[]> {
   if (!runIds.length) return [];
   const from = startStatuses(t, opts.from);
-  return db.run.updateManyAndReturn({ where: { ...opts.where, id: { in: [...runIds] }, status: { in: from } }, data: { ...opts.data, status: RUN_TRANSITIONS[t].to } });
+  return writeRunStatus(db, runIds, from, RUN_TRANSITIONS[t].to, opts.where, opts.data);
 }
 
 /**
@@ -53,6 +56,5 @@ export async function transitionRuns(db: Db, t: StatusTransition, runIds: readon
  * the stop message (or the flag at its next heartbeat) and applies `cancel` once it has stopped. The rows flagged.
  */
 export function requestCancel(db: Db, runIds: readonly string[]): Promise<Run[]> {
-  if (!runIds.length) return Promise.resolve([]);
-  return db.run.updateManyAndReturn({ where: { id: { in: [...runIds] }, status: 'running' }, data: { cancelRequested: true } });
+  return flagCancelRequested(db, runIds);
 }

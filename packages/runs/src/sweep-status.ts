@@ -1,7 +1,8 @@
 // A sweep's status follows its runs: recount them and derive the status in one statement. The only writer of
 // Sweep.status and its counts (besides the counts a new sweep is created with, in lifecycle.ts).
 import { sweepSearchBudget } from '@driftprune/config';
-import type { Db, Prisma, SweepStatus } from '@driftprune/db';
+import { distinctPointCountOfSweep, runCountsOfSweepByStatus, sweepConfigById, type DbClient, type Db, type SweepStatus } from '@driftprune/db';
+import { withSweepLock, writeSweepStatus } from '@driftprune/db/run-lifecycle';
 
 export interface SweepCounts {
   total: number;
@@ -40,28 +41,24 @@ export function sweepStatusOf(c: SweepCounts, morePlanned = false): SweepStatus 
  * all its runs succeeded.)
  */
 export async function refreshSweepStatus(db: Db, sweepId: string): Promise<{ status: SweepStatus; counts: SweepCounts } | null> {
-  return db.$transaction(async (tx) => {
-    const locked = await tx.$queryRaw<{ id: string }[]>`SELECT id FROM "Sweep" WHERE id = ${sweepId}::uuid FOR UPDATE`;
-    if (!locked.length) return null;
-    const groups = await tx.run.groupBy({ by: ['status'], where: { sweepId }, _count: { _all: true } });
+  // counted only once the lock is held (withSweepLock takes it first)
+  return withSweepLock(db, sweepId, async (tx) => {
     const counts: SweepCounts = { total: 0, queued: 0, running: 0, succeeded: 0, failed: 0, cancelled: 0, stopped: 0 };
-    for (const g of groups) {
-      counts[g.status] = g._count._all;
-      counts.total += g._count._all;
+    for (const g of await runCountsOfSweepByStatus(tx, sweepId)) {
+      counts[g.status] = g.count;
+      counts.total += g.count;
     }
     const status = sweepStatusOf(counts, await morePlanned(tx, sweepId));
     const finished = !['queued', 'running'].includes(status);
-    await tx.sweep.update({ where: { id: sweepId }, data: { ...counts, status, finishedAt: finished ? new Date() : null } });
+    await writeSweepStatus(tx, sweepId, { ...counts, status, finishedAt: finished ? new Date() : null });
     return { status, counts };
   });
 }
 
 /** Whether a tpe sweep has fewer points (distinct swept values, any seed) than its samples: its search goes on. */
-async function morePlanned(tx: Prisma.TransactionClient, sweepId: string): Promise<boolean> {
-  const sweep = await tx.sweep.findUnique({ where: { id: sweepId }, select: { config: true } });
+async function morePlanned(tx: DbClient, sweepId: string): Promise<boolean> {
+  const sweep = await sweepConfigById(tx, sweepId);
   const budget = sweepSearchBudget(sweep?.config);
   if (budget?.method !== 'tpe') return false;
-  const [{ points }] = await tx.$queryRaw<{ points: number }[]>`
-    SELECT count(DISTINCT (COALESCE(params, '{}'::jsonb) - 'seed'))::int AS points FROM "Run" WHERE "sweepId" = ${sweepId}::uuid`;
-  return points < budget.samples;
+  return (await distinctPointCountOfSweep(tx, sweepId)) < budget.samples;
 }

@@ -66,6 +66,11 @@ export function artifactById(db: DbClient, id: string): Promise<Artifact | null>
   return db.artifact.findUnique({ where: { id } });
 }
 
+/** How many stored files the runs of `runIds` have. */
+export function artifactCountOfRuns(db: DbClient, runIds: readonly string[]): Promise<number> {
+  return db.artifact.count({ where: { runId: { in: [...runIds] } } });
+}
+
 export function artifactsOfRun(db: DbClient, runId: string): Promise<Artifact[]> {
   return db.artifact.findMany({ where: { runId }, orderBy: { createdAt: 'asc' } });
 }

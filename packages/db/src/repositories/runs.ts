@@ -123,3 +123,60 @@ export async function runCountsByStatus(db: DbClient): Promise<{ status: RunStat
   const rows = await db.run.groupBy({ by: ['status'], _count: { _all: true } });
   return rows.map((s) => ({ status: s.status, count: s._count._all }));
 }
+
+/** The run's status alone (null when the run does not exist). */
+export function runStatusById(db: DbClient, id: string): Promise<{ status: RunStatus } | null> {
+  return db.run.findUnique({ where: { id }, select: { status: true } });
+}
+
+/** The runs of `ids` (ids of no run left out), in no particular order. */
+export function runsByIds(db: DbClient, ids: readonly string[]): Promise<Run[]> {
+  return db.run.findMany({ where: { id: { in: [...ids] } } });
+}
+
+/** Those of `ids` that are queued or running. */
+export async function liveRunIdsAmong(db: DbClient, ids: readonly string[]): Promise<string[]> {
+  return (await db.run.findMany({ where: { id: { in: [...ids] }, status: { in: ['queued', 'running'] } }, select: { id: true } })).map((r) => r.id);
+}
+
+/** The sweep's runs, oldest first. */
+export function runsOfSweepInCreationOrder(db: DbClient, sweepId: string): Promise<Run[]> {
+  return db.run.findMany({ where: { sweepId }, orderBy: [{ createdAt: 'asc' }, { id: 'asc' }] });
+}
+
+export interface UnattendedRunCandidate {
+  id: string;
+  status: RunStatus;
+  queuedAt: Date;
+  heartbeatAt: Date | null;
+  cancelRequested: boolean;
+}
+
+/**
+ * Runs that may have lost their job (reconcile): queued since before `queuedBefore`, or running without a heartbeat
+ * since `heartbeatBefore` (or none at all).
+ */
+export function unattendedRunCandidates(db: DbClient, queuedBefore: Date, heartbeatBefore: Date): Promise<UnattendedRunCandidate[]> {
+  return db.run.findMany({
+    where: {
+      OR: [
+        { status: 'queued', queuedAt: { lt: queuedBefore } },
+        { status: 'running', OR: [{ heartbeatAt: null }, { heartbeatAt: { lt: heartbeatBefore } }] },
+      ],
+    },
+    select: { id: true, status: true, queuedAt: true, heartbeatAt: true, cancelRequested: true },
+  });
+}
+
+/** How many of the sweep's runs each status holds (statuses without runs left out). */
+export async function runCountsOfSweepByStatus(db: DbClient, sweepId: string): Promise<{ status: RunStatus; count: number }[]> {
+  const rows = await db.run.groupBy({ by: ['status'], where: { sweepId }, _count: { _all: true } });
+  return rows.map((g) => ({ status: g.status, count: g._count._all }));
+}
+
+/** How many distinct points (swept values, whatever the seed) the sweep's runs cover. */
+export async function distinctPointCountOfSweep(db: DbClient, sweepId: string): Promise<number> {
+  const [{ points }] = await db.$queryRaw<{ points: number }[]>`
+    SELECT count(DISTINCT (COALESCE(params, '{}'::jsonb) - 'seed'))::int AS points FROM "Run" WHERE "sweepId" = ${sweepId}::uuid`;
+  return points;
+}
