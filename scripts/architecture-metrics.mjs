@@ -2,7 +2,11 @@
 // The closing numbers of issue 13 (one owner per concept), measured on the source tree:
 //   1. app-to-app imports (an app importing another app's package or files);
 //   2. modules that write Run.status (a Prisma write to the Run model whose `data` sets `status`, or raw SQL
-//      `UPDATE "Run" … "status"`);
+//      `UPDATE "Run" … "status"`). A write in packages/db is storage: it counts for the modules that can call it. If
+//      the db module is reachable from the package's index (or imported by another module of packages/db), anyone can,
+//      and the db module itself counts as a writer. If it is only an entry point of packages/db's package.json
+//      `exports`, the writers are the production modules that import the function holding the write from that entry
+//      point (each counts once, with the storage line beside it); an entry point nobody imports counts the db module.
 //   3. Prisma calls outside packages/db (a model delegate call `x.run.findMany(`, or `$queryRaw`/`$executeRaw`/
 //      `$transaction`), in apps and in other packages;
 //   4. the longest function (lines from its first to its last line) in packages/experiment/src/runner.ts and
@@ -104,6 +108,94 @@ function prismaScan() {
   return { calls, statusWriters };
 }
 
+/** Relative imports and re-exports of a module, resolved to files (`./x.js` → x.ts). */
+function relativeDeps(file) {
+  const text = readFileSync(file, 'utf8');
+  const out = [];
+  for (const m of text.matchAll(/(?:import|export)\b[^'";]*?from\s*['"](\.[^'"]+)['"]|import\(\s*['"](\.[^'"]+)['"]\s*\)/g)) {
+    const spec = (m[1] ?? m[2]).replace(/\.js$/, '');
+    const base = join(file, '..', spec);
+    const hit = [`${base}.ts`, `${base}.tsx`, join(base, 'index.ts')].find((c) => existsSync(c));
+    if (hit) out.push(hit);
+  }
+  return out;
+}
+
+/** The names a module imports from `spec` (local alias → imported name); '*' for a namespace import or `export *`. */
+function importedNames(text, spec) {
+  const names = new Map();
+  const q = spec.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&');
+  for (const m of text.matchAll(new RegExp(`(import|export)\\s+(type\\s+)?([^'";]*?)\\s+from\\s*['"]${q}['"]`, 'g'))) {
+    if (m[2]) continue; // a type-only import calls nothing
+    const clause = m[3];
+    if (/\*/.test(clause)) names.set('*', '*');
+    const braces = clause.match(/\{([^}]*)\}/);
+    for (const part of braces ? braces[1].split(',') : []) {
+      const t = part.trim();
+      if (!t || t.startsWith('type ')) continue;
+      const [imported, local] = t.split(/\s+as\s+/);
+      names.set((local ?? imported).trim(), imported.trim());
+    }
+  }
+  return names;
+}
+
+/** Attributes the status writes found in packages/db to the modules that can call them (see 2. above). */
+function attributeStorageWrites(statusWriters) {
+  const dbRoot = join(ROOT, 'packages/db');
+  const storage = {};
+  const writers = new Map();
+  const dbFiles = [...statusWriters.keys()].filter((f) => f.startsWith('packages/db/'));
+  for (const [f, lines] of statusWriters) if (!f.startsWith('packages/db/')) writers.set(f, { lines });
+  if (!dbFiles.length) return { writers, storage };
+  const index = join(dbRoot, 'src/index.ts');
+  const reachable = new Set();
+  const stack = existsSync(index) ? [index] : [];
+  while (stack.length) {
+    const f = stack.pop();
+    if (reachable.has(f)) continue;
+    reachable.add(f);
+    stack.push(...relativeDeps(f));
+  }
+  const dbProduction = walk(join(dbRoot, 'src'));
+  const pkgPath = join(dbRoot, 'package.json');
+  const exportsMap = existsSync(pkgPath) ? (JSON.parse(readFileSync(pkgPath, 'utf8')).exports ?? {}) : {};
+  const others = [...sourceFiles('apps'), ...sourceFiles('packages')].filter((f) => !rel(f).startsWith('packages/db/'));
+  for (const dbFile of dbFiles) {
+    const abs = join(ROOT, dbFile);
+    const text = readFileSync(abs, 'utf8');
+    const lines = statusWriters.get(dbFile);
+    // the exported function that holds each write: the last `export … function NAME` above it
+    const functionsAt = [...new Set(lines.map((line) => {
+      const before = text.split('\n').slice(0, line).join('\n');
+      const decls = [...before.matchAll(/export\s+(?:async\s+)?function\s+(\w+)/g)];
+      return decls.length ? decls[decls.length - 1][1] : null;
+    }))];
+    const entries = Object.entries(typeof exportsMap === 'string' ? { '.': exportsMap } : exportsMap)
+      .filter(([, target]) => typeof target === 'string' && join(dbRoot, target) === abs)
+      .map(([key]) => `@driftprune/db${key === '.' ? '' : key.slice(1)}`);
+    const importedInDb = dbProduction.some((f) => f !== abs && relativeDeps(f).includes(abs));
+    const callers = [];
+    if (!reachable.has(abs) && !importedInDb && !functionsAt.includes(null)) {
+      for (const f of others) {
+        const t = readFileSync(f, 'utf8');
+        for (const entry of entries) {
+          const names = importedNames(t, entry);
+          const locals = [...names].filter(([, imported]) => imported === '*' || functionsAt.includes(imported)).map(([local]) => local);
+          if (!locals.length) continue;
+          const callLines = locals.flatMap((l) => (l === '*' ? [] : [...t.matchAll(new RegExp(`\\b${l}\\s*\\(`, 'g'))].map((m) => lineOf(t, m.index))));
+          callers.push({ file: rel(f), lines: callLines.length ? callLines : [lineOf(t, t.indexOf(entry))] });
+        }
+      }
+    }
+    const publicWrite = reachable.has(abs) || importedInDb || functionsAt.includes(null) || !callers.length;
+    storage[dbFile] = { lines, functions: functionsAt, entries, public: publicWrite, callers: publicWrite ? [] : callers.map((c) => c.file) };
+    if (publicWrite) writers.set(dbFile, { lines });
+    else for (const c of callers) writers.set(c.file, { lines: c.lines, through: `${dbFile}:${lines.join(',')}` });
+  }
+  return { writers, storage };
+}
+
 // 4. longest functions
 function functions(file) {
   const text = readFileSync(file, 'utf8');
@@ -132,6 +224,7 @@ function functions(file) {
 
 const imports = appToAppImports();
 const { calls, statusWriters } = prismaScan();
+const { writers: runStatusWriters, storage: runStatusStorage } = attributeStorageWrites(statusWriters);
 const outsideDb = calls.filter((c) => !c.file.startsWith('packages/db/'));
 const byTop = (pred) => outsideDb.filter((c) => pred(c.file)).length;
 const perFile = {};
@@ -142,7 +235,8 @@ const worker = readdirSync(workerDir).filter((f) => isProduction(f)).flatMap((f)
 
 const result = {
   appToAppImports: imports.length,
-  runStatusWriters: [...statusWriters.keys()],
+  runStatusWriters: [...runStatusWriters.keys()],
+  runStatusStorage,
   prismaCallsOutsideDb: { total: outsideDb.length, apps: byTop((f) => f.startsWith('apps/')), packages: byTop((f) => f.startsWith('packages/')), perFile },
   prismaCallsInDb: calls.length - outsideDb.length,
   longestFunction: { runner: runner[0], worker: worker[0], workerTop5: worker.slice(0, 5) },
@@ -153,7 +247,7 @@ if (process.argv.includes('--json')) {
 } else {
   const fn = (f) => `${f.name} (${f.file}:${f.start}) ${f.lines} lines`;
   console.log(`app-to-app imports:                ${imports.length}${imports.length ? '\n  ' + imports.join('\n  ') : ''}`);
-  console.log(`modules that write Run.status:     ${statusWriters.size}  ${[...statusWriters].map(([f, l]) => `${f}:${l.join(',')}`).join('  ')}`);
+  console.log(`modules that write Run.status:     ${runStatusWriters.size}  ${[...runStatusWriters].map(([f, w]) => `${f}:${w.lines.join(',')}${w.through ? ` (storage half: ${w.through})` : ''}`).join('  ')}`);
   console.log(`Prisma calls outside packages/db:  ${outsideDb.length} (apps ${result.prismaCallsOutsideDb.apps}, other packages ${result.prismaCallsOutsideDb.packages}); in packages/db: ${result.prismaCallsInDb}`);
   for (const [f, n] of Object.entries(perFile).sort((a, b) => b[1] - a[1])) console.log(`  ${String(n).padStart(3)}  ${f}`);
   console.log(`longest function, runner.ts:       ${fn(runner[0])}`);
