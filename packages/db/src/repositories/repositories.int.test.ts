@@ -1,9 +1,10 @@
 // The repositories on the real Postgres: window metrics (a replay overwrites, nulls stay null, buckets average, and
 // the migrated table has exactly the columns of WINDOW_METRIC_FIELDS), checkpoints, the error codes the worker reads
-// to tell a deleted run, memberships that never lose their last admin, and invitations accepted once.
+// to tell a deleted run, memberships that never lose their last admin, invitations accepted once, and the storage half
+// of a run's life (conditional status writes, the cancel flag, queued inserts, the sweep's row lock).
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { randomBytes } from 'node:crypto';
+import { randomBytes, randomUUID } from 'node:crypto';
 import { loadEnv } from '@driftprune/config';
 import { Prisma } from '../../generated/prisma/client.js';
 import { createDb, type Db } from '../client.js';
@@ -13,7 +14,9 @@ import { WINDOW_METRIC_FIELDS, type WindowMetricInput } from '../window-metric.j
 import { isMissingReference, isRowNotFound, isUniqueViolation } from '../errors.js';
 import { acceptInvitation, changeMembership, createProjectWithAdmin, ensureProjectAdmin, inviteToProject, membersOfProject } from './projects.js';
 import { checkpointFiles, checkpointWindowsBefore, deleteCheckpointsBefore, upsertArtifact } from './run-results.js';
-import { recordRunCheckpoint } from './runs.js';
+import { flagCancelRequested, insertQueuedRuns, insertSweepWithQueuedRuns, withSweepLock, writeRunStatus, writeSweepStatus } from './run-lifecycle.js';
+import { distinctPointCountOfSweep, recordRunCheckpoint, runCountsOfSweepByStatus, runStatusById, runsByIds } from './runs.js';
+import { sweepById } from './sweeps.js';
 import { upsertWindowMetrics, windowMetricBuckets, windowMetricSpans } from './window-metrics.js';
 
 const env = loadEnv();
@@ -101,4 +104,60 @@ test('memberships: the last admin cannot be demoted or removed; an invitation is
   assert.deepEqual((await membersOfProject(db, projectId)).map((m) => m.role).sort(), ['admin', 'admin']);
   assert.deepEqual(await changeMembership(db, projectId, userId, 'viewer'), { before: 'admin' });
   assert.deepEqual(await changeMembership(db, projectId, other.id, 'editor'), { refused: 'LAST_ADMIN' });
+});
+
+test('run lifecycle storage: a status write changes only the runs whose status and condition hold; the cancel flag only running runs', async () => {
+  const exp = await db.experiment.create({ data: { projectId, name: 'lifecycle', config: {}, paradigm: 'dense' } });
+  const ids = [randomUUID(), randomUUID(), randomUUID()];
+  const queuedAt = new Date('2026-01-02T03:04:05Z');
+  await insertQueuedRuns(db, ids.map((id, i) => ({ id, projectId, experimentId: exp.id, config: {}, seed: i, paradigm: 'dense' })), queuedAt);
+  const inserted = await runsByIds(db, ids);
+  assert.deepEqual(inserted.map((r) => [r.status, r.queuedAt.getTime()]), ids.map(() => ['queued', queuedAt.getTime()]));
+  assert.deepEqual(await writeRunStatus(db, [], ['queued'], 'running'), []);
+  // a claim of ids[0] fenced by its queueing: the wrong queuedAt changes nothing, the right one claims
+  assert.deepEqual(await writeRunStatus(db, [ids[0]], ['queued'], 'running', { queuedAt: new Date(0) }, { attempts: { increment: 1 } }), []);
+  const [claimed] = await writeRunStatus(db, [ids[0]], ['queued'], 'running', { queuedAt }, { attempts: { increment: 1 } });
+  assert.deepEqual([claimed.id, claimed.status, claimed.attempts], [ids[0], 'running', 1]);
+  // a start status that does not hold: nothing changes
+  assert.deepEqual(await writeRunStatus(db, [ids[1]], ['running'], 'succeeded'), []);
+  assert.equal((await runStatusById(db, ids[1]))?.status, 'queued');
+  // many at once: only the queued ones
+  assert.deepEqual((await writeRunStatus(db, ids, ['queued'], 'cancelled')).map((r) => r.id).sort(), [ids[1], ids[2]].sort());
+  assert.deepEqual((await flagCancelRequested(db, ids)).map((r) => r.id), [ids[0]]);
+  assert.deepEqual((await runsByIds(db, ids)).filter((r) => r.cancelRequested).map((r) => r.id), [ids[0]]);
+  assert.equal(await runStatusById(db, randomUUID()), null);
+});
+
+test('run lifecycle storage: a sweep with its runs, counted and stored under its row lock; a second locker waits for the first', async () => {
+  const exp = await db.experiment.create({ data: { projectId, name: 'sweep-lock', config: {}, paradigm: 'dense' } });
+  const sweepId = randomUUID();
+  const runs = [0, 1, 2].map((i) => ({ id: randomUUID(), projectId, experimentId: exp.id, sweepId, config: {}, params: { lr: i % 2, seed: i }, seed: i, paradigm: 'dense' }));
+  await insertSweepWithQueuedRuns(db, { id: sweepId, projectId, experimentId: exp.id, name: 's', method: 'grid', config: {}, seeds: [0] }, runs, new Date());
+  assert.deepEqual([(await sweepById(db, sweepId))?.total, (await sweepById(db, sweepId))?.queued], [3, 3]);
+  assert.deepEqual(await runCountsOfSweepByStatus(db, sweepId), [{ status: 'queued', count: 3 }]);
+  assert.equal(await distinctPointCountOfSweep(db, sweepId), 2);
+  assert.equal(await withSweepLock(db, randomUUID(), async () => 'called'), null);
+  const order: string[] = [];
+  let release!: () => void;
+  const held = new Promise<void>((r) => (release = r));
+  let firstHasLock!: () => void;
+  const locked = new Promise<void>((r) => (firstHasLock = r));
+  const first = withSweepLock(db, sweepId, async (tx) => {
+    firstHasLock();
+    order.push('first in');
+    await held;
+    await writeSweepStatus(tx, sweepId, { total: 3, queued: 2, running: 1, succeeded: 0, failed: 0, cancelled: 0, stopped: 0, status: 'running', finishedAt: null });
+    order.push('first out');
+  });
+  await locked;
+  const second = withSweepLock(db, sweepId, async (tx) => {
+    order.push('second in');
+    return (await tx.sweep.findUnique({ where: { id: sweepId } }))?.status;
+  });
+  await new Promise((r) => setTimeout(r, 300));
+  assert.deepEqual(order, ['first in'], 'the second locker waits while the first holds the row');
+  release();
+  await first;
+  assert.equal(await second, 'running', 'the second locker sees what the first committed');
+  assert.deepEqual(order, ['first in', 'first out', 'second in']);
 });
