@@ -81,7 +81,7 @@ export const envSchema = z.object({
    */
   WORKER_DRAIN_GRACE_MS: z.coerce.number().int().min(0).max(30 * 86_400_000).default(0),
   /** API: when set, GET /metrics needs `Authorization: Bearer <this>`; unset, it answers anyone who reaches the API. */
-  METRICS_TOKEN: z.string().min(16, 'METRICS_TOKEN must have at least 16 characters').optional(),
+  METRICS_TOKEN: z.preprocess((v) => (v === '' ? undefined : v), z.string().min(16, 'METRICS_TOKEN must have at least 16 characters').optional()),
   /**
    * Where platform runs may read data by path (`data.path`): comma-separated directories (absolute, or relative to
    * the working directory) and `s3://bucket/prefix` entries that registered datasets may point into. A path must
