@@ -8,7 +8,7 @@
 # dockerd stopped by PID if this script started it, and the network state it found (iptables/nft tables, docker0,
 # net.ipv4.ip_forward). Every step is bounded by `timeout`; FLEET_TIMEOUT_S bounds the whole test.
 #   env: FLEET_KEEP=1 keeps the platform up and the images (to look around), FLEET_PRUNE_BASE=1 also removes the
-#        local base images (local/*), FLEET_TIMEOUT_S (2400).
+#        local base images and the dependency layer (local/*), FLEET_TIMEOUT_S (2400).
 set -euo pipefail
 root=$(cd "$(dirname "$0")/../.." && pwd)
 cd "$root"
@@ -40,7 +40,7 @@ cleanup() {
   timeout 120 $DOCKER image prune -f >/dev/null 2>&1
   timeout 120 $DOCKER builder prune -f >/dev/null 2>&1
   if [ -n "${FLEET_PRUNE_BASE:-}" ]; then
-    for img in local/node:20-bookworm-slim local/redis:fleet local/postgres:fleet local/debian:bookworm; do timeout 60 $DOCKER image rm -f "$img" >/dev/null 2>&1; done
+    for img in local/driftprune-deps:fleet local/node:20-bookworm-slim local/redis:fleet local/postgres:fleet local/debian:bookworm; do timeout 60 $DOCKER image rm -f "$img" >/dev/null 2>&1; done
   fi
   if [ -n "$started_dockerd" ]; then
     kill "$started_dockerd" 2>/dev/null
@@ -85,6 +85,11 @@ export METRICS_TOKEN="fleet-metrics-$(head -c 12 /dev/urandom | od -An -tx1 | tr
 export NODE_IMAGE=local/node:20-bookworm-slim POSTGRES_IMAGE=local/postgres:fleet REDIS_IMAGE=local/redis:fleet IMAGE_TAG=$project
 export API_PORTS=127.0.0.1::4000 POSTGRES_PORTS=127.0.0.1::5432 STORE_PORTS=127.0.0.1::9000
 export WORKER_HEARTBEAT_MS=1000 WORKER_LOCK_MS=10000 WORKER_RECONCILE_MS=3000
+t0=$(date +%s)
+# the dependency layer (npm ci) is kept as local/driftprune-deps:fleet between runs, like the base images: the next
+# build reuses it while package-lock.json and the manifests are unchanged
+timeout 1500 nice -n 10 $DOCKER build -q -f docker/Dockerfile --target deps --build-arg NODE_IMAGE="$NODE_IMAGE" -t local/driftprune-deps:fleet . >"$state/deps.log" 2>&1 || { tail -40 "$state/deps.log"; exit 1; }
+log "dependency layer ready in $(( $(date +%s) - t0 )) s"
 t0=$(date +%s)
 COMPOSE_TIMEOUT=1500 nice -n 10 docker-compose -p "$project" -f docker/compose.yaml build api worker >"$state/build.log" 2>&1 || { tail -40 "$state/build.log"; exit 1; }
 log "project images built in $(( $(date +%s) - t0 )) s"
