@@ -95,7 +95,7 @@ const base = {
   evaluation: { serving: { batchSizes: [8], iterations: 3 } },
 };
 const { createExperiment } = await gql<{ createExperiment: { id: string } }>('mutation($i: CreateExperimentInput!) { createExperiment(input: $i) { id } }', { i: { projectId, name: 'fleet sweep', config: base } });
-const sweepConfig = { name: 'fleet', method: 'grid', seeds: [1, 2, 3], parameters: { 'pruning.budget': { values: [0.5, 0.75, 0.9] } } };
+const sweepConfig = { name: 'fleet', method: 'grid', seeds: [1, 2, 3], parameters: { 'pruning.budget': { values: [0.25, 0.5, 0.75] } } };
 const { submitSweep } = await gql<{ submitSweep: { id: string; total: number } }>('mutation($i: SubmitSweepInput!) { submitSweep(input: $i) { id total } }', { i: { experimentId: createExperiment.id, sweep: sweepConfig } });
 const db = createDb({ url: need('FLEET_DATABASE_URL'), poolSize: 2 });
 const runIds = (await db.run.findMany({ where: { sweepId: submitSweep.id }, select: { id: true } })).map((r) => r.id);
