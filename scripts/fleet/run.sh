@@ -5,8 +5,8 @@
 # and checks every run, metric row, artifact and stored file. Needs root (it installs and starts Docker when absent).
 #
 # Cleans up after itself, whatever happens: the compose project and its volumes, the project images and build cache,
-# dockerd stopped by PID if this script started it, and the network state it found (iptables/nft tables, docker0,
-# net.ipv4.ip_forward). Every step is bounded by `timeout`; FLEET_TIMEOUT_S bounds the whole test.
+# dockerd stopped by PID if this script started it, and the network state it found (iptables and ip6tables rules,
+# docker0, net.ipv4.ip_forward). Every step is bounded by `timeout`; FLEET_TIMEOUT_S bounds the whole test.
 #   env: FLEET_KEEP=1 keeps the platform up and the images (to look around), FLEET_PRUNE_BASE=1 also removes the
 #        local base images and the dependency layer (local/*), FLEET_TIMEOUT_S (2400).
 set -euo pipefail
@@ -22,7 +22,6 @@ log() { echo "fleet [$(( $(date +%s) - t_start ))s, load $(cut -d' ' -f1 /proc/l
 [ "$(id -u)" = 0 ] || { echo "fleet: needs root (Docker)"; exit 2; }
 
 # --- the network state before anything ran, to put back afterwards
-nft list tables 2>/dev/null | sort > "$state/nft-tables.before" || true
 iptables-save > "$state/iptables.before" 2>/dev/null || true
 ip6tables-save > "$state/ip6tables.before" 2>/dev/null || true
 sysctl -n net.ipv4.ip_forward > "$state/ip_forward.before"
@@ -46,12 +45,18 @@ cleanup() {
     kill "$started_dockerd" 2>/dev/null
     for _ in $(seq 1 60); do kill -0 "$started_dockerd" 2>/dev/null || break; sleep 0.5; done
     kill -0 "$started_dockerd" 2>/dev/null && kill -9 "$started_dockerd"
-    # dockerd leaves its bridge, its firewall tables and forwarding on: put back what was there before
+    # dockerd leaves its bridge, its firewall rules (FORWARD policy DROP) and forwarding on: put back what was there
     [ "$(cat "$state/docker0.before")" = no ] && ip link delete docker0 2>/dev/null
-    nft list tables 2>/dev/null | sort > "$state/nft-tables.after"
-    comm -13 "$state/nft-tables.before" "$state/nft-tables.after" | while read -r _ fam name; do nft delete table "$fam" "$name"; done
-    [ -s "$state/iptables.before" ] && iptables-restore < "$state/iptables.before"
-    [ -s "$state/ip6tables.before" ] && ip6tables-restore < "$state/ip6tables.before"
+    for fam in iptables ip6tables; do
+      command -v "$fam-save" >/dev/null || continue
+      # tables dockerd created: emptied, their built-in chains back to ACCEPT; tables that were there: restored
+      for table in $("$fam-save" 2>/dev/null | sed -n 's/^\*//p'); do
+        grep -qx "\*$table" "$state/$fam.before" && continue
+        "$fam" -t "$table" -F && "$fam" -t "$table" -X
+        for chain in $("$fam-save" -t "$table" | sed -n 's/^:\([A-Z]*\) \(ACCEPT\|DROP\) .*/\1/p'); do "$fam" -t "$table" -P "$chain" ACCEPT; done
+      done
+      [ -s "$state/$fam.before" ] && "$fam-restore" < "$state/$fam.before"
+    done
     sysctl -qw net.ipv4.ip_forward="$(cat "$state/ip_forward.before")"
     log "dockerd $started_dockerd stopped; network state restored"
   fi
