@@ -1,5 +1,5 @@
 // Issue 12.6 and 12.7: a run over its wall-time or memory budget fails with RUN_BUDGET_EXCEEDED, is not retried,
-// and the same worker then completes the next run; a bad config fails once; a failed run leaves no empty work
+// and the same worker then completes the next run; a bad config or an unreachable pruning budget fails once; a failed run leaves no empty work
 // folder. Real API, Postgres, Redis, worker and runner (each run in its own child process, watched).
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
@@ -84,6 +84,16 @@ test('a config the schema refuses at the worker fails once, coded, and leaves no
   assert.match(r.error ?? '', /data\.hashSize: data\.hashSize is at most 16,777,216/);
   assert.equal(r.attempts, 1, 'a bad config is not retried');
   assert.ok(!existsSync(join(h.env.WORKER_DIR, 'runs', run.id)), 'no empty work folder is left');
+});
+
+test('a pruning budget the model cannot reach fails once, coded, after its first refresh (not retried)', async () => {
+  // bottom [16], top [16] with minWidth 4 cannot lose 97 % of the MLP FLOPs: the allocation throws in the run's child
+  // process at the end of warm-up, where only the error's name, message and code cross IPC to the worker
+  const run = await submit('unreachable budget', { ...tinyConfig({ paradigm: { kind: 'prune_once', warmupWindows: 1 } }), pruning: { budget: 0.97, minWidth: 4 } });
+  const r = await finished(run);
+  assert.equal(r.status, 'failed');
+  assert.match(r.error ?? '', /^PRUNING_BUDGET_UNREACHABLE: budget 0.97 cannot be met/);
+  assert.equal(r.attempts, 1, 'a budget that cannot be met is not retried');
 });
 
 test('the API refuses oversized configs (createExperiment, submitSweep) with BAD_USER_INPUT naming the limit, and creates nothing', async () => {

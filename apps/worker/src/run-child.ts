@@ -3,6 +3,7 @@
 // on, exactly as in-process. The process ends when its run does, or when the worker goes away.
 import type { RunEvent, RunOptions, RunSummary } from '@driftprune/experiment';
 import type { ChildMessage, ParentMessage } from './child-protocol.js';
+import { isPermanentRunError } from './run-budget.js';
 
 const send = (m: ChildMessage) =>
   new Promise<void>((res, rej) => {
@@ -34,8 +35,10 @@ async function run(options: Pick<RunOptions, 'config' | 'outDir' | 'resume'>): P
     const summary: RunSummary = await runExperiment({ ...options, signal: ac.signal, onEvent });
     await send({ type: 'done', summary });
   } catch (err) {
+    // classified here, where the error still has its class (a ConfigError, DataError or PruningConfigError): over IPC
+    // only its name, message, code and this flag arrive
     const e = err instanceof Error ? err : new Error(String(err));
-    await send({ type: 'failed', error: { name: e.name, message: e.message, code: (e as { code?: string }).code, permanent: (e as { permanent?: boolean }).permanent } }).catch(() => {});
+    await send({ type: 'failed', error: { name: e.name, message: e.message, code: (e as { code?: string }).code, permanent: isPermanentRunError(e) } }).catch(() => {});
   }
   process.exit(0);
 }

@@ -3,6 +3,7 @@
 // least minWidth neurons, so none collapses. Unstructured: per-layer fractions or one threshold over the rule's ranks.
 import { mlpFlops } from './flops.js';
 import { allocationRule, type Allocation } from './allocations/index.js';
+import { PruningConfigError } from './errors.js';
 
 export type { Allocation } from './allocations/index.js';
 export type BudgetUnit = 'flops' | 'params';
@@ -92,7 +93,8 @@ export function allocateStructured(pr: StructuredProblem): Record<string, Int32A
       }
     }
     if (!best)
-      throw new Error(
+      throw new PruningConfigError(
+        'PRUNING_BUDGET_UNREACHABLE',
         `budget ${pr.budget} cannot be met: every prunable layer is at minWidth ${pr.minWidth} after removing ${((removed / dense) * 100).toFixed(1)} % — lower the budget or minWidth`,
       );
     const saved = savedByOne(widths[best.mlp], best.widthIndex, pr.unit);
@@ -134,7 +136,7 @@ export function allocateUnstructured(pr: UnstructuredProblem): Record<string, Ui
   const keepTotal = Math.round((1 - pr.budget) * total);
   const out: Record<string, Uint8Array> = {};
   const rule = allocationRule(pr.allocation);
-  if (rule.unstructured === 'unsupported') throw new Error(`allocation ${pr.allocation} is structured only: use uniform, global or greedy for unstructured pruning`);
+  if (rule.unstructured === 'unsupported') throw new PruningConfigError('ALLOCATION_UNSUPPORTED', `allocation ${pr.allocation} is structured only: use uniform, global or greedy for unstructured pruning`);
   if (rule.unstructured === 'per_layer') {
     for (const n of names) {
       const s = pr.scores[n];

@@ -5,6 +5,7 @@ export * from './flops.js';
 export * from './structure.js';
 export * from './criteria.js';
 export * from './allocation.js';
+export * from './errors.js';
 export { ALLOCATION_RULES, allocationRule, type AllocationRule, type NeuronCandidate } from './allocations/index.js';
 export * from './prune.js';
 export * from './jaccard.js';

@@ -16,6 +16,7 @@ import {
   fullNeuronMask,
   neuronScores,
   ALLOCATION_RULES,
+  PruningConfigError,
   type Allocation,
   type PruneMask,
 } from './index.js';
@@ -169,4 +170,20 @@ test('unstructured regrowth keeps the number of live weights', () => {
   const m = { l: Uint8Array.from([1, 1, 1, 1, 0, 0, 0, 0]) };
   const r = regrowWeights(m, { l: Float32Array.from([1, 0.1, 2, 3, 0, 0, 0, 0]) }, { l: Float32Array.from([9, 9, 9, 9, 0, 0.5, 0.1, 0]) }, 0.25);
   assert.deepEqual(Array.from(r.mask.l), [1, 0, 1, 1, 0, 1, 0, 0]);
+});
+
+test('a budget the model cannot reach is a permanent, coded PruningConfigError', () => {
+  const p = randomParams(smallShape(), 1);
+  const err = (() => {
+    try {
+      prune(p, { budget: 0.999, granularity: 'structured', criterion: 'magnitude', allocation: 'greedy', minWidth: 4 });
+    } catch (e) {
+      return e;
+    }
+    return null;
+  })();
+  assert.ok(err instanceof PruningConfigError, String(err));
+  assert.equal(err.code, 'PRUNING_BUDGET_UNREACHABLE');
+  assert.equal(err.permanent, true);
+  assert.match(err.message, /^PRUNING_BUDGET_UNREACHABLE: budget 0.999 cannot be met: every prunable layer is at minWidth 4/);
 });
