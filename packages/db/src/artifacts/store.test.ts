@@ -49,3 +49,36 @@ test('SigV4 matches the AWS S3 documentation example (GET Object with Range)', (
     'AWS4-HMAC-SHA256 Credential=AKIAIOSFODNN7EXAMPLE/20130524/us-east-1/s3/aws4_request, SignedHeaders=host;range;x-amz-content-sha256;x-amz-date, Signature=f0e8bdb87c964420e857bd35b5d6ed310bd44f0170aba48dd91039c6036bdb41',
   );
 });
+
+test('directory store lists a prefix while its files and folders are being replaced (no ENOENT from a vanished file)', async (t) => {
+  // what the orphan test caught under load: a worker replacing its checkpoint folder while the store listed the run
+  const root = await mkdtemp(join(tmpdir(), 'dp-store-race-'));
+  t.after(() => rm(root, { recursive: true, force: true }));
+  const store = new DirectoryStore(root);
+  const prefix = 'projects/p/runs/r';
+  const dir = (w: number) => join(root, prefix, 'checkpoints', `w${String(w).padStart(6, '0')}`, 'checkpoint');
+  const { mkdir } = await import('node:fs/promises');
+  let stop = false;
+  await mkdir(dir(0), { recursive: true });
+  const writer = (async () => {
+    for (let w = 1; !stop; w++) {
+      await mkdir(dir(w), { recursive: true });
+      await Promise.all(Array.from({ length: 200 }, (_, i) => writeFile(join(dir(w), `f${i}.ckpt`), 'x'.repeat(100))));
+      await rm(join(root, prefix, 'checkpoints', `w${String(w - 1).padStart(6, '0')}`), { recursive: true, force: true });
+    }
+  })();
+  let lists = 0;
+  try {
+    const until = Date.now() + 1500;
+    while (Date.now() < until) {
+      const objects = await store.list(prefix);
+      for (const o of objects) assert.ok(o.key.startsWith(`${prefix}/checkpoints/`) && o.sizeBytes <= 100, JSON.stringify(o)); // a file being written may read short
+      lists++;
+      await new Promise((r) => setImmediate(r)); // the writer's I/O gets its turn even when a listing finds nothing
+    }
+  } finally {
+    stop = true;
+    await writer;
+  }
+  assert.ok(lists > 10, `listed ${lists} times`);
+});

@@ -108,15 +108,25 @@ export class DirectoryStore implements ArtifactStore {
   }
   async list(prefix: string): Promise<ListedObject[]> {
     const p = this.path(prefix.replace(/\/+$/, ''));
-    if (!existsSync(p) || !(await stat(p)).isDirectory()) return [];
-    const files = (await readdir(p, { recursive: true, withFileTypes: true })).filter((e) => e.isFile());
-    return Promise.all(
-      files.map(async (e) => {
-        const abs = join(e.parentPath, e.name);
-        const st = await stat(abs);
-        return { key: relative(this.root, abs).split(sep).join('/'), sizeBytes: st.size, modifiedAt: st.mtime };
-      }),
-    );
+    // A run's worker writes and replaces files (checkpoints) while others list them (the orphan sweep, the API, tests):
+    // a file or folder gone between readdir and stat was deleted meanwhile and is simply not listed.
+    const st = await stat(p).catch(ignoreMissing);
+    if (!st?.isDirectory()) return [];
+    const out: ListedObject[] = [];
+    const walk = async (dir: string): Promise<void> => {
+      const entries = (await readdir(dir, { withFileTypes: true }).catch(ignoreMissing)) ?? [];
+      await Promise.all(
+        entries.map(async (e) => {
+          const abs = join(dir, e.name);
+          if (e.isDirectory()) return walk(abs);
+          if (!e.isFile()) return;
+          const fst = await stat(abs).catch(ignoreMissing);
+          if (fst) out.push({ key: relative(this.root, abs).split(sep).join('/'), sizeBytes: fst.size, modifiedAt: fst.mtime });
+        }),
+      );
+    };
+    await walk(p);
+    return out.sort((a, b) => (a.key < b.key ? -1 : a.key > b.key ? 1 : 0));
   }
   async listRunPrefixes(): Promise<RunPrefix[]> {
     const out: RunPrefix[] = [];
@@ -124,6 +134,12 @@ export class DirectoryStore implements ArtifactStore {
       for (const runId of await subfolders(join(this.root, 'projects', projectId, 'runs'))) out.push({ projectId, runId, prefix: runArtifactPrefix(projectId, runId) });
     return out;
   }
+}
+
+/** A file or folder that vanished meanwhile (ENOENT) reads as absent; every other error is thrown. */
+function ignoreMissing(e: NodeJS.ErrnoException): null {
+  if (e.code === 'ENOENT') return null;
+  throw e;
 }
 
 async function subfolders(dir: string): Promise<string[]> {
