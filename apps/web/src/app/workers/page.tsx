@@ -26,13 +26,15 @@ export default function WorkersPage() {
   const workers = q.data?.workers ?? [];
   const alive = workers.filter((w) => w.alive);
   const draining = alive.filter((w) => w.draining);
-  const busy = alive.reduce((n, w) => n + w.busy, 0);
+  // busy (live state in Redis) and activeRuns (the Postgres heartbeat) are written by two timers: the larger is current
+  const running = (w: (typeof workers)[number]) => Math.max(w.busy, w.activeRuns.length);
+  const busy = alive.reduce((n, w) => n + running(w), 0);
   const slots = alive.filter((w) => !w.draining).reduce((n, w) => n + w.concurrency, 0);
   return (
     <>
       <h1>Workers</h1>
       <p className="muted">
-        {alive.length} alive of {workers.length} known{draining.length ? `, ${draining.length} draining` : ''}; {busy} runs in progress, {slots} run slots open to new runs.
+        {alive.length} alive of {workers.length} known{draining.length ? `, ${draining.length} draining` : ''}; {busy} {busy === 1 ? 'run' : 'runs'} in progress, {slots} run {slots === 1 ? 'slot' : 'slots'} open to new runs.
         Refreshes every 5 s.
       </p>
       <DataState loading={q.loading && !q.data} error={q.error} label="workers" />
@@ -89,7 +91,7 @@ export default function WorkersPage() {
                     )}
                   </td>
                   <td className="num">
-                    {w.busy} / {w.concurrency}
+                    {running(w)} / {w.concurrency}
                   </td>
                   <td>
                     {w.activeRuns.length === 0 ? (
