@@ -2,18 +2,9 @@
 // Sweep.status and its counts (besides the counts a new sweep is created with, in lifecycle.ts).
 import { sweepSearchBudget } from '@driftprune/config';
 import { distinctPointCountOfSweep, runCountsOfSweepByStatus, sweepConfigById, type DbClient, type Db, type SweepStatus } from '@driftprune/db';
-import { withSweepLock, writeSweepStatus } from '@driftprune/db/run-lifecycle';
+import { withSweepLock, writeSweepStatus, type SweepCounts } from '@driftprune/db/run-lifecycle';
 
-export interface SweepCounts {
-  total: number;
-  queued: number;
-  running: number;
-  succeeded: number;
-  failed: number;
-  cancelled: number;
-  /** Ended by the sweep's early-stopping rule: a finish as planned, not a failure. */
-  stopped: number;
-}
+export type { SweepCounts };
 
 /**
  * queued until a run starts; running while any run is queued or running, or while a model-based search (method tpe)

@@ -66,14 +66,19 @@ export function withSweepLock<T>(db: Db, sweepId: string, work: (tx: Prisma.Tran
   });
 }
 
-export interface SweepStatusRow {
+/** A sweep's run counts by status, as stored on its row. */
+export interface SweepCounts {
   total: number;
   queued: number;
   running: number;
   succeeded: number;
   failed: number;
   cancelled: number;
+  /** Ended by the sweep's early-stopping rule: a finish as planned, not a failure. */
   stopped: number;
+}
+
+export interface SweepStatusRow extends SweepCounts {
   status: SweepStatus;
   finishedAt: Date | null;
 }
