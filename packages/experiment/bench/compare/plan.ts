@@ -65,6 +65,9 @@ const VARIANT_ARMS: Arm[] = [ARMS.dense, ARMS.pruneOnceDistill, ARMS.gradual, AR
 /** Allocation rules of the ablation, in the order reported. */
 const ABLATION_ALLOCATIONS = ['uniform', 'global', 'greedy', 'learned'];
 const ABLATION_ARMS: Arm[] = [ARMS.pruneOnce, ARMS.d2s1];
+const CONTROL_ARMS: Arm[] = [ARMS.pruneOnce, ARMS.d2s1];
+/** The init-seed study leaves out d2s_ramp (3× the cost of a run): the question is the init seed's share of the spread. */
+const INIT_ARMS: Arm[] = [ARMS.pruneOnce, ARMS.d2s1, ARMS.adaptive];
 
 export const HEADLINE_BUDGET = 0.9;
 /** The allocation of every study but the ablation: the config's default (the one-shot greedy knapsack). */
@@ -74,10 +77,10 @@ const range = (from: number, n: number) => Array.from({ length: n }, (_, i) => f
 
 /**
  * The studies, in the order the workers take them (the queue is first in, first out): the headline first, then the
- * stationary controls, the allocation ablation, the other paradigms, a second budget and a second init seed, so that
+ * other paradigms, the allocation ablation, the stationary controls, a second init seed and a second budget, so that
  * a comparison stopped early (cancel the remaining sweeps) still has its most important cells complete.
  * Full scale is sized for about 60 minutes of two un-niced workers on the shared 2-core machine (docs/results.md
- * gives the subsampling: Globo 12 of 16 days and 3 % of its users; synthetic 20 windows of 25,000 rows).
+ * gives the subsampling: Globo 12 of 16 days and 3 % of its users; synthetic 20 windows of 50,000 rows, 1M a run).
  * Quick: the same grid shape on tiny streams, for developing the pipeline (a few minutes).
  */
 export function studies(scale: Scale): Study[] {
@@ -85,16 +88,17 @@ export function studies(scale: Scale): Study[] {
   const seeds = (full: number, quick: number, from = 1) => range(from, q ? quick : full);
   return [
     { id: 'globo-headline', title: 'Globo, headline budget, 10 data seeds', stream: 'globo', arms: CORE_ARMS, budgets: [HEADLINE_BUDGET], dataSeeds: seeds(10, 2), initSeeds: [1] },
-    { id: 'synthetic', title: 'Learnable synthetic stream, headline budget, 10 data seeds', stream: 'synthetic', arms: CORE_ARMS, budgets: [HEADLINE_BUDGET], dataSeeds: seeds(10, 2), initSeeds: [1] },
-    { id: 'globo-shuffled', title: 'Globo with its days shuffled (stationary control)', stream: 'globo-shuffled', arms: CORE_ARMS, budgets: [HEADLINE_BUDGET], dataSeeds: seeds(5, 2), initSeeds: [1] },
-    { id: 'synthetic-stationary', title: 'Learnable synthetic stream, drift off (stationary control)', stream: 'synthetic-stationary', arms: CORE_ARMS, budgets: [HEADLINE_BUDGET], dataSeeds: seeds(5, 2), initSeeds: [1] },
-    // On the synthetic stream, whose dense model learns (NE ≈ 0.8): on Globo's (NE ≈ 0.95) allocation differences drown.
+    { id: 'synthetic', title: 'Learnable synthetic stream (1M rows), headline budget, 10 data seeds', stream: 'synthetic', arms: CORE_ARMS, budgets: [HEADLINE_BUDGET], dataSeeds: seeds(10, 2), initSeeds: [1] },
+    { id: 'globo-variants', title: 'Globo, headline budget, other paradigms and the compute-matched baseline (init seed 1)', stream: 'globo', arms: VARIANT_ARMS, budgets: [HEADLINE_BUDGET], dataSeeds: seeds(3, 2), initSeeds: [1] },
+    // On the synthetic stream, whose dense model learns (NE ≈ 0.75): on Globo's (NE ≈ 0.94) allocation differences drown.
     // Data seeds 101… so that the ablation's runs are new replicates, not repeats of the headline's.
-    { id: 'allocation', title: 'Allocation ablation on the learnable synthetic stream (prune_once and d2s, 75 % and 90 %)', stream: 'synthetic', arms: ABLATION_ARMS, budgets: [0.75, 0.9], allocations: ABLATION_ALLOCATIONS, dataSeeds: seeds(2, 1, 101), initSeeds: [1] },
-    { id: 'globo-variants', title: 'Globo, headline budget, other paradigms (init seed 1)', stream: 'globo', arms: VARIANT_ARMS, budgets: [HEADLINE_BUDGET], dataSeeds: seeds(3, 2), initSeeds: [1] },
-    { id: 'synthetic-75', title: 'Learnable synthetic stream, 75 %', stream: 'synthetic', arms: CORE_ARMS, budgets: [0.75], dataSeeds: seeds(5, 2), initSeeds: [1] },
+    { id: 'allocation', title: 'Allocation ablation on the learnable synthetic stream (prune_once and d2s, 75 % and 90 %)', stream: 'synthetic', arms: ABLATION_ARMS, budgets: [0.75, 0.9], allocations: ABLATION_ALLOCATIONS, dataSeeds: seeds(4, 1, 101), initSeeds: [1] },
+    // The stationary controls ask whether prune_once's gap grows because of drift: prune_once and d2s r=1 suffice.
+    { id: 'globo-shuffled', title: 'Globo with its days shuffled (stationary control)', stream: 'globo-shuffled', arms: CONTROL_ARMS, budgets: [HEADLINE_BUDGET], dataSeeds: seeds(5, 2), initSeeds: [1] },
+    { id: 'synthetic-stationary', title: 'Learnable synthetic stream, drift off (stationary control)', stream: 'synthetic-stationary', arms: CONTROL_ARMS, budgets: [HEADLINE_BUDGET], dataSeeds: seeds(5, 2), initSeeds: [1] },
     // The same data seeds with another initialisation: how much of the spread is the init seed's.
-    { id: 'globo-init2', title: 'Globo, headline budget, init seed 2', stream: 'globo', arms: CORE_ARMS, budgets: [HEADLINE_BUDGET], dataSeeds: seeds(5, 1), initSeeds: [2] },
+    { id: 'globo-init2', title: 'Globo, headline budget, init seed 2', stream: 'globo', arms: INIT_ARMS, budgets: [HEADLINE_BUDGET], dataSeeds: seeds(5, 1), initSeeds: [2] },
+    { id: 'synthetic-75', title: 'Learnable synthetic stream, 75 %', stream: 'synthetic', arms: CORE_ARMS, budgets: [0.75], dataSeeds: seeds(3, 2), initSeeds: [1] },
   ];
 }
 
@@ -108,7 +112,7 @@ const GLOBO_HASH = [200_000, 100_000, 100_000, 16, 16, 64, 64, 128, 16, 64, 16];
 /**
  * The base experiment of a stream. Globo: daily windows of the G1 click log with 4 popularity-sampled negatives per
  * click (docs/method.md § Click logs), a share of its users; synthetic: the learnable preset (examples/
- * synthetic-learnable-dense.yaml) at 20 windows of 25,000 rows (the preset has 24 of 50,000; subsampled for the CPU budget).
+ * synthetic-learnable-dense.yaml) at 20 windows of 50,000 rows, 1M rows a run (the preset has 24; 20 for the CPU budget).
  */
 export function streamBase(stream: StreamId, scale: Scale, repoRoot: string): Record<string, unknown> {
   const q = scale === 'quick';
@@ -145,7 +149,7 @@ export function streamBase(stream: StreamId, scale: Scale, repoRoot: string): Re
   }
   const drift = stream === 'synthetic' ? { driftStd: 0.05, shiftEvery: 8, shiftScale: 0.5, rankRotation: 0.05 } : { driftStd: 0, shiftEvery: 0, shiftScale: 0, rankRotation: 0 };
   const windows = q ? 4 : 20;
-  const rows = q ? 4000 : 25_000;
+  const rows = q ? 4000 : 50_000;
   return {
     ...common,
     name: stream,
