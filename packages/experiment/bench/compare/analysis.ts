@@ -1,7 +1,7 @@
 // From fetched runs to the comparison's numbers: per-run gaps (window mean and row-weighted), paired differences
 // against prune_once with cluster-bootstrap CIs over data seeds, sign tests, drift-vs-control growth, allocation
 // effects, per-window traces with bands, and costs.
-import { clusterBootstrapCI, deltaPct, mean, meanNE, pointwiseBands, pooledNE, signTest, type BandPoint, type BootstrapInterval, type SignTest } from '@driftprune/stats';
+import { clusterBootstrapCI, deltaPct, mean, meanNE, pointwiseBands, pooledNE, signTest, variance, type BandPoint, type BootstrapInterval, type SignTest } from '@driftprune/stats';
 import type { RunRecord, WindowPoint } from './collect.js';
 import { BASELINE_ARM, type StreamId } from './plan.js';
 
@@ -468,6 +468,66 @@ export function againstReference(runs: RunMetrics[], reference: string, armOrder
         meanDeltaNE: pairedEstimate(am, ref, (m) => m.meanDeltaNE, s('mean')),
         pooledDeltaNE: pairedEstimate(am, ref, (m) => m.pooledDeltaNE, s('pooled')),
       });
+    }
+  }
+  return out;
+}
+
+export interface InitSeedSpread {
+  stream: StreamId;
+  budget: number;
+  allocation: string;
+  arm: string;
+  /** 'ΔNE %' (the arm's own gap) or 'Δ vs prune_once' (its paired difference, the quantity the headline reports). */
+  statistic: 'ΔNE %' | 'Δ vs prune_once';
+  initSeeds: number[];
+  /** Data seeds that ran under every init seed (the only ones used here). */
+  dataSeeds: number;
+  /** Spread between data seeds (SD of each data seed's mean over init seeds) and within them (pooled SD over init seeds). */
+  betweenDataSD: number;
+  withinInitSD: number;
+  /** Data seeds whose value has the same sign under every init seed. */
+  sameSign: number;
+  /** Last init seed − first, paired by data seed, with its CI: a systematic shift would mean the init seed matters beyond noise. */
+  initShift: Estimate;
+}
+
+/**
+ * How much of the spread is the initialisation's: for each (stream, budget, allocation, arm) whose runs cover several
+ * init seeds, restricted to the data seeds that ran under all of them, the spread between data seeds against the spread
+ * between init seeds of one data seed, for the arm's gap and for its paired difference against prune_once.
+ */
+export function initSeedSpread(runs: RunMetrics[]): InitSeedSpread[] {
+  const out: InitSeedSpread[] = [];
+  for (const [key, ms] of groupBy(runs.filter((m) => m.budget !== null), cellKey)) {
+    const [stream, budget, allocation] = key.split('|');
+    const baseline = new Map(ms.filter((m) => m.arm === BASELINE_ARM).map((m) => [`${m.dataSeed}|${m.initSeed}`, m.meanDeltaNE]));
+    for (const [arm, am] of groupBy(ms, (m) => m.arm)) {
+      const initSeeds = [...new Set(am.map((m) => m.initSeed))].sort((a, b) => a - b);
+      if (initSeeds.length < 2) continue;
+      const statistics: [InitSeedSpread['statistic'], (m: RunMetrics) => number][] = [['ΔNE %', (m) => m.meanDeltaNE]];
+      if (arm !== BASELINE_ARM) statistics.push(['Δ vs prune_once', (m) => m.meanDeltaNE - (baseline.get(`${m.dataSeed}|${m.initSeed}`) ?? NaN)]);
+      for (const [statistic, value] of statistics) {
+        // data seed → its value under each init seed, kept only where every init seed has a finite value.
+        const byData = groupBy(am, (m) => m.dataSeed)
+          .map(([dataSeed, xs]) => ({ dataSeed, values: initSeeds.map((i) => ((m) => (m ? value(m) : NaN))(xs.find((m) => m.initSeed === i))) }))
+          .filter((d) => d.values.every(Number.isFinite));
+        if (byData.length < 2) continue;
+        const seed = seedOf(`${key}|${arm}|${statistic}|init`);
+        out.push({
+          stream: stream as StreamId,
+          budget: Number(budget),
+          allocation,
+          arm,
+          statistic,
+          initSeeds,
+          dataSeeds: byData.length,
+          betweenDataSD: Math.sqrt(variance(byData.map((d) => mean(d.values)))),
+          withinInitSD: Math.sqrt(mean(byData.map((d) => variance(d.values)))),
+          sameSign: byData.filter((d) => d.values.every((v) => Math.sign(v) === Math.sign(d.values[0]))).length,
+          initShift: estimate(byData.map((d) => ({ dataSeed: d.dataSeed, value: d.values[d.values.length - 1] - d.values[0] })), seed),
+        });
+      }
     }
   }
   return out;

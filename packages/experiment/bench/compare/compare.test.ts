@@ -2,7 +2,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { expandSweep } from '@driftprune/config';
-import { againstReference, allocationEffects, cells, denseRunTraining, driftVsControl, pairedEstimate, runMetrics, traces, type RunMetrics } from './analysis.js';
+import { againstReference, allocationEffects, cells, denseRunTraining, driftVsControl, initSeedSpread, pairedEstimate, runMetrics, traces, type RunMetrics } from './analysis.js';
 import type { RunRecord, WindowPoint } from './collect.js';
 import { forestPlot, linePlot, niceTicks, scatterPlot } from './figures.js';
 import { ARMS, compileStudy, dataSeedPaths, streamBase, studies, type Study } from './plan.js';
@@ -125,6 +125,30 @@ test('paired estimates: pairs by data seed and init seed, CI over data-seed clus
   assert.ok(p.ci.lo! < p.mean && p.mean < p.ci.hi!);
   assert.equal(p.ci.n, 5, 'the CI resamples the 5 data seeds, not the 10 runs');
   assert.equal(pairedEstimate(metricsOf(d2s.slice(-1)), metricsOf(base), (m) => m.meanDeltaNE, 7), null);
+});
+
+test('initSeedSpread: spread between data seeds against between init seeds, on data seeds that ran under every init seed', () => {
+  // prune_once: ΔNE 5 % everywhere. d2s: ΔNE 5 + s ∓ 0.1 (init 1: −0.1, init 2: +0.1), so its Δ vs prune_once is s ∓ 0.1.
+  const serving = (gap: number) => [0.8 * (1 + gap / 100), 0.8 * (1 + gap / 100)];
+  const runs = [1, 2, 3, 4].flatMap((s) =>
+    [1, 2].flatMap((i) => [record({ arm: 'prune_once', dataSeed: s, initSeed: i, serving: serving(5) }), record({ arm: 'd2s r=1', dataSeed: s, initSeed: i, serving: serving(5 + s + (i === 1 ? -0.1 : 0.1)) })]),
+  );
+  // Data seed 5 ran under init seed 1 only: left out.
+  runs.push(record({ arm: 'd2s r=1', dataSeed: 5, initSeed: 1, serving: serving(50) }), record({ arm: 'prune_once', dataSeed: 5, initSeed: 1, serving: serving(5) }));
+  const spread = initSeedSpread(metricsOf(runs));
+  const d2s = spread.find((x) => x.arm === 'd2s r=1' && x.statistic === 'Δ vs prune_once')!;
+  assert.equal(d2s.dataSeeds, 4);
+  assert.deepEqual(d2s.initSeeds, [1, 2]);
+  assert.ok(Math.abs(d2s.betweenDataSD - Math.sqrt(5 / 3)) < 1e-6, `between ${d2s.betweenDataSD}`);
+  assert.ok(Math.abs(d2s.withinInitSD - Math.sqrt(0.02)) < 1e-6, `within ${d2s.withinInitSD}`);
+  assert.equal(d2s.sameSign, 4);
+  assert.ok(Math.abs(d2s.initShift.mean - 0.2) < 1e-6);
+  const po = spread.find((x) => x.arm === 'prune_once')!;
+  assert.equal(po.statistic, 'ΔNE %');
+  assert.ok(po.betweenDataSD < 1e-9 && po.withinInitSD < 1e-9);
+  assert.equal(spread.filter((x) => x.arm === 'prune_once').length, 1, 'prune_once is not paired against itself');
+  // One init seed only: nothing to say.
+  assert.deepEqual(initSeedSpread(metricsOf(runs.filter((r) => r.initSeed === 1))), []);
 });
 
 test('cells, drift vs control, allocation effects and traces', () => {

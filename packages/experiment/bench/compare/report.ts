@@ -1,6 +1,6 @@
 // The comparison's generated report (docs/results/compare.md) and figures (docs/results/*.svg) from the analysis.
 import type { RunRecord } from './collect.js';
-import { againstReference, allocationEffects, cells, denseRunTraining, driftVsControl, runMetrics, SHOCK_WINDOWS, traces, type Cell, type Estimate, type PairedEstimate, type RunMetrics } from './analysis.js';
+import { againstReference, allocationEffects, cells, denseRunTraining, driftVsControl, initSeedSpread, runMetrics, SHOCK_WINDOWS, traces, type Cell, type Estimate, type PairedEstimate, type RunMetrics } from './analysis.js';
 import { forestPlot, linePlot, PALETTE, scatterPlot, type ForestRow } from './figures.js';
 import { BASELINE_ARM, COMPUTE_MATCHED_ARM, HEADLINE_BUDGET, shiftWindows, type StreamId } from './plan.js';
 import type { ServingSpeedup } from './serving.js';
@@ -204,6 +204,26 @@ export function buildReport(records: RunRecord[], ctx: ReportContext): Report {
         { group: `${d.drift} vs ${d.control}, ${budgetPct(d.budget)}`, label: `${d.arm}: ${d.control}`, mean: d.controlGrowth.mean, lo: d.controlGrowth.ci.lo, hi: d.controlGrowth.ci.hi, color: color(d.arm), hollow: true },
       ]),
     });
+  }
+
+  // Init seed against data seed.
+  const spread = initSeedSpread(metrics.filter((m) => m.study !== ablation));
+  if (spread.length) {
+    md.push(
+      '## Init seed against data seed',
+      '',
+      'The runs of a stream whose data seeds also ran under a second initialisation (the sweep seed; a data seed picks the users and negatives, or the synthetic world). ' +
+        '*Between data seeds*: SD of each data seed\'s mean over its init seeds; *between init seeds*: the pooled SD over init seeds within a data seed. ' +
+        '*Same sign*: data seeds whose value has one sign under every init seed. *Last − first init seed*: paired by data seed, 95 % BCa CI over data seeds.',
+      '',
+      '| stream | budget | arm | statistic | data seeds | init seeds | SD between data seeds | SD between init seeds | same sign | last − first init seed |',
+      '|---|---|---|---|---|---|---|---|---|---|',
+    );
+    for (const x of spread)
+      md.push(
+        `| ${x.stream} | ${budgetPct(x.budget)} | ${x.arm} | ${x.statistic} | ${x.dataSeeds} | ${x.initSeeds.join(', ')} | ${num(x.betweenDataSD)} | ${num(x.withinInitSD)} | ${x.sameSign} / ${x.dataSeeds} | ${est(x.initShift)} |`,
+      );
+    md.push('');
   }
 
   // Allocation ablation.
