@@ -377,10 +377,10 @@ export interface AllocationEffect {
   vsReference: PairedEstimate | null;
 }
 
-/** Within each (stream, budget, arm) with several allocations: each allocation's gap and its paired difference to `reference`. */
-export function allocationEffects(runs: RunMetrics[], study: string, reference: string, order: string[]): AllocationEffect[] {
+/** Within each (stream, budget, arm) of the ablation's runs: each allocation's gap and its paired difference to `reference`. */
+export function allocationEffects(runs: RunMetrics[], reference: string, order: string[]): AllocationEffect[] {
   const out: AllocationEffect[] = [];
-  const rs = runs.filter((m) => m.study === study && m.budget !== null);
+  const rs = runs.filter((m) => m.budget !== null);
   for (const [key, ms] of groupBy(rs, (m) => `${m.stream}|${m.budget}|${m.arm}`)) {
     const [stream, budget, arm] = key.split('|');
     const ref = ms.filter((m) => m.allocation === reference);

@@ -28,12 +28,21 @@ test('plan: every study of both scales expands into valid runs, one per arm × b
         const dataSeed = getPath(p.config, seeds.swept);
         for (const f of seeds.follow) assert.equal(getPath(p.config, f), dataSeed, `${study.id}: ${f} follows ${seeds.swept}`);
         assert.ok(study.initSeeds.includes(p.config.seed));
-        // Final models exported (for the serving timings) only in the first data seed's runs.
-        assert.equal(p.config.evaluation.serving.enabled, dataSeed === study.dataSeeds[0], `${study.id}: serving export`);
+        // Final models exported (for the serving timings) only in the first data seed's runs, and not by extension studies.
+        assert.equal(p.config.evaluation.serving.enabled, dataSeed === study.dataSeeds[0] && study.exportServing !== false, `${study.id}: serving export`);
         const arm = study.arms.find((a) => a.label === p.c.armOfKind[p.config.paradigm.kind])!;
         for (const [path, v] of Object.entries(arm.options ?? {})) assert.equal(getPath(p.config, path), v, `${study.id} ${arm.label}: ${path}`);
       }
     }
+  // Extension studies add data seeds to a study of the same stream and arms, never repeat one of its (data, init) seeds.
+  const full = studies('full');
+  for (const ext of full.filter((s) => s.id.endsWith('-more'))) {
+    const first = full.find((s) => s.id === ext.id.replace(/-more$/, ''))!;
+    assert.equal(first.stream, ext.stream, ext.id);
+    assert.deepEqual(first.arms, ext.arms, ext.id);
+    assert.deepEqual(first.initSeeds, ext.initSeeds, ext.id);
+    assert.deepEqual(ext.dataSeeds.filter((s) => first.dataSeeds.includes(s)), [], `${ext.id} repeats a data seed of ${first.id}`);
+  }
 });
 
 test('plan: arms of one kind go to separate sweeps; dense runs take no budget parameter', () => {
@@ -181,7 +190,7 @@ test('cells, drift vs control, allocation effects and traces', () => {
   const dd = dc.find((d) => d.arm === 'd2s r=1')!;
   assert.ok(Math.abs(dd.driftRelGrowth!.mean + 6) < 1e-9 && Math.abs(dd.controlRelGrowth!.mean) < 1e-9);
 
-  const al = allocationEffects(ms, 'allocation', 'uniform', ['uniform', 'greedy']);
+  const al = allocationEffects(ms.filter((m) => m.study === 'allocation'), 'uniform', ['uniform', 'greedy']);
   assert.deepEqual(al.map((a) => a.allocation), ['uniform', 'greedy']);
   assert.ok(Math.abs(al[1].vsReference!.mean - -2.5) < 1e-9);
 
@@ -193,7 +202,7 @@ test('cells, drift vs control, allocation effects and traces', () => {
 test('report: tables and figures from records; MLP share of serving FLOPs from the config', () => {
   const runs = [1, 2].flatMap((s) => [record({ arm: 'prune_once', dataSeed: s, serving: [0.82, 0.83] }), record({ arm: 'd2s r=1', dataSeed: s, serving: [0.81, 0.81] })]);
   for (const r of runs) r.config = { ...streamBase('synthetic', 'quick', repoRoot), paradigm: r.config.paradigm };
-  const rep = buildReport(runs, { provenance: ['test'], armOrder: ['prune_once', 'd2s r=1'], allocationOrder: [], defaultAllocation: 'greedy', bases: {}, serving: [] });
+  const rep = buildReport(runs, { provenance: ['test'], armOrder: ['prune_once', 'd2s r=1'], allocationOrder: [], ablationStudies: [], defaultAllocation: 'greedy', bases: {}, serving: [] });
   assert.match(rep.markdown, /\| d2s r=1 \| 2 \|/);
   assert.ok(Object.keys(rep.figures).includes('forest-synthetic.svg'));
   // Cost table: runs without cost fields show dashes; with them, the ratios against the dense model alone.
@@ -204,7 +213,7 @@ test('report: tables and figures from records; MLP share of serving FLOPs from t
     const emb = rows * 64 * 7 * (r.arm === 'prune_once' ? 1 : 2);
     r.summary = { ...r.summary, embeddingTrainingFlops: emb, totalTrainingFlops: 3e6 + emb, peakModelBytes: 2e6, meanServingFlopsRatio: 0.25, refreshWallSec: 1.5, meanServingSpeedup: r.dataSeed === 1 ? 1.8 : null };
   }
-  const withCost = buildReport(runs, { provenance: ['test'], armOrder: ['prune_once', 'd2s r=1'], allocationOrder: [], defaultAllocation: 'greedy', bases: {}, serving: [] });
+  const withCost = buildReport(runs, { provenance: ['test'], armOrder: ['prune_once', 'd2s r=1'], allocationOrder: [], ablationStudies: [], defaultAllocation: 'greedy', bases: {}, serving: [] });
   const costRow = (arm: string) => withCost.markdown.split('## Costs')[1].split('\n').find((l) => l.startsWith(`| ${arm} |`))!.split('|').map((c) => c.trim());
   const m = withCost.metrics.find((x) => x.arm === 'prune_once')!;
   const denseOnlyTotal = m.denseOnlyTrainingFlops + (m.cost.embeddingTrainingFlops);
@@ -236,9 +245,24 @@ test('againstReference: each arm paired with the compute-matched baseline, with 
   assert.ok(Math.abs(d.trainingVsDenseOnly - 4e6 / 7.5e6) < 1e-9 && Math.abs(d.referenceTrainingVsDenseOnly - 4e6 / 7.5e6) < 1e-9);
   const rep = buildReport(
     runs.map((r) => ({ ...r, config: { ...streamBase('synthetic', 'quick', repoRoot), paradigm: r.config.paradigm } })),
-    { provenance: ['test'], armOrder: ['prune_once', 'd2s r=1', 'prune_once_distill'], allocationOrder: [], defaultAllocation: 'greedy', bases: {}, serving: [] },
+    { provenance: ['test'], armOrder: ['prune_once', 'd2s r=1', 'prune_once_distill'], allocationOrder: [], ablationStudies: [], defaultAllocation: 'greedy', bases: {}, serving: [] },
   );
   assert.match(rep.markdown, /## At matched training compute[\s\S]*\| synthetic \| 90 % \| d2s r=1 \| 0\.53 \| 0\.53 \| \+1\.00/);
+});
+
+test('report: the ablation pools its studies (an extension study with more seeds pairs with the first), outside the main tables', () => {
+  const runs = [
+    ...[1, 2].flatMap((s) => ['uniform', 'learned'].map((a) => record({ study: 'allocation', arm: 'prune_once', dataSeed: s, allocation: a, serving: a === 'learned' ? [0.82, 0.82] : [0.84, 0.84] }))),
+    ...[3, 4].flatMap((s) => ['uniform', 'learned'].map((a) => record({ study: 'allocation-more', arm: 'prune_once', dataSeed: s, allocation: a, serving: a === 'learned' ? [0.82, 0.82] : [0.84, 0.84] }))),
+    ...[1, 2].map((s) => record({ study: 'synthetic', arm: 'prune_once', dataSeed: s, serving: [0.88, 0.88] })),
+  ];
+  for (const r of runs) r.config = { ...streamBase('synthetic', 'quick', repoRoot), paradigm: r.config.paradigm };
+  const ctx = { provenance: ['test'], armOrder: ['prune_once'], allocationOrder: ['uniform', 'learned'], defaultAllocation: 'greedy', bases: {}, serving: [] };
+  const rep = buildReport(runs, { ...ctx, ablationStudies: ['allocation', 'allocation-more'] });
+  // learned is 2.5 points below uniform in all 4 data seeds of the two studies.
+  assert.match(rep.markdown, /\| synthetic \| 90 % \| prune_once \| learned \| \+2\.50 \[[^\]]*\] \| -2\.50 \[[^\]]*\] \| 4\/4/);
+  const mainTable = rep.markdown.slice(0, rep.markdown.indexOf('## Allocation ablation'));
+  assert.match(mainTable, /\| prune_once \| 2 \|/, 'the main table holds the 2 runs of the main study only');
 });
 
 test('report of a stopped comparison: cancelled runs are counted as not run, not as failed, with the completeness of each study', () => {
@@ -246,7 +270,7 @@ test('report of a stopped comparison: cancelled runs are counted as not run, not
   runs.push(record({ arm: 'd2s r=1', dataSeed: 3, serving: [0.81, 0.81], status: 'failed' }));
   for (const r of runs) r.config = { ...streamBase('synthetic', 'quick', repoRoot), paradigm: r.config.paradigm };
   assert.deepEqual(completeness(runs, ['prune_once', 'd2s r=1']).slice(2), ['| synthetic | prune_once | 2 / 2 | 0 | 1, 2 |', '| synthetic | d2s r=1 | 1 / 3 | 1 | 1 |']);
-  const rep = buildReport(runs, { provenance: ['test'], armOrder: ['prune_once', 'd2s r=1'], allocationOrder: [], defaultAllocation: 'greedy', bases: {}, serving: [] });
+  const rep = buildReport(runs, { provenance: ['test'], armOrder: ['prune_once', 'd2s r=1'], allocationOrder: [], ablationStudies: [], defaultAllocation: 'greedy', bases: {}, serving: [] });
   assert.match(rep.markdown, /5 fetched through the API, 3 succeeded, 1 failed, 1 not run/);
   assert.match(rep.markdown, /\| d2s r=1 \| 1 \(\+1 failed\) \(1 not run\) \|/);
   // Only the failed run is listed with its error.

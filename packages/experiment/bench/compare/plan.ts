@@ -25,6 +25,8 @@ export interface Study {
   /** Data seeds (which users / which synthetic world; see dataSeedPaths) and initialisation seeds (sweep seeds). */
   dataSeeds: number[];
   initSeeds: number[];
+  /** Whether the runs of the first data seed export their final models for the serving timings (default true). */
+  exportServing?: boolean;
 }
 
 /** The arm every other arm is paired against (same stream, budget, allocation, data seed and init seed). */
@@ -99,6 +101,16 @@ export function studies(scale: Scale): Study[] {
     // The same data seeds with another initialisation: how much of the spread is the init seed's.
     { id: 'globo-init2', title: 'Globo, headline budget, init seed 2', stream: 'globo', arms: INIT_ARMS, budgets: [HEADLINE_BUDGET], dataSeeds: seeds(5, 1), initSeeds: [2] },
     { id: 'synthetic-75', title: 'Learnable synthetic stream, 75 %', stream: 'synthetic', arms: CORE_ARMS, budgets: [0.75], dataSeeds: seeds(3, 2), initSeeds: [1] },
+    // More data seeds for the studies above, as studies of their own so that a comparison already run keeps its sweeps
+    // (a rerun resumes them) and only these are submitted; their runs pair with the first ones by stream and seeds.
+    ...(q
+      ? []
+      : [
+          { id: 'globo-variants-more', title: 'Globo, other paradigms, data seeds 4–10', stream: 'globo' as const, arms: VARIANT_ARMS, budgets: [HEADLINE_BUDGET], dataSeeds: range(4, 7), initSeeds: [1], exportServing: false },
+          { id: 'globo-init2-more', title: 'Globo, init seed 2, data seeds 6–10', stream: 'globo' as const, arms: INIT_ARMS, budgets: [HEADLINE_BUDGET], dataSeeds: range(6, 5), initSeeds: [2], exportServing: false },
+          { id: 'allocation-more', title: 'Allocation ablation, data seeds 105–108', stream: 'synthetic' as const, arms: ABLATION_ARMS, budgets: [0.75, 0.9], allocations: ABLATION_ALLOCATIONS, dataSeeds: range(105, 4), initSeeds: [1], exportServing: false },
+          { id: 'synthetic-75-more', title: 'Learnable synthetic stream, 75 %, data seeds 4–10', stream: 'synthetic' as const, arms: CORE_ARMS, budgets: [0.75], dataSeeds: range(4, 7), initSeeds: [1], exportServing: false },
+        ]),
   ];
 }
 
@@ -204,7 +216,7 @@ export function compileStudy(study: Study): CompiledSweep[] {
     else layers.push([arm]);
   }
   const seeds = dataSeedPaths(study.stream);
-  const perDataSeed = (s: number) => ({ ...Object.fromEntries(seeds.follow.map((p) => [p, s])), ...(s === study.dataSeeds[0] ? { [SERVING_EXPORT]: true } : {}) });
+  const perDataSeed = (s: number) => ({ ...Object.fromEntries(seeds.follow.map((p) => [p, s])), ...(s === study.dataSeeds[0] && study.exportServing !== false ? { [SERVING_EXPORT]: true } : {}) });
   return layers.map((arms, i) => {
     // Grid order (@driftprune/config parameterOrder): paradigm.kind, a discriminator, is the outermost loop, then the
     // data seed; so a sweep stopped early has every data seed of its first arms and none of its last (arms listed first run first).

@@ -11,6 +11,8 @@ export interface ReportContext {
   /** Arm labels in the order of the plan. */
   armOrder: string[];
   allocationOrder: string[];
+  /** Studies that compare allocation rules (the ablation): reported in their own section, left out of the main tables. */
+  ablationStudies: string[];
   defaultAllocation: string;
   /** Base config per stream (for model sizes and markers). */
   bases: Partial<Record<StreamId, Record<string, any>>>;
@@ -117,8 +119,9 @@ export function buildReport(records: RunRecord[], ctx: ReportContext): Report {
   const denseRuns = denseRunTraining(records);
   const metrics = records.map((r) => runMetrics(r, denseRuns)).filter((m): m is RunMetrics => m !== null);
   // The allocation ablation's runs have their own section: the main tables hold the studies of the main question.
-  const ablation = 'allocation';
-  const cs = cells(metrics.filter((m) => m.study !== ablation), records, ctx.armOrder);
+  const ablation = new Set(ctx.ablationStudies);
+  const main = metrics.filter((m) => !ablation.has(m.study));
+  const cs = cells(main, records, ctx.armOrder);
   const figures: Record<string, string> = {};
   const color = (arm: string) => PALETTE[Math.max(0, ctx.armOrder.indexOf(arm)) % PALETTE.length];
   const md: string[] = ['# Paradigm comparison (generated)', '', ...ctx.provenance, ''];
@@ -161,7 +164,7 @@ export function buildReport(records: RunRecord[], ctx: ReportContext): Report {
   }
 
   // Traces per stream and budget.
-  const ts = traces(metrics.filter((m) => m.study !== ablation), ctx.defaultAllocation);
+  const ts = traces(main, ctx.defaultAllocation);
   for (const key of [...new Set(ts.map((t) => `${t.stream}|${t.budget}`))]) {
     const [stream, budget] = key.split('|');
     const tt = ts.filter((t) => `${t.stream}|${t.budget}` === key).sort((a, b) => ctx.armOrder.indexOf(a.arm) - ctx.armOrder.indexOf(b.arm));
@@ -179,7 +182,7 @@ export function buildReport(records: RunRecord[], ctx: ReportContext): Report {
   }
 
   // Drift vs stationary control.
-  const dc = driftVsControl(metrics.filter((m) => m.study !== ablation), ctx.defaultAllocation);
+  const dc = driftVsControl(main, ctx.defaultAllocation);
   if (dc.length) {
     md.push(
       '## Does the gap grow because of drift? (drifting stream against its stationary control)',
@@ -207,7 +210,7 @@ export function buildReport(records: RunRecord[], ctx: ReportContext): Report {
   }
 
   // Init seed against data seed.
-  const spread = initSeedSpread(metrics.filter((m) => m.study !== ablation));
+  const spread = initSeedSpread(main);
   if (spread.length) {
     md.push(
       '## Init seed against data seed',
@@ -228,7 +231,7 @@ export function buildReport(records: RunRecord[], ctx: ReportContext): Report {
 
   // Allocation ablation.
   const reference = ctx.allocationOrder[0];
-  const al = reference ? allocationEffects(metrics, ablation, reference, ctx.allocationOrder) : [];
+  const al = reference ? allocationEffects(metrics.filter((m) => ablation.has(m.study)), reference, ctx.allocationOrder) : [];
   if (al.length) {
     md.push(
       '## Allocation ablation',
@@ -241,7 +244,7 @@ export function buildReport(records: RunRecord[], ctx: ReportContext): Report {
     for (const a of al)
       md.push(`| ${a.stream} | ${budgetPct(a.budget)} | ${a.arm} | ${a.allocation} | ${est(a.meanDeltaNE)} | ${a.vsReference ? est(a.vsReference) : '—'} | ${a.vsReference ? wins(a.vsReference) : '—'} |`);
     md.push('');
-    for (const c of cells(metrics.filter((m) => m.study === ablation), records, ctx.armOrder)) md.push(...cellTable(c), '');
+    for (const c of cells(metrics.filter((m) => ablation.has(m.study)), records, ctx.armOrder)) md.push(...cellTable(c), '');
     figures['allocation.svg'] = forestPlot({
       title: 'Allocation ablation: ΔNE % (window mean, 95 % CI)',
       xLabel: 'ΔNE % vs dense',
@@ -262,7 +265,7 @@ export function buildReport(records: RunRecord[], ctx: ReportContext): Report {
   for (const c of cs.filter((c) => c.allocation === ctx.defaultAllocation || ctx.allocationOrder.length === 0)) md.push(...costTable(c), '');
 
   // The D2S family against the compute-matched baseline.
-  const matched = againstReference(metrics.filter((m) => m.study !== ablation && m.allocation === ctx.defaultAllocation), COMPUTE_MATCHED_ARM, ctx.armOrder);
+  const matched = againstReference(main.filter((m) => m.allocation === ctx.defaultAllocation), COMPUTE_MATCHED_ARM, ctx.armOrder);
   if (matched.length) {
     md.push(
       `## At matched training compute: every arm against ${COMPUTE_MATCHED_ARM}`,

@@ -151,6 +151,7 @@ export async function runComparison(o: ComparisonOptions): Promise<{ records: Ru
     ],
     armOrder: o.armOrder,
     allocationOrder: o.allocationOrder,
+    ablationStudies: o.studies.filter((s) => s.allocations).map((s) => s.id),
     defaultAllocation: DEFAULT_ALLOCATION,
     bases,
     serving,
