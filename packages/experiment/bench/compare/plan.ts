@@ -108,6 +108,8 @@ export function studies(scale: Scale): Study[] {
       : [
           { id: 'globo-variants-more', title: 'Globo, other paradigms, data seeds 4–10', stream: 'globo' as const, arms: VARIANT_ARMS, budgets: [HEADLINE_BUDGET], dataSeeds: range(4, 7), initSeeds: [1], exportServing: false },
           { id: 'globo-init2-more', title: 'Globo, init seed 2, data seeds 6–10', stream: 'globo' as const, arms: INIT_ARMS, budgets: [HEADLINE_BUDGET], dataSeeds: range(6, 5), initSeeds: [2], exportServing: false },
+          { id: 'globo-shuffled-more', title: 'Globo with its days shuffled, data seeds 6–10', stream: 'globo-shuffled' as const, arms: CONTROL_ARMS, budgets: [HEADLINE_BUDGET], dataSeeds: range(6, 5), initSeeds: [1], exportServing: false },
+          { id: 'synthetic-stationary-more', title: 'Learnable synthetic stream, drift off, data seeds 6–10', stream: 'synthetic-stationary' as const, arms: CONTROL_ARMS, budgets: [HEADLINE_BUDGET], dataSeeds: range(6, 5), initSeeds: [1], exportServing: false },
           { id: 'allocation-more', title: 'Allocation ablation, data seeds 105–108', stream: 'synthetic' as const, arms: ABLATION_ARMS, budgets: [0.75, 0.9], allocations: ABLATION_ALLOCATIONS, dataSeeds: range(105, 4), initSeeds: [1], exportServing: false },
           { id: 'synthetic-75-more', title: 'Learnable synthetic stream, 75 %, data seeds 4–10', stream: 'synthetic' as const, arms: CORE_ARMS, budgets: [0.75], dataSeeds: range(4, 7), initSeeds: [1], exportServing: false },
         ]),
