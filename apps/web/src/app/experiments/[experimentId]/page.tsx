@@ -15,6 +15,7 @@ import { toRunRow } from '../../../components/runs/run-rows.js';
 import { useLiveRuns } from '../../../components/runs/useLiveRuns.js';
 import { usePageTitle } from '../../../lib/page-title.js';
 import { ExperimentAnnotations } from '../../../components/forms/ExperimentAnnotations.js';
+import { experimentParadigms } from '../../../lib/paradigms.js';
 
 export default function ExperimentPage() {
   const { experimentId } = useParams<{ experimentId: string }>();
@@ -55,7 +56,11 @@ export default function ExperimentPage() {
       </div>
       <div className="page-head">
         <h1>{e.name}</h1>
-        <span className="badge">{e.paradigm}</span>
+        {experimentParadigms(e).map((p) => (
+          <span className="badge" key={p} data-testid="experiment-paradigm">
+            {p}
+          </span>
+        ))}
         <Link className="button" href={`/projects/${e.projectId}/submit/run?experiment=${e.id}`}>
           Submit run
         </Link>

@@ -10,6 +10,7 @@ import { DataState } from '../../../components/ui/DataState.js';
 import { ProgressBar, StatusBadge } from '../../../components/ui/Status.js';
 import { PARADIGMS } from '@driftprune/config';
 import { usePageTitle } from '../../../lib/page-title.js';
+import { experimentParadigms } from '../../../lib/paradigms.js';
 
 const PAGE = 25;
 
@@ -113,7 +114,7 @@ export default function ExperimentsPage() {
                       <Link href={`/experiments/${e.id}`}>{e.name}</Link>
                       {e.description ? <div className="muted">{e.description}</div> : null}
                     </td>
-                    <td>{e.paradigm}</td>
+                    <td>{experimentParadigms(e).join(', ')}</td>
                     <td className="num">{e.runCount}</td>
                     <td>
                       {e.latestRun ? (
