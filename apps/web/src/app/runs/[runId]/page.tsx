@@ -30,6 +30,7 @@ import { denseLayerWidths, mergeMetricPoints } from '../../../lib/charts/run-ser
 import type { Point } from '../../../lib/charts/series.js';
 import { formatNumber } from '../../../lib/runs/stats.js';
 import { runTimeline } from '../../../lib/runs/timeline.js';
+import { windowLabel } from '../../../lib/runs/window-label.js';
 
 /** Points per model asked of the server (it averages buckets of windows beyond that); `?maxPoints=` overrides. */
 const MAX_POINTS = 2000;
@@ -188,12 +189,7 @@ function RunPage() {
       <section className="panel" aria-label="Progress">
         <div className="toolbar" style={{ marginTop: 0 }}>
           <ProgressBar value={run.progress} label="run progress" />
-          {info?.window !== undefined ? (
-            <span>
-              window {info.window + 1}
-              {info.windows ? ` of ${info.windows}` : ''}
-            </span>
-          ) : null}
+          {windowLabel(run.status, info) ? <span data-testid="run-window">{windowLabel(run.status, info)}</span> : null}
           {info?.samplesPerSec ? <span>{formatNumber(info.samplesPerSec, 0)} samples/s</span> : null}
           {info?.etaSec != null && active ? <span>ETA {Math.round(info.etaSec)} s</span> : null}
           <span className="muted">{active ? (runLive.connected ? 'live' : 'connecting…') : ''}</span>
