@@ -111,6 +111,8 @@ export function studies(scale: Scale): Study[] {
           { id: 'globo-shuffled-more', title: 'Globo with its days shuffled, data seeds 6–10', stream: 'globo-shuffled' as const, arms: CONTROL_ARMS, budgets: [HEADLINE_BUDGET], dataSeeds: range(6, 5), initSeeds: [1], exportServing: false },
           { id: 'synthetic-stationary-more', title: 'Learnable synthetic stream, drift off, data seeds 6–10', stream: 'synthetic-stationary' as const, arms: CONTROL_ARMS, budgets: [HEADLINE_BUDGET], dataSeeds: range(6, 5), initSeeds: [1], exportServing: false },
           { id: 'allocation-more', title: 'Allocation ablation, data seeds 105–108', stream: 'synthetic' as const, arms: ABLATION_ARMS, budgets: [0.75, 0.9], allocations: ABLATION_ALLOCATIONS, dataSeeds: range(105, 4), initSeeds: [1], exportServing: false },
+          // A third initialisation of every data seed: with two, the init seed's share of the spread has no interval.
+          { id: 'globo-init3', title: 'Globo, headline budget, init seed 3', stream: 'globo' as const, arms: INIT_ARMS, budgets: [HEADLINE_BUDGET], dataSeeds: range(1, 10), initSeeds: [3], exportServing: false },
           { id: 'synthetic-75-more', title: 'Learnable synthetic stream, 75 %, data seeds 4–10', stream: 'synthetic' as const, arms: CORE_ARMS, budgets: [0.75], dataSeeds: range(4, 7), initSeeds: [1], exportServing: false },
         ]),
   ];
