@@ -1,7 +1,7 @@
 // From fetched runs to the comparison's numbers: per-run gaps (window mean and row-weighted), paired differences
 // against prune_once with cluster-bootstrap CIs over data seeds, sign tests, drift-vs-control growth, allocation
 // effects, per-window traces with bands, and costs.
-import { clusterBootstrapCI, deltaPct, mean, meanNE, pointwiseBands, pooledNE, signTest, variance, type BandPoint, type BootstrapInterval, type SignTest } from '@driftprune/stats';
+import { clusterBootstrapCI, crossedBootstrapCI, deltaPct, mean, meanNE, pointwiseBands, pooledNE, signTest, variance, type BandPoint, type BootstrapInterval, type SignTest } from '@driftprune/stats';
 import type { RunRecord, WindowPoint } from './collect.js';
 import { BASELINE_ARM, type StreamId } from './plan.js';
 
@@ -488,6 +488,10 @@ export interface InitSeedSpread {
   withinInitSD: number;
   /** Data seeds whose value has the same sign under every init seed. */
   sameSign: number;
+  /** Mean over the data seeds under each init seed (in the order of `initSeeds`). */
+  perInitMean: number[];
+  /** The mean over data seeds × init seeds with a pigeonhole (two-way) bootstrap CI: both seeds random. */
+  crossed: { mean: number; lo: number | null; hi: number | null };
   /** Last init seed − first, paired by data seed, with its CI: a systematic shift would mean the init seed matters beyond noise. */
   initShift: Estimate;
 }
@@ -525,6 +529,8 @@ export function initSeedSpread(runs: RunMetrics[]): InitSeedSpread[] {
           betweenDataSD: Math.sqrt(variance(byData.map((d) => mean(d.values)))),
           withinInitSD: Math.sqrt(mean(byData.map((d) => variance(d.values)))),
           sameSign: byData.filter((d) => d.values.every((v) => Math.sign(v) === Math.sign(d.values[0]))).length,
+          perInitMean: initSeeds.map((_, k) => mean(byData.map((d) => d.values[k]))),
+          crossed: ((ci) => ({ mean: ci.estimate, lo: ci.lo, hi: ci.hi }))(crossedBootstrapCI(byData.map((d) => d.values), { seed, resamples: 10_000 })),
           initShift: estimate(byData.map((d) => ({ dataSeed: d.dataSeed, value: d.values[d.values.length - 1] - d.values[0] })), seed),
         });
       }
