@@ -14,12 +14,17 @@ export interface HeartbeatOptions {
 
 export async function beatOnce({ db, workerId, executions }: HeartbeatOptions): Promise<void> {
   const now = new Date();
-  const ids = executions.runIds();
+  // Judge only the executions whose rows were asked for: one that starts while this beat awaits the database has no
+  // row in the answer, and taking that for "deleted" stopped a freshly claimed run (seen in the comparison of
+  // 2026-12-07: the job failed with "cancel refused" and ran again 6 minutes later).
+  const asked = executions.all();
+  const ids = asked.map((e) => e.claim.runId);
   await recordWorkerBeat(db, workerId, now, ids);
   if (!ids.length) return;
   await touchRunHeartbeats(db, ids, now);
   const rows = new Map((await runAttemptStates(db, ids)).map((r) => [r.id, r]));
-  for (const e of executions.all()) {
+  for (const e of asked) {
+    if (executions.get(e.claim.runId) !== e) continue; // ended, or replaced by a newer claim meanwhile
     const row = rows.get(e.claim.runId);
     if (!row) executions.stop(e.claim.runId, 'deleted');
     else if (row.attempts !== e.claim.attempt) executions.stop(e.claim.runId, 'superseded');

@@ -7,7 +7,11 @@ import { failAbandonedRun, type ClaimsDeps, type RunJobData } from '@driftprune/
 
 export function watchStalledJobs(worker: BullWorker<RunJobData>, deps: ClaimsDeps, log: (msg: string) => void): void {
   worker.on('failed', (job, err) => {
-    if (!job || !/stalled more than allowable limit/.test(err.message)) return;
+    if (!job) return;
+    // Every failed delivery is said once here, so that no run is retried in silence (a settlement refused for a
+    // reason the handler did not foresee throws past its own logging).
+    log(`run ${job.data.runId}: job attempt ${job.attemptsMade} of ${job.opts.attempts ?? 1} failed: ${err.message}`);
+    if (!/stalled more than allowable limit/.test(err.message)) return;
     const runId = job.data.runId;
     failAbandonedRun(deps, runId, `${err.message} (its workers kept dying)`).catch((e) => log(`could not mark run ${runId} failed: ${(e as Error).message}`));
   });
