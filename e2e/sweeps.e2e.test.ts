@@ -150,6 +150,8 @@ describe('sweeps and analysis (issue 15)', { timeout: 15 * 60_000 }, () => {
     await page.waitForURL(/\/experiments\/[0-9a-f-]{36}$/);
     experimentUrl = page.url();
     await page.getByRole('heading', { name: 'e2e paradigm sweep' }).waitFor();
+    // The page head names every kind the sweep runs, not only its base config's (adaptive_d2s).
+    await pollUntil('both swept kinds in the page head', async () => (await page.getByTestId('experiment-paradigm').allInnerTexts()).join(',') === 'adaptive_d2s,prune_once', 30_000, 500);
   });
 
   test('the runs are followed live until done, each named by its kind and seed', async () => {
