@@ -8,11 +8,11 @@ import { failAbandonedRun, type ClaimsDeps, type RunJobData } from '@driftprune/
 export function watchStalledJobs(worker: BullWorker<RunJobData>, deps: ClaimsDeps, log: (msg: string) => void): void {
   worker.on('failed', (job, err) => {
     if (!job) return;
+    const runId = job.data.runId;
     // Every failed delivery is said once here, so that no run is retried in silence (a settlement refused for a
     // reason the handler did not foresee throws past its own logging).
-    log(`run ${job.data.runId}: job attempt ${job.attemptsMade} of ${job.opts.attempts ?? 1} failed: ${err.message}`);
+    log(`run ${runId}: job attempt ${job.attemptsMade} of ${job.opts.attempts ?? 1} failed: ${err.message}`);
     if (!/stalled more than allowable limit/.test(err.message)) return;
-    const runId = job.data.runId;
     failAbandonedRun(deps, runId, `${err.message} (its workers kept dying)`).catch((e) => log(`could not mark run ${runId} failed: ${(e as Error).message}`));
   });
   worker.on('lockRenewalFailed', (jobIds) => log(`lost the lock of job(s) ${jobIds.join(', ')}: a later delivery may claim their runs; these executions then stop`));

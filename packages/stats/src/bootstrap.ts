@@ -63,7 +63,8 @@ interface Units {
   all(): number;
 }
 
-function options(o: BootstrapOptions) {
+/** The options with their defaults, checked: a bad one is a BAD_OPTION (shared by every bootstrap here). */
+export function bootstrapOptions(o: BootstrapOptions) {
   const resamples = o.resamples ?? 10_000;
   const level = o.level ?? 0.95;
   const method = o.method ?? 'bca';
@@ -88,7 +89,7 @@ function distribution(units: Units, resamples: number, seed: number): Float64Arr
 }
 
 function interval(units: Units, o: BootstrapOptions): BootstrapInterval {
-  const { resamples, level, method, seed } = options(o);
+  const { resamples, level, method, seed } = bootstrapOptions(o);
   const estimate = units.all();
   const base = { estimate, level, resamples, seed, n: units.n };
   if (units.n < 2) return { ...base, lo: null, hi: null, method, note: 'too_few' };

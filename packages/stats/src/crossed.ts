@@ -4,6 +4,7 @@
 // statistic is the mean of the resampled cells. Resampling rows alone (clusterBootstrapCI) treats the columns as fixed
 // and so leaves the init seed's share of the spread out of the interval.
 import { Rng } from '@driftprune/data/random';
+import { bootstrapOptions } from './bootstrap.js';
 import { quantileSorted } from './describe.js';
 import { checkSample, StatsError } from './errors.js';
 
@@ -39,10 +40,7 @@ export function crossedBootstrapCI(matrix: readonly ArrayLike<number>[], o: Cros
     checkSample(r, `row ${i}`);
     if (r.length !== columns) throw new StatsError('BAD_OPTION', `row ${i} has ${r.length} values, row 0 has ${columns}: the design must be complete`);
   });
-  const level = o.level ?? 0.95;
-  const resamples = o.resamples ?? 10_000;
-  if (!(level > 0 && level < 1)) throw new StatsError('BAD_OPTION', `level ${level} must be in (0, 1)`);
-  if (!Number.isInteger(resamples) || resamples < 100) throw new StatsError('BAD_OPTION', `resamples ${resamples} must be an integer ≥ 100`);
+  const { level, resamples } = bootstrapOptions({ ...o, method: 'percentile' });
   let total = 0;
   for (const r of matrix) for (let c = 0; c < columns; c++) total += r[c];
   const estimate = total / (rows * columns);

@@ -1,7 +1,7 @@
 // From fetched runs to the comparison's numbers: per-run gaps (window mean and row-weighted), paired differences
 // against prune_once with cluster-bootstrap CIs over data seeds, sign tests, drift-vs-control growth, allocation
 // effects, per-window traces with bands, and costs.
-import { clusterBootstrapCI, crossedBootstrapCI, deltaPct, mean, meanNE, pointwiseBands, pooledNE, signTest, variance, type BandPoint, type BootstrapInterval, type SignTest } from '@driftprune/stats';
+import { clusterBootstrapCI, crossedBootstrapCI, deltaPct, mean, meanNE, pointwiseBands, pooledNE, signTest, variance, type BandPoint, type BootstrapInterval, type CrossedInterval, type SignTest } from '@driftprune/stats';
 import type { RunRecord, WindowPoint } from './collect.js';
 import { BASELINE_ARM, type StreamId } from './plan.js';
 
@@ -188,13 +188,15 @@ export function estimate(values: { dataSeed: number; value: number }[], seed: nu
   return { n: values.length, dataSeeds: clusters.length, mean: mean(values.map((v) => v.value)), ci: clusterBootstrapCI(clusters, { ...BOOT, seed }) };
 }
 
+/** A run's seeds: runs of two arms with the same key form a pair (within one stream, budget and allocation). */
+const seedKey = (m: { dataSeed: number; initSeed: number }) => `${m.dataSeed}|${m.initSeed}`;
+
 /** treatment − baseline per (data seed, init seed); CI over data-seed clusters; sign tests per data seed and per run. */
 export function pairedEstimate(treatment: RunMetrics[], baseline: RunMetrics[], stat: (m: RunMetrics) => number, seed: number): PairedEstimate | null {
-  const key = (m: RunMetrics) => `${m.dataSeed}|${m.initSeed}`;
-  const base = new Map(baseline.map((m) => [key(m), m]));
+  const base = new Map(baseline.map((m) => [seedKey(m), m]));
   const diffs: { dataSeed: number; value: number }[] = [];
   for (const t of treatment) {
-    const b = base.get(key(t));
+    const b = base.get(seedKey(t));
     if (b && Number.isFinite(stat(t)) && Number.isFinite(stat(b))) diffs.push({ dataSeed: t.dataSeed, value: stat(t) - stat(b) });
   }
   if (!diffs.length) return null;
@@ -491,7 +493,7 @@ export interface InitSeedSpread {
   /** Mean over the data seeds under each init seed (in the order of `initSeeds`). */
   perInitMean: number[];
   /** The mean over data seeds × init seeds with a pigeonhole (two-way) bootstrap CI: both seeds random. */
-  crossed: { mean: number; lo: number | null; hi: number | null };
+  crossed: CrossedInterval;
   /** Last init seed − first, paired by data seed, with its CI: a systematic shift would mean the init seed matters beyond noise. */
   initShift: Estimate;
 }
@@ -505,16 +507,20 @@ export function initSeedSpread(runs: RunMetrics[]): InitSeedSpread[] {
   const out: InitSeedSpread[] = [];
   for (const [key, ms] of groupBy(runs.filter((m) => m.budget !== null), cellKey)) {
     const [stream, budget, allocation] = key.split('|');
-    const baseline = new Map(ms.filter((m) => m.arm === BASELINE_ARM).map((m) => [`${m.dataSeed}|${m.initSeed}`, m.meanDeltaNE]));
+    const baseline = new Map(ms.filter((m) => m.arm === BASELINE_ARM).map((m) => [seedKey(m), m.meanDeltaNE]));
     for (const [arm, am] of groupBy(ms, (m) => m.arm)) {
       const initSeeds = [...new Set(am.map((m) => m.initSeed))].sort((a, b) => a - b);
       if (initSeeds.length < 2) continue;
       const statistics: [InitSeedSpread['statistic'], (m: RunMetrics) => number][] = [['ΔNE %', (m) => m.meanDeltaNE]];
-      if (arm !== BASELINE_ARM) statistics.push(['Δ vs prune_once', (m) => m.meanDeltaNE - (baseline.get(`${m.dataSeed}|${m.initSeed}`) ?? NaN)]);
+      if (arm !== BASELINE_ARM) statistics.push(['Δ vs prune_once', (m) => m.meanDeltaNE - (baseline.get(seedKey(m)) ?? NaN)]);
       for (const [statistic, value] of statistics) {
         // data seed → its value under each init seed, kept only where every init seed has a finite value.
+        const under = (xs: RunMetrics[], initSeed: number) => {
+          const m = xs.find((x) => x.initSeed === initSeed);
+          return m ? value(m) : NaN;
+        };
         const byData = groupBy(am, (m) => m.dataSeed)
-          .map(([dataSeed, xs]) => ({ dataSeed, values: initSeeds.map((i) => ((m) => (m ? value(m) : NaN))(xs.find((m) => m.initSeed === i))) }))
+          .map(([dataSeed, xs]) => ({ dataSeed, values: initSeeds.map((i) => under(xs, i)) }))
           .filter((d) => d.values.every(Number.isFinite));
         if (byData.length < 2) continue;
         const seed = seedOf(`${key}|${arm}|${statistic}|init`);
@@ -530,7 +536,7 @@ export function initSeedSpread(runs: RunMetrics[]): InitSeedSpread[] {
           withinInitSD: Math.sqrt(mean(byData.map((d) => variance(d.values)))),
           sameSign: byData.filter((d) => d.values.every((v) => Math.sign(v) === Math.sign(d.values[0]))).length,
           perInitMean: initSeeds.map((_, k) => mean(byData.map((d) => d.values[k]))),
-          crossed: ((ci) => ({ mean: ci.estimate, lo: ci.lo, hi: ci.hi }))(crossedBootstrapCI(byData.map((d) => d.values), { seed, resamples: 10_000 })),
+          crossed: crossedBootstrapCI(byData.map((d) => d.values), { seed }),
           initShift: estimate(byData.map((d) => ({ dataSeed: d.dataSeed, value: d.values[d.values.length - 1] - d.values[0] })), seed),
         });
       }

@@ -152,7 +152,7 @@ test('initSeedSpread: spread between data seeds against between init seeds, on d
   assert.ok(Math.abs(d2s.withinInitSD - Math.sqrt(0.02)) < 1e-6, `within ${d2s.withinInitSD}`);
   assert.equal(d2s.sameSign, 4);
   assert.ok(Math.abs(d2s.initShift.mean - 0.2) < 1e-6);
-  assert.ok(Math.abs(d2s.crossed.mean - 2.5) < 1e-6 && d2s.crossed.lo! < 2.5 && d2s.crossed.hi! > 2.5);
+  assert.ok(Math.abs(d2s.crossed.estimate - 2.5) < 1e-6 && d2s.crossed.lo! < 2.5 && d2s.crossed.hi! > 2.5);
   assert.ok(Math.abs(d2s.perInitMean[0] - 2.4) < 1e-6 && Math.abs(d2s.perInitMean[1] - 2.6) < 1e-6, `per init ${d2s.perInitMean}`);
   const po = spread.find((x) => x.arm === 'prune_once')!;
   assert.equal(po.statistic, 'ΔNE %');

@@ -121,6 +121,7 @@ export function buildReport(records: RunRecord[], ctx: ReportContext): Report {
   // The allocation ablation's runs have their own section: the main tables hold the studies of the main question.
   const ablation = new Set(ctx.ablationStudies);
   const main = metrics.filter((m) => !ablation.has(m.study));
+  const ablationRuns = metrics.filter((m) => ablation.has(m.study));
   const cs = cells(main, records, ctx.armOrder);
   const figures: Record<string, string> = {};
   const color = (arm: string) => PALETTE[Math.max(0, ctx.armOrder.indexOf(arm)) % PALETTE.length];
@@ -226,14 +227,14 @@ export function buildReport(records: RunRecord[], ctx: ReportContext): Report {
     );
     for (const x of spread)
       md.push(
-        `| ${x.stream} | ${budgetPct(x.budget)} | ${x.arm} | ${x.statistic} | ${x.dataSeeds} | ${x.initSeeds.join(', ')} | ${x.perInitMean.map((v) => pct(v)).join(' / ')} | ${pct(x.crossed.mean)}${x.crossed.lo === null || x.crossed.hi === null ? '' : ` [${pct(x.crossed.lo)}, ${pct(x.crossed.hi)}]`} | ${num(x.betweenDataSD)} | ${num(x.withinInitSD)} | ${x.sameSign} / ${x.dataSeeds} | ${est(x.initShift)} |`,
+        `| ${x.stream} | ${budgetPct(x.budget)} | ${x.arm} | ${x.statistic} | ${x.dataSeeds} | ${x.initSeeds.join(', ')} | ${x.perInitMean.map((v) => pct(v)).join(' / ')} | ${pct(x.crossed.estimate)}${ci({ ci: x.crossed })} | ${num(x.betweenDataSD)} | ${num(x.withinInitSD)} | ${x.sameSign} / ${x.dataSeeds} | ${est(x.initShift)} |`,
       );
     md.push('');
   }
 
   // Allocation ablation.
   const reference = ctx.allocationOrder[0];
-  const al = reference ? allocationEffects(metrics.filter((m) => ablation.has(m.study)), reference, ctx.allocationOrder) : [];
+  const al = reference ? allocationEffects(ablationRuns, reference, ctx.allocationOrder) : [];
   if (al.length) {
     md.push(
       '## Allocation ablation',
@@ -246,7 +247,7 @@ export function buildReport(records: RunRecord[], ctx: ReportContext): Report {
     for (const a of al)
       md.push(`| ${a.stream} | ${budgetPct(a.budget)} | ${a.arm} | ${a.allocation} | ${est(a.meanDeltaNE)} | ${a.vsReference ? est(a.vsReference) : '—'} | ${a.vsReference ? wins(a.vsReference) : '—'} |`);
     md.push('');
-    for (const c of cells(metrics.filter((m) => ablation.has(m.study)), records, ctx.armOrder)) md.push(...cellTable(c), '');
+    for (const c of cells(ablationRuns, records, ctx.armOrder)) md.push(...cellTable(c), '');
     figures['allocation.svg'] = forestPlot({
       title: 'Allocation ablation: ΔNE % (window mean, 95 % CI)',
       xLabel: 'ΔNE % vs dense',

@@ -132,6 +132,7 @@ function RunPage() {
 
   const denseWidths = useMemo(() => denseLayerWidths(run?.config), [run?.config]);
   const info = (run?.progressInfo ?? null) as ProgressInfo | null;
+  const windowText = run ? windowLabel(run.status, info) : null;
   const summary = (run?.summary ?? null) as Record<string, number | string | null> | null;
   const trainSeries = useMemo(() => {
     if (throughput.length > 0) return throughput;
@@ -189,7 +190,7 @@ function RunPage() {
       <section className="panel" aria-label="Progress">
         <div className="toolbar" style={{ marginTop: 0 }}>
           <ProgressBar value={run.progress} label="run progress" />
-          {windowLabel(run.status, info) ? <span data-testid="run-window">{windowLabel(run.status, info)}</span> : null}
+          {windowText ? <span data-testid="run-window">{windowText}</span> : null}
           {info?.samplesPerSec ? <span>{formatNumber(info.samplesPerSec, 0)} samples/s</span> : null}
           {info?.etaSec != null && active ? <span>ETA {Math.round(info.etaSec)} s</span> : null}
           <span className="muted">{active ? (runLive.connected ? 'live' : 'connecting…') : ''}</span>
